@@ -1,0 +1,15 @@
+"""ffn: the article's feed-forward network for MNIST, written by hand in NumPy."""
+from .functions import cross_entropy_error, softmax
+from .gradient import numerical_gradient
+from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .mnist import load_mnist, split_validation
+from .network import MultiLayerNet, ThreeLayerNet
+from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
+from .trainer import Trainer
+
+__all__ = [
+    "Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "softmax", "cross_entropy_error",
+    "numerical_gradient", "load_mnist", "split_validation", "MultiLayerNet", "ThreeLayerNet",
+    "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
+    "Trainer",
+]

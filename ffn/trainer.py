@@ -1,0 +1,211 @@
+"""A training engine that the CLI and the app drive a bounded chunk at a time.
+
+The trainer owns the run's state (iteration, shuffled order, history, optimizer state),
+so a caller can run 50 iterations, draw a chart, and come back: pausing is simply not
+calling :meth:`Trainer.step`. It never prints; it reports through ``history``,
+:meth:`progress` and ``message``.
+"""
+import math
+import time
+
+import numpy as np
+
+from .schedules import learning_rate
+
+STATUSES = ("ready", "running", "finished", "stopped", "diverged")
+LN10 = math.log(10)
+MAX_LOSS = 1e3  # a mean cross-entropy this large means the run has blown up
+
+
+class Trainer:
+    """Mini-batch training of a network with an optimizer.
+
+    Parameters
+    ----------
+    net : MultiLayerNet
+    optimizer : object with ``update(params, grads)`` and an ``lr`` attribute
+    x_train : ndarray of shape (N, D)
+    t_train : ndarray of shape (N,) or (N, C)
+    x_valid, t_valid : ndarray, optional
+        Held-out data for the validation accuracy curve.
+    batch_size : int
+    iters, epochs : int or float
+        Length of the run: give one. ``epochs`` counts passes over ``x_train``.
+    lr_schedule : {'constant', 'step', 'cosine'}
+        Applied to the optimizer's learning rate at each iteration.
+    eval_every : int, optional
+        Iterations between accuracy measurements; default one epoch.
+    eval_size : int
+        Accuracy during training is measured on fixed subsets of at most this many
+        training and validation samples, so that it costs little beside training; the
+        full sets are measured at the end (:meth:`final_accuracy`).
+    augment : callable, optional
+        ``augment(x_batch, rng) -> x_batch``, applied to each training batch.
+    seed : int
+        Seeds the batch order, the evaluation subset and the augmentation. With the same
+        network seed it makes the run reproducible.
+    """
+
+    def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
+                 batch_size=100, iters=None, epochs=None, lr_schedule="constant",
+                 eval_every=None, eval_size=5000, augment=None, seed=0):
+        n = len(x_train)
+        if n == 0 or len(t_train) != n:
+            raise ValueError(f"x_train and t_train must be non-empty and of equal length, got {n} and {len(t_train)}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if (iters is None) == (epochs is None):
+            raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
+        self.net, self.optimizer = net, optimizer
+        self.x_train, self.t_train = x_train, t_train
+        self.x_valid, self.t_valid = x_valid, t_valid
+        self.batch_size = int(min(batch_size, n))
+        self.iter_per_epoch = max(n // self.batch_size, 1)
+        total = iters if iters is not None else math.ceil(epochs * self.iter_per_epoch)
+        if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= 10_000_000):
+            raise ValueError(f"the run must have between 1 and 10,000,000 iterations, got {total!r}")
+        self.total_iters = int(total)
+        learning_rate(lr_schedule, 1.0, 0, self.total_iters)  # validates the name
+        self.lr_schedule, self.base_lr = lr_schedule, optimizer.lr
+        self.eval_every = int(eval_every or self.iter_per_epoch)
+        self.augment = augment
+        self.rng = np.random.default_rng(seed)
+        self._eval_train_idx = np.sort(self.rng.permutation(n)[:eval_size])
+        n_valid = 0 if x_valid is None else len(x_valid)
+        self._eval_valid_idx = np.arange(min(n_valid, eval_size))
+        self._order = None
+        self._good = {k: p.copy() for k, p in net.params.items()}
+
+        self.iteration = 0
+        self.status = "ready"
+        self.message = ""   # why the run ended, in words for a student
+        self.warning = ""   # advice while the run goes on (a stall)
+        self.train_seconds = 0.0
+        self.history = {"iteration": [], "loss": [],
+                        "eval_iteration": [], "epoch": [], "train_acc": [], "valid_acc": []}
+
+    @property
+    def epoch(self):
+        """Epochs completed, as a float."""
+        return self.iteration / self.iter_per_epoch
+
+    @property
+    def done(self):
+        return self.status in ("finished", "stopped", "diverged")
+
+    def _batch_indices(self):
+        pos = self.iteration % self.iter_per_epoch
+        if pos == 0 or self._order is None:
+            self._order = self.rng.permutation(len(self.x_train))
+        return self._order[pos * self.batch_size:(pos + 1) * self.batch_size]
+
+    def _evaluate(self):
+        h = self.history
+        h["eval_iteration"].append(self.iteration)
+        h["epoch"].append(self.epoch)
+        idx = self._eval_train_idx
+        h["train_acc"].append(self.net.accuracy(self.x_train[idx], self.t_train[idx]))
+        if len(self._eval_valid_idx):
+            idx = self._eval_valid_idx
+            h["valid_acc"].append(self.net.accuracy(self.x_valid[idx], self.t_valid[idx]))
+
+    def _diverged(self, loss):
+        for key, p in self.net.params.items():
+            np.copyto(p, self._good[key])  # in place: the layers keep their arrays
+        self.status = "diverged"
+        what = "became NaN" if math.isnan(loss) else (
+            "became infinite" if math.isinf(loss) else f"blew up to {loss:.3g}")
+        self.message = (f"The loss {what} at iteration {self.iteration + 1}: the steps were too "
+                        f"large and the weights ran away. Lower the learning rate (it is "
+                        f"{self.base_lr:g}) and train again. The weights from iteration "
+                        f"{self.iteration} are kept.")
+
+    def _check_stall(self):
+        losses = self.history["loss"]
+        if self.iteration >= 500 and not self.warning:
+            recent = float(np.mean(losses[-100:]))
+            if recent > LN10 - 0.25:
+                self.warning = (
+                    f"The loss is still {recent:.2f} after {self.iteration} iterations, close to "
+                    f"ln 10 = 2.30, the loss of guessing all ten digits equally. The network "
+                    f"is stalled: with tiny initial weights the signal shrinks through each "
+                    f"layer, so the gradients that reach the first layers are tiny too. Try He "
+                    f"initialisation, or a larger learning rate.")
+
+    def step(self, max_iters=None, max_seconds=None):
+        """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.
+
+        Returns
+        -------
+        int
+            Iterations run in this call (0 once the run is over).
+        """
+        if self.done:
+            return 0
+        self.status = "running"
+        if self.iteration == 0 and not self.history["eval_iteration"]:
+            self._evaluate()
+        start = time.perf_counter()
+        ran = 0
+        params, good = self.net.params, self._good
+        while self.iteration < self.total_iters:
+            if max_iters is not None and ran >= max_iters:
+                break
+            if max_seconds is not None and ran and time.perf_counter() - start >= max_seconds:
+                break
+            t0 = time.perf_counter()
+            idx = self._batch_indices()
+            x, t = self.x_train[idx], self.t_train[idx]
+            if self.augment is not None:
+                x = self.augment(x, self.rng)
+            self.optimizer.lr = learning_rate(self.lr_schedule, self.base_lr, self.iteration, self.total_iters)
+            grads = self.net.gradient(x, t)
+            loss = self.net.lastLayer.loss
+            if not (math.isfinite(loss) and loss < MAX_LOSS):
+                self._diverged(loss)
+                break
+            for key, p in params.items():
+                np.copyto(good[key], p)
+            self.optimizer.update(params, grads)
+            self.iteration += 1
+            ran += 1
+            self.history["iteration"].append(self.iteration)
+            self.history["loss"].append(loss)
+            self.train_seconds += time.perf_counter() - t0
+            if self.iteration % self.eval_every == 0 or self.iteration == self.total_iters:
+                self._evaluate()
+                self._check_stall()
+        if self.status == "running" and self.iteration >= self.total_iters:
+            self.status = "finished"
+            self.message = f"Finished {self.total_iters} iterations ({self.epoch:.1f} epochs)."
+        if self.status == "running" and not all(np.isfinite(p).all() for p in params.values()):
+            self._diverged(float("nan"))
+        return ran
+
+    def stop(self):
+        """End the run early; the network keeps its current weights."""
+        if not self.done:
+            self.status = "stopped"
+            self.message = f"Stopped by you at iteration {self.iteration} of {self.total_iters}."
+
+    def progress(self):
+        """A dict for progress displays: iteration, epoch, loss, samples/s, seconds left."""
+        rate = self.iteration / self.train_seconds if self.train_seconds > 0 else 0.0
+        left = (self.total_iters - self.iteration) / rate if rate else None
+        losses = self.history["loss"]
+        return {
+            "iteration": self.iteration, "total_iters": self.total_iters,
+            "epoch": self.epoch, "fraction": self.iteration / self.total_iters,
+            "loss": losses[-1] if losses else None,
+            "samples_per_sec": rate * self.batch_size, "seconds_left": left,
+            "status": self.status, "lr": self.optimizer.lr,
+        }
+
+    def final_accuracy(self, x_test=None, t_test=None):
+        """Accuracy on the full training, validation and (if given) test sets."""
+        out = {"train": self.net.accuracy(self.x_train, self.t_train)}
+        if self.x_valid is not None and len(self.x_valid):
+            out["valid"] = self.net.accuracy(self.x_valid, self.t_valid)
+        if x_test is not None:
+            out["test"] = self.net.accuracy(x_test, t_test)
+        return out
