@@ -2,14 +2,19 @@
 from .functions import cross_entropy_error, softmax
 from .gradient import numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .augment import Augment
 from .mnist import load_mnist, split_validation
+from .model_io import load_model, model_bytes, save_model
 from .network import MultiLayerNet, ThreeLayerNet
+from .preprocess import network_view, preprocess_canvas
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
+from .settings import PRESETS, TrainSettings, build_trainer, preset
 from .trainer import Trainer
 
 __all__ = [
     "Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "softmax", "cross_entropy_error",
     "numerical_gradient", "load_mnist", "split_validation", "MultiLayerNet", "ThreeLayerNet",
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
-    "Trainer",
+    "Trainer", "TrainSettings", "PRESETS", "preset", "build_trainer", "Augment",
+    "save_model", "load_model", "model_bytes", "preprocess_canvas", "network_view",
 ]

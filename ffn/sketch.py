@@ -44,7 +44,7 @@ STYLES = {
 
 
 def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65,
-           slant=0.0, width=18, look="transparent", wobble=0.0, rng=None):
+           slant=0.0, width=18, look="transparent", wobble=0.0, sloppiness=0.0, rng=None):
     """Draw a digit as a mouse would, returning an (size, size, 4) uint8 RGBA canvas.
 
     Parameters
@@ -65,8 +65,12 @@ def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65
         white on black, or black on white.
     wobble : float
         Standard deviation, in pixels, of a hand's tremor added to every point.
+    sloppiness : float
+        How far, as a fraction of the height, each stroke as a whole is displaced and
+        each of its points drifts (a slow random walk): strokes that miss each other,
+        loops that do not close, bars placed a little high.
     rng : numpy.random.Generator, optional
-        For the wobble.
+        For the wobble and sloppiness.
     """
     if look not in LOOKS:
         raise ValueError(f"look must be one of {LOOKS}, got {look!r}")
@@ -81,6 +85,11 @@ def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65
         pts = np.asarray(stroke, dtype=np.float64)
         x = (pts[:, 0] - 0.5) * w + slant * (0.5 - pts[:, 1]) * height + center[0]
         y = (pts[:, 1] - 0.5) * height + center[1]
+        if sloppiness and rng is not None:
+            drift = np.cumsum(rng.normal(0, sloppiness * height / 4, (len(x), 2)), axis=0)
+            drift -= drift.mean(axis=0)
+            drift += rng.normal(0, sloppiness * height, 2)
+            x, y = x + drift[:, 0], y + drift[:, 1]
         if wobble and rng is not None:
             x = x + rng.normal(0, wobble, len(x))
             y = y + rng.normal(0, wobble, len(y))
@@ -94,12 +103,13 @@ def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65
 def random_drawing(digit, style, rng, look=None, size=280):
     """A drawing with random size, position, slant, brush and tremor; returns (rgba, params)."""
     height = float(rng.choice([rng.uniform(60, 110), rng.uniform(110, 200), rng.uniform(200, 260)]))
-    aspect = float(rng.uniform(0.5, 0.8))
+    aspect = float(rng.uniform(0.45, 0.9))
     half_w, half_h = height * aspect / 2 + 15, height / 2 + 15
     cx = float(rng.uniform(min(half_w, size / 2), max(size - half_w, size / 2)))
     cy = float(rng.uniform(min(half_h, size / 2), max(size - half_h, size / 2)))
     params = dict(height=height, aspect=aspect, center=(cx, cy),
-                  slant=float(rng.uniform(-0.3, 0.3)),
+                  slant=float(rng.uniform(-0.4, 0.4)),
                   width=int(min(rng.choice([8, 12, 18, 24, 30]), max(6, height / 5))),
-                  look=look or str(rng.choice(LOOKS)), wobble=float(rng.uniform(0, 2)))
+                  look=look or str(rng.choice(LOOKS)), wobble=float(rng.uniform(0, 2.5)),
+                  sloppiness=float(rng.uniform(0, 0.04)))
     return render(digit, style, size=size, rng=rng, **params), params

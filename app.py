@@ -1,0 +1,262 @@
+"""ffn-digits: train the article's feed-forward network live, then draw a digit for it.
+
+The page only wires widgets to the ``ffn`` library: every computation lives there.
+"""
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+import ffn
+from ffn import charts
+from ffn.session import Run
+from ffn.settings import APP_LIMITS, PRESETS, check, total_iters
+
+TICK = 0.5             # seconds between live updates requested by the page
+CHUNK = 1.0            # seconds of training per update (see bench/live_training.py)
+PRESET_LABELS = {"article": "Article's exact settings",
+                 "article_he": "Article's network, He init",
+                 "fast": "Fast and accurate"}
+DEFAULT_PRESET = "article_he"
+OPTIONS = {
+    "hidden_size": [8, 16, 32, 64, 128, 256, 512],
+    "activation": ["relu", "sigmoid", "tanh"],
+    "weight_init": ["std", "he", "xavier"],
+    "optimizer": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"],
+    "learning_rate": [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0],
+    "lr_schedule": ["constant", "step", "cosine"],
+    "batch_size": [16, 32, 64, 100, 128, 200, 256, 512, 1024],
+    "weight_decay": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1],
+    "train_size": [1000, 2000, 5000, 10000, 20000, 0],
+}
+LABELS = {"std": "std 0.01 (article)", "he": "He", "xavier": "Xavier",
+          "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
+          "rmsprop": "RMSprop", "adam": "Adam", "relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh"}
+
+st.set_page_config(page_title="ffn-digits: a neural network you train and test", page_icon="✏️",
+                   layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading MNIST…")
+def mnist():
+    """MNIST, loaded once per server process and shared read-only by every session."""
+    return ffn.load_mnist()
+
+
+@st.cache_resource(show_spinner="Loading the pretrained model…")
+def bundled_model():
+    return ffn.load_model()
+
+
+def preset_widget_values(name):
+    """Widget values for a preset: its settings, with the run length in iterations."""
+    s = PRESETS[name]
+    n_train = 60000 - int(60000 * s.valid_ratio)
+    values = {k: getattr(s, k) for k in ("hidden_size", "activation", "weight_init", "optimizer",
+                                         "learning_rate", "lr_schedule", "batch_size", "weight_decay",
+                                         "valid_ratio", "train_size", "augment", "seed")}
+    values["iters"] = total_iters(s, s.train_size or n_train)
+    return values
+
+
+def apply_preset():
+    st.session_state.update(preset_widget_values(st.session_state.preset))
+
+
+def init_state():
+    if "preset" not in st.session_state:
+        st.session_state.preset = DEFAULT_PRESET
+        apply_preset()
+    st.session_state.setdefault("run", None)
+    st.session_state.setdefault("canvas_id", 0)
+
+
+def settings_ui():
+    """Sidebar: presets and every hyperparameter. Returns (settings, error or None)."""
+    sb = st.sidebar
+    sb.header("Hyperparameters")
+    sb.selectbox("Preset", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="preset",
+                 on_change=apply_preset,
+                 help="The article's exact settings stall near 20-30 % accuracy: try them, "
+                      "then switch to He init to see why initialisation matters.")
+    fmt = lambda v: LABELS.get(v, v)  # noqa: E731
+    sb.select_slider("Hidden size H (layers 784 → H → H/2 → 10)", OPTIONS["hidden_size"], key="hidden_size")
+    sb.selectbox("Activation", OPTIONS["activation"], format_func=fmt, key="activation")
+    sb.selectbox("Weight init", OPTIONS["weight_init"], format_func=fmt, key="weight_init")
+    sb.selectbox("Optimizer", OPTIONS["optimizer"], format_func=fmt, key="optimizer")
+    sb.select_slider("Learning rate", OPTIONS["learning_rate"], key="learning_rate", format_func=lambda v: f"{v:g}")
+    sb.selectbox("Learning-rate schedule", OPTIONS["lr_schedule"], key="lr_schedule")
+    sb.select_slider("Batch size", OPTIONS["batch_size"], key="batch_size")
+    sb.number_input("Iterations", min_value=10, max_value=APP_LIMITS.max_iters, step=100, key="iters")
+    sb.select_slider("Weight decay (L2)", OPTIONS["weight_decay"], key="weight_decay", format_func=lambda v: f"{v:g}")
+    sb.slider("Validation ratio", 0.0, 0.3, step=0.05, key="valid_ratio",
+              help="The first part of the training set is held out, as in the article.")
+    sb.select_slider("Training-set size", OPTIONS["train_size"], key="train_size",
+                     format_func=lambda v: "all" if v == 0 else f"{v:,}")
+    sb.checkbox("Augment (distort each batch)", key="augment",
+                help="Random rotation, scaling, shear, shift and stroke width: slower, but "
+                     "the network then reads drawn digits better.")
+    sb.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed")
+    s = ffn.TrainSettings(**{k: st.session_state[k] for k in (
+        "hidden_size", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
+        "batch_size", "iters", "weight_decay", "valid_ratio", "train_size", "augment", "seed")})
+    try:
+        check(s, APP_LIMITS)
+    except ValueError as e:
+        sb.error(f"These settings can't run here: {e}")
+        return s, str(e)
+    n_train = s.train_size or 60000 - int(60000 * s.valid_ratio)
+    sb.caption(f"{s.iters:,} iterations of {s.batch_size} images = "
+               f"{s.iters * s.batch_size / n_train:.1f} epochs of {n_train:,} images.")
+    return s, None
+
+
+def controls_ui(settings, error):
+    run = st.session_state.run
+    busy = run is not None and not run.trainer.done
+    c1, c2, c3, c4 = st.columns(4)
+    if c1.button("Start", key="start", type="primary", disabled=busy or error is not None,
+                 help="Finish or stop the current run first." if busy else None):
+        (x, t), _ = mnist()
+        try:
+            st.session_state.run = Run.start(settings, x, t)
+        except ValueError as e:  # check() passed, so this is unexpected; still no traceback
+            st.error(str(e))
+        st.rerun()
+    if c2.button("Resume" if busy and run.paused else "Pause", key="pause", disabled=not busy):
+        run.set_paused(not run.paused)
+        st.rerun()
+    if c3.button("Stop", key="stop", disabled=not busy):
+        run.trainer.stop()
+        st.rerun()
+    if c4.button("Reset", key="reset", disabled=run is None, help="Forget this run and its charts."):
+        st.session_state.run = None
+        st.rerun()
+    if busy and settings != run.settings:
+        st.caption("You changed the settings: they apply to the next run, not this one.")
+
+
+def train_live():
+    """Train a chunk, then draw progress and charts. Runs on a timer while training."""
+    run = st.session_state.run
+    if run is None:
+        st.info("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
+                "accuracy curves draw themselves while the network learns.")
+        return
+    tr = run.trainer
+    if run.active:
+        run.tick(CHUNK)
+    p = tr.progress()
+    left = "" if p["seconds_left"] is None or tr.done else f" · about {p['seconds_left']:.0f} s left"
+    st.progress(min(p["fraction"], 1.0),
+                text=f"iteration {p['iteration']:,} / {p['total_iters']:,} · epoch {p['epoch']:.2f} · "
+                     f"{p['samples_per_sec']:,.0f} images/s{left}" + (" · paused" if run.paused else ""))
+    if tr.warning:
+        st.warning(tr.warning)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(charts.loss_figure(tr.history), key="loss_chart")
+    c2.plotly_chart(charts.accuracy_figure(tr.history), key="acc_chart")
+    if tr.done:
+        if tr.status == "diverged":
+            st.error(tr.message)
+        else:
+            st.success(f"{tr.message} Wall time {run.wall_seconds:.1f} s.")
+        _, (x_test, t_test) = mnist()
+        if not run.final:
+            run.finish(x_test, t_test)
+            st.rerun()  # the whole page: stop the timer, enable Start, offer the model
+        f = run.final
+        m = st.columns(4)
+        m[0].metric("Test accuracy (10,000 images)", f"{f['test']:.2%}")
+        m[1].metric("Training accuracy", f"{f['train']:.2%}")
+        if "valid" in f:
+            m[2].metric("Validation accuracy", f"{f['valid']:.2%}")
+        m[3].download_button("Download this model (.npz)", run.model_file, file_name="ffn-model.npz",
+                             mime="application/octet-stream", key="download", on_click="ignore")
+
+
+def train_tab(settings, error):
+    controls_ui(settings, error)
+    run = st.session_state.run
+    every = TICK if run is not None and run.active else None
+    st.fragment(train_live, run_every=every)()
+
+
+def model_choice_ui():
+    """Pick the model that reads the drawing; returns (net, description)."""
+    models = {"bundled": (bundled_model(), "Pretrained")}
+    run = st.session_state.run
+    if run is not None and run.final:
+        models["session"] = (run.trainer.net, "Trained in this session")
+    if st.session_state.get("uploaded_model") is not None:
+        models["uploaded"] = (st.session_state.uploaded_model, "Uploaded")
+    if st.session_state.get("model_choice") not in models:
+        st.session_state.model_choice = "bundled"
+
+    def label(k):
+        net, name = models[k]
+        acc = getattr(net, "meta", {}).get("test_accuracy") if k != "session" else run.final.get("test")
+        return f"{name} ({acc:.1%} on MNIST test)" if isinstance(acc, float) else name
+
+    key = st.radio("Model", list(models), format_func=label, key="model_choice", horizontal=True)
+    return models[key][0]
+
+
+def upload_ui():
+    up = st.file_uploader("Use your own model (.npz saved by this app or `python -m ffn.train --out`)",
+                          type=["npz"], key="upload")
+    if up is None:
+        st.session_state.uploaded_model = None
+        return
+    try:
+        st.session_state.uploaded_model = ffn.load_model(up.getvalue())
+    except ValueError as e:
+        st.session_state.uploaded_model = None
+        st.error(f"That file can't be used: {e}")
+
+
+def draw_tab():
+    net = model_choice_ui()
+    left, right = st.columns([1, 1.3])
+    with left:
+        st.markdown("**Draw a digit (0-9)** with the mouse, as large as the box allows.")
+        canvas = st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
+                           background_color="#FFFFFF", height=280, width=280, drawing_mode="freedraw",
+                           return_image_data=True, key=f"canvas_{st.session_state.canvas_id}")
+        b1, b2 = st.columns(2)
+        if b1.button("Clear", key="clear"):
+            st.session_state.canvas_id += 1
+            st.rerun()
+        b2.slider("Pen width", 8, 40, 20, key="brush")
+        upload_ui()
+    with right:
+        rgba = canvas.image_data if canvas is not None else None
+        x = None if rgba is None else ffn.preprocess_canvas(np.ascontiguousarray(rgba, dtype=np.uint8))
+        if x is None:
+            st.info("The canvas is empty. Draw a digit and the network's guess appears here, "
+                    "with the probability it gives each of the ten digits.")
+            return
+        proba = net.predict_proba(x)[0]
+        digit = int(proba.argmax())
+        c1, c2 = st.columns([1, 1])
+        c1.metric("Prediction", str(digit), delta=f"{proba[digit]:.1%} confident", delta_color="off", delta_arrow="off",
+                  help="The digit with the highest softmax probability.")
+        c2.image(ffn.network_view(x, scale=5), caption="What the network sees: 28×28, "
+                 "centred like MNIST", width=140)
+        st.plotly_chart(charts.probability_figure(proba), key="proba_chart")
+
+
+def main():
+    init_state()
+    st.title("ffn-digits")
+    st.caption("A feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: Affine, "
+               "ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation. "
+               "Train it, then draw a digit and watch it decide.")
+    settings, error = settings_ui()
+    train, draw = st.tabs(["Train", "Draw"])
+    with train:
+        train_tab(settings, error)
+    with draw:
+        draw_tab()
+
+
+main()

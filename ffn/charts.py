@@ -1,0 +1,72 @@
+"""Plotly figures for the app: training curves and the softmax probabilities."""
+import numpy as np
+import plotly.graph_objects as go
+
+MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)
+
+
+def smooth(values, alpha=0.05):
+    """Exponential moving average of a 1-D sequence, debiased at the start (as TensorBoard)."""
+    v = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(v)
+    acc, weight = 0.0, 0.0
+    for i, x in enumerate(v):
+        acc = (1 - alpha) * acc + alpha * x
+        weight = (1 - alpha) * weight + alpha
+        out[i] = acc / weight
+    return out
+
+
+def _thin(x, y):
+    step = max(1, len(x) // MAX_POINTS)
+    return x[::step], y[::step]
+
+
+def _layout(fig, title, xtitle, ytitle, height=300):
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title=xtitle, yaxis_title=ytitle,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
+    return fig
+
+
+def loss_figure(history):
+    """Loss per iteration, raw (faint) and smoothed."""
+    it = np.asarray(history["iteration"])
+    loss = np.asarray(history["loss"])
+    fig = go.Figure()
+    if len(it):
+        sm = smooth(loss)
+        xi, yi = _thin(it, loss)
+        fig.add_scatter(x=xi, y=yi, mode="lines", name="loss (each batch)",
+                        line=dict(width=1, color="rgba(31,119,180,0.3)"))
+        xs, ys = _thin(it, sm)
+        fig.add_scatter(x=xs, y=ys, mode="lines", name="smoothed", line=dict(width=3, color="#1f77b4"))
+    fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey",
+                  annotation_text="ln 10: guessing", annotation_position="top right")
+    return _layout(fig, "Loss", "iteration", "cross-entropy")
+
+
+def accuracy_figure(history):
+    """Training and validation accuracy at each evaluation, against epochs."""
+    fig = go.Figure()
+    ep = history["epoch"]
+    if history["train_acc"]:
+        fig.add_scatter(x=ep, y=history["train_acc"], mode="lines+markers", name="train")
+    if history["valid_acc"]:
+        fig.add_scatter(x=ep, y=history["valid_acc"], mode="lines+markers", name="validation",
+                        line=dict(dash="dash"))
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    return _layout(fig, "Accuracy", "epoch", "accuracy")
+
+
+def probability_figure(proba):
+    """Bar chart of the 10 class probabilities, the most likely digit highlighted."""
+    proba = np.asarray(proba, dtype=np.float64).reshape(-1)
+    best = int(np.argmax(proba))
+    colors = ["#ff4b4b" if i == best else "#8fb3d9" for i in range(len(proba))]
+    fig = go.Figure(go.Bar(x=[str(i) for i in range(len(proba))], y=proba, marker_color=colors,
+                           text=[f"{p:.0%}" if p >= 0.005 else "" for p in proba],
+                           textposition="outside"))
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    fig.update_xaxes(type="category")
+    return _layout(fig, "Softmax probabilities", "digit", "probability", height=320)

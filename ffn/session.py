@@ -1,0 +1,60 @@
+"""What the app keeps per browser session about a training run, free of any UI code.
+
+A :class:`Run` wraps a :class:`~ffn.trainer.Trainer` with what the page needs around
+it: pause, the wall-clock time of the run, and the final figures computed once.
+"""
+import time
+from dataclasses import dataclass, field
+
+from .model_io import model_bytes
+from .settings import APP_LIMITS, build_trainer
+
+
+@dataclass
+class Run:
+    """One training run of the app, started from ``settings``."""
+    trainer: object
+    settings: object
+    paused: bool = False
+    wall_seconds: float = 0.0      # wall time of the run so far, pauses excluded
+    _last_end: float = 0.0         # perf_counter at the end of the last tick; 0 after a pause
+    final: dict = field(default_factory=dict)
+    model_file: bytes = b""
+
+    @classmethod
+    def start(cls, settings, x, t):
+        """Check the settings against the app's limits and build the run (ValueError if out of range)."""
+        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=2000), settings)
+
+    @property
+    def active(self):
+        """Training and not paused: the page should keep ticking."""
+        return not self.trainer.done and not self.paused
+
+    def tick(self, seconds):
+        """Train for about ``seconds``; returns iterations run.
+
+        ``wall_seconds`` grows by the time since the previous tick ended, so it counts
+        what the page costs between ticks (charts, the browser's round trip) too.
+        """
+        t0 = time.perf_counter()
+        ran = self.trainer.step(max_seconds=seconds)
+        end = time.perf_counter()
+        self.wall_seconds += end - (self._last_end or t0)
+        self._last_end = end
+        return ran
+
+    def set_paused(self, paused):
+        self.paused = paused
+        self._last_end = 0.0
+
+    def finish(self, x_test, t_test):
+        """Once the run is over: full-set accuracies and the model file, computed once."""
+        if self.trainer.done and not self.final:
+            tr = self.trainer
+            self.final = tr.final_accuracy(x_test, t_test)
+            self.model_file = model_bytes(
+                tr.net, test_accuracy=self.final["test"], train_accuracy=self.final["train"],
+                valid_accuracy=self.final.get("valid"), settings=self.settings.to_dict(),
+                iterations=tr.iteration, status=tr.status, command="trained in the ffn-digits app")
+        return self.final
