@@ -215,7 +215,7 @@ def upload_ui():
 
 
 def draw_tab():
-    net = model_choice_ui()
+    choice_box = st.container()  # filled after the uploader has run, so a new upload shows at once
     left, right = st.columns([1, 1.3])
     with left:
         st.markdown("**Draw a digit (0-9)** with the mouse, as large as the box allows.")
@@ -228,6 +228,8 @@ def draw_tab():
             st.rerun()
         b2.slider("Pen width", 8, 40, 20, key="brush")
         upload_ui()
+    with choice_box:
+        net = model_choice_ui()
     with right:
         rgba = canvas.image_data if canvas is not None else None
         x = None if rgba is None else ffn.preprocess_canvas(np.ascontiguousarray(rgba, dtype=np.uint8))

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from ffn.network import ThreeLayerNet
+from ffn.optimizers import OPTIMIZERS, make_optimizer
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_each_optimizer_minimises_a_quadratic_in_place(name):
+    target = np.array([3.0, -2.0])
+    params = {"w": np.zeros(2)}
+    w = params["w"]
+    opt = make_optimizer(name, lr={"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.9,
+                                   "rmsprop": 0.05, "adam": 0.1}[name])
+    for _ in range(500):
+        opt.update(params, {"w": 2 * (params["w"] - target)})
+    assert params["w"] is w  # updated in place, never rebound
+    np.testing.assert_allclose(w, target, atol=0.05)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_layers_still_see_the_params_after_steps(name, rng):
+    net = ThreeLayerNet(784, 8, 10, weight_init="he", seed=0)
+    ids = {k: id(v) for k, v in net.params.items()}
+    opt = make_optimizer(name, 0.01)
+    x = rng.random((16, 784)).astype(np.float32)
+    t = rng.integers(0, 10, 16)
+    before = net.params["W1"].copy()
+    for _ in range(3):
+        opt.update(net.params, net.gradient(x, t))
+    assert {k: id(v) for k, v in net.params.items()} == ids
+    assert net.layers["Affine1"].W is net.params["W1"]
+    assert not np.array_equal(before, net.layers["Affine1"].W)  # the layer saw the update
+
+
+def test_adam_matches_the_textbook_formula():
+    g = np.array([0.5, -1.0])
+    params = {"w": np.array([1.0, 1.0])}
+    opt = make_optimizer("adam", 0.1)
+    opt.update(params, {"w": g})
+    # after one step with bias correction, the step is lr * sign(g) (up to eps)
+    np.testing.assert_allclose(params["w"], [0.9, 1.1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("lr", [0, -1, float("nan"), float("inf"), "0.1", True])
+def test_bad_learning_rate_is_refused(lr):
+    with pytest.raises(ValueError, match="learning rate"):
+        make_optimizer("sgd", lr)
+
+
+def test_unknown_optimizer_is_refused():
+    with pytest.raises(ValueError, match="'lbfgs'"):
+        make_optimizer("lbfgs", 0.1)

@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+
+import ffn
+from ffn.trainer import Trainer
+
+
+def small_run(mnist, n=2000, **kw):
+    (x, t), (xt, tt) = mnist
+    net = ffn.MultiLayerNet(784, [64, 32], 10, weight_init="he", seed=kw.pop("net_seed", 0))
+    opt = ffn.make_optimizer(kw.pop("optimizer", "adam"), kw.pop("lr", 2e-3))
+    tr = Trainer(net, opt, x[1000:1000 + n], t[1000:1000 + n], x[:1000], t[:1000], **kw)
+    return tr, (xt, tt)
+
+
+def test_training_on_2000_images_beats_85_percent(mnist):
+    tr, (xt, tt) = small_run(mnist, batch_size=50, epochs=15, seed=0)
+    tr.step()
+    assert tr.status == "finished"
+    acc = tr.final_accuracy(xt, tt)
+    assert acc["test"] > 0.85, acc
+    h = tr.history
+    assert len(h["loss"]) == tr.total_iters == 600
+    assert h["eval_iteration"][0] == 0 and len(h["valid_acc"]) == 16
+    assert np.mean(h["loss"][-20:]) < np.mean(h["loss"][:20])
+
+
+def test_diverging_run_stops_and_keeps_the_last_good_parameters(mnist):
+    tr, _ = small_run(mnist, optimizer="sgd", lr=1e3, batch_size=100, iters=500, seed=0)
+    W1 = tr.net.params["W1"]
+    tr.step()
+    assert tr.status == "diverged" and tr.done
+    assert tr.iteration < 500
+    assert "lower the learning rate" in tr.message.lower()
+    assert f"iteration {tr.iteration + 1}" in tr.message
+    assert all(np.isfinite(p).all() for p in tr.net.params.values())
+    assert tr.net.params["W1"] is W1 and tr.net.layers["Affine1"].W is W1
+    # the kept parameters are those the last finite loss was computed with
+    assert np.isfinite(tr.net.loss(*tr_batch(mnist)))
+    assert tr.step() == 0
+
+
+def tr_batch(mnist):
+    (x, t), _ = mnist
+    return x[:100], t[:100]
+
+
+def test_same_seed_gives_the_same_weights(mnist):
+    a, _ = small_run(mnist, batch_size=64, iters=50, seed=3)
+    b, _ = small_run(mnist, batch_size=64, iters=50, seed=3)
+    a.step()
+    b.step()
+    for k in a.net.params:
+        np.testing.assert_array_equal(a.net.params[k], b.net.params[k])
+    c, _ = small_run(mnist, batch_size=64, iters=50, seed=4)
+    c.step()
+    assert not np.array_equal(a.net.params["W1"], c.net.params["W1"])
+
+
+def test_pausing_in_chunks_changes_nothing(mnist):
+    a, _ = small_run(mnist, batch_size=64, iters=90, seed=1)
+    b, _ = small_run(mnist, batch_size=64, iters=90, seed=1)
+    a.step()
+    while b.step(max_iters=7):
+        pass
+    assert b.iteration == 90 and b.status == "finished"
+    np.testing.assert_array_equal(a.net.params["W2"], b.net.params["W2"])
+    assert a.history["loss"] == b.history["loss"]
+
+
+def test_stop_and_progress(mnist):
+    tr, _ = small_run(mnist, batch_size=64, iters=1000, seed=0)
+    assert tr.step(max_iters=10) == 10
+    p = tr.progress()
+    assert p["iteration"] == 10 and p["total_iters"] == 1000 and p["samples_per_sec"] > 0
+    assert p["seconds_left"] > 0
+    tr.stop()
+    assert tr.status == "stopped" and "iteration 10 of 1000" in tr.message
+    assert tr.step() == 0
+
+
+def test_the_articles_settings_stall_and_the_trainer_says_why(mnist):
+    (x, t), _ = mnist
+    tr = ffn.build_trainer(ffn.preset("article", iters=600, train_size=5000), x, t)
+    tr.step()
+    assert tr.warning and "ln 10" in tr.warning and "He" in tr.warning
+    assert np.mean(tr.history["loss"][-100:]) > 2.0
+
+
+def test_max_seconds_bounds_a_chunk(mnist):
+    tr, _ = small_run(mnist, batch_size=64, iters=10 ** 6, seed=0)
+    ran = tr.step(max_seconds=0.2)
+    assert 0 < ran < 10 ** 6 and not tr.done
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(batch_size=0, iters=10), "batch_size"),
+    (dict(batch_size=10), "exactly one of iters and epochs"),
+    (dict(batch_size=10, iters=10, epochs=1), "exactly one"),
+    (dict(batch_size=10, iters=10, lr_schedule="warm"), "'warm'"),
+])
+def test_bad_arguments(mnist, kw, message):
+    with pytest.raises(ValueError, match=message):
+        small_run(mnist, **kw)
