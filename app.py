@@ -221,7 +221,9 @@ def draw_tab():
         st.markdown("**Draw a digit (0-9)** with the mouse, as large as the box allows.")
         canvas = st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
                            background_color="#FFFFFF", height=280, width=280, drawing_mode="freedraw",
-                           return_image_data=True, key=f"canvas_{st.session_state.canvas_id}")
+                           return_image_data=True, key="canvas",
+                           # a new (empty) initial drawing is how the canvas is cleared
+                           initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
         b1, b2 = st.columns(2)
         if b1.button("Clear", key="clear"):
             st.session_state.canvas_id += 1

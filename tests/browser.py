@@ -1,0 +1,68 @@
+"""Helpers to run the app in a real browser: start Streamlit, launch Debian's Chromium."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_app(timeout=60, env=None, prefix=()):
+    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it by its pid."""
+    port = free_port()
+    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.headless", "true", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def draw(page, strokes, steps=12):
+    """Draw polylines (lists of (x, y) in canvas pixels, 0-280) on the app's canvas with the mouse."""
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for(timeout=30000)
+    box = canvas.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    for stroke in strokes:
+        x0, y0 = stroke[0]
+        page.mouse.move(box["x"] + x0 * sx, box["y"] + y0 * sy)
+        page.mouse.down()
+        for (a, b), (c, d) in zip(stroke, stroke[1:]):
+            for k in range(1, steps + 1):
+                page.mouse.move(box["x"] + (a + (c - a) * k / steps) * sx,
+                                box["y"] + (b + (d - b) * k / steps) * sy)
+        page.mouse.up()
