@@ -214,7 +214,9 @@ def upload_ui():
         st.error(f"That file can't be used: {e}")
 
 
+@st.fragment
 def draw_tab():
+    """The canvas and the prediction. A fragment: a stroke reruns only this part of the page."""
     choice_box = st.container()  # filled after the uploader has run, so a new upload shows at once
     left, right = st.columns([1, 1.3])
     with left:

@@ -62,8 +62,9 @@ class Relu:
 
     def backward(self, dout):
         # A new array: the article's version zeroes dout in place, which corrupts the
-        # caller's gradient if it is reused.
-        return np.where(self.mask, 0, dout).astype(dout.dtype, copy=False)
+        # caller's gradient if it is reused. Multiplying by the boolean "x > 0" is the
+        # same as zeroing where mask is True, and faster than np.where.
+        return dout * ~self.mask
 
 
 class Sigmoid:

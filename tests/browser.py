@@ -52,7 +52,10 @@ def streamlit_app(timeout=60, env=None, prefix=()):
 
 
 def draw(page, strokes, steps=12):
-    """Draw polylines (lists of (x, y) in canvas pixels, 0-280) on the app's canvas with the mouse."""
+    """Draw polylines (lists of (x, y) in canvas pixels, 0-280) on the app's canvas with the mouse.
+
+    Returns the ``time.perf_counter()`` taken just before the last mouse-up.
+    """
     canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=30000)
     box = canvas.bounding_box()
@@ -60,9 +63,14 @@ def draw(page, strokes, steps=12):
     for stroke in strokes:
         x0, y0 = stroke[0]
         page.mouse.move(box["x"] + x0 * sx, box["y"] + y0 * sy)
+        # Hover first, as a hand does: the canvas's toolbar, invisible until hovered, sits
+        # over the top-right of the canvas and slides up 0.2 s after the pointer arrives.
+        page.wait_for_timeout(300)
         page.mouse.down()
         for (a, b), (c, d) in zip(stroke, stroke[1:]):
             for k in range(1, steps + 1):
                 page.mouse.move(box["x"] + (a + (c - a) * k / steps) * sx,
                                 box["y"] + (b + (d - b) * k / steps) * sy)
+        released = time.perf_counter()
         page.mouse.up()
+    return released

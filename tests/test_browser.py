@@ -53,6 +53,7 @@ def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
 
     page.get_by_test_id("stTabs").get_by_role("button", name="Clear").click()
     page.get_by_text("The canvas is empty").wait_for(timeout=15000)
+    page.wait_for_timeout(500)  # the canvas empties itself when its new (empty) drawing arrives
     draw(page, ONE)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMetric"]')]

@@ -1,0 +1,128 @@
+"""Cold start and drawing-to-prediction latency of the app in headless Chromium.
+
+    python bench/app_latency.py [--drawings 12]
+
+Cold start: from spawning `streamlit run app.py` to (a) /_stcore/health answering and
+(b) the Draw tab's canvas being on screen in the browser, ready to draw.
+
+Latency: draw a digit with the mouse (Playwright), take the time just before
+mouse-up, and wait (polling every animation frame) until a "Prediction" metric is on
+the page; then press Clear and wait for the empty-canvas hint before the next drawing.
+The canvas component itself waits 200 ms after mouse-up before it sends the drawing;
+the rest is the round trip, the app's script run and the browser's rendering. The
+app's own compute (decode, preprocess, predict, build the chart) is timed in-process.
+"""
+import argparse
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, free_port  # noqa: E402
+
+DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],
+          1: [[(130, 30), (145, 140), (150, 250)]],
+          2: [[(60, 80), (100, 40), (180, 40), (210, 90), (60, 240), (230, 240)]],
+          0: [[(140, 30), (70, 80), (60, 180), (140, 250), (215, 180), (210, 80), (150, 36)]]}
+HAS_PREDICTION = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                     .some(m => m.innerText.includes('Prediction'))"""
+
+
+def in_process_compute(n=200):
+    import io
+
+    from PIL import Image
+
+    import ffn
+    from ffn import charts
+    from ffn.sketch import render
+    net = ffn.load_model()
+    buf = io.BytesIO()
+    Image.fromarray(render(3, "round", look="transparent")).save(buf, format="PNG")
+    png = buf.getvalue()
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        rgba = np.asarray(Image.open(io.BytesIO(png)))
+        x = ffn.preprocess_canvas(rgba)
+        p = net.predict_proba(x)[0]
+        charts.probability_figure(p).to_json()
+        times.append(time.perf_counter() - t0)
+    return np.median(times) * 1e3
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--drawings", type=int, default=12)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    t_spawn = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.02)
+        t_health = time.perf_counter() - t_spawn
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            t_nav = time.perf_counter()
+            page.goto(url)
+            page.get_by_text("Hyperparameters").wait_for(timeout=60000)
+            page.get_by_role("tab", name="Draw").click()
+            page.locator(CANVAS).first.wait_for(timeout=60000)
+            page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+            t_page = time.perf_counter() - t_nav
+            print(f"cold start: server healthy {t_health:.2f} s after spawn; page with canvas ready "
+                  f"{t_page:.2f} s after the browser asked for it; total {t_health + t_page:.2f} s "
+                  f"(target <= 2 s)")
+            warm = []
+            for _ in range(3):  # the same in fresh browsers against the now warm server
+                other = browser.new_page(viewport={"width": 1400, "height": 1100})
+                t1 = time.perf_counter()
+                other.goto(url)
+                other.get_by_text("Hyperparameters").wait_for(timeout=60000)
+                other.get_by_role("tab", name="Draw").click()
+                other.get_by_text("The canvas is empty").wait_for(timeout=60000)
+                warm.append(time.perf_counter() - t1)
+                other.close()
+            print(f"a new visitor on the warm server: page with canvas ready in median "
+                  f"{np.median(warm):.2f} s (mostly the browser loading Streamlit's own front end)")
+            lat = []
+            order = list(DIGITS) * (args.drawings // len(DIGITS) + 1)
+            for d in order[:args.drawings]:
+                strokes = DIGITS[d]
+                t0 = draw(page, strokes)
+                page.wait_for_function(HAS_PREDICTION, polling="raf", timeout=15000)
+                lat.append(time.perf_counter() - t0)
+                page.get_by_test_id("stTabs").get_by_role("button", name="Clear").click()
+                page.get_by_text("The canvas is empty").wait_for(timeout=15000)
+                time.sleep(0.5)  # the canvas empties itself when its new (empty) drawing arrives
+            browser.close()
+        lat = np.array(lat) * 1e3
+        print(f"mouse-up to prediction on screen, {len(lat)} drawings: p50 {np.median(lat):.0f} ms, "
+              f"p90 {np.percentile(lat, 90):.0f} ms, max {lat.max():.0f} ms (target p50 <= 300 ms; "
+              f"200 ms of it is the canvas component's own wait)")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print(f"app's own compute per drawing (PNG decode, preprocess, predict, chart): "
+          f"median {in_process_compute():.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
