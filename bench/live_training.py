@@ -57,7 +57,7 @@ def live(preset, prefix, env, chromium):
         page.goto(url)
         page.get_by_text("Hyperparameters").wait_for(timeout=60000)
         if preset != "article_he":
-            page.get_by_test_id("stSidebar").get_by_text(labels["article_he"]).click()
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
             page.get_by_role("option", name=labels[preset]).click()
             time.sleep(1)
         page.get_by_test_id("stTabs").get_by_role("button", name="Start").click()

@@ -13,18 +13,23 @@ import time
 from dataclasses import fields
 
 from .mnist import load_mnist
+from .network import ACTIVATIONS, WEIGHT_INITS
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
 from .model_io import save_model
 from .settings import PRESETS, TrainSettings, build_trainer, preset
 
+_CHOICES = {"activation": sorted(ACTIVATIONS), "weight_init": list(WEIGHT_INITS),
+            "optimizer": sorted(OPTIMIZERS), "lr_schedule": list(SCHEDULES)}
 _HELP = {
     "hidden_size": "H: hidden layers are H and H//2 (the article: 64)",
     "hidden_size_list": "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size)",
-    "activation": "relu | sigmoid | tanh",
-    "weight_init": "std (fixed std, the article's 0.01) | he | xavier",
+    "activation": "activation of the hidden layers",
+    "weight_init": "std: a fixed std (the article's 0.01); he: sqrt(2/fan_in); xavier: sqrt(1/fan_in)",
     "weight_init_std": "std of the initial weights with --weight-init std",
-    "optimizer": "sgd | momentum | nesterov | adagrad | rmsprop | adam",
+    "optimizer": "update rule",
     "learning_rate": "learning rate",
-    "lr_schedule": "constant | step | cosine",
+    "lr_schedule": "learning rate over the run",
     "batch_size": "mini-batch size",
     "iters": "iterations (ignored when --epochs is set)",
     "epochs": "passes over the training set (overrides --iters)",
@@ -37,8 +42,7 @@ _HELP = {
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="python -m ffn.train", description=__doc__.split("\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m ffn.train", description=__doc__.split("\n")[0])
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset; flags override it")
     defaults = TrainSettings()
     for f in fields(TrainSettings):
@@ -48,9 +52,10 @@ def parse_args(argv=None):
         elif f.name == "hidden_size_list":
             p.add_argument(flag, type=int, nargs="+", default=None, help=_HELP[f.name])
         else:
-            typ = type(getattr(defaults, f.name))
-            p.add_argument(flag, type=typ, default=None,
-                           help=f"{_HELP[f.name]} (default {getattr(defaults, f.name)!r})")
+            default = getattr(defaults, f.name)
+            p.add_argument(flag, type=type(default), default=None, choices=_CHOICES.get(f.name),
+                           metavar=f.name.upper() if f.name not in _CHOICES else None,
+                           help=f"{_HELP[f.name]} (default {default!r})")
     p.add_argument("--out", help="write the trained model to this .npz file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)

@@ -1,13 +1,14 @@
 """Widget paths of app.py through Streamlit's AppTest (no browser: the canvas is tested
 in test_browser.py). The live-training fragment ticks once per run of the script here."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ffn
-from conftest import ROOT
 
-APP = str(ROOT / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
