@@ -2,6 +2,8 @@
 
 The page only wires widgets to the ``ffn`` library: every computation lives there.
 """
+import time
+
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -11,8 +13,10 @@ from ffn import charts
 from ffn.session import Run
 from ffn.settings import APP_LIMITS, PRESETS, check, total_iters
 
-TICK = 0.5             # seconds between live updates requested by the page
-CHUNK = 1.0            # seconds of training per update (see bench/live_training.py)
+TICK = 0.5             # seconds between the timer's restarts of the live-training fragment
+CHUNK = 0.25           # seconds of training between redraws: bounds how long a click waits
+CHART_EVERY = 1.0      # seconds between redraws of the charts
+LOOP = 3.0             # seconds one run of the live-training fragment trains before the timer takes over
 PRESET_LABELS = {"article": "Article's exact settings",
                  "article_he": "Article's network, He init",
                  "fast": "Fast and accurate"}
@@ -135,26 +139,52 @@ def controls_ui(settings, error):
         st.caption("You changed the settings: they apply to the next run, not this one.")
 
 
-def train_live():
-    """Train a chunk, then draw progress and charts. Runs on a timer while training."""
-    run = st.session_state.run
-    if run is None:
-        st.info("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
-                "accuracy curves draw themselves while the network learns.")
-        return
-    tr = run.trainer
-    if run.active:
-        run.tick(CHUNK)
-    p = tr.progress()
+def progress_ui(run):
+    tr, p = run.trainer, run.trainer.progress()
     left = "" if p["seconds_left"] is None or tr.done else f" · about {p['seconds_left']:.0f} s left"
     st.progress(min(p["fraction"], 1.0),
                 text=f"iteration {p['iteration']:,} / {p['total_iters']:,} · epoch {p['epoch']:.2f} · "
                      f"{p['samples_per_sec']:,.0f} images/s{left}" + (" · paused" if run.paused else ""))
     if tr.warning:
         st.warning(tr.warning)
+
+
+def charts_ui(run):
     c1, c2 = st.columns(2)
-    c1.plotly_chart(charts.loss_figure(tr.history), key="loss_chart")
-    c2.plotly_chart(charts.accuracy_figure(tr.history), key="acc_chart")
+    c1.plotly_chart(charts.loss_figure(run.trainer.history))
+    c2.plotly_chart(charts.accuracy_figure(run.trainer.history))
+
+
+def train_live():
+    """Train and redraw progress and charts, chunk after chunk, for up to LOOP seconds.
+
+    Runs as a fragment on a timer while a run is active. Between chunks it only redraws
+    its placeholders, so training does not wait for the browser; a click anywhere
+    interrupts it at the end of the current chunk (Streamlit stops a script at its next
+    call when a rerun is requested), and the timer picks training up again.
+    """
+    run = st.session_state.run
+    if run is None:
+        st.info("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
+                "accuracy curves draw themselves while the network learns.")
+        return
+    tr = run.trainer
+    progress_box, charts_box = st.empty(), st.empty()
+    start = time.monotonic()
+    drawn = None  # when the charts were last drawn
+    while True:
+        if run.active:
+            run.tick(CHUNK)
+        now = time.monotonic()
+        with progress_box.container():
+            progress_ui(run)
+        # Charts cost far more to build and send than the progress bar: about once a second.
+        if drawn is None or now - drawn >= CHART_EVERY or not run.active:
+            with charts_box.container():
+                charts_ui(run)
+            drawn = now
+        if not run.active or now - start >= LOOP:
+            break
     if tr.done:
         if tr.status == "diverged":
             st.error(tr.message)
@@ -216,7 +246,12 @@ def upload_ui():
 
 @st.fragment
 def draw_tab():
-    """The canvas and the prediction. A fragment: a stroke reruns only this part of the page."""
+    """The canvas, the model choice and the prediction.
+
+    A fragment: a stroke reruns only this part of the page. While the live-training
+    fragment is running, Streamlit queues this one behind it (a fragment's rerun does
+    not interrupt another's), so predictions then lag by up to LOOP seconds.
+    """
     choice_box = st.container()  # filled after the uploader has run, so a new upload shows at once
     left, right = st.columns([1, 1.3])
     with left:
@@ -237,6 +272,10 @@ def draw_tab():
     with right:
         rgba = canvas.image_data if canvas is not None else None
         x = None if rgba is None else ffn.preprocess_canvas(np.ascontiguousarray(rgba, dtype=np.uint8))
+        run = st.session_state.run
+        if run is not None and run.active:
+            st.caption("The network is training: the drawing is read between bursts of "
+                       "training, so the prediction may take a few seconds. Pause to make it instant.")
         if x is None:
             st.info("The canvas is empty. Draw a digit and the network's guess appears here, "
                     "with the probability it gives each of the ten digits.")
@@ -259,10 +298,10 @@ def main():
                "Train it, then draw a digit and watch it decide.")
     settings, error = settings_ui()
     train, draw = st.tabs(["Train", "Draw"])
-    with train:
-        train_tab(settings, error)
     with draw:
         draw_tab()
+    with train:
+        train_tab(settings, error)
 
 
 main()

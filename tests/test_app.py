@@ -70,9 +70,15 @@ def test_a_short_run_trains_and_reports_test_accuracy(at):
     assert any(o.startswith("Trained in this session") for o in at.radio(key="model_choice").options)
 
 
+def long_run(at):
+    """Settings for a run of a minute or so, so that it is still going after a script run."""
+    at.select_slider(key="hidden_size").set_value(512)
+    at.select_slider(key="batch_size").set_value(1024)
+    at.number_input(key="iters").set_value(1400)
+
+
 def test_stop_ends_the_run(at):
-    at.number_input(key="iters").set_value(20000)
-    at.select_slider(key="batch_size").set_value(16)
+    long_run(at)
     at.button(key="start").click().run()
     assert at.session_state["run"].trainer.status == "running"
     assert at.button(key="start").disabled is True  # a run in progress is never replaced silently
@@ -82,14 +88,13 @@ def test_stop_ends_the_run(at):
     at.button(key="stop").click().run()
     at.run()
     tr = at.session_state["run"].trainer
-    assert tr.status == "stopped" and tr.iteration < 20000
+    assert tr.status == "stopped" and tr.iteration < 1400
     assert metric(at, "Test accuracy (10,000 images)") is not None
     assert not at.exception
 
 
 def test_pause_and_resume(at):
-    at.number_input(key="iters").set_value(20000)
-    at.select_slider(key="batch_size").set_value(16)
+    long_run(at)
     at.button(key="start").click().run()
     at.button(key="pause").click().run()
     run = at.session_state["run"]
