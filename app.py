@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 import ffn
@@ -123,9 +124,9 @@ def controls_ui(settings, error):
         (x, t), _ = mnist()
         try:
             st.session_state.run = Run.start(settings, x, t)
+            st.rerun()
         except ValueError as e:  # check() passed, so this is unexpected; still no traceback
-            st.error(str(e))
-        st.rerun()
+            st.error(f"Could not start: {e}")
     if c2.button("Resume" if busy and run.paused else "Pause", key="pause", disabled=not busy):
         run.set_paused(not run.paused)
         st.rerun()
@@ -212,7 +213,7 @@ def train_tab(settings, error):
 
 
 def model_choice_ui():
-    """Pick the model that reads the drawing; returns (net, description)."""
+    """Pick the model that reads the drawing; returns the network."""
     models = {"bundled": (bundled_model(), "Pretrained")}
     run = st.session_state.run
     if run is not None and run.final:
@@ -235,13 +236,16 @@ def upload_ui():
     up = st.file_uploader("Use your own model (.npz saved by this app or `python -m ffn.train --out`)",
                           type=["npz"], key="upload")
     if up is None:
-        st.session_state.uploaded_model = None
+        st.session_state.uploaded_model = st.session_state.upload_error = None
         return
-    try:
-        st.session_state.uploaded_model = ffn.load_model(up.getvalue())
-    except ValueError as e:
-        st.session_state.uploaded_model = None
-        st.error(f"That file can't be used: {e}")
+    if st.session_state.get("upload_id") != up.file_id:  # validate each file once, not per stroke
+        st.session_state.upload_id = up.file_id
+        try:
+            st.session_state.uploaded_model, st.session_state.upload_error = ffn.load_model(up.getvalue()), None
+        except ValueError as e:
+            st.session_state.uploaded_model, st.session_state.upload_error = None, str(e)
+    if st.session_state.upload_error:
+        st.error(f"That file can't be used: {st.session_state.upload_error}")
 
 
 @st.fragment
@@ -264,14 +268,19 @@ def draw_tab():
         b1, b2 = st.columns(2)
         if b1.button("Clear", key="clear"):
             st.session_state.canvas_id += 1
-            st.rerun()
+            st.rerun(scope="fragment")
         b2.slider("Pen width", 8, 40, 20, key="brush")
         upload_ui()
     with choice_box:
         net = model_choice_ui()
     with right:
-        rgba = canvas.image_data if canvas is not None else None
-        x = None if rgba is None else ffn.preprocess_canvas(np.ascontiguousarray(rgba, dtype=np.uint8))
+        try:
+            rgba = canvas.image_data if canvas is not None else None
+            x = None if rgba is None else ffn.preprocess_canvas(np.asarray(rgba))
+        except (ValueError, OSError, Image.DecompressionBombError) as e:
+            # the drawing arrives from the browser as a PNG: whatever comes is checked
+            st.error(f"The drawing could not be read ({e}). Press Clear and draw again.")
+            return
         run = st.session_state.run
         if run is not None and run.active:
             st.caption("The network is training: the drawing is read between bursts of "
