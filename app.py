@@ -248,31 +248,37 @@ def upload_ui():
         st.error(f"That file can't be used: {st.session_state.upload_error}")
 
 
-@st.fragment
 def draw_tab():
-    """The canvas, the model choice and the prediction.
+    """Model choice; canvas, clear button and prediction; pen width and model upload."""
+    top, middle, bottom = st.container(), st.container(), st.container()
+    with bottom:  # first, so that a model uploaded just now is offered at once
+        c1, _ = st.columns([1, 1.3])
+        c1.slider("Pen width", 8, 40, 20, key="brush")
+        upload_ui()
+    with top:
+        net = model_choice_ui()
+    with middle:
+        draw_panel(net)
 
-    A fragment: a stroke reruns only this part of the page. While the live-training
+
+@st.fragment
+def draw_panel(net):
+    """The canvas and what the network makes of the drawing.
+
+    A fragment, and a small one: a stroke reruns only this. While the live-training
     fragment is running, Streamlit queues this one behind it (a fragment's rerun does
     not interrupt another's), so predictions then lag by up to LOOP seconds.
     """
-    choice_box = st.container()  # filled after the uploader has run, so a new upload shows at once
     left, right = st.columns([1, 1.3])
     with left:
         st.markdown("**Draw a digit (0-9)** with the mouse, as large as the box allows.")
         canvas = st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
                            background_color="#FFFFFF", height=280, width=280, drawing_mode="freedraw",
                            return_image_data=True, key="canvas",
-                           # a new (empty) initial drawing is how the canvas is cleared
                            initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
-        b1, b2 = st.columns(2)
-        if b1.button("Clear", key="clear"):
-            st.session_state.canvas_id += 1
+        if st.button("Clear", key="clear"):
+            st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas
             st.rerun(scope="fragment")
-        b2.slider("Pen width", 8, 40, 20, key="brush")
-        upload_ui()
-    with choice_box:
-        net = model_choice_ui()
     with right:
         try:
             rgba = canvas.image_data if canvas is not None else None
@@ -292,8 +298,8 @@ def draw_tab():
         proba = net.predict_proba(x)[0]
         digit = int(proba.argmax())
         c1, c2 = st.columns([1, 1])
-        c1.metric("Prediction", str(digit), delta=f"{proba[digit]:.1%} confident", delta_color="off", delta_arrow="off",
-                  help="The digit with the highest softmax probability.")
+        c1.metric("Prediction", str(digit), delta=f"{proba[digit]:.1%} confident", delta_color="off",
+                  delta_arrow="off", help="The digit with the highest softmax probability.")
         c2.image(ffn.network_view(x, scale=5), caption="What the network sees: 28×28, "
                  "centred like MNIST", width=140)
         st.plotly_chart(charts.probability_figure(proba), key="proba_chart")
