@@ -89,13 +89,14 @@ def main(argv=None):
         print(f"error: {e}", file=sys.stderr)
         return 2
     start = time.perf_counter()
+    warned = False
     while not tr.done:
         tr.step(max_seconds=0.5)
         if not args.quiet:
             print(_bar(tr), end="", file=sys.stderr, flush=True)
-        if tr.warning and not getattr(tr, "_warned", False):
+        if tr.warning and not warned:
             print(f"\nnote: {tr.warning}", file=sys.stderr)
-            tr._warned = True
+            warned = True
     wall = time.perf_counter() - start
     if not args.quiet:
         print(file=sys.stderr)
