@@ -1,6 +1,6 @@
 """Cold start and drawing-to-prediction latency of the app in headless Chromium.
 
-    python bench/app_latency.py [--drawings 20]
+    python bench/app_latency.py [--drawings 20] [--pin]
 
 Cold start: from spawning `streamlit run app.py` to (a) /_stcore/health answering and
 (b) the Draw tab's canvas being on screen in the browser, ready to draw.
@@ -17,6 +17,7 @@ compute (decode, preprocess, predict, build the chart) is also timed in-process.
 import argparse
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +33,13 @@ DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],
           1: [[(130, 30), (145, 140), (150, 250)]],
           2: [[(60, 80), (100, 40), (180, 40), (210, 90), (60, 240), (230, 240)]],
           0: [[(140, 30), (70, 80), (60, 180), (140, 250), (215, 180), (210, 80), (150, 36)]]}
+BASELINE_APP = """
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+st.title("baseline")
+st_canvas(height=280, width=280, return_image_data=True, key="canvas")
+st.info("The canvas is empty")
+"""
 HAS_PREDICTION = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
                      .some(m => m.innerText.includes('Prediction'))"""
 
@@ -59,15 +67,61 @@ def in_process_compute(n=200):
     return np.median(times) * 1e3
 
 
+def baseline_cold_start(chromium, prefix):
+    """Cold start of a page holding nothing but the same canvas component, for scale."""
+    from playwright.sync_api import sync_playwright
+    app = Path(tempfile.mkdtemp()) / "baseline.py"
+    app.write_text(BASELINE_APP)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", str(app),
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--browser.gatherUsageStats", "false"], cwd=app.parent,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.02)
+        health = time.perf_counter() - t0
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            t1 = time.perf_counter()
+            page.goto(url)
+            page.locator(CANVAS).first.wait_for(timeout=60000)
+            page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+            ready = time.perf_counter() - t1
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print(f"for scale, a page with only the canvas component: server healthy {health:.2f} s, "
+          f"page ready {ready:.2f} s, total {health + ready:.2f} s")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--drawings", type=int, default=20)
+    ap.add_argument("--pin", action="store_true",
+                    help="server on core 0, Chromium on core 1 (taskset), as when the browser "
+                         "runs on the student's machine rather than beside the server")
     args = ap.parse_args()
+    prefix, chromium = [], CHROMIUM
+    if args.pin:
+        wrapper = Path(tempfile.mkdtemp()) / "chromium-core1"
+        wrapper.write_text(f"#!/bin/sh\nexec taskset -c 1 {CHROMIUM} \"$@\"\n")
+        wrapper.chmod(0o755)
+        prefix, chromium = ["taskset", "-c", "0"], str(wrapper)
+        print("pinned: server on core 0, browser on core 1")
     from playwright.sync_api import sync_playwright
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     t_spawn = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.headless", "true", "--server.port", str(port),
                              "--browser.gatherUsageStats", "false"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -80,7 +134,7 @@ def main():
                 time.sleep(0.02)
         t_health = time.perf_counter() - t_spawn
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             frames = []  # when the page sent a websocket frame
             page.on("websocket", lambda ws: ws.on("framesent", lambda _: frames.append(time.perf_counter())))
@@ -135,6 +189,7 @@ def main():
         proc.wait(10)
     print(f"app's own compute per drawing (PNG decode, preprocess, predict, chart): "
           f"median {in_process_compute():.1f} ms")
+    baseline_cold_start(chromium, prefix)
 
 
 if __name__ == "__main__":
