@@ -1,13 +1,13 @@
 """ffn: the article's feed-forward network for MNIST, written by hand in NumPy."""
+from .augment import Augment
 from .functions import cross_entropy_error, softmax
 from .gradient import numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
-from .augment import Augment
 from .mnist import load_mnist, split_validation
 from .model_io import load_model, model_bytes, save_model
 from .network import MultiLayerNet, ThreeLayerNet
-from .preprocess import network_view, preprocess_canvas
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
+from .preprocess import network_view, preprocess_canvas
 from .settings import PRESETS, TrainSettings, build_trainer, preset
 from .trainer import Trainer
 

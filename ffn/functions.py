@@ -60,8 +60,9 @@ def cross_entropy_error(y, t):
     """
     y = np.asarray(y)
     t = np.asarray(t)
-    if y.ndim == 1:  # a single sample
-        y, t = y.reshape(1, -1), t.reshape(1, -1) if t.size == y.size else t.reshape(1)
+    if y.ndim == 1:  # a single sample: one-hot row or one label
+        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
+        y = y.reshape(1, -1)
     idx = to_label_indices(t, y.shape[1])
     eps = np.finfo(y.dtype).eps if np.issubdtype(y.dtype, np.floating) else 1e-7
     p = np.clip(y[np.arange(y.shape[0]), idx], eps, 1.0)

@@ -5,7 +5,7 @@ from ffn.settings import APP_LIMITS, PRESETS, TrainSettings, build_trainer, chec
 
 
 def test_presets_pass_the_app_limits():
-    for name, s in PRESETS.items():
+    for s in PRESETS.values():
         check(s, APP_LIMITS)
 
 
