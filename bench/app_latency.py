@@ -15,11 +15,9 @@ Streamlit's rerun of the drawing fragment, the browser's rendering). The app's o
 compute (decode, preprocess, predict, build the chart) is also timed in-process.
 """
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, free_port  # noqa: E402
+from browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app  # noqa: E402
 
 DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],
           1: [[(130, 30), (145, 140), (150, 250)]],
@@ -72,33 +70,17 @@ def baseline_cold_start(chromium, prefix):
     from playwright.sync_api import sync_playwright
     app = Path(tempfile.mkdtemp()) / "baseline.py"
     app.write_text(BASELINE_APP)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", str(app),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], cwd=app.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.02)
+    with streamlit_app(prefix=prefix, script=app) as url, sync_playwright() as p:
         health = time.perf_counter() - t0
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            t1 = time.perf_counter()
-            page.goto(url)
-            page.locator(CANVAS).first.wait_for(timeout=60000)
-            page.get_by_text("The canvas is empty").wait_for(timeout=60000)
-            ready = time.perf_counter() - t1
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        t1 = time.perf_counter()
+        page.goto(url)
+        page.locator(CANVAS).first.wait_for(timeout=60000)
+        page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+        ready = time.perf_counter() - t1
+        browser.close()
     print(f"for scale, a page with only the canvas component: server healthy {health:.2f} s, "
           f"page ready {ready:.2f} s, total {health + ready:.2f} s")
 
@@ -112,26 +94,11 @@ def main():
     args = ap.parse_args()
     prefix, chromium = [], CHROMIUM
     if args.pin:
-        wrapper = Path(tempfile.mkdtemp()) / "chromium-core1"
-        wrapper.write_text(f"#!/bin/sh\nexec taskset -c 1 {CHROMIUM} \"$@\"\n")
-        wrapper.chmod(0o755)
-        prefix, chromium = ["taskset", "-c", "0"], str(wrapper)
+        prefix, chromium = ["taskset", "-c", "0"], chromium_on_core(1)
         print("pinned: server on core 0, browser on core 1")
     from playwright.sync_api import sync_playwright
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     t_spawn = time.perf_counter()
-    proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.02)
+    with streamlit_app(prefix=prefix) as url:
         t_health = time.perf_counter() - t_spawn
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -184,9 +151,6 @@ def main():
         print(f"  of which the app's share, drawing sent to prediction on screen: p50 "
               f"{np.median(share):.0f} ms, p90 {np.percentile(share, 90):.0f} ms (target < 100 ms); "
               f"mouse-up to drawing sent (the component): p50 {np.median(lat) - np.median(share):.0f} ms")
-    finally:
-        proc.terminate()
-        proc.wait(10)
     print(f"app's own compute per drawing (PNG decode, preprocess, predict, chart): "
           f"median {in_process_compute():.1f} ms")
     baseline_cold_start(chromium, prefix)

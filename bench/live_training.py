@@ -18,13 +18,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_app  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
 
 HEADLESS = """
 import sys, time
@@ -74,11 +73,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
     taskset = shutil.which("taskset")
-    wrapper = Path(tempfile.mkdtemp()) / "chromium-core1"
-    wrapper.write_text(f"#!/bin/sh\nexec taskset -c 1 {CHROMIUM} \"$@\"\n")
-    wrapper.chmod(0o755)
     setups = [("pinned: server on core 0, browser on core 1", ["taskset", "-c", "0"],
-               {"OPENBLAS_NUM_THREADS": "1"}, str(wrapper)),
+               {"OPENBLAS_NUM_THREADS": "1"}, chromium_on_core(1)),
               ("unpinned: server and browser share both cores", [], {}, CHROMIUM)]
     if not taskset:
         setups = setups[1:]

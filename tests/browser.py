@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -15,6 +16,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
 
 
+def chromium_on_core(core):
+    """Path of a wrapper that starts Chromium pinned to one CPU core (benchmarks use it to
+    keep the browser off the server's core, as when it runs on a student's machine)."""
+    wrapper = Path(tempfile.mkdtemp()) / f"chromium-core{core}"
+    wrapper.write_text(f'#!/bin/sh\nexec taskset -c {core} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -22,10 +32,13 @@ def free_port():
 
 
 @contextmanager
-def streamlit_app(timeout=60, env=None, prefix=()):
-    """Start ``streamlit run app.py`` on a free port; yield its URL; stop it by its pid."""
+def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py"):
+    """Start ``streamlit run`` on a free port; yield its URL once healthy; stop it by its pid.
+
+    ``prefix`` goes before the command (e.g. ``taskset -c 0``); ``script`` defaults to the app.
+    """
     port = free_port()
-    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(script),
            "--server.headless", "true", "--server.port", str(port),
            "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -41,7 +54,7 @@ def streamlit_app(timeout=60, env=None, prefix=()):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
-            time.sleep(0.2)
+            time.sleep(0.02)
         yield url
     finally:
         proc.terminate()
