@@ -11,8 +11,11 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 from ffn import charts
+from ffn.network import ACTIVATIONS, WEIGHT_INITS
+from ffn.optimizers import OPTIMIZERS
+from ffn.schedules import SCHEDULES
 from ffn.session import Run
-from ffn.settings import APP_LIMITS, PRESETS, check, total_iters
+from ffn.settings import APP_LIMITS, PRESETS, check, total_iters, train_count
 
 TICK = 0.5             # seconds between the timer's restarts of the live-training fragment
 CHUNK = 0.25           # seconds of training between redraws: bounds how long a click waits
@@ -24,11 +27,11 @@ PRESET_LABELS = {"article": "Article's exact settings",
 DEFAULT_PRESET = "article_he"
 OPTIONS = {
     "hidden_size": [8, 16, 32, 64, 128, 256, 512],
-    "activation": ["relu", "sigmoid", "tanh"],
-    "weight_init": ["std", "he", "xavier"],
-    "optimizer": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"],
+    "activation": list(ACTIVATIONS),
+    "weight_init": list(WEIGHT_INITS),
+    "optimizer": list(OPTIMIZERS),
     "learning_rate": [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0],
-    "lr_schedule": ["constant", "step", "cosine"],
+    "lr_schedule": list(SCHEDULES),
     "batch_size": [16, 32, 64, 100, 128, 200, 256, 512, 1024],
     "weight_decay": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1],
     "train_size": [1000, 2000, 5000, 10000, 20000, 0],
@@ -55,11 +58,10 @@ def bundled_model():
 def preset_widget_values(name):
     """Widget values for a preset: its settings, with the run length in iterations."""
     s = PRESETS[name]
-    n_train = 60000 - int(60000 * s.valid_ratio)
     values = {k: getattr(s, k) for k in ("hidden_size", "activation", "weight_init", "optimizer",
                                          "learning_rate", "lr_schedule", "batch_size", "weight_decay",
                                          "valid_ratio", "train_size", "augment", "seed")}
-    values["iters"] = total_iters(s, s.train_size or n_train)
+    values["iters"] = total_iters(s, train_count(s))
     return values
 
 
@@ -109,7 +111,7 @@ def settings_ui():
     except ValueError as e:
         sb.error(f"These settings can't run here: {e}")
         return s, str(e)
-    n_train = s.train_size or 60000 - int(60000 * s.valid_ratio)
+    n_train = train_count(s)
     sb.caption(f"{s.iters:,} iterations of {s.batch_size} images = "
                f"{s.iters * s.batch_size / n_train:.1f} epochs of {n_train:,} images.")
     return s, None

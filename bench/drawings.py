@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import ffn  # noqa: E402
 from ffn.preprocess import preprocess_canvas  # noqa: E402
-from ffn.sketch import LOOKS, STYLES, random_drawing  # noqa: E402
+from ffn.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing  # noqa: E402
 
 FONT_GLOBS = ["/usr/share/fonts/truetype/*/*.ttf", "/usr/share/fonts/opentype/*/*.otf"]
 
@@ -43,9 +43,7 @@ def printed(rng, fonts):
             continue
         for d in range(10):
             look = str(rng.choice(LOOKS))
-            bg, ink = {"transparent": ((0, 0, 0, 0), (0, 0, 0, 255)),
-                       "white_on_black": ((0, 0, 0, 255), (255,) * 4),
-                       "black_on_white": ((255,) * 4, (0, 0, 0, 255))}[look]
+            bg, ink = LOOK_COLORS[look]
             img = Image.new("RGBA", (280, 280), bg)
             ImageDraw.Draw(img).text((rng.uniform(60, 220), rng.uniform(60, 220)), str(d),
                                      font=font, fill=ink, anchor="mm")

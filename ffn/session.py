@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from .model_io import model_bytes
-from .settings import APP_LIMITS, build_trainer
+from .settings import APP_LIMITS, build_trainer, run_metadata
 
 
 @dataclass
@@ -53,8 +53,6 @@ class Run:
         if self.trainer.done and not self.final:
             tr = self.trainer
             self.final = tr.final_accuracy(x_test, t_test)
-            self.model_file = model_bytes(
-                tr.net, test_accuracy=self.final["test"], train_accuracy=self.final["train"],
-                valid_accuracy=self.final.get("valid"), settings=self.settings.to_dict(),
-                iterations=tr.iteration, status=tr.status, command="trained in the ffn-digits app")
+            self.model_file = model_bytes(tr.net, **run_metadata(
+                tr, self.settings, self.final, command="trained in the ffn-digits app"))
         return self.final

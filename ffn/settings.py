@@ -10,6 +10,8 @@ from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .trainer import Trainer
 
+MNIST_TRAIN = 60000  # images in MNIST's training file, before the validation split
+
 
 @dataclass
 class TrainSettings:
@@ -49,7 +51,7 @@ class Limits:
     a class cannot be asked for a run that takes minutes of CPU."""
     max_units: int = 4096
     max_layers: int = 8
-    max_batch: int = 60000
+    max_batch: int = MNIST_TRAIN
     max_iters: int = 1_000_000
     max_samples: int = 10**9   # iterations x batch size
     lr_range: tuple = (1e-6, 1e3)
@@ -60,6 +62,18 @@ APP_LIMITS = Limits(max_units=512, max_layers=4, max_batch=1024, max_iters=20000
                     max_samples=1_500_000)  # 25 epochs of MNIST
 
 
+def train_count(s, n_available=MNIST_TRAIN):
+    """Training images a run uses: what the validation split leaves, cut to ``train_size``."""
+    return s.train_size or n_available - int(n_available * s.valid_ratio)
+
+
+def run_metadata(trainer, s, accuracy, command):
+    """What a saved model keeps about the run that made it (see :func:`ffn.save_model`)."""
+    return dict(test_accuracy=accuracy.get("test"), train_accuracy=accuracy["train"],
+                valid_accuracy=accuracy.get("valid"), settings=s.to_dict(), command=command,
+                iterations=trainer.iteration, status=trainer.status)
+
+
 def total_iters(s, n_train):
     """Iterations the run will take on ``n_train`` training images."""
     if s.epochs and s.epochs > 0:
@@ -67,7 +81,7 @@ def total_iters(s, n_train):
     return int(s.iters)
 
 
-def check(s, limits=CLI_LIMITS, n_available=60000):
+def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     """Raise ``ValueError`` naming the first setting out of range; return ``s`` otherwise."""
     def need(ok, msg):
         if not ok:
@@ -93,7 +107,7 @@ def check(s, limits=CLI_LIMITS, n_available=60000):
     need(0 <= s.train_size <= n_after_valid,
          f"training-set size must be in [0, {n_after_valid}] (0 = all), got {s.train_size}")
     need(np.isfinite(s.epochs) and s.epochs >= 0, f"epochs must be >= 0, got {s.epochs}")
-    n_train = s.train_size or n_after_valid
+    n_train = train_count(s, n_available)
     iters = total_iters(s, n_train)
     need(1 <= iters <= limits.max_iters, f"the run must have 1 to {limits.max_iters} iterations, got {iters}")
     samples = iters * min(s.batch_size, n_train)

@@ -9,7 +9,11 @@ three canvas looks.
 import numpy as np
 from PIL import Image, ImageDraw
 
-LOOKS = ("transparent", "white_on_black", "black_on_white")
+# canvas look -> (background RGBA, ink RGBA)
+LOOK_COLORS = {"transparent": ((0, 0, 0, 0), (0, 0, 0, 255)),
+               "white_on_black": ((0, 0, 0, 255), (255, 255, 255, 255)),
+               "black_on_white": ((255, 255, 255, 255), (0, 0, 0, 255))}
+LOOKS = tuple(LOOK_COLORS)
 
 
 def _arc(cx, cy, rx, ry, start, end, n=24):
@@ -74,9 +78,7 @@ def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65
     """
     if look not in LOOKS:
         raise ValueError(f"look must be one of {LOOKS}, got {look!r}")
-    bg, ink = {"transparent": ((0, 0, 0, 0), (0, 0, 0, 255)),
-               "white_on_black": ((0, 0, 0, 255), (255, 255, 255, 255)),
-               "black_on_white": ((255, 255, 255, 255), (0, 0, 0, 255))}[look]
+    bg, ink = LOOK_COLORS[look]
     img = Image.new("RGBA", (size, size), bg)
     draw = ImageDraw.Draw(img)
     w = height * (aspect * (0.45 if digit == 1 else 1.0))

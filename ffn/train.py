@@ -17,7 +17,7 @@ from .network import ACTIVATIONS, WEIGHT_INITS
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .model_io import save_model
-from .settings import PRESETS, TrainSettings, build_trainer, preset
+from .settings import PRESETS, TrainSettings, build_trainer, preset, run_metadata
 
 _CHOICES = {"activation": sorted(ACTIVATIONS), "weight_init": list(WEIGHT_INITS),
             "optimizer": sorted(OPTIMIZERS), "lr_schedule": list(SCHEDULES)}
@@ -109,9 +109,7 @@ def main(argv=None):
     print("accuracy: " + ", ".join(f"{k} {v:.4f}" for k, v in acc.items()))
     if args.out:
         command = "python -m ffn.train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-        save_model(tr.net, args.out, test_accuracy=acc["test"], train_accuracy=acc["train"],
-                   valid_accuracy=acc.get("valid"), settings=s.to_dict(), command=command,
-                   iterations=tr.iteration, status=tr.status)
+        save_model(tr.net, args.out, **run_metadata(tr, s, acc, command))
         print(f"saved: {args.out}")
     return 1 if tr.status == "diverged" else 0
 

@@ -12,7 +12,6 @@ import numpy as np
 
 from .schedules import learning_rate
 
-STATUSES = ("ready", "running", "finished", "stopped", "diverged")
 LN10 = math.log(10)
 MAX_LOSS = 1e3  # a mean cross-entropy this large means the run has blown up
 
@@ -44,6 +43,17 @@ class Trainer:
     seed : int
         Seeds the batch order, the evaluation subset and the augmentation. With the same
         network seed it makes the run reproducible.
+
+    Attributes
+    ----------
+    status : {'ready', 'running', 'finished', 'stopped', 'diverged'}
+    message : str
+        Why the run ended, in words for a student.
+    warning : str
+        Advice while the run goes on (a stall).
+    history : dict of lists
+        ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
+        and ``valid_acc`` per evaluation.
     """
 
     def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
