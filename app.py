@@ -152,12 +152,6 @@ def progress_ui(run):
         st.warning(tr.warning)
 
 
-def charts_ui(run):
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(charts.loss_figure(run.trainer.history))
-    c2.plotly_chart(charts.accuracy_figure(run.trainer.history))
-
-
 def train_live():
     """Train and redraw progress and charts, chunk after chunk, for up to LOOP seconds.
 
@@ -172,20 +166,28 @@ def train_live():
                 "accuracy curves draw themselves while the network learns.")
         return
     tr = run.trainer
-    progress_box, charts_box = st.empty(), st.empty()
+    progress_box = st.empty()
+    c1, c2 = st.columns(2)
+    loss_box, acc_box = c1.empty(), c2.empty()
     start = time.monotonic()
-    drawn = None  # when the charts were last drawn
+    drawn = None             # when the charts were last drawn
+    shown = (-1, -1)         # (iterations, evaluations) in the charts on screen
     while True:
         if run.active:
             run.tick(CHUNK)
         now = time.monotonic()
         with progress_box.container():
             progress_ui(run)
-        # Charts cost far more to build and send than the progress bar: about once a second.
+        # Charts cost far more to build and send than the progress bar: about once a
+        # second, and each only when its data changed (an identical chart drawn twice in
+        # one run is also a duplicate element to Streamlit).
         if drawn is None or now - drawn >= CHART_EVERY or not run.active:
-            with charts_box.container():
-                charts_ui(run)
-            drawn = now
+            h = tr.history
+            if len(h["loss"]) != shown[0]:
+                loss_box.plotly_chart(charts.loss_figure(h))
+            if len(h["eval_iteration"]) != shown[1]:
+                acc_box.plotly_chart(charts.accuracy_figure(h))
+            shown, drawn = (len(h["loss"]), len(h["eval_iteration"])), now
         if not run.active or now - start >= LOOP:
             break
     if tr.done:

@@ -24,7 +24,8 @@ class Run:
     @classmethod
     def start(cls, settings, x, t):
         """Check the settings against the app's limits and build the run (ValueError if out of range)."""
-        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=2000), settings)
+        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=2000, evals_per_run=25),
+                   settings)
 
     @property
     def active(self):

@@ -117,11 +117,13 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     return s
 
 
-def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000):
+def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None):
     """Check ``s`` and build the network, optimizer and trainer on MNIST arrays ``x``, ``t``.
 
     The validation set is the first ``valid_ratio`` of ``x`` (as in the article); the
     training set is the rest, cut to ``train_size`` if set. Arrays are views, not copies.
+    Accuracy is measured once an epoch, or more often if ``evals_per_run`` asks for at
+    least that many measurements over the run (a live chart wants more than a few points).
     """
     check(s, limits, n_available=len(x))
     (x_train, t_train), (x_valid, t_valid) = split_validation(x, t, s.valid_ratio)
@@ -132,8 +134,13 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000):
                         weight_decay_lambda=s.weight_decay, seed=s.seed)
     optimizer = make_optimizer(s.optimizer, s.learning_rate)
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
+    eval_every = None
+    if evals_per_run:
+        per_epoch = max(len(x_train) // min(s.batch_size, len(x_train)), 1)
+        eval_every = max(1, min(per_epoch, total_iters(s, len(x_train)) // evals_per_run))
     return Trainer(net, optimizer, x_train, t_train, x_valid, t_valid,
                    batch_size=s.batch_size, lr_schedule=s.lr_schedule, eval_size=eval_size,
+                   eval_every=eval_every,
                    augment=Augment() if s.augment else None, seed=s.seed, **run)
 
 

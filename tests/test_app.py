@@ -150,3 +150,16 @@ def test_every_widget_has_a_key(at):
                *at.checkbox, *at.radio, *at.file_uploader]
     assert widgets and all(w.key for w in widgets)
     assert np.all([not w.key.startswith("$$") for w in widgets])
+
+
+def test_live_charts_survive_a_script_run_without_new_accuracy(at):
+    """Within one run of the live fragment the accuracy chart may not change between
+    redraws; drawing it again must not be a duplicate element (a bug found in a browser)."""
+    at.select_slider(key="hidden_size").set_value(512)
+    at.select_slider(key="batch_size").set_value(16)
+    at.number_input(key="iters").set_value(20000)
+    at.button(key="start").click().run()
+    assert not at.exception
+    assert at.session_state["run"].trainer.status == "running"
+    at.button(key="stop").click().run()
+    assert not at.exception

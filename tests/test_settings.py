@@ -54,3 +54,12 @@ def test_app_limits_keep_runs_short():
 def test_unknown_preset():
     with pytest.raises(ValueError, match="'best'"):
         preset("best")
+
+
+def test_evals_per_run_gives_a_live_chart_enough_points(mnist):
+    (x, t), _ = mnist
+    fast = build_trainer(preset("fast"), x, t, evals_per_run=25)  # 702 iterations, 117 an epoch
+    assert fast.eval_every == 702 // 25
+    fast.step()
+    assert len(fast.history["eval_iteration"]) >= 25
+    assert build_trainer(preset("fast"), x, t).eval_every == 117  # default: once an epoch
