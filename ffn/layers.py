@@ -3,6 +3,10 @@
 The contract: ``forward(x)`` keeps what ``backward(dout)`` needs; ``backward`` returns
 ``dx`` (the gradient with respect to the layer's input), sets ``dW`` and ``db`` where the
 layer has parameters, and never modifies ``dout``.
+
+``forward(x, keep=False)`` computes the same output and keeps nothing. Inference uses
+it, so that a network shared by many sessions (the app's bundled model) is only ever
+read: two sessions predicting at once cannot see each other's inputs.
 """
 import numpy as np
 
@@ -32,11 +36,12 @@ class Affine:
         self.dW = None
         self.db = None
 
-    def forward(self, x):
+    def forward(self, x, keep=True):
         """x : (N, D_in) or (N, ...) flattened to (N, D_in) -> (N, D_out)."""
-        self.original_x_shape = x.shape
+        shape = x.shape
         x = x.reshape(x.shape[0], -1)
-        self.x = x
+        if keep:
+            self.original_x_shape, self.x = shape, x
         out = x @ self.W
         out += self.b
         return out
@@ -56,8 +61,9 @@ class Relu:
     def __init__(self):
         self.mask = None  # True where x <= 0, as in the article
 
-    def forward(self, x):
-        self.mask = x <= 0
+    def forward(self, x, keep=True):
+        if keep:
+            self.mask = x <= 0
         return np.maximum(x, 0)
 
     def backward(self, dout):
@@ -73,11 +79,12 @@ class Sigmoid:
     def __init__(self):
         self.out = None
 
-    def forward(self, x):
+    def forward(self, x, keep=True):
         # exp(-|x|) never overflows; this is the same function written stably.
         e = np.exp(-np.abs(x))
         out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        self.out = out
+        if keep:
+            self.out = out
         return out
 
     def backward(self, dout):
@@ -90,9 +97,11 @@ class Tanh:
     def __init__(self):
         self.out = None
 
-    def forward(self, x):
-        self.out = np.tanh(x)
-        return self.out
+    def forward(self, x, keep=True):
+        out = np.tanh(x)
+        if keep:
+            self.out = out
+        return out
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .network import MultiLayerNet
+from .network import CONFIG_KEYS, MultiLayerNet, check_config, param_count, param_shapes
 
 FORMAT = "ffn-digits/1"
 BUNDLED = Path(__file__).resolve().parent.parent / "weights" / "model.npz"
 MAX_FILE_BYTES = 32 * 1024 * 1024       # on disk / upload
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024  # all members decompressed (zip bombs)
+MAX_META_BYTES = 64 * 1024              # the meta member: JSON of about 1 KB in practice
 _MEMBER = re.compile(r"^(?:[Wb][1-9][0-9]?|meta)\.npy$")
+_ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
 
 def save_model(net, path, **meta):
@@ -70,30 +72,108 @@ def _read_source(source):
     return data
 
 
-def _check_members(data):
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ValueError("not a model file: an .npz model is a zip archive, and this is not one")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile as e:
-        raise ValueError(f"not a readable .npz file ({e})") from e
+def _members(zf):
+    """The archive's member sizes by name, checked against the names and caps allowed."""
+    infos = zf.infolist()
     names = [i.filename for i in infos]
     bad = [n for n in names if not _MEMBER.match(n)]
-    if bad or "meta.npy" not in names:
-        raise ValueError(f"not an ffn model: expected arrays W1, b1, ..., meta; found {sorted(names)[:12]}")
-    total = sum(i.file_size for i in infos)
+    if bad or "meta.npy" not in names or len(set(names)) != len(names):
+        raise ValueError(f"not an ffn model: expected arrays W1, b1, ..., meta; found {sorted(names)[:12]!r}")
+    sizes = {i.filename: i.file_size for i in infos}
+    total = sum(sizes.values())
     if total > MAX_UNPACKED_BYTES:
         raise ValueError(f"model file unpacks to {total / 2**20:.0f} MB; the limit is {MAX_UNPACKED_BYTES // 2**20} MB")
+    if sizes["meta.npy"] > MAX_META_BYTES:
+        raise ValueError(f"the model's 'meta' is {sizes['meta.npy']:,} bytes; the limit is {MAX_META_BYTES:,}")
+    return sizes
 
 
-def load_model(path=None):
+def _header(zf, name):
+    """(shape, dtype, bytes the member must have) from an .npy member's header alone."""
+    with zf.open(name) as f:
+        try:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise ValueError(f"format {version}; expected 1.0 or 2.0")
+        except ValueError as e:
+            raise ValueError(f"{name} is not a readable .npy array ({e!s:.200})") from e
+        offset = f.tell()
+    if dtype.hasobject:
+        raise ValueError(f"{name} holds something other than plain numbers ({dtype})")
+    return shape, dtype, offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+
+
+def _read(zf, name):
+    with zf.open(name) as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
+
+
+def _read_meta(zf, size):
+    shape, dtype, nbytes = _header(zf, "meta.npy")
+    if dtype.kind != "U" or shape != () or nbytes != size:
+        raise ValueError(f"'meta' must be a JSON string, got dtype {dtype} shape {shape}")
+    try:
+        meta = json.loads(str(_read(zf, "meta.npy")))
+    except RecursionError as e:
+        raise ValueError("'meta' is JSON nested too deeply") from e
+    except ValueError as e:
+        raise ValueError(f"'meta' is not valid JSON ({e})") from e
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(meta.get("config"), dict):
+        raise ValueError(f"not an ffn model: 'meta' must say format {FORMAT!r} and hold a 'config'")
+    for key in _ACCURACIES:
+        v = meta.get(key)
+        if not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1)):
+            raise ValueError(f"'meta' {key} must be a number in [0, 1] or null, got {v!r:.40}")
+    return meta
+
+
+def _read_config(cfg, input_size, output_size, max_params):
+    """The checked config, refused before anything is allocated if it is out of bounds."""
+    if not set(cfg) <= set(CONFIG_KEYS) or not {"input_size", "hidden_size_list", "output_size"} <= set(cfg):
+        raise ValueError(f"model config has unexpected or missing keys: {sorted(cfg)!r:.300}")
+    try:
+        cfg = check_config(**cfg)
+    except ValueError as e:
+        raise ValueError(f"model config is invalid: {e!s:.300}") from e
+    for name, want in (("input_size", input_size), ("output_size", output_size)):
+        if want is not None and cfg[name] != want:
+            raise ValueError(f"this model has {cfg[name]} {name.split('_')[0]}s; it must have {want} "
+                             f"(a 28x28 image in, ten digits out)")
+    n = param_count(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
+    if max_params is not None and n > max_params:
+        raise ValueError(f"this model has {n:,} weights; the limit here is {max_params:,}")
+    return cfg
+
+
+def _probe(net):
+    """Refuse weights so large that the probabilities overflow on plain inputs."""
+    x = np.stack([np.zeros(net.input_size), np.full(net.input_size, 0.5), np.ones(net.input_size)])
+    with np.errstate(all="ignore"):
+        p = net.predict_proba(x)
+    if not np.all(np.isfinite(p)):
+        raise ValueError("the model's probabilities are not finite numbers (its weights are too large)")
+
+
+def load_model(path=None, *, input_size=None, output_size=None, max_params=None):
     """Load a network saved by :func:`save_model`, checking everything.
+
+    Only the headers are read until the declared architecture has been checked against
+    the arrays' shapes and ``max_params``, so a small file cannot make it allocate much:
+    the arrays it reads are those of a network within the budget. The network is built
+    from the file's arrays; nothing is initialised at random.
 
     Parameters
     ----------
     path : path-like, bytes or binary file, optional
         Default: the bundled model, ``weights/model.npz``.
+    input_size, output_size : int, optional
+        The sizes the caller can use (784 and 10 for MNIST); others are refused.
+    max_params : int, optional
+        The most weights and biases accepted.
 
     Returns
     -------
@@ -103,53 +183,46 @@ def load_model(path=None):
     Raises
     ------
     ValueError
-        The file is missing, too large, not a zip, holds pickled objects or unexpected
-        arrays, or its arrays have wrong shapes, dtypes or non-finite values.
+        Whatever the bytes: the file is missing, too large, not a zip, holds pickled
+        objects or unexpected arrays, its arrays have wrong shapes, dtypes or
+        non-finite values, it is larger than allowed, or its probabilities overflow.
+        No other exception escapes.
     """
     data = _read_source(BUNDLED if path is None else path)
-    _check_members(data)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except ValueError as e:  # object arrays need pickle: refused
-        raise ValueError(f"model file holds something other than plain numbers ({e})") from e
-    except Exception as e:
-        raise ValueError(f"could not read the model file ({type(e).__name__}: {e})") from e
+        return _load(data, input_size, output_size, max_params)
+    except ValueError:
+        raise
+    except Exception as e:  # a malformed archive or .npy can fail anywhere in the readers
+        raise ValueError(f"could not read the model file ({type(e).__name__}: {e!s:.200})") from e
 
-    meta_arr = arrays.pop("meta")
-    if meta_arr.dtype.kind != "U" or meta_arr.ndim != 0:
-        raise ValueError(f"'meta' must be a JSON string, got dtype {meta_arr.dtype} shape {meta_arr.shape}")
-    try:
-        meta = json.loads(str(meta_arr))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"'meta' is not valid JSON ({e})") from e
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(meta.get("config"), dict):
-        raise ValueError(f"not an ffn model: 'meta' must say format {FORMAT!r} and hold a 'config'")
-    cfg = meta["config"]
-    allowed = {"input_size", "hidden_size_list", "output_size", "activation", "weight_init",
-               "weight_init_std", "weight_decay_lambda"}
-    if not set(cfg) <= allowed or not {"input_size", "hidden_size_list", "output_size"} <= set(cfg):
-        raise ValueError(f"model config has unexpected or missing keys: {sorted(cfg)}")
-    hidden = cfg["hidden_size_list"]
-    if not isinstance(hidden, list) or not 1 <= len(hidden) <= 8:
-        raise ValueError(f"hidden_size_list must be a list of 1 to 8 sizes, got {hidden!r}")
 
-    dtypes = {a.dtype for a in arrays.values()}
-    if not dtypes <= {np.dtype(np.float32), np.dtype(np.float64)} or len(dtypes) != 1:
-        raise ValueError(f"weights must all be float32 or all float64, got {sorted(map(str, dtypes))}")
-    dtype = dtypes.pop()
-    try:
-        net = MultiLayerNet(**cfg, seed=0, dtype=dtype)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"model config is invalid: {e}") from e
-    if set(arrays) != set(net.params):
-        raise ValueError(f"expected arrays {sorted(net.params)}, found {sorted(arrays)}")
-    for key, p in net.params.items():
-        a = arrays[key]
-        if a.shape != p.shape:
-            raise ValueError(f"{key} has shape {a.shape}; the architecture needs {p.shape}")
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{key} contains NaN or infinite values")
-        p[...] = a  # in place: the layers keep their arrays
+def _load(data, input_size, output_size, max_params):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError("not a model file: an .npz model is a zip archive, and this is not one")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sizes = _members(zf)
+        meta = _read_meta(zf, sizes["meta.npy"])
+        cfg = _read_config(meta["config"], input_size, output_size, max_params)
+        shapes = param_shapes(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
+        if set(sizes) - {"meta.npy"} != {f"{k}.npy" for k in shapes}:
+            raise ValueError(f"expected arrays {sorted(shapes)}, found {sorted(n[:-4] for n in sizes if n != 'meta.npy')!r}")
+        dtypes = set()
+        for key, shape in shapes.items():
+            got, dtype, nbytes = _header(zf, f"{key}.npy")
+            if got != shape:
+                raise ValueError(f"{key} has shape {got}; the architecture needs {shape}")
+            if nbytes != sizes[f"{key}.npy"]:
+                raise ValueError(f"{key} is {sizes[f'{key}.npy']:,} bytes; its header says {nbytes:,}")
+            dtypes.add(dtype)
+        if not dtypes <= {np.dtype(np.float32), np.dtype(np.float64)} or len(dtypes) != 1:
+            raise ValueError(f"weights must all be float32 or all float64, got {sorted(map(str, dtypes))}")
+        params = {}
+        for key in shapes:
+            params[key] = _read(zf, f"{key}.npy")
+            if not np.all(np.isfinite(params[key])):
+                raise ValueError(f"{key} contains NaN or infinite values")
+    net = MultiLayerNet(**cfg, dtype=dtypes.pop(), params=params)
+    _probe(net)
     net.meta = meta
     return net

@@ -7,18 +7,74 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .functions import softmax
 from .gradient import numerical_gradient as _numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 WEIGHT_INITS = ("std", "he", "xavier")
-MAX_UNITS = 4096  # per layer; keeps a hosted demo from being asked for a giant network
+MAX_UNITS = 4096   # units per layer
+MAX_LAYERS = 8     # hidden layers
+CONFIG_KEYS = ("input_size", "hidden_size_list", "output_size", "activation", "weight_init",
+               "weight_init_std", "weight_decay_lambda")  # what config() returns and a model file keeps
 
 
 def _check_size(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_UNITS:
         raise ValueError(f"{name} must be an integer in [1, {MAX_UNITS}], got {value!r}")
     return int(value)
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def check_config(input_size, hidden_size_list, output_size, activation="relu", weight_init="he",
+                 weight_init_std=0.01, weight_decay_lambda=0.0):
+    """Check a network's constructor arguments without building anything.
+
+    Returns
+    -------
+    dict
+        The arguments, normalised (sizes as ``int``, hidden sizes as a list), under
+        :data:`CONFIG_KEYS`.
+
+    Raises
+    ------
+    ValueError
+        Naming the first argument out of range and the value received.
+    """
+    if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__len__") \
+            or not 1 <= len(hidden_size_list) <= MAX_LAYERS:
+        raise ValueError(f"hidden_size_list must be a list of 1 to {MAX_LAYERS} sizes, got {hidden_size_list!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {set(ACTIVATIONS)}, got {activation!r}")
+    if weight_init not in WEIGHT_INITS:
+        raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
+    if not (_is_number(weight_init_std) and 0 < weight_init_std <= 10):
+        raise ValueError(f"weight_init_std must be in (0, 10], got {weight_init_std!r}")
+    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= 1):
+        raise ValueError(f"weight_decay_lambda must be in [0, 1], got {weight_decay_lambda!r}")
+    return {"input_size": _check_size("input_size", input_size),
+            "hidden_size_list": [_check_size("hidden size", h) for h in hidden_size_list],
+            "output_size": _check_size("output_size", output_size),
+            "activation": activation, "weight_init": weight_init,
+            "weight_init_std": float(weight_init_std), "weight_decay_lambda": float(weight_decay_lambda)}
+
+
+def param_shapes(input_size, hidden_size_list, output_size):
+    """``{'W1': (D_in, H1), 'b1': (H1,), ...}``: the arrays of a network of these sizes."""
+    sizes = [input_size, *hidden_size_list, output_size]
+    shapes = {}
+    for i in range(1, len(sizes)):
+        shapes[f"W{i}"] = (sizes[i - 1], sizes[i])
+        shapes[f"b{i}"] = (sizes[i],)
+    return shapes
+
+
+def param_count(input_size, hidden_size_list, output_size):
+    """Number of weights and biases of a network of these sizes."""
+    return sum(int(np.prod(s)) for s in param_shapes(input_size, hidden_size_list, output_size).values())
 
 
 def init_scale(weight_init, fan_in, weight_init_std=0.01):
@@ -59,57 +115,74 @@ class MultiLayerNet:
         Seeds the initial weights; the same seed gives the same network.
     dtype : {np.float32, np.float64}
         float32 trains about twice as fast; float64 is for gradient checks.
+    params : dict of ndarray, optional
+        Weights to use instead of random ones (a loaded model): ``W1`` of shape
+        (input_size, H1), ``b1`` of shape (H1,), and so on.
 
     Attributes
     ----------
     params : dict of ndarray
         ``'W1'``, ``'b1'``, ... shared by reference with the Affine layers: update them
         in place (``params['W1'] -= ...``), never rebind them.
+    meta : dict
+        Facts about the run that made the network (accuracy, settings), kept with it
+        by :func:`ffn.save_model` and read back by :func:`ffn.load_model`.
+
     layers : OrderedDict
         ``'Affine1'``, ``'Relu1'``, ..., in forward order.
     lastLayer : SoftmaxWithLoss
+
+    Notes
+    -----
+    A network may be shared read-only, as the app shares its bundled model with every
+    session: :meth:`predict`, :meth:`predict_proba` and :meth:`accuracy` write nothing
+    into it, so any number of threads may call them at once. :meth:`loss` and
+    :meth:`gradient` keep the forward pass for backward: only the one thread that
+    trains a network may call them.
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init="he", weight_init_std=0.01, weight_decay_lambda=0.0,
-                 seed=None, dtype=np.float32):
-        self.input_size = _check_size("input_size", input_size)
-        self.output_size = _check_size("output_size", output_size)
-        if isinstance(hidden_size_list, (int, np.integer)) or len(hidden_size_list) == 0:
-            raise ValueError(f"hidden_size_list must be a non-empty list of sizes, got {hidden_size_list!r}")
-        self.hidden_size_list = [_check_size("hidden size", h) for h in hidden_size_list]
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {set(ACTIVATIONS)}, got {activation!r}")
-        if weight_init not in WEIGHT_INITS:
-            raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
-        if not (np.isfinite(weight_init_std) and 0 < weight_init_std <= 10):
-            raise ValueError(f"weight_init_std must be in (0, 10], got {weight_init_std!r}")
-        if not (np.isfinite(weight_decay_lambda) and 0 <= weight_decay_lambda <= 1):
-            raise ValueError(f"weight_decay_lambda must be in [0, 1], got {weight_decay_lambda!r}")
+                 seed=None, dtype=np.float32, params=None):
+        cfg = check_config(input_size, hidden_size_list, output_size, activation, weight_init,
+                           weight_init_std, weight_decay_lambda)
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-        self.activation = activation
-        self.weight_init = weight_init
-        self.weight_init_std = float(weight_init_std)
-        self.weight_decay_lambda = float(weight_decay_lambda)
+        self.input_size, self.hidden_size_list, self.output_size = (
+            cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
+        self.activation, self.weight_init = activation, weight_init
+        self.weight_init_std, self.weight_decay_lambda = cfg["weight_init_std"], cfg["weight_decay_lambda"]
         self.seed = seed
         self.dtype = np.dtype(dtype)
+        self.meta = {}  # facts about the run that made it, filled by whoever saves or loads it
 
-        rng = np.random.default_rng(seed)
-        sizes = [self.input_size, *self.hidden_size_list, self.output_size]
-        self.params = {}
-        for i in range(1, len(sizes)):
-            scale = init_scale(weight_init, sizes[i - 1], weight_init_std)
-            self.params[f"W{i}"] = (scale * rng.standard_normal((sizes[i - 1], sizes[i]))).astype(self.dtype)
-            self.params[f"b{i}"] = np.zeros(sizes[i], dtype=self.dtype)
+        shapes = param_shapes(self.input_size, self.hidden_size_list, self.output_size)
+        if params is None:
+            params = self._init_params(shapes, seed)
+        elif set(params) != set(shapes) or any(np.shape(params[k]) != s for k, s in shapes.items()):
+            raise ValueError(f"params must have shapes {shapes}, got "
+                             f"{ {k: np.shape(v) for k, v in params.items()} }")
+        self.params = {k: np.asarray(params[k], dtype=self.dtype) for k in shapes}
 
         self.layers = OrderedDict()
         name = activation.capitalize()
-        for i in range(1, len(sizes)):
+        for i in range(1, self.n_affine + 1):
             self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"], input_grad=i > 1)
-            if i < len(sizes) - 1:
+            if i < self.n_affine:
                 self.layers[f"{name}{i}"] = ACTIVATIONS[activation]()
         self.lastLayer = SoftmaxWithLoss()
+
+    def _init_params(self, shapes, seed):
+        """Random weights scaled by ``weight_init``, zero biases."""
+        rng = np.random.default_rng(seed)
+        params = {}
+        for key, shape in shapes.items():
+            if key.startswith("W"):
+                scale = init_scale(self.weight_init, shape[0], self.weight_init_std)
+                params[key] = (scale * rng.standard_normal(shape)).astype(self.dtype)
+            else:
+                params[key] = np.zeros(shape, dtype=self.dtype)
+        return params
 
     @property
     def n_affine(self):
@@ -117,16 +190,10 @@ class MultiLayerNet:
         return len(self.hidden_size_list) + 1
 
     def config(self):
-        """The constructor arguments as a JSON-friendly dict (saved with the model)."""
-        return {
-            "input_size": self.input_size,
-            "hidden_size_list": list(self.hidden_size_list),
-            "output_size": self.output_size,
-            "activation": self.activation,
-            "weight_init": self.weight_init,
-            "weight_init_std": self.weight_init_std,
-            "weight_decay_lambda": self.weight_decay_lambda,
-        }
+        """The constructor arguments under :data:`CONFIG_KEYS` (saved with the model)."""
+        cfg = {k: getattr(self, k) for k in CONFIG_KEYS}
+        cfg["hidden_size_list"] = list(self.hidden_size_list)
+        return cfg
 
     def _check_x(self, x):
         x = np.asarray(x)
@@ -138,34 +205,28 @@ class MultiLayerNet:
             raise ValueError(f"x must be numeric, got dtype {x.dtype}")
         return x
 
-    def predict(self, x):
-        """Scores (logits) of shape (N, output_size) for x of shape (N, input_size)."""
+    def predict(self, x, keep=False):
+        """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
+
+        With ``keep=False`` (inference) the layers keep nothing, so the network is only
+        read; training passes ``keep=True`` so that ``backward`` finds what it needs.
+        """
         for layer in self.layers.values():
-            x = layer.forward(x)
+            x = layer.forward(x, keep=keep)
         return x
 
-    def predict_proba(self, x):
+    def predict_proba(self, x, batch_size=4096):
         """Class probabilities, (N, output_size) rows summing to 1; x (N, input_size) or (input_size,).
 
-        Checks its input, evaluates in chunks to bound memory, and keeps no state for
-        backward, so it is safe to call from many sessions sharing one network.
+        ``softmax(predict(x))``, in chunks of ``batch_size`` rows to bound memory. It
+        checks its input and writes nothing into the network, so many sessions may call
+        it at once on one shared network.
         """
         x = self._check_x(x).astype(self.dtype, copy=False)
         if not np.all(np.isfinite(x)):
             raise ValueError("x contains NaN or infinite values")
-        out = np.empty((x.shape[0], self.output_size), dtype=self.dtype)
-        n_hidden = len(self.hidden_size_list)
-        act = ACTIVATIONS[self.activation]
-        for s in range(0, x.shape[0], 4096):
-            h = x[s:s + 4096]
-            for i in range(1, n_hidden + 2):
-                h = h @ self.params[f"W{i}"] + self.params[f"b{i}"]
-                if i <= n_hidden:
-                    h = act().forward(h)
-            h = h - h.max(axis=1, keepdims=True)
-            np.exp(h, out=h)
-            out[s:s + 4096] = h / h.sum(axis=1, keepdims=True)
-        return out
+        return np.concatenate([softmax(self.predict(x[s:s + batch_size]))
+                               for s in range(0, max(len(x), 1), batch_size)])
 
     def _decay(self):
         if self.weight_decay_lambda == 0:
@@ -175,11 +236,14 @@ class MultiLayerNet:
 
     def loss(self, x, t):
         """Mean cross-entropy of the batch plus the L2 penalty. x (N, D), t (N,) or (N, C)."""
-        y = self.predict(x)
+        y = self.predict(x, keep=True)
         return self.lastLayer.forward(y, t) + self._decay()
 
     def accuracy(self, x, t, batch_size=5000):
-        """Fraction of rows of x whose highest score is the label t (indices or one-hot)."""
+        """Fraction of rows of x whose highest score is the label t (indices or one-hot).
+
+        Writes nothing into the network (see :meth:`predict`).
+        """
         t = np.asarray(t)
         if t.ndim != 1:
             t = np.argmax(t, axis=1)

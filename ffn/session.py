@@ -3,6 +3,7 @@
 A :class:`Run` wraps a :class:`~ffn.trainer.Trainer` with what the page needs around
 it: pause, the wall-clock time of the run, and the final figures computed once.
 """
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ class Run:
     _last_end: float = 0.0         # perf_counter at the end of the last tick; 0 after a pause
     final: dict = field(default_factory=dict)
     model_file: bytes = b""
+    _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def start(cls, settings, x, t):
@@ -39,7 +41,9 @@ class Run:
         what the page costs between ticks (charts, the browser's round trip) too.
         """
         t0 = time.perf_counter()
-        ran = self.trainer.step(max_seconds=seconds)
+        ran = self.trainer.step(max_seconds=seconds)  # 0 at once if another thread is stepping
+        if not ran:
+            return 0
         end = time.perf_counter()
         self.wall_seconds += end - (self._last_end or t0)
         self._last_end = end
@@ -50,10 +54,16 @@ class Run:
         self._last_end = 0.0
 
     def finish(self, x_test, t_test):
-        """Once the run is over: full-set accuracies and the model file, computed once."""
-        if self.trainer.done and not self.final:
-            tr = self.trainer
-            self.final = tr.final_accuracy(x_test, t_test)
-            self.model_file = model_bytes(tr.net, **run_metadata(
-                tr, self.settings, self.final, command="trained in the ffn-digits app"))
+        """Once the run is over: full-set accuracies and the model file, computed once.
+
+        Two script threads may both find the run over; the second waits for the first
+        and gets its figures.
+        """
+        with self._finish_lock:
+            if self.trainer.done and not self.final:
+                tr = self.trainer
+                final = tr.final_accuracy(x_test, t_test)
+                self.model_file = model_bytes(tr.net, **run_metadata(
+                    tr, self.settings, final, command="trained in the ffn-digits app"))
+                self.final = final  # last: a reader that sees final also sees model_file
         return self.final

@@ -74,10 +74,27 @@ def run_metadata(trainer, s, accuracy, command):
                 iterations=trainer.iteration, status=trainer.status)
 
 
+def iters_per_epoch(s, n_train):
+    """Iterations in one pass over ``n_train`` images (a batch is cut to the set's size)."""
+    return max(n_train // min(s.batch_size, n_train), 1)
+
+
+def eval_interval(total, per_epoch, evals_per_run):
+    """Iterations between accuracy measurements: once an epoch, but at least
+    ``evals_per_run`` and at most ``4 * evals_per_run`` times in a run of ``total``.
+
+    A live chart wants more than a few points on a long-epoch run; a tiny training set,
+    whose epoch is a single batch, must not be measured at every iteration.
+    """
+    most = max(1, total // evals_per_run)
+    least = max(1, total // (4 * evals_per_run))
+    return int(min(max(per_epoch, least), most))
+
+
 def total_iters(s, n_train):
     """Iterations the run will take on ``n_train`` training images."""
     if s.epochs and s.epochs > 0:
-        return int(np.ceil(s.epochs * max(n_train // min(s.batch_size, n_train), 1)))
+        return int(np.ceil(s.epochs * iters_per_epoch(s, n_train)))
     return int(s.iters)
 
 
@@ -136,8 +153,8 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None
     if evals_per_run:
-        per_epoch = max(len(x_train) // min(s.batch_size, len(x_train)), 1)
-        eval_every = max(1, min(per_epoch, total_iters(s, len(x_train)) // evals_per_run))
+        eval_every = eval_interval(total_iters(s, len(x_train)), iters_per_epoch(s, len(x_train)),
+                                   evals_per_run)
     return Trainer(net, optimizer, x_train, t_train, x_valid, t_valid,
                    batch_size=s.batch_size, lr_schedule=s.lr_schedule, eval_size=eval_size,
                    eval_every=eval_every,

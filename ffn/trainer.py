@@ -4,8 +4,14 @@ The trainer owns the run's state (iteration, shuffled order, history, optimizer 
 so a caller can run 50 iterations, draw a chart, and come back: pausing is simply not
 calling :meth:`Trainer.step`. It never prints; it reports through ``history``,
 :meth:`progress` and ``message``.
+
+One thread at a time drives a run. A page may ask for a chunk from two threads at once
+(a click starts a new script run while the old one is still training); the second
+caller then skips its chunk rather than train on the same layers' caches, optimizer
+state and weights. :meth:`stop` from any thread takes effect between two iterations.
 """
 import math
+import threading
 import time
 
 import numpy as np
@@ -86,6 +92,9 @@ class Trainer:
         self._order = None
         self._good = {k: p.copy() for k, p in net.params.items()}
 
+        self._lock = threading.Lock()  # held while stepping or measuring the final accuracy
+        self._stop_requested = False
+
         self.iteration = 0
         self.status = "ready"
         self.message = ""   # why the run ended, in words for a student
@@ -145,20 +154,34 @@ class Trainer:
     def step(self, max_iters=None, max_seconds=None):
         """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.
 
+        Returns at once with 0 when another thread is stepping this run, and stops
+        between two iterations as soon as :meth:`stop` is called.
+
         Returns
         -------
         int
             Iterations run in this call (0 once the run is over).
         """
-        if self.done:
-            return 0
+        if not self._lock.acquire(blocking=False):
+            return 0  # another thread drives the run: skip this chunk
+        try:
+            if self.done:
+                return 0
+            if self._stop_requested:
+                self._apply_stop()
+                return 0
+            return self._step(max_iters, max_seconds)
+        finally:
+            self._lock.release()
+
+    def _step(self, max_iters, max_seconds):
         self.status = "running"
         if self.iteration == 0 and not self.history["eval_iteration"]:
             self._evaluate()
         start = time.perf_counter()
         ran = 0
         params, good = self.net.params, self._good
-        while self.iteration < self.total_iters:
+        while self.iteration < self.total_iters and not self._stop_requested:
             if max_iters is not None and ran >= max_iters:
                 break
             if max_seconds is not None and ran and time.perf_counter() - start >= max_seconds:
@@ -173,7 +196,7 @@ class Trainer:
             loss = self.net.lastLayer.loss
             if not (math.isfinite(loss) and loss < MAX_LOSS):
                 self._diverged(loss)
-                break
+                return ran
             for key, p in params.items():
                 np.copyto(good[key], p)
             self.optimizer.update(params, grads)
@@ -185,15 +208,29 @@ class Trainer:
             if self.iteration % self.eval_every == 0 or self.iteration == self.total_iters:
                 self._evaluate()
                 self._check_stall()
-        if self.status == "running" and self.iteration >= self.total_iters:
+        if not all(np.isfinite(p).all() for p in params.values()):
+            self._diverged(float("nan"))
+        elif self.iteration >= self.total_iters:
             self.status = "finished"
             self.message = f"Finished {self.total_iters} iterations ({self.epoch:.1f} epochs)."
-        if self.status == "running" and not all(np.isfinite(p).all() for p in params.values()):
-            self._diverged(float("nan"))
+        elif self._stop_requested:
+            self._apply_stop()
         return ran
 
     def stop(self):
-        """End the run early; the network keeps its current weights."""
+        """End the run early; the network keeps its current weights.
+
+        Safe from any thread: if another thread is stepping, the run stops after the
+        iteration in progress, and ``status`` says so once it has.
+        """
+        self._stop_requested = True
+        if self._lock.acquire(blocking=False):
+            try:
+                self._apply_stop()
+            finally:
+                self._lock.release()
+
+    def _apply_stop(self):
         if not self.done:
             self.status = "stopped"
             self.message = f"Stopped by you at iteration {self.iteration} of {self.total_iters}."
@@ -212,10 +249,15 @@ class Trainer:
         }
 
     def final_accuracy(self, x_test=None, t_test=None):
-        """Accuracy on the full training, validation and (if given) test sets."""
-        out = {"train": self.net.accuracy(self.x_train, self.t_train)}
-        if self.x_valid is not None and len(self.x_valid):
-            out["valid"] = self.net.accuracy(self.x_valid, self.t_valid)
-        if x_test is not None:
-            out["test"] = self.net.accuracy(x_test, t_test)
+        """Accuracy on the full training, validation and (if given) test sets.
+
+        Waits for a chunk in progress on another thread, so the figures are those of
+        one set of weights.
+        """
+        with self._lock:
+            out = {"train": self.net.accuracy(self.x_train, self.t_train)}
+            if self.x_valid is not None and len(self.x_valid):
+                out["valid"] = self.net.accuracy(self.x_valid, self.t_valid)
+            if x_test is not None:
+                out["test"] = self.net.accuracy(x_test, t_test)
         return out

@@ -1,5 +1,6 @@
 import io
 import json
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -105,3 +106,130 @@ def test_huge_files_and_zip_bombs_are_refused(tmp_path, net):
     assert len(buf.getvalue()) < MAX_FILE_BYTES
     with pytest.raises(ValueError, match="unpacks to"):
         load_model(buf.getvalue())
+
+
+# --- Hostile files: whatever the bytes, load_model raises ValueError and allocates little ---
+
+APP_SIZES = dict(input_size=784, output_size=10, max_params=1_300_000)
+
+
+def npy(a):
+    b = io.BytesIO()
+    np.save(b, a)
+    return b.getvalue()
+
+
+def zip_of(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, raw in members.items():
+            zf.writestr(name, raw)
+    return buf.getvalue()
+
+
+def members_of(net, meta=None):
+    out = {f"{k}.npy": npy(v) for k, v in net.params.items()}
+    out["meta.npy"] = npy(np.array(json.dumps(meta or {"format": "ffn-digits/1", "config": net.config()})))
+    return out
+
+
+def loads_within(data, peak_mb, **kw):
+    """load_model's outcome (a net or the ValueError) and its peak traced memory in MB."""
+    tracemalloc.start()
+    try:
+        out = load_model(data, **kw)
+    except ValueError as e:
+        out = e
+    finally:
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    assert peak < peak_mb, f"peak {peak:.1f} MB"
+    return out
+
+
+def test_a_member_of_raw_bytes_gets_a_value_error(net):
+    m = members_of(net)
+    m["W1.npy"] = b"raw bytes, not an array"
+    with pytest.raises(ValueError, match="W1.npy is not a readable .npy array"):
+        load_model(zip_of(m))
+
+
+def test_deeply_nested_meta_json_gets_a_value_error(net):
+    m = members_of(net)
+    m["meta.npy"] = npy(np.array("[" * 10_000 + "]" * 10_000))  # 80 KB of npy: over the cap
+    with pytest.raises(ValueError, match="'meta' is 80,128 bytes; the limit is 65,536"):
+        load_model(zip_of(m))
+    m["meta.npy"] = npy(np.array("[" * 8000 + "]" * 8000))      # under the cap, deeper than Python recurses
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load_model(zip_of(m))
+
+
+def test_a_huge_meta_string_is_refused_before_it_is_read(net):
+    m = members_of(net)
+    m["meta.npy"] = npy(np.array("x" * 30_000_000))  # 120 MB unpacked, 117 KB packed
+    out = loads_within(zip_of(m), peak_mb=8)
+    assert isinstance(out, ValueError) and "limit is 65,536" in str(out)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ((100, [16, 8], 10), "100 inputs; it must have 784"),
+    ((4096, [16, 8], 10), "4096 inputs; it must have 784"),
+    ((784, [16, 8], 4096), "4096 outputs; it must have 10"),
+    ((784, [16, 8], 1), "1 outputs; it must have 10"),
+])
+def test_models_that_cannot_read_a_28x28_digit_are_refused(sizes, message):
+    net = ffn.MultiLayerNet(*sizes, seed=0)
+    with pytest.raises(ValueError, match=message):
+        load_model(model_bytes(net), **APP_SIZES)
+    assert load_model(model_bytes(net)).input_size == sizes[0]  # the library alone takes any size
+
+
+def test_declared_sizes_are_checked_before_anything_is_allocated(net):
+    # a file that declares huge layers used to build that net at random first (1.4 GB for 8 x 4096)
+    cfg = {**net.config(), "input_size": 784, "hidden_size_list": [4096, 4096], "output_size": 10}
+    data = zip_of(members_of(net, {"format": "ffn-digits/1", "config": cfg}))
+    out = loads_within(data, peak_mb=4, **APP_SIZES)
+    assert isinstance(out, ValueError) and "20,037,642 weights; the limit here is 1,300,000" in str(out)
+    out = loads_within(data, peak_mb=4)  # no budget: the arrays don't match the declared sizes
+    assert isinstance(out, ValueError) and "W1 has shape (784, 16); the architecture needs (784, 4096)" in str(out)
+
+
+def test_a_large_valid_model_over_the_budget_is_refused_cheaply():
+    # a 784-4096-4096-10 model of zeros packs into about 80 KB and used to cost 105 MB
+    shapes = ffn.network.param_shapes(784, [4096, 4096], 10)
+    cfg = ffn.MultiLayerNet(784, [8, 8], 10).config() | {"hidden_size_list": [4096, 4096]}
+    m = {f"{k}.npy": npy(np.zeros(s, np.float32)) for k, s in shapes.items()}
+    m["meta.npy"] = npy(np.array(json.dumps({"format": "ffn-digits/1", "config": cfg})))
+    data = zip_of(m)
+    assert len(data) < 200_000
+    out = loads_within(data, peak_mb=4, **APP_SIZES)
+    assert isinstance(out, ValueError) and "20,037,642 weights" in str(out)
+
+
+def test_a_member_whose_size_disagrees_with_its_header_is_refused(net):
+    m = members_of(net)
+    m["b1.npy"] = m["b1.npy"] + b"\0" * 64
+    with pytest.raises(ValueError, match="b1 is 256 bytes; its header says 192"):
+        load_model(zip_of(m))
+
+
+def test_huge_but_finite_weights_are_refused():
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
+    for p in net.params.values():
+        p[...] = 3e38
+    with pytest.raises(ValueError, match="probabilities are not finite"):
+        load_model(model_bytes(net))
+
+
+@pytest.mark.parametrize("value", ["<b>0.99</b>", float("nan"), 2.0, True, [0.5]])
+def test_accuracy_in_meta_must_be_a_fraction(net, value):
+    with pytest.raises(ValueError, match="test_accuracy must be a number"):
+        load_model(model_bytes(net, test_accuracy=value))
+
+
+def test_a_loaded_network_is_built_from_the_file_without_random_weights(net, monkeypatch):
+    def no_random(*a, **k):
+        raise AssertionError("random initialisation while loading")
+    monkeypatch.setattr(ffn.MultiLayerNet, "_init_params", no_random)
+    loaded = load_model(model_bytes(net))
+    np.testing.assert_array_equal(loaded.params["W1"], net.params["W1"])
