@@ -2,6 +2,7 @@
 
 The page only wires widgets to the ``ffn`` library: every computation lives there.
 """
+import logging
 import time
 
 import numpy as np
@@ -15,12 +16,18 @@ from ffn.network import ACTIVATIONS, WEIGHT_INITS
 from ffn.optimizers import OPTIMIZERS
 from ffn.schedules import SCHEDULES
 from ffn.session import Run
-from ffn.settings import APP_LIMITS, PRESETS, check, total_iters, train_count
+from ffn.settings import APP_LIMITS, PRESETS, check, max_params, total_iters, train_count
 
 TICK = 0.5             # seconds between the timer's restarts of the live-training fragment
 CHUNK = 0.25           # seconds of training between redraws: bounds how long a click waits
 CHART_EVERY = 1.0      # seconds between redraws of the charts
 LOOP = 3.0             # seconds one run of the live-training fragment trains before the timer takes over
+CANVAS = 280           # canvas side in CSS pixels
+CANVAS_MAX_PIXELS = (4 * CANVAS) ** 2  # the canvas's PNG at a device pixel ratio of up to 4
+MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=max_params(APP_LIMITS))
+log = logging.getLogger("ffn-digits")
+UNREADABLE = object()  # what the canvas gave when its value from the browser was unusable
+Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
 PRESET_LABELS = {"article": "Article's exact settings",
                  "article_he": "Article's network, He init",
                  "fast": "Fast and accurate"}
@@ -112,8 +119,9 @@ def settings_ui():
         sb.error(f"These settings can't run here: {e}")
         return s, str(e)
     n_train = train_count(s)
-    sb.caption(f"{s.iters:,} iterations of {s.batch_size} images = "
-               f"{s.iters * s.batch_size / n_train:.1f} epochs of {n_train:,} images.")
+    batch = min(s.batch_size, n_train)  # a batch is never larger than the training set
+    sb.caption(f"{s.iters:,} iterations of {batch:,} images = "
+               f"{s.iters * batch / n_train:.1f} epochs of {n_train:,} images.")
     return s, None
 
 
@@ -140,6 +148,9 @@ def controls_ui(settings, error):
         st.rerun()
     if busy and settings != run.settings:
         st.caption("You changed the settings: they apply to the next run, not this one.")
+    if run is not None:
+        st.caption("Reloading or closing this page ends the run: it lives only as long as "
+                   "this browser tab. Download the model when the run ends to keep it.")
 
 
 def progress_ui(run):
@@ -173,8 +184,8 @@ def train_live():
     drawn = None             # when the charts were last drawn
     shown = (-1, -1)         # (iterations, evaluations) in the charts on screen
     while True:
-        if run.active:
-            run.tick(CHUNK)
+        if run.active and not run.tick(CHUNK) and run.active:
+            time.sleep(0.05)  # another script thread holds the run: wait, don't spin
         now = time.monotonic()
         with progress_box.container():
             progress_ui(run)
@@ -230,7 +241,7 @@ def model_choice_ui():
     def label(k):
         net, name = models[k]
         acc = getattr(net, "meta", {}).get("test_accuracy") if k != "session" else run.final.get("test")
-        return f"{name} ({acc:.1%} on MNIST test)" if isinstance(acc, float) else name
+        return f"{name} ({acc:.1%} on MNIST test)" if isinstance(acc, (int, float)) else name
 
     key = st.radio("Model", list(models), format_func=label, key="model_choice", horizontal=True)
     return models[key][0]
@@ -240,16 +251,26 @@ def upload_ui():
     up = st.file_uploader("Use your own model (.npz saved by this app or `python -m ffn.train --out`)",
                           type=["npz"], key="upload")
     if up is None:
-        st.session_state.uploaded_model = st.session_state.upload_error = None
+        # Cleared: release the model now. Deleting drops every reference session state
+        # keeps; assigning None would keep the old value until the next rerun.
+        for key in ("uploaded_model", "upload_error", "upload_id"):
+            st.session_state.pop(key, None)
         return
     if st.session_state.get("upload_id") != up.file_id:  # validate each file once, not per stroke
-        st.session_state.upload_id = up.file_id
+        model, error = None, None
         try:
-            st.session_state.uploaded_model, st.session_state.upload_error = ffn.load_model(up.getvalue()), None
+            model = ffn.load_model(up.getvalue(), **MODEL_LIMITS)
         except ValueError as e:
-            st.session_state.uploaded_model, st.session_state.upload_error = None, str(e)
-    if st.session_state.upload_error:
-        st.error(f"That file can't be used: {st.session_state.upload_error}")
+            error = str(e)
+        except Exception:  # load_model raises only ValueError; anything else is a bug, kept off the page
+            log.exception("unexpected error while loading an uploaded model")
+            error = "the file could not be read"
+        # marked as handled only once handled, so the message survives every rerun
+        st.session_state.uploaded_model, st.session_state.upload_error = model, error
+        st.session_state.upload_id = up.file_id
+    if st.session_state.get("upload_error"):
+        st.error("That file can't be used. The reason (the file's own text is shown as plain text):")
+        st.code(st.session_state.upload_error, language=None, wrap_lines=True)
 
 
 def draw_tab():
@@ -265,6 +286,26 @@ def draw_tab():
         draw_panel(net)
 
 
+def read_drawing(canvas):
+    """The network's input from the canvas, or None when it is blank or absent.
+
+    The browser sends a PNG data URL that a modified client can fill with anything, so
+    the image's size is read from its header before a pixel is decoded. Raises
+    ValueError for anything that is not a readable drawing of a sensible size.
+    """
+    if canvas is None:
+        return None
+    if canvas is UNREADABLE:
+        raise ValueError("the canvas sent a value it could not use")
+    try:
+        png = canvas.image_bytes
+    except Exception as e:  # not a string, no base64 part, bad base64...
+        raise ValueError("it did not arrive as a PNG image") from e
+    if png is None:
+        return None
+    return ffn.preprocess_canvas(ffn.decode_png(png, CANVAS_MAX_PIXELS))
+
+
 @st.fragment
 def draw_panel(net):
     """The canvas and what the network makes of the drawing.
@@ -276,19 +317,21 @@ def draw_panel(net):
     left, right = st.columns([1, 1.3])
     with left:
         st.markdown("**Draw a digit (0-9)** with the mouse, as large as the box allows.")
-        canvas = st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
-                           background_color="#FFFFFF", height=280, width=280, drawing_mode="freedraw",
-                           return_image_data=True, key="canvas",
-                           initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
+        try:
+            canvas = st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
+                               background_color="#FFFFFF", height=CANVAS, width=CANVAS,
+                               drawing_mode="freedraw", return_image_data=True, key="canvas",
+                               initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
+        except Exception:  # the component's value comes from the browser: anything may arrive
+            log.warning("unreadable canvas value", exc_info=True)
+            canvas = UNREADABLE
         if st.button("Clear", key="clear"):
             st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas
             st.rerun(scope="fragment")
     with right:
         try:
-            rgba = canvas.image_data if canvas is not None else None
-            x = None if rgba is None else ffn.preprocess_canvas(np.asarray(rgba))
-        except (ValueError, OSError, Image.DecompressionBombError) as e:
-            # the drawing arrives from the browser as a PNG: whatever comes is checked
+            x = read_drawing(canvas)
+        except ValueError as e:
             st.error(f"The drawing could not be read ({e}). Press Clear and draw again.")
             return
         run = st.session_state.run
@@ -299,7 +342,14 @@ def draw_panel(net):
             st.info("The canvas is empty. Draw a digit and the network's guess appears here, "
                     "with the probability it gives each of the ten digits.")
             return
-        proba = net.predict_proba(x)[0]
+        try:
+            proba = net.predict_proba(x)[0]
+            if not np.all(np.isfinite(proba)):
+                raise ValueError(f"non-finite probabilities {proba}")
+        except Exception:
+            log.exception("a model failed to read a drawing")
+            st.error("This model could not read the drawing. Choose another model above.")
+            return
         digit = int(proba.argmax())
         c1, c2 = st.columns([1, 1])
         c1.metric("Prediction", str(digit), delta=f"{proba[digit]:.1%} confident", delta_color="off",

@@ -7,7 +7,7 @@ from .mnist import load_mnist, split_validation
 from .model_io import load_model, model_bytes, save_model
 from .network import MultiLayerNet, ThreeLayerNet
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
-from .preprocess import network_view, preprocess_canvas
+from .preprocess import decode_png, network_view, preprocess_canvas
 from .settings import PRESETS, TrainSettings, build_trainer, preset
 from .trainer import Trainer
 
@@ -16,5 +16,5 @@ __all__ = [
     "numerical_gradient", "load_mnist", "split_validation", "MultiLayerNet", "ThreeLayerNet",
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
     "Trainer", "TrainSettings", "PRESETS", "preset", "build_trainer", "Augment",
-    "save_model", "load_model", "model_bytes", "preprocess_canvas", "network_view",
+    "save_model", "load_model", "model_bytes", "preprocess_canvas", "decode_png", "network_view",
 ]

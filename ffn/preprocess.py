@@ -5,6 +5,9 @@ in a 28x28 field with their centre of mass at the centre. Shrinking a whole canv
 28x28 instead gives a small, thin, off-centre digit the network has never seen; doing
 what MNIST did is most of what makes a drawn digit recognisable.
 """
+import io
+import struct
+
 import numpy as np
 from PIL import Image
 
@@ -14,6 +17,54 @@ MAX_SIDE = 4096    # larger canvases are refused, not resized
 INK = 0.2          # ink level that counts for the bounding box
 MIN_INK_FRACTION = 0.0015  # below this share of strong-ink pixels the canvas counts as blank
 MIN_INK_PIXELS = 12
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data):
+    """(width, height) from a PNG's IHDR chunk, read from the first 24 bytes alone."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(f"a drawing must arrive as PNG bytes, got {type(data).__name__}")
+    data = bytes(data[:24])
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ValueError("the drawing is not a PNG image")
+    return struct.unpack(">II", data[16:24])
+
+
+def decode_png(data, max_pixels):
+    """An RGBA array from PNG bytes sent by a browser, checking the size before decoding.
+
+    Parameters
+    ----------
+    data : bytes
+        A PNG file, from a client that may have been modified.
+    max_pixels : int
+        The largest image accepted, in pixels: the size is read from the header, so a
+        small file that declares a huge image is refused before any pixel is decoded.
+
+    Returns
+    -------
+    ndarray of shape (H, W, 4), uint8
+
+    Raises
+    ------
+    ValueError
+        Whatever is wrong with the bytes: not a PNG, too large, or broken anywhere.
+    """
+    width, height = png_size(data)
+    if not (0 < width * height <= max_pixels):
+        raise ValueError(f"the drawing is {width}x{height} pixels; at most {max_pixels:,} are accepted")
+    try:
+        with Image.open(io.BytesIO(bytes(data)), formats=["PNG"]) as im:
+            if im.size != (width, height):
+                raise ValueError(f"the drawing's size {im.size} disagrees with its header")
+            rgba = np.asarray(im.convert("RGBA"))
+    except ValueError:
+        raise
+    except Exception as e:  # a broken chunk can fail in Pillow as SyntaxError, OSError, EOFError...
+        raise ValueError(f"the drawing is a broken PNG ({type(e).__name__})") from e
+    return rgba
 
 
 def ink_map(rgba):

@@ -5,7 +5,7 @@ import numpy as np
 
 from .augment import Augment
 from .mnist import split_validation
-from .network import ACTIVATIONS, WEIGHT_INITS, MultiLayerNet
+from .network import ACTIVATIONS, WEIGHT_INITS, MultiLayerNet, param_count
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .trainer import Trainer
@@ -60,6 +60,12 @@ class Limits:
 CLI_LIMITS = Limits()
 APP_LIMITS = Limits(max_units=512, max_layers=4, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # 25 epochs of MNIST
+
+
+def max_params(limits, input_size=784, output_size=10):
+    """Weights and biases of the largest network ``limits`` allow: the budget for a model
+    handed in from outside (the app's bundled 784-512-256-10 model has 535,818)."""
+    return param_count(input_size, [limits.max_units] * limits.max_layers, output_size)
 
 
 def train_count(s, n_available=MNIST_TRAIN):

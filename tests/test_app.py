@@ -1,9 +1,18 @@
 """Widget paths of app.py through Streamlit's AppTest (no browser: the canvas is tested
 in test_browser.py). The live-training fragment ticks once per run of the script here."""
+import base64
+import gc
+import io
+import struct
+import tracemalloc
+import weakref
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 import ffn
@@ -163,3 +172,188 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
     assert at.session_state["run"].trainer.status == "running"
     at.button(key="stop").click().run()
     assert not at.exception
+
+
+# --- What a hostile or clumsy browser can send: a message, and the page stays up ---
+
+def png_bytes(rgba):
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def png_declaring(width, height):
+    """A small PNG whose header declares width x height pixels."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = zlib.compress(b"\0" * (width + 1) * 64, 9)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+def a_seven():
+    img = Image.new("RGBA", (280, 280), (255, 255, 255, 255))
+    ImageDraw.Draw(img).line([(50, 50), (230, 50), (110, 250)], fill=(0, 0, 0, 255), width=20)
+    return png_bytes(np.asarray(img))
+
+
+def data_url(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+@pytest.fixture
+def canvas_sends(monkeypatch):
+    """Make the canvas component return ``value`` as its drawing's data URL, as a modified
+    browser could (the component itself only runs in a real browser)."""
+    import streamlit_drawable_canvas as sdc
+
+    def sends(value, raises=False):
+        def fake(**kw):
+            if raises:
+                raise TypeError("'int' object has no attribute 'get'")  # what a malformed value did
+            return sdc.CanvasResult(json_data=None, image_data_url=value, return_image_data=True)
+        monkeypatch.setattr(sdc, "st_canvas", fake)
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        return at
+    return sends
+
+
+def page_is_up(at):
+    assert not at.exception
+    assert at.button(key="start").disabled is False  # the Train tab is whole
+    assert at.radio(key="model_choice").value in ("bundled", "uploaded")
+
+
+def test_a_drawing_sent_as_a_data_url_is_read(canvas_sends):
+    at = canvas_sends(data_url(a_seven()))
+    page_is_up(at)
+    assert metric(at, "Prediction").value == "7"
+
+
+HOSTILE_DRAWINGS = {
+    "2.6 KB declaring 169 Mpx": data_url(png_declaring(13000, 13000)),
+    "just over the largest canvas": data_url(png_declaring(1121, 1121)),
+    "a broken IHDR chunk": data_url(a_seven()[:29] + b"\0\0\0\0" + a_seven()[33:]),
+    "half a PNG": data_url(a_seven()[:700]),
+    "a GIF": data_url(b"GIF89a not a png"),
+    "bad base64": "data:image/png;base64,@@@not base64@@@",
+    "no data URL": "no separator at all",
+    "a number": 12345,
+    "a dict": {"data": "x"},
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_DRAWINGS.values(), ids=HOSTILE_DRAWINGS)
+def test_a_hostile_drawing_gets_a_message_and_costs_little(canvas_sends, value):
+    tracemalloc.start()
+    at = canvas_sends(value)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    page_is_up(at)
+    assert any("drawing could not be read" in e.value for e in at.error)
+    assert metric(at, "Prediction") is None
+    assert peak < 150, f"peak {peak:.0f} MB"  # the page itself; a 13000x13000 decode is 676 MB
+
+
+def test_a_canvas_value_the_component_cannot_parse_gets_a_message(canvas_sends):
+    at = canvas_sends(None, raises=True)
+    page_is_up(at)
+    assert any("drawing could not be read" in e.value for e in at.error)
+
+
+def upload(at, data, name="m.npz"):
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream"))
+    at.run()
+    return at
+
+
+def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
+    with zipfile.ZipFile(io.BytesIO(ffn.model_bytes(net))) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["W1.npy"] = b"raw bytes"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for n, raw in members.items():
+            zf.writestr(n, raw)
+    upload(at, buf.getvalue())
+    page_is_up(at)
+    assert any("can't be used" in e.value for e in at.error)
+    at.run()  # the file was handled once; its message stays
+    page_is_up(at)
+    assert any("can't be used" in e.value for e in at.error)
+    assert "W1.npy is not a readable .npy array" in at.code[0].value
+
+
+@pytest.mark.parametrize("net, why", [
+    (ffn.MultiLayerNet(100, [16, 8], 10, seed=0), "100 inputs; it must have 784"),
+    (ffn.MultiLayerNet(784, [16, 8], 4096, seed=0), "4096 outputs; it must have 10"),
+    (ffn.MultiLayerNet(784, [1024, 1024], 10, seed=0), "the limit here is 1,195,018"),
+])
+def test_models_that_cannot_read_a_digit_are_refused(at, net, why):
+    upload(at, ffn.model_bytes(net))
+    page_is_up(at)
+    assert len(at.radio(key="model_choice").options) == 1
+    assert why in at.code[0].value
+
+
+def test_untrusted_text_in_an_upload_error_is_shown_as_text(at):
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
+    evil = "[click me](https://example.com) ![x](https://example.com/x.png) <b>bold</b>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("meta.npy", b"")
+        zf.writestr(evil, b"")
+    upload(at, buf.getvalue())
+    page_is_up(at)
+    assert evil in at.code[0].value  # a code block: no link, no image, no HTML
+    assert not any("example.com" in e.value for e in at.error)
+
+
+def test_an_unexpected_loader_failure_is_logged_and_worded(at, monkeypatch, caplog):
+    def broken(*a, **k):
+        raise RecursionError("what a 200,000-deep meta used to raise")
+    monkeypatch.setattr(ffn, "load_model", broken)
+    upload(at, ffn.model_bytes(ffn.MultiLayerNet(784, [16, 8], 10, seed=0)))
+    page_is_up(at)
+    assert at.code[0].value == "the file could not be read"
+    assert "unexpected error while loading" in caplog.text
+
+
+def test_a_cleared_upload_releases_its_model(at):
+    upload(at, ffn.model_bytes(ffn.MultiLayerNet(784, [16, 8], 10, seed=0)))
+    ref = weakref.ref(at.session_state["uploaded_model"])
+    at.file_uploader(key="upload").set_value(None)
+    at.run()
+    page_is_up(at)
+    gc.collect()
+    assert "uploaded_model" not in at.session_state and ref() is None
+
+
+def test_a_model_that_fails_on_a_drawing_gets_a_message(canvas_sends, monkeypatch):
+    def fails(self, x):
+        raise FloatingPointError("overflow")
+    monkeypatch.setattr(ffn.MultiLayerNet, "predict_proba", fails)
+    at = canvas_sends(data_url(a_seven()))
+    page_is_up(at)
+    assert any("could not read the drawing" in e.value for e in at.error)
+
+
+def test_a_tiny_training_set_is_measured_about_25_times_and_captioned_truly(at):
+    at.select_slider(key="train_size").set_value(1000)
+    at.select_slider(key="batch_size").set_value(1024)
+    at.number_input(key="iters").set_value(1500).run()
+    assert any("1,500 iterations of 1,000 images = 1500.0 epochs of 1,000 images" in c.value
+               for c in at.sidebar.caption)
+    at.button(key="start").click().run()
+    tr = at.session_state["run"].trainer
+    assert 25 <= tr.total_iters // tr.eval_every <= 100
+
+
+def test_a_reload_warning_is_shown_with_a_run(at):
+    assert not any("Reloading" in c.value for c in at.caption)
+    at.number_input(key="iters").set_value(100)
+    at.select_slider(key="train_size").set_value(1000)
+    at.button(key="start").click().run()
+    assert any("Reloading or closing this page ends the run" in c.value for c in at.caption)
