@@ -32,17 +32,22 @@ def free_port():
 
 
 @contextmanager
-def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py"):
+def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_path=None, args=()):
     """Start ``streamlit run`` on a free port; yield its URL once healthy; stop it by its pid.
 
-    ``prefix`` goes before the command (e.g. ``taskset -c 0``); ``script`` defaults to the app.
+    ``prefix`` goes before the command (e.g. ``taskset -c 0``); ``script`` defaults to the app;
+    ``args`` are more options for ``streamlit run`` (e.g. ``--runner.fastReruns true``).
+    The server's output goes to ``log_path`` (a temporary file if not given), never to
+    a pipe that nobody reads and that would block the server once full.
     """
     port = free_port()
     cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(script),
            "--server.headless", "true", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
+           "--browser.gatherUsageStats", "false", *args]
+    log_path = Path(log_path or tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -53,7 +58,7 @@ def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py"):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
+                raise RuntimeError("streamlit did not start:\n" + log_path.read_text(errors="replace"))
             time.sleep(0.02)
         yield url
     finally:

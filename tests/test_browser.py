@@ -19,8 +19,13 @@ ONE = [[(130, 30), (145, 140), (150, 250)]]  # a hand is never exactly vertical 
 
 
 @pytest.fixture(scope="module")
-def app_url():
-    with streamlit_app() as url:
+def server_log(tmp_path_factory):
+    return tmp_path_factory.mktemp("server") / "streamlit.log"
+
+
+@pytest.fixture(scope="module")
+def app_url(server_log):
+    with streamlit_app(log_path=server_log, args=os.environ.get("FFN_STREAMLIT_ARGS", "").split()) as url:
         yield url
 
 
@@ -72,3 +77,56 @@ def test_train_see_the_chart_and_stop(page, tmp_path):
     page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=30000)
     page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
     assert page.get_by_test_id("stTabs").get_by_role("button", name="Start").is_enabled()
+
+
+def bar_iteration(page):
+    text = page.get_by_test_id("stProgress").first.inner_text()
+    return int(re.search(r"iteration ([\d,]+) /", text).group(1).replace(",", ""))
+
+
+@pytest.mark.timeout(240)
+def test_clicks_during_a_run_never_train_it_twice(page, server_log):
+    """Sidebar changes and Pause/Resume during a run, then Stop: the stop message and the
+    progress bar name the same iteration, and the server logged no traceback."""
+    tabs = page.get_by_test_id("stTabs")
+    iters = page.get_by_test_id("stSidebar").get_by_label("Iterations")
+    iters.fill("7000")
+    iters.press("Enter")
+    page.get_by_text("7,000 iterations of 200 images").wait_for(timeout=15000)
+    tabs.get_by_role("button", name="Start").click()
+    page.get_by_text(re.compile(r"iteration [\d,]+ / 7,000")).wait_for(timeout=30000)
+    slider = (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
+              .filter(has_text="Validation ratio").get_by_role("slider"))
+    for i in range(10):
+        slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_timeout(250)
+        if i in (1, 3, 5, 7):  # Pause, Resume, Pause, Resume between the slider moves
+            label = "Pause" if tabs.get_by_role("button", name="Pause").count() else "Resume"
+            tabs.get_by_role("button", name=label).click()
+            tabs.get_by_role("button", name="Resume" if label == "Pause" else "Pause").wait_for(timeout=15000)
+    assert tabs.get_by_role("button", name="Pause").count() == 1  # 4 toggles: running again
+    tabs.get_by_role("button", name="Stop").click()
+    stopped = page.get_by_text(re.compile(r"Stopped by you at iteration \d+ of 7000"))
+    stopped.wait_for(timeout=30000)
+    page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=30000)
+    n = int(re.search(r"iteration (\d+) of", stopped.inner_text()).group(1))
+    assert 0 < n < 7000
+    assert bar_iteration(page) == n
+    page.wait_for_timeout(1000)  # anything still training would move the bar now
+    assert bar_iteration(page) == n
+    log = server_log.read_text(errors="replace")
+    assert "Traceback" not in log and "Error" not in log, log[-3000:]
+
+
+def test_a_drawing_on_a_high_density_screen_is_read(app_url):
+    """A phone or a retina laptop sends the canvas at 3x: within the drawing size limit."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100}, device_scale_factor=3)
+        page.goto(app_url)
+        page.get_by_role("tab", name="Draw").click()
+        page.get_by_text("The canvas is empty").wait_for(timeout=30000)
+        draw(page, SEVEN)
+        assert prediction(page) == "7"
+        assert page.get_by_text("could not be read").count() == 0
+        browser.close()

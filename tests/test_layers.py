@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from ffn.gradient import numerical_gradient, relative_error
+import ffn
 from ffn.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 TOL = 1e-6
@@ -90,3 +91,13 @@ def test_softmax_with_loss_handles_extreme_logits():
 def test_softmax_with_loss_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="2 rows but t has 3"):
         SoftmaxWithLoss().forward(np.zeros((2, 10)), np.array([1, 2, 3]))
+
+
+@pytest.mark.parametrize("layer", [ffn.Relu(), ffn.Sigmoid(), ffn.Tanh(),
+                                   ffn.Affine(np.ones((4, 3)), np.zeros(3))])
+def test_forward_without_keep_gives_the_same_output_and_keeps_nothing(layer, rng):
+    x = rng.standard_normal((5, 4))
+    state = dict(vars(layer))
+    y = layer.forward(x, keep=False)
+    assert {k: id(v) for k, v in vars(layer).items()} == {k: id(v) for k, v in state.items()}
+    np.testing.assert_array_equal(y, layer.forward(x))  # keep=True: the training path

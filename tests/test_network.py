@@ -1,5 +1,9 @@
+import threading
+
 import numpy as np
 import pytest
+
+import ffn
 
 from ffn.gradient import relative_error
 from ffn.network import MultiLayerNet, ThreeLayerNet
@@ -96,3 +100,44 @@ def test_three_layer_net_rejects_tiny_hidden():
 def test_predict_proba_rejects_bad_input(x, message):
     with pytest.raises(ValueError, match=message):
         MultiLayerNet(784, [8], 10).predict_proba(x)
+
+
+def layer_state(net):
+    """Every attribute of every layer, by identity: what a forward pass could write."""
+    return {name: {k: id(v) for k, v in vars(layer).items()} for name, layer in
+            [*net.layers.items(), ("last", net.lastLayer)]}
+
+
+@pytest.mark.timeout(60)
+def test_a_shared_network_is_only_read_by_inference(rng):
+    """The app shares its bundled model with every session: eight threads predicting
+    different drawings at once get what one thread gets, and nothing is written into it."""
+    net = ffn.MultiLayerNet(784, [64, 32], 10, activation="sigmoid", seed=0)
+    xs = [rng.random((3, 784)).astype(np.float32) for _ in range(8)]
+    ts = [rng.integers(0, 10, 3) for _ in range(8)]
+    expected = [(net.predict_proba(x), net.accuracy(x, t)) for x, t in zip(xs, ts)]
+    before = layer_state(net)
+    weights = {k: p.copy() for k, p in net.params.items()}
+    mismatches = []
+
+    def session(i):
+        for _ in range(200):
+            p, acc = net.predict_proba(xs[i]), net.accuracy(xs[i], ts[i])
+            if not (np.array_equal(p, expected[i][0]) and acc == expected[i][1]):
+                mismatches.append(i)
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not any(th.is_alive() for th in threads) and not mismatches
+    assert layer_state(net) == before and net.layers["Affine1"].x is None
+    for k in weights:
+        np.testing.assert_array_equal(net.params[k], weights[k])
+
+
+def test_predict_proba_is_the_softmax_of_predict(rng):
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=1)
+    x = rng.random((9000, 784)).astype(np.float32)  # more than one chunk
+    np.testing.assert_allclose(net.predict_proba(x), ffn.softmax(net.predict(x)), rtol=1e-6)
+    np.testing.assert_allclose(net.predict_proba(x[0]), net.predict_proba(x[:1]))

@@ -1,5 +1,11 @@
+import io
+import struct
+import tracemalloc
+import zlib
+
 import numpy as np
 import pytest
+from PIL import Image
 
 import ffn
 from ffn.preprocess import center_of_mass, network_view, preprocess_canvas
@@ -74,3 +80,57 @@ def test_bundled_model_reads_rendered_drawings():
 def test_network_view():
     v = network_view(np.linspace(0, 1, 784), scale=4)
     assert v.shape == (112, 112) and v.dtype == np.uint8 and v.max() == 255
+
+
+def png_of(rgba):
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def png_declaring(width, height):
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = zlib.compress(b"\0" * (width + 1) * 200, 9)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+def test_decode_png_reads_a_canvas_png():
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[100:180, 130:150] = 255
+    np.testing.assert_array_equal(ffn.decode_png(png_of(rgba), 280 * 280), rgba)
+    grey = png_of(np.full((30, 40), 200, np.uint8))  # any PNG mode comes back as RGBA
+    assert ffn.decode_png(grey, 10_000).shape == (30, 40, 4)
+
+
+def test_a_huge_declared_png_is_refused_from_its_header():
+    data = png_declaring(13000, 13000)
+    assert len(data) < 10_000
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="13000x13000 pixels; at most 1,254,400"):
+        ffn.decode_png(data, 1120 * 1120)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1_000_000  # decoding it would take 676 MB
+
+
+@pytest.mark.parametrize("data, message", [
+    (None, "PNG bytes, got NoneType"),
+    ("iVBORw0KGgo", "PNG bytes, got str"),
+    (b"GIF89a....................", "not a PNG"),
+    (b"\x89PNG\r\n\x1a\n", "not a PNG"),
+    (png_declaring(0, 5), "0x5 pixels"),
+])
+def test_what_is_not_a_png_gets_a_value_error(data, message):
+    with pytest.raises(ValueError, match=message):
+        ffn.decode_png(data, 10_000)
+
+
+def test_a_broken_png_gets_a_value_error_whatever_pillow_raises():
+    good = png_of(np.full((280, 280, 4), 255, np.uint8))
+    for broken in (good[:29] + b"\0\0\0\0" + good[33:],   # IHDR's checksum
+                   good[:len(good) // 2],                  # truncated: OSError in Pillow
+                   png_declaring(50, 50).replace(b"IDAT", b"IDAT\xff\xff", 1)):  # no zlib stream
+        with pytest.raises(ValueError, match="broken PNG|not a PNG"):
+            ffn.decode_png(broken, 100_000)

@@ -1,3 +1,6 @@
+import threading
+
+import numpy as np
 import pytest
 
 import ffn
@@ -27,3 +30,30 @@ def test_pause_and_app_limits(mnist):
     assert run.active
     with pytest.raises(ValueError, match="hidden sizes"):
         Run.start(ffn.preset("article_he", hidden_size=4096), x, t)
+
+
+@pytest.mark.timeout(30)
+def test_two_threads_ticking_one_run_train_it_as_one_would(mnist):
+    """What a click during training did with fastReruns: two script threads ticking one run."""
+    (x, t), (xt, tt) = mnist
+    s = ffn.preset("article_he", iters=300, train_size=2000, seed=4)
+    solo = Run.start(s, x, t)
+    while solo.active:
+        solo.tick(0.02)
+    duo = Run.start(s, x, t)
+    done = []
+
+    def drive():
+        while duo.active:
+            duo.tick(0.01)
+        done.append(duo.finish(xt, tt))
+    threads = [threading.Thread(target=drive) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert not any(th.is_alive() for th in threads)
+    assert duo.trainer.iteration == 300 and duo.trainer.status == "finished"
+    for k in solo.trainer.net.params:
+        np.testing.assert_array_equal(duo.trainer.net.params[k], solo.trainer.net.params[k])
+    assert done[0] is done[1]  # finished once, by one thread; the other got its figures

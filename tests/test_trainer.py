@@ -1,3 +1,6 @@
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -102,3 +105,58 @@ def test_max_seconds_bounds_a_chunk(mnist):
 def test_bad_arguments(mnist, kw, message):
     with pytest.raises(ValueError, match=message):
         small_run(mnist, **kw)
+
+
+def drive_from_threads(step, n_threads=2, timeout=10):
+    """Call ``step()`` from ``n_threads`` threads at once until it returns None; re-raise errors."""
+    errors = []
+
+    def loop():
+        try:
+            while step():
+                pass
+        except BaseException as e:  # noqa: BLE001 - handed to the test thread
+            errors.append(e)
+    threads = [threading.Thread(target=loop) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)  # the hang guard
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if errors:
+        raise errors[0]
+
+
+@pytest.mark.timeout(30)
+def test_two_threads_stepping_one_run_give_the_weights_of_one_thread(mnist):
+    solo, _ = small_run(mnist, batch_size=64, iters=400, seed=5)
+    solo.step()
+    duo, _ = small_run(mnist, batch_size=64, iters=400, seed=5)
+    drive_from_threads(lambda: duo.step(max_iters=2) or not duo.done)
+    assert duo.status == "finished" and duo.iteration == 400
+    for k in solo.net.params:
+        np.testing.assert_array_equal(duo.net.params[k], solo.net.params[k])
+    assert duo.history["loss"] == solo.history["loss"]
+
+
+@pytest.mark.timeout(30)
+def test_stop_from_another_thread_ends_the_run_between_two_iterations(mnist):
+    tr, _ = small_run(mnist, batch_size=64, iters=10 ** 6, seed=0)
+    worker = threading.Thread(target=tr.step, kwargs={"max_seconds": 8})
+    worker.start()
+    while tr.iteration < 20:
+        time.sleep(0.005)
+    tr.stop()                       # the worker holds the run: the stop waits for its iteration
+    worker.join(10)
+    assert not worker.is_alive()
+    n = tr.iteration
+    assert tr.status == "stopped" and tr.message == f"Stopped by you at iteration {n} of 1000000."
+    assert len(tr.history["loss"]) == n  # no iteration ran after the stop was acknowledged
+    assert tr.step() == 0 and tr.iteration == n
+
+
+def test_a_step_while_another_thread_steps_is_skipped(mnist):
+    tr, _ = small_run(mnist, batch_size=64, iters=100, seed=0)
+    with tr._lock:  # as if another thread were inside step()
+        assert tr.step() == 0 and tr.iteration == 0
+    assert tr.step(max_iters=5) == 5
