@@ -269,7 +269,7 @@ def upload_ui():
         st.session_state.uploaded_model, st.session_state.upload_error = model, error
         st.session_state.upload_id = up.file_id
     if st.session_state.get("upload_error"):
-        st.error("That file can't be used. The reason (the file's own text is shown as plain text):")
+        st.error("That file can't be used. What the check found:")
         st.code(st.session_state.upload_error, language=None, wrap_lines=True)
 
 
