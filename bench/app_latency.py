@@ -48,8 +48,8 @@ def in_process_compute(n=200):
     from PIL import Image
 
     import ffn
-    from ffn import charts
-    from ffn.sketch import render
+    from ui import charts
+    from sketch import render
     net = ffn.load_model()
     buf = io.BytesIO()
     Image.fromarray(render(3, "round", look="transparent")).save(buf, format="PNG")

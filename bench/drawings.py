@@ -20,9 +20,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import ffn  # noqa: E402
 from ffn.preprocess import preprocess_canvas  # noqa: E402
-from ffn.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing  # noqa: E402
+from sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing  # noqa: E402
 
 FONT_GLOBS = ["/usr/share/fonts/truetype/*/*.ttf", "/usr/share/fonts/opentype/*/*.otf"]
 

@@ -29,7 +29,7 @@ HEADLESS = """
 import sys, time
 sys.path.insert(0, {root!r})
 import ffn
-from ffn.session import Run
+from ui.run import Run
 (x, t), _ = ffn.load_mnist()
 run = Run.start(ffn.preset({preset!r}), x, t)
 t0 = time.perf_counter()

@@ -4,17 +4,19 @@ from .functions import cross_entropy_error, softmax
 from .gradient import numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .mnist import load_mnist, split_validation
-from .model_io import load_model, model_bytes, save_model
+from .model_io import ModelFileError, load_model, model_bytes, save_model
 from .network import MultiLayerNet, ThreeLayerNet
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
 from .preprocess import decode_png, network_view, preprocess_canvas
-from .settings import PRESETS, TrainSettings, build_trainer, preset
-from .trainer import Trainer
+from .notes import describe
+from .settings import CHOICES, PRESETS, SettingsError, TrainSettings, build_trainer, preset
+from .trainer import Trainer, iters_per_epoch
 
 __all__ = [
     "Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "softmax", "cross_entropy_error",
     "numerical_gradient", "load_mnist", "split_validation", "MultiLayerNet", "ThreeLayerNet",
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
-    "Trainer", "TrainSettings", "PRESETS", "preset", "build_trainer", "Augment",
-    "save_model", "load_model", "model_bytes", "preprocess_canvas", "decode_png", "network_view",
+    "Trainer", "iters_per_epoch", "describe", "TrainSettings", "SettingsError", "CHOICES", "PRESETS",
+    "preset", "build_trainer", "Augment", "save_model", "load_model", "model_bytes", "ModelFileError",
+    "preprocess_canvas", "decode_png", "network_view",
 ]

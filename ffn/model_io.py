@@ -25,18 +25,30 @@ _MEMBER = re.compile(r"^(?:[Wb][1-9][0-9]?|meta)\.npy$")
 _ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
 
+class ModelFileError(ValueError):
+    """A model file that can't be used. ``reason`` says why in a word a page can
+    translate: 'missing', 'too_large', 'not_a_model', 'unreadable', 'not_plain_numbers',
+    'wrong_size', 'too_many_weights' or 'not_finite'. ``str()`` gives the details, in
+    English, and may quote the file's own text: show it as plain text."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
 def save_model(net, path, **meta):
     """Write ``net`` to ``path`` (a path or a binary file object) as ``.npz``.
 
     Parameters
     ----------
     net : MultiLayerNet
+        Its ``meta`` is saved with it.
     path : path-like or writable binary file
     **meta
-        JSON-serialisable facts to keep with the weights, e.g. ``test_accuracy=0.98``,
-        ``command="python -m ffn.train ..."``.
+        More JSON-serialisable facts to keep with the weights, e.g.
+        ``test_accuracy=0.98``, ``command="python -m ffn.train ..."``.
     """
-    info = {"format": FORMAT, "config": net.config(), **meta}
+    info = {**net.meta, **meta, "format": FORMAT, "config": net.config()}
     arrays = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
     arrays["meta"] = np.array(json.dumps(info))
     if isinstance(path, (str, os.PathLike)):
@@ -58,17 +70,17 @@ def _read_source(source):
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
-            raise ValueError(f"no model file at {path}")
+            raise ModelFileError("missing", f"no model file at {path}")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ValueError(f"model file is {size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
+            raise ModelFileError("too_large", f"model file is {size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
         data = path.read_bytes()
     elif hasattr(source, "read"):
         data = source.read(MAX_FILE_BYTES + 1)
     else:
-        raise ValueError(f"expected a path, bytes or a binary file, got {type(source).__name__}")
+        raise ModelFileError("unreadable", f"expected a path, bytes or a binary file, got {type(source).__name__}")
     if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"model file is over {MAX_FILE_BYTES // 2**20} MB; refused")
+        raise ModelFileError("too_large", f"model file is over {MAX_FILE_BYTES // 2**20} MB; refused")
     return data
 
 
@@ -78,13 +90,15 @@ def _members(zf):
     names = [i.filename for i in infos]
     bad = [n for n in names if not _MEMBER.match(n)]
     if bad or "meta.npy" not in names or len(set(names)) != len(names):
-        raise ValueError(f"not an ffn model: expected arrays W1, b1, ..., meta; found {sorted(names)[:12]!r}")
+        raise ModelFileError("not_a_model", f"not an ffn model: expected arrays W1, b1, ..., meta; found {sorted(names)[:12]!r}")
     sizes = {i.filename: i.file_size for i in infos}
     total = sum(sizes.values())
     if total > MAX_UNPACKED_BYTES:
-        raise ValueError(f"model file unpacks to {total / 2**20:.0f} MB; the limit is {MAX_UNPACKED_BYTES // 2**20} MB")
+        raise ModelFileError("too_large", f"model file unpacks to {total / 2**20:.0f} MB; "
+                                          f"the limit is {MAX_UNPACKED_BYTES // 2**20} MB")
     if sizes["meta.npy"] > MAX_META_BYTES:
-        raise ValueError(f"the model's 'meta' is {sizes['meta.npy']:,} bytes; the limit is {MAX_META_BYTES:,}")
+        raise ModelFileError("too_large", f"the model's 'meta' is {sizes['meta.npy']:,} bytes; "
+                                          f"the limit is {MAX_META_BYTES:,}")
     return sizes
 
 
@@ -100,10 +114,10 @@ def _header(zf, name):
             else:
                 raise ValueError(f"format {version}; expected 1.0 or 2.0")
         except ValueError as e:
-            raise ValueError(f"{name} is not a readable .npy array ({e!s:.200})") from e
+            raise ModelFileError("unreadable", f"{name} is not a readable .npy array ({e!s:.200})") from e
         offset = f.tell()
     if dtype.hasobject:
-        raise ValueError(f"{name} holds something other than plain numbers ({dtype})")
+        raise ModelFileError("not_plain_numbers", f"{name} holds something other than plain numbers ({dtype})")
     return shape, dtype, offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
 
 
@@ -115,37 +129,37 @@ def _read(zf, name):
 def _read_meta(zf, size):
     shape, dtype, nbytes = _header(zf, "meta.npy")
     if dtype.kind != "U" or shape != () or nbytes != size:
-        raise ValueError(f"'meta' must be a JSON string, got dtype {dtype} shape {shape}")
+        raise ModelFileError("not_a_model", f"'meta' must be a JSON string, got dtype {dtype} shape {shape}")
     try:
         meta = json.loads(str(_read(zf, "meta.npy")))
     except RecursionError as e:
-        raise ValueError("'meta' is JSON nested too deeply") from e
+        raise ModelFileError("not_a_model", "'meta' is JSON nested too deeply") from e
     except ValueError as e:
-        raise ValueError(f"'meta' is not valid JSON ({e})") from e
+        raise ModelFileError("not_a_model", f"'meta' is not valid JSON ({e})") from e
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(meta.get("config"), dict):
-        raise ValueError(f"not an ffn model: 'meta' must say format {FORMAT!r} and hold a 'config'")
+        raise ModelFileError("not_a_model", f"not an ffn model: 'meta' must say format {FORMAT!r} and hold a 'config'")
     for key in _ACCURACIES:
         v = meta.get(key)
         if not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1)):
-            raise ValueError(f"'meta' {key} must be a number in [0, 1] or null, got {v!r:.40}")
+            raise ModelFileError("not_a_model", f"'meta' {key} must be a number in [0, 1] or null, got {v!r:.40}")
     return meta
 
 
 def _read_config(cfg, input_size, output_size, max_params):
     """The checked config, refused before anything is allocated if it is out of bounds."""
     if not set(cfg) <= set(CONFIG_KEYS) or not {"input_size", "hidden_size_list", "output_size"} <= set(cfg):
-        raise ValueError(f"model config has unexpected or missing keys: {sorted(cfg)!r:.300}")
+        raise ModelFileError("not_a_model", f"model config has unexpected or missing keys: {sorted(cfg)!r:.300}")
     try:
         cfg = check_config(**cfg)
     except ValueError as e:
-        raise ValueError(f"model config is invalid: {e!s:.300}") from e
+        raise ModelFileError("not_a_model", f"model config is invalid: {e!s:.300}") from e
     for name, want in (("input_size", input_size), ("output_size", output_size)):
         if want is not None and cfg[name] != want:
-            raise ValueError(f"this model has {cfg[name]} {name.split('_')[0]}s; it must have {want} "
+            raise ModelFileError("wrong_size", f"this model has {cfg[name]} {name.split('_')[0]}s; it must have {want} "
                              f"(a 28x28 image in, ten digits out)")
     n = param_count(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
     if max_params is not None and n > max_params:
-        raise ValueError(f"this model has {n:,} weights; the limit here is {max_params:,}")
+        raise ModelFileError("too_many_weights", f"this model has {n:,} weights; the limit here is {max_params:,}")
     return cfg
 
 
@@ -155,7 +169,7 @@ def _probe(net):
     with np.errstate(all="ignore"):
         p = net.predict_proba(x)
     if not np.all(np.isfinite(p)):
-        raise ValueError("the model's probabilities are not finite numbers (its weights are too large)")
+        raise ModelFileError("not_finite", "the model's probabilities are not finite numbers (its weights are too large)")
 
 
 def load_model(path=None, *, input_size=None, output_size=None, max_params=None):
@@ -191,37 +205,38 @@ def load_model(path=None, *, input_size=None, output_size=None, max_params=None)
     data = _read_source(BUNDLED if path is None else path)
     try:
         return _load(data, input_size, output_size, max_params)
-    except ValueError:
+    except ModelFileError:
         raise
     except Exception as e:  # a malformed archive or .npy can fail anywhere in the readers
-        raise ValueError(f"could not read the model file ({type(e).__name__}: {e!s:.200})") from e
+        raise ModelFileError("unreadable", f"could not read the model file ({type(e).__name__}: {e!s:.200})") from e
 
 
 def _load(data, input_size, output_size, max_params):
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ValueError("not a model file: an .npz model is a zip archive, and this is not one")
+        raise ModelFileError("not_a_model", "not a model file: an .npz model is a zip archive, and this is not one")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         sizes = _members(zf)
         meta = _read_meta(zf, sizes["meta.npy"])
         cfg = _read_config(meta["config"], input_size, output_size, max_params)
         shapes = param_shapes(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
         if set(sizes) - {"meta.npy"} != {f"{k}.npy" for k in shapes}:
-            raise ValueError(f"expected arrays {sorted(shapes)}, found {sorted(n[:-4] for n in sizes if n != 'meta.npy')!r}")
+            found = sorted(n[:-4] for n in sizes if n != "meta.npy")
+            raise ModelFileError("not_a_model", f"expected arrays {sorted(shapes)}, found {found!r}")
         dtypes = set()
         for key, shape in shapes.items():
             got, dtype, nbytes = _header(zf, f"{key}.npy")
             if got != shape:
-                raise ValueError(f"{key} has shape {got}; the architecture needs {shape}")
+                raise ModelFileError("not_a_model", f"{key} has shape {got}; the architecture needs {shape}")
             if nbytes != sizes[f"{key}.npy"]:
-                raise ValueError(f"{key} is {sizes[f'{key}.npy']:,} bytes; its header says {nbytes:,}")
+                raise ModelFileError("not_a_model", f"{key} is {sizes[f'{key}.npy']:,} bytes; its header says {nbytes:,}")
             dtypes.add(dtype)
         if not dtypes <= {np.dtype(np.float32), np.dtype(np.float64)} or len(dtypes) != 1:
-            raise ValueError(f"weights must all be float32 or all float64, got {sorted(map(str, dtypes))}")
+            raise ModelFileError("not_plain_numbers", f"weights must all be float32 or all float64, got {sorted(map(str, dtypes))}")
         params = {}
         for key in shapes:
             params[key] = _read(zf, f"{key}.npy")
             if not np.all(np.isfinite(params[key])):
-                raise ValueError(f"{key} contains NaN or infinite values")
+                raise ModelFileError("not_finite", f"{key} contains NaN or infinite values")
     net = MultiLayerNet(**cfg, dtype=dtypes.pop(), params=params)
     _probe(net)
     net.meta = meta

@@ -31,19 +31,8 @@ def _is_number(v):
 
 def check_config(input_size, hidden_size_list, output_size, activation="relu", weight_init="he",
                  weight_init_std=0.01, weight_decay_lambda=0.0):
-    """Check a network's constructor arguments without building anything.
-
-    Returns
-    -------
-    dict
-        The arguments, normalised (sizes as ``int``, hidden sizes as a list), under
-        :data:`CONFIG_KEYS`.
-
-    Raises
-    ------
-    ValueError
-        Naming the first argument out of range and the value received.
-    """
+    """The constructor's arguments, checked without building anything, as a dict under
+    :data:`CONFIG_KEYS`; ``ValueError`` names the first one out of range and its value."""
     if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__len__") \
             or not 1 <= len(hidden_size_list) <= MAX_LAYERS:
         raise ValueError(f"hidden_size_list must be a list of 1 to {MAX_LAYERS} sizes, got {hidden_size_list!r}")
@@ -301,7 +290,8 @@ class ThreeLayerNet(MultiLayerNet):
                  seed=None, dtype=np.float32):
         hidden_size = _check_size("hidden_size", hidden_size)
         if hidden_size < 2:
-            raise ValueError(f"hidden_size must be at least 2 (the second layer has hidden_size // 2 units), got {hidden_size}")
+            raise ValueError(f"hidden_size must be at least 2 (the second layer has hidden_size // 2 units), "
+                             f"got {hidden_size}")
         super().__init__(input_size, [hidden_size, hidden_size // 2], output_size,
                          activation=activation, weight_init=weight_init,
                          weight_init_std=weight_init_std,

@@ -9,7 +9,6 @@ import io
 import struct
 
 import numpy as np
-from PIL import Image
 
 SIDE = 28          # MNIST image side
 BOX = 20           # the digit's longer side inside it
@@ -55,6 +54,8 @@ def decode_png(data, max_pixels):
     width, height = png_size(data)
     if not (0 < width * height <= max_pixels):
         raise ValueError(f"the drawing is {width}x{height} pixels; at most {max_pixels:,} are accepted")
+    from PIL import Image  # here, not at the top: the rest of ffn needs no Pillow
+
     try:
         with Image.open(io.BytesIO(bytes(data)), formats=["PNG"]) as im:
             if im.size != (width, height):
@@ -137,6 +138,8 @@ def preprocess_canvas(rgba):
     ValueError
         The canvas is not an (H, W, 4) uint8 array of a sensible size.
     """
+    from PIL import Image  # here, not at the top: the rest of ffn needs no Pillow
+
     ink = ink_map(rgba)
     h, w = ink.shape
     strong = int(np.count_nonzero(ink > 0.5))

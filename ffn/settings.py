@@ -5,12 +5,29 @@ import numpy as np
 
 from .augment import Augment
 from .mnist import split_validation
-from .network import ACTIVATIONS, WEIGHT_INITS, MultiLayerNet, param_count
+from .network import ACTIVATIONS, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS, MultiLayerNet, param_count
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
-from .trainer import Trainer
+from .trainer import Trainer, iters_per_epoch
 
 MNIST_TRAIN = 60000  # images in MNIST's training file, before the validation split
+
+# The one table of choices: the app's menus, the CLI's --choices and the docs read it.
+CHOICES = {
+    "activation": tuple(ACTIVATIONS),
+    "weight_init": WEIGHT_INITS,
+    "optimizer": tuple(OPTIMIZERS),
+    "lr_schedule": tuple(SCHEDULES),
+}
+
+
+class SettingsError(ValueError):
+    """A setting out of range: ``code`` names the rule and ``values`` hold its numbers,
+    so that a page can word it in its reader's language; ``str()`` is plain English."""
+
+    def __init__(self, code, message, **values):
+        super().__init__(message)
+        self.code, self.values = code, values
 
 
 @dataclass
@@ -18,12 +35,12 @@ class TrainSettings:
     """Everything that defines a training run. Defaults are the article's."""
     hidden_size: int = 64                 # H: the article's net is 784 -> H -> H//2 -> 10
     hidden_size_list: tuple = ()          # explicit hidden sizes; overrides hidden_size
-    activation: str = "relu"              # relu | sigmoid | tanh
-    weight_init: str = "std"              # std (the article's 0.01) | he | xavier
+    activation: str = "relu"              # CHOICES["activation"]
+    weight_init: str = "std"              # CHOICES["weight_init"]; std is the article's 0.01
     weight_init_std: float = 0.01
-    optimizer: str = "sgd"                # sgd | momentum | nesterov | adagrad | rmsprop | adam
+    optimizer: str = "sgd"                # CHOICES["optimizer"]
     learning_rate: float = 0.01
-    lr_schedule: str = "constant"         # constant | step | cosine
+    lr_schedule: str = "constant"         # CHOICES["lr_schedule"]
     batch_size: int = 200
     iters: int = 5000                     # length of the run, unless epochs is set
     epochs: float = 0.0                   # > 0: run this many passes instead of iters
@@ -47,10 +64,10 @@ class TrainSettings:
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on a run. The app uses tighter ones than the CLI, so a hosted demo shared by
-    a class cannot be asked for a run that takes minutes of CPU."""
-    max_units: int = 4096
-    max_layers: int = 8
+    """Bounds on a run. The defaults are the library's own (the network's bounds); a
+    caller may pass tighter ones, as the app does."""
+    max_units: int = MAX_UNITS
+    max_layers: int = MAX_LAYERS
     max_batch: int = MNIST_TRAIN
     max_iters: int = 1_000_000
     max_samples: int = 10**9   # iterations x batch size
@@ -58,8 +75,6 @@ class Limits:
 
 
 CLI_LIMITS = Limits()
-APP_LIMITS = Limits(max_units=512, max_layers=4, max_batch=1024, max_iters=20000,
-                    max_samples=1_500_000)  # 25 epochs of MNIST
 
 
 def max_params(limits, input_size=784, output_size=10):
@@ -80,11 +95,6 @@ def run_metadata(trainer, s, accuracy, command):
                 iterations=trainer.iteration, status=trainer.status)
 
 
-def iters_per_epoch(s, n_train):
-    """Iterations in one pass over ``n_train`` images (a batch is cut to the set's size)."""
-    return max(n_train // min(s.batch_size, n_train), 1)
-
-
 def eval_interval(total, per_epoch, evals_per_run):
     """Iterations between accuracy measurements: once an epoch, but at least
     ``evals_per_run`` and at most ``4 * evals_per_run`` times in a run of ``total``.
@@ -100,43 +110,48 @@ def eval_interval(total, per_epoch, evals_per_run):
 def total_iters(s, n_train):
     """Iterations the run will take on ``n_train`` training images."""
     if s.epochs and s.epochs > 0:
-        return int(np.ceil(s.epochs * iters_per_epoch(s, n_train)))
+        return int(np.ceil(s.epochs * iters_per_epoch(n_train, s.batch_size)))
     return int(s.iters)
 
 
 def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
-    """Raise ``ValueError`` naming the first setting out of range; return ``s`` otherwise."""
-    def need(ok, msg):
+    """Raise :class:`SettingsError` (a ``ValueError``) naming the first setting out of
+    range; return ``s`` otherwise."""
+    def need(ok, code, msg, **values):
         if not ok:
-            raise ValueError(msg)
+            raise SettingsError(code, msg, **values)
     sizes = s.hidden_sizes()
-    need(1 <= len(sizes) <= limits.max_layers,
-         f"between 1 and {limits.max_layers} hidden layers, got {len(sizes)}")
-    need(all(1 <= h <= limits.max_units for h in sizes),
-         f"hidden sizes must be in [1, {limits.max_units}], got {sizes}")
-    need(s.activation in ACTIVATIONS, f"activation must be one of {sorted(ACTIVATIONS)}, got {s.activation!r}")
-    need(s.weight_init in WEIGHT_INITS, f"weight_init must be one of {list(WEIGHT_INITS)}, got {s.weight_init!r}")
-    need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= 10,
-         f"weight_init_std must be in (0, 10], got {s.weight_init_std}")
-    need(s.optimizer in OPTIMIZERS, f"optimizer must be one of {sorted(OPTIMIZERS)}, got {s.optimizer!r}")
+    need(1 <= len(sizes) <= limits.max_layers, "layers",
+         f"between 1 and {limits.max_layers} hidden layers, got {len(sizes)}", limit=limits.max_layers, got=len(sizes))
+    need(all(1 <= h <= limits.max_units for h in sizes), "units",
+         f"hidden sizes must be in [1, {limits.max_units}], got {sizes}", limit=limits.max_units, got=sizes)
+    for name in CHOICES:
+        need(getattr(s, name) in CHOICES[name], "choice",
+             f"{name} must be one of {list(CHOICES[name])}, got {getattr(s, name)!r}", name=name, got=getattr(s, name))
+    need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= 10, "init_std",
+         f"weight_init_std must be in (0, 10], got {s.weight_init_std}", got=s.weight_init_std)
     lo, hi = limits.lr_range
-    need(np.isfinite(s.learning_rate) and lo <= s.learning_rate <= hi,
-         f"learning rate must be in [{lo:g}, {hi:g}], got {s.learning_rate}")
-    need(s.lr_schedule in SCHEDULES, f"lr_schedule must be one of {list(SCHEDULES)}, got {s.lr_schedule!r}")
-    need(1 <= s.batch_size <= limits.max_batch, f"batch size must be in [1, {limits.max_batch}], got {s.batch_size}")
-    need(np.isfinite(s.weight_decay) and 0 <= s.weight_decay <= 1, f"weight decay must be in [0, 1], got {s.weight_decay}")
-    need(0 <= s.valid_ratio <= 0.5, f"validation ratio must be in [0, 0.5], got {s.valid_ratio}")
+    need(np.isfinite(s.learning_rate) and lo <= s.learning_rate <= hi, "learning_rate",
+         f"learning rate must be in [{lo:g}, {hi:g}], got {s.learning_rate}", low=lo, high=hi, got=s.learning_rate)
+    need(1 <= s.batch_size <= limits.max_batch, "batch_size",
+         f"batch size must be in [1, {limits.max_batch}], got {s.batch_size}", limit=limits.max_batch, got=s.batch_size)
+    need(np.isfinite(s.weight_decay) and 0 <= s.weight_decay <= 1, "weight_decay",
+         f"weight decay must be in [0, 1], got {s.weight_decay}", got=s.weight_decay)
+    need(0 <= s.valid_ratio <= 0.5, "valid_ratio", f"validation ratio must be in [0, 0.5], got {s.valid_ratio}",
+         got=s.valid_ratio)
     n_after_valid = n_available - int(n_available * s.valid_ratio)
-    need(0 <= s.train_size <= n_after_valid,
-         f"training-set size must be in [0, {n_after_valid}] (0 = all), got {s.train_size}")
-    need(np.isfinite(s.epochs) and s.epochs >= 0, f"epochs must be >= 0, got {s.epochs}")
+    need(0 <= s.train_size <= n_after_valid, "train_size",
+         f"training-set size must be in [0, {n_after_valid}] (0 = all), got {s.train_size}",
+         limit=n_after_valid, got=s.train_size)
+    need(np.isfinite(s.epochs) and s.epochs >= 0, "epochs", f"epochs must be >= 0, got {s.epochs}", got=s.epochs)
     n_train = train_count(s, n_available)
     iters = total_iters(s, n_train)
-    need(1 <= iters <= limits.max_iters, f"the run must have 1 to {limits.max_iters} iterations, got {iters}")
+    need(1 <= iters <= limits.max_iters, "iters",
+         f"the run must have 1 to {limits.max_iters} iterations, got {iters}", limit=limits.max_iters, got=iters)
     samples = iters * min(s.batch_size, n_train)
-    need(samples <= limits.max_samples,
+    need(samples <= limits.max_samples, "samples",
          f"this run would process {samples:,} images; the limit here is {limits.max_samples:,} "
-         f"(fewer iterations or a smaller batch)")
+         f"(fewer iterations or a smaller batch)", limit=limits.max_samples, got=samples)
     return s
 
 
@@ -159,7 +174,7 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None
     if evals_per_run:
-        eval_every = eval_interval(total_iters(s, len(x_train)), iters_per_epoch(s, len(x_train)),
+        eval_every = eval_interval(total_iters(s, len(x_train)), iters_per_epoch(len(x_train), s.batch_size),
                                    evals_per_run)
     return Trainer(net, optimizer, x_train, t_train, x_valid, t_valid,
                    batch_size=s.batch_size, lr_schedule=s.lr_schedule, eval_size=eval_size,

@@ -13,14 +13,8 @@ import time
 from dataclasses import fields
 
 from .mnist import load_mnist
-from .network import ACTIVATIONS, WEIGHT_INITS
-from .optimizers import OPTIMIZERS
-from .schedules import SCHEDULES
 from .model_io import save_model
-from .settings import PRESETS, TrainSettings, build_trainer, preset, run_metadata
-
-_CHOICES = {"activation": sorted(ACTIVATIONS), "weight_init": list(WEIGHT_INITS),
-            "optimizer": sorted(OPTIMIZERS), "lr_schedule": list(SCHEDULES)}
+from .settings import CHOICES, PRESETS, TrainSettings, build_trainer, preset, run_metadata
 _HELP = {
     "hidden_size": "H: hidden layers are H and H//2 (the article: 64)",
     "hidden_size_list": "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size)",
@@ -53,8 +47,8 @@ def parse_args(argv=None):
             p.add_argument(flag, type=int, nargs="+", default=None, help=_HELP[f.name])
         else:
             default = getattr(defaults, f.name)
-            p.add_argument(flag, type=type(default), default=None, choices=_CHOICES.get(f.name),
-                           metavar=f.name.upper() if f.name not in _CHOICES else None,
+            p.add_argument(flag, type=type(default), default=None, choices=CHOICES.get(f.name),
+                           metavar=f.name.upper() if f.name not in CHOICES else None,
                            help=f"{_HELP[f.name]} (default {default!r})")
     p.add_argument("--out", help="write the trained model to this .npz file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -109,7 +103,8 @@ def main(argv=None):
     print("accuracy: " + ", ".join(f"{k} {v:.4f}" for k, v in acc.items()))
     if args.out:
         command = "python -m ffn.train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-        save_model(tr.net, args.out, **run_metadata(tr, s, acc, command))
+        tr.net.meta.update(run_metadata(tr, s, acc, command))
+        save_model(tr.net, args.out)
         print(f"saved: {args.out}")
     return 1 if tr.status == "diverged" else 0
 

@@ -2,8 +2,10 @@
 
 The trainer owns the run's state (iteration, shuffled order, history, optimizer state),
 so a caller can run 50 iterations, draw a chart, and come back: pausing is simply not
-calling :meth:`Trainer.step`. It never prints; it reports through ``history``,
-:meth:`progress` and ``message``.
+calling :meth:`Trainer.step`. It never prints and words nothing: it reports through
+``history``, :meth:`progress`, and notes made of a code and numbers (``outcome``,
+``advice``) that a page words in its reader's language. :func:`describe` gives the plain
+English the command line prints.
 
 One thread at a time drives a run. A page may ask for a chunk from two threads at once
 (a click starts a new script run while the old one is still training); the second
@@ -16,10 +18,17 @@ import time
 
 import numpy as np
 
+from .notes import describe
 from .schedules import learning_rate
 
-LN10 = math.log(10)
-MAX_LOSS = 1e3  # a mean cross-entropy this large means the run has blown up
+MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
+STALL_AFTER = 500    # iterations before a run that still guesses is called stalled
+STALL_MARGIN = 0.25  # within this of the guessing loss, log(classes), is still guessing
+
+
+def iters_per_epoch(n_train, batch_size):
+    """Iterations in one pass over ``n_train`` samples; a batch is cut to the set's size."""
+    return max(n_train // min(batch_size, n_train), 1)
 
 
 class Trainer:
@@ -53,10 +62,13 @@ class Trainer:
     Attributes
     ----------
     status : {'ready', 'running', 'finished', 'stopped', 'diverged'}
-    message : str
-        Why the run ended, in words for a student.
-    warning : str
-        Advice while the run goes on (a stall).
+    outcome : (str, dict) or None
+        Why the run ended, once it has: ``('finished', {iterations, epochs})``,
+        ``('stopped', {iteration, total})`` or ``('diverged', {how, loss, iteration, lr,
+        kept})`` with ``how`` in {'nan', 'inf', 'large'}.
+    advice : (str, dict) or None
+        ``('stalled', {loss, iteration, classes, guess_loss})`` once the loss has stayed
+        near log(classes), the loss of guessing, for ``STALL_AFTER`` iterations.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
         and ``valid_acc`` per evaluation.
@@ -76,7 +88,7 @@ class Trainer:
         self.x_train, self.t_train = x_train, t_train
         self.x_valid, self.t_valid = x_valid, t_valid
         self.batch_size = int(min(batch_size, n))
-        self.iter_per_epoch = max(n // self.batch_size, 1)
+        self.iter_per_epoch = iters_per_epoch(n, self.batch_size)
         total = iters if iters is not None else math.ceil(epochs * self.iter_per_epoch)
         if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= 10_000_000):
             raise ValueError(f"the run must have between 1 and 10,000,000 iterations, got {total!r}")
@@ -97,8 +109,8 @@ class Trainer:
 
         self.iteration = 0
         self.status = "ready"
-        self.message = ""   # why the run ended, in words for a student
-        self.warning = ""   # advice while the run goes on (a stall)
+        self.outcome = None  # (code, values) once the run is over
+        self.advice = None   # (code, values) while it goes on: a stall
         self.train_seconds = 0.0
         self.history = {"iteration": [], "loss": [],
                         "eval_iteration": [], "epoch": [], "train_acc": [], "valid_acc": []}
@@ -128,28 +140,31 @@ class Trainer:
             idx = self._eval_valid_idx
             h["valid_acc"].append(self.net.accuracy(self.x_valid[idx], self.t_valid[idx]))
 
+    @property
+    def message(self):
+        """Why the run ended, in plain English ("" while it runs)."""
+        return describe(self.outcome) if self.outcome else ""
+
+    @property
+    def warning(self):
+        """The advice while the run goes on, in plain English ("" if none)."""
+        return describe(self.advice) if self.advice else ""
+
     def _diverged(self, loss):
         for key, p in self.net.params.items():
             np.copyto(p, self._good[key])  # in place: the layers keep their arrays
         self.status = "diverged"
-        what = "became NaN" if math.isnan(loss) else (
-            "became infinite" if math.isinf(loss) else f"blew up to {loss:.3g}")
-        self.message = (f"The loss {what} at iteration {self.iteration + 1}: the steps were too "
-                        f"large and the weights ran away. Lower the learning rate (it is "
-                        f"{self.base_lr:g}) and train again. The weights from iteration "
-                        f"{self.iteration} are kept.")
+        how = "nan" if math.isnan(loss) else "inf" if math.isinf(loss) else "large"
+        self.outcome = ("diverged", {"how": how, "loss": loss, "iteration": self.iteration + 1,
+                                     "lr": self.base_lr, "kept": self.iteration})
 
     def _check_stall(self):
-        losses = self.history["loss"]
-        if self.iteration >= 500 and not self.warning:
-            recent = float(np.mean(losses[-100:]))
-            if recent > LN10 - 0.25:
-                self.warning = (
-                    f"The loss is still {recent:.2f} after {self.iteration} iterations, close to "
-                    f"ln 10 = 2.30, the loss of guessing all ten digits equally. The network "
-                    f"is stalled: with tiny initial weights the signal shrinks through each "
-                    f"layer, so the gradients that reach the first layers are tiny too. Try He "
-                    f"initialisation, or a larger learning rate.")
+        if self.iteration >= STALL_AFTER and self.advice is None:
+            recent = float(np.mean(self.history["loss"][-100:]))
+            classes = self.net.output_size
+            if recent > math.log(classes) - STALL_MARGIN:
+                self.advice = ("stalled", {"loss": recent, "iteration": self.iteration,
+                                           "classes": classes, "guess_loss": math.log(classes)})
 
     def step(self, max_iters=None, max_seconds=None):
         """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.
@@ -212,7 +227,7 @@ class Trainer:
             self._diverged(float("nan"))
         elif self.iteration >= self.total_iters:
             self.status = "finished"
-            self.message = f"Finished {self.total_iters} iterations ({self.epoch:.1f} epochs)."
+            self.outcome = ("finished", {"iterations": self.total_iters, "epochs": self.epoch})
         elif self._stop_requested:
             self._apply_stop()
         return ran
@@ -233,7 +248,7 @@ class Trainer:
     def _apply_stop(self):
         if not self.done:
             self.status = "stopped"
-            self.message = f"Stopped by you at iteration {self.iteration} of {self.total_iters}."
+            self.outcome = ("stopped", {"iteration": self.iteration, "total": self.total_iters})
 
     def progress(self):
         """A dict for progress displays: iteration, epoch, loss, samples/s, seconds left."""

@@ -207,12 +207,14 @@ def canvas_sends(monkeypatch):
     browser could (the component itself only runs in a real browser)."""
     import streamlit_drawable_canvas as sdc
 
+    import ui.draw_panel
+
     def sends(value, raises=False):
         def fake(**kw):
             if raises:
                 raise TypeError("'int' object has no attribute 'get'")  # what a malformed value did
             return sdc.CanvasResult(json_data=None, image_data_url=value, return_image_data=True)
-        monkeypatch.setattr(sdc, "st_canvas", fake)
+        monkeypatch.setattr(ui.draw_panel, "st_canvas", fake)
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
         return at
@@ -284,6 +286,7 @@ def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
     page_is_up(at)
     assert any("can't be used" in e.value for e in at.error)
     assert "W1.npy is not a readable .npy array" in at.code[0].value
+    assert any("The file is damaged: it could not be read." in e.value for e in at.error)
 
 
 @pytest.mark.parametrize("net, why", [
@@ -317,7 +320,7 @@ def test_an_unexpected_loader_failure_is_logged_and_worded(at, monkeypatch, capl
     monkeypatch.setattr(ffn, "load_model", broken)
     upload(at, ffn.model_bytes(ffn.MultiLayerNet(784, [16, 8], 10, seed=0)))
     page_is_up(at)
-    assert at.code[0].value == "the file could not be read"
+    assert any("The file is damaged" in e.value for e in at.error) and not at.code
     assert "unexpected error while loading" in caplog.text
 
 

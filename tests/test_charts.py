@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ffn import charts
+from ui import charts
 
 
 def test_smooth_is_debiased_and_tracks_a_constant():

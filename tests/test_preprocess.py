@@ -9,7 +9,7 @@ from PIL import Image
 
 import ffn
 from ffn.preprocess import center_of_mass, network_view, preprocess_canvas
-from ffn.sketch import LOOKS, STYLES, render
+from sketch import LOOKS, STYLES, render
 
 
 def test_blank_and_nearly_blank_canvases_give_none():

@@ -32,3 +32,14 @@ def test_bad_settings_exit_with_a_message(capsys):
 def test_a_diverging_run_exits_non_zero(capsys):
     assert main(["--learning-rate", "1000", "--iters", "300", "--quiet", "--train-size", "2000"]) == 1
     assert "lower the learning rate" in capsys.readouterr().out.lower()
+
+
+def test_the_package_installs_the_cli_as_ffn_train():
+    import tomllib
+    from pathlib import Path
+
+    from ffn import train
+    meta = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert meta["project"]["scripts"] == {"ffn-train": "ffn.train:main"} and callable(train.main)
+    assert meta["tool"]["setuptools"]["packages"] == ["ffn"]
+    assert meta["project"]["dependencies"] == ["numpy>=2.0"]  # the library needs nothing else

@@ -1,14 +1,24 @@
-"""What the app keeps per browser session about a training run, free of any UI code.
+"""What the app keeps per session about a training run, and the app's own policy.
 
 A :class:`Run` wraps a :class:`~ffn.trainer.Trainer` with what the page needs around
-it: pause, the wall-clock time of the run, and the final figures computed once.
+it: pause, the wall-clock time of the run, and the final figures computed once. The
+limits here are the app's: a hosted demo shared by a class allows smaller runs than
+the library, and measures accuracy on subsets during a run so that it costs little.
 """
 import threading
 import time
 from dataclasses import dataclass, field
 
-from .model_io import model_bytes
-from .settings import APP_LIMITS, build_trainer, run_metadata
+from ffn.model_io import model_bytes
+from ffn.settings import Limits, build_trainer, max_params, run_metadata
+
+APP_LIMITS = Limits(max_units=512, max_layers=4, max_batch=1024, max_iters=20000,
+                    max_samples=1_500_000)  # 25 epochs of MNIST
+# A model handed in must read a 28x28 digit into ten classes and be no larger than the
+# largest network the app can train (the bundled model is 535,818 weights of 1,195,018).
+MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=max_params(APP_LIMITS))
+EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are measured on
+EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
 
 
 @dataclass
@@ -26,8 +36,8 @@ class Run:
     @classmethod
     def start(cls, settings, x, t):
         """Check the settings against the app's limits and build the run (ValueError if out of range)."""
-        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=2000, evals_per_run=25),
-                   settings)
+        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=EVAL_SIZE,
+                                 evals_per_run=EVALS_PER_RUN), settings)
 
     @property
     def active(self):
@@ -63,7 +73,7 @@ class Run:
             if self.trainer.done and not self.final:
                 tr = self.trainer
                 final = tr.final_accuracy(x_test, t_test)
-                self.model_file = model_bytes(tr.net, **run_metadata(
-                    tr, self.settings, final, command="trained in the ffn-digits app"))
+                tr.net.meta.update(run_metadata(tr, self.settings, final, command="trained in the ffn-digits app"))
+                self.model_file = model_bytes(tr.net)
                 self.final = final  # last: a reader that sees final also sees model_file
         return self.final

@@ -2,6 +2,8 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from .i18n import _
+
 MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)
 
 
@@ -37,13 +39,13 @@ def loss_figure(history):
     if len(it):
         sm = smooth(loss)
         xi, yi = _thin(it, loss)
-        fig.add_scatter(x=xi, y=yi, mode="lines", name="loss (each batch)",
+        fig.add_scatter(x=xi, y=yi, mode="lines", name=_("loss (each batch)"),
                         line=dict(width=1, color="rgba(31,119,180,0.3)"))
         xs, ys = _thin(it, sm)
-        fig.add_scatter(x=xs, y=ys, mode="lines", name="smoothed", line=dict(width=3, color="#1f77b4"))
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=_("smoothed"), line=dict(width=3, color="#1f77b4"))
     fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey",
-                  annotation_text="ln 10: guessing", annotation_position="top right")
-    return _layout(fig, "Loss", "iteration", "cross-entropy")
+                  annotation_text=_("ln 10: guessing"), annotation_position="top right")
+    return _layout(fig, _("Loss"), _("iteration"), _("cross-entropy"))
 
 
 def accuracy_figure(history):
@@ -51,12 +53,12 @@ def accuracy_figure(history):
     fig = go.Figure()
     ep = history["epoch"]
     if history["train_acc"]:
-        fig.add_scatter(x=ep, y=history["train_acc"], mode="lines+markers", name="train")
+        fig.add_scatter(x=ep, y=history["train_acc"], mode="lines+markers", name=_("train"))
     if history["valid_acc"]:
-        fig.add_scatter(x=ep, y=history["valid_acc"], mode="lines+markers", name="validation",
+        fig.add_scatter(x=ep, y=history["valid_acc"], mode="lines+markers", name=_("validation"),
                         line=dict(dash="dash"))
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    return _layout(fig, "Accuracy", "epoch", "accuracy")
+    return _layout(fig, _("Accuracy"), _("epoch"), _("accuracy"))
 
 
 def probability_figure(proba):
@@ -69,4 +71,4 @@ def probability_figure(proba):
                            textposition="outside"))
     fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
     fig.update_xaxes(type="category")
-    return _layout(fig, "Softmax probabilities", "digit", "probability", height=320)
+    return _layout(fig, _("Softmax probabilities"), _("digit"), _("probability"), height=320)

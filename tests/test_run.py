@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import ffn
-from ffn.session import Run
+from ffn.settings import PRESETS, check
+from ui.run import APP_LIMITS, MODEL_LIMITS, Run
 
 
 def test_a_run_ticks_to_the_end_and_offers_its_model(mnist):
@@ -57,3 +58,31 @@ def test_two_threads_ticking_one_run_train_it_as_one_would(mnist):
     for k in solo.trainer.net.params:
         np.testing.assert_array_equal(duo.trainer.net.params[k], solo.trainer.net.params[k])
     assert done[0] is done[1]  # finished once, by one thread; the other got its figures
+
+
+def test_presets_pass_the_app_limits():
+    for s in PRESETS.values():
+        check(s, APP_LIMITS)
+
+
+def test_app_limits_keep_runs_short():
+    with pytest.raises(ValueError, match="would process"):
+        check(ffn.TrainSettings(iters=20000, batch_size=1024), APP_LIMITS)
+    with pytest.raises(ValueError, match="hidden sizes"):
+        check(ffn.TrainSettings(hidden_size=2048), APP_LIMITS)
+    check(ffn.TrainSettings(hidden_size=2048))  # fine for the command line
+
+
+def test_the_model_budget_is_the_largest_trainable_network_and_takes_the_bundled_one():
+    assert MODEL_LIMITS["max_params"] == 784 * 512 + 512 + 3 * (512 * 512 + 512) + 512 * 10 + 10
+    ffn.load_model(**MODEL_LIMITS)  # the bundled model: 535,818 weights
+
+
+def test_a_finished_run_keeps_its_facts_in_its_network(mnist):
+    (x, t), (xt, tt) = mnist
+    run = Run.start(ffn.preset("article_he", iters=30, train_size=1000), x, t)
+    while run.active:
+        run.tick(0.05)
+    run.finish(xt, tt)
+    assert run.trainer.net.meta["test_accuracy"] == run.final["test"]
+    assert run.trainer.net.meta["command"] == "trained in the ffn-digits app"

@@ -1,0 +1,28 @@
+"""Plain English for the trainer's notes, for the command line.
+
+The trainer words nothing: it reports why a run ended, and what advice it has, as a
+code and numbers (``Trainer.outcome``, ``Trainer.advice``). The app words those codes
+through its translation catalogue; this is the command line's wording.
+"""
+
+
+def describe(note):
+    """Plain English for a note ``(code, values)`` of :attr:`Trainer.outcome` or
+    :attr:`Trainer.advice`: the command line's wording (the app words notes itself)."""
+    code, v = note
+    if code == "finished":
+        return f"Finished {v['iterations']} iterations ({v['epochs']:.1f} epochs)."
+    if code == "stopped":
+        return f"Stopped by you at iteration {v['iteration']} of {v['total']}."
+    if code == "diverged":
+        what = {"nan": "became NaN", "inf": "became infinite"}.get(v["how"], f"blew up to {v['loss']:.3g}")
+        return (f"The loss {what} at iteration {v['iteration']}: the steps were too large and the "
+                f"weights ran away. Lower the learning rate (it is {v['lr']:g}) and train again. "
+                f"The weights from iteration {v['kept']} are kept.")
+    if code == "stalled":
+        return (f"The loss is still {v['loss']:.2f} after {v['iteration']} iterations, close to "
+                f"ln {v['classes']} = {v['guess_loss']:.2f}, the loss of guessing all {v['classes']} classes "
+                f"equally. The network is stalled: with tiny initial weights the signal shrinks "
+                f"through each layer, so the gradients that reach the first layers are tiny too. "
+                f"Try He initialisation, or a larger learning rate.")
+    raise ValueError(f"unknown note code {code!r}")

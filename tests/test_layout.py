@@ -1,0 +1,48 @@
+"""The project's rooms: ffn/ is the NumPy library, ui/ the Streamlit side, app.py the wiring."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = sorted((ROOT / "ffn").glob("*.py"))
+PAGE = sorted((ROOT / "ui").glob("*.py"))
+
+
+def imported(path):
+    """Top-level names of every module ``path`` imports, anywhere in the file."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
+def test_the_library_never_imports_the_page(path):
+    assert imported(path) & {"streamlit", "plotly", "ui", "streamlit_drawable_canvas"} == set()
+
+
+def test_the_library_imports_without_pillow():
+    """numpy is all the maths needs: Pillow is imported only where an image is decoded."""
+    code = ("import sys; sys.modules['PIL'] = None\n"  # makes `import PIL` fail
+            "import ffn, ffn.layers, ffn.network, ffn.trainer, ffn.model_io, ffn.settings\n"
+            "net = ffn.MultiLayerNet(784, [8], 10, seed=0)\n"
+            "assert net.predict_proba(__import__('numpy').zeros(784)).shape == (1, 10)\n"
+            "try:\n    ffn.decode_png(b'\\x89PNG\\r\\n\\x1a\\n\\0\\0\\0\\rIHDR' + bytes([0, 0, 0, 5]) * 2, 100)\nexcept ImportError:\n    print('ok')")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+@pytest.mark.parametrize("path", LIBRARY + PAGE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_module_is_short(path):
+    assert len(path.read_text().splitlines()) <= 300
+
+
+def test_app_py_is_wiring_only():
+    assert len((ROOT / "app.py").read_text().splitlines()) <= 120
+    assert imported(ROOT / "app.py") <= {"streamlit", "ui"}

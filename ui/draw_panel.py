@@ -1,0 +1,113 @@
+"""The Draw tab: the model choice, the canvas, and what the network makes of the drawing."""
+import logging
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from streamlit_drawable_canvas import st_canvas
+
+import ffn
+
+from . import charts, model_panel
+from .i18n import _
+
+CANVAS = 280                           # canvas side in CSS pixels
+CANVAS_MAX_PIXELS = (4 * CANVAS) ** 2  # the canvas's PNG at a device pixel ratio of up to 4
+Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
+UNREADABLE = object()  # what the canvas gave when its value from the browser was unusable
+log = logging.getLogger("ffn-digits")
+
+
+def render():
+    """Model choice; canvas, Clear and prediction; pen width and model upload."""
+    top, middle, bottom = st.container(), st.container(), st.container()
+    with bottom:  # first, so that a model uploaded just now is offered at once
+        c1, _c2 = st.columns([1, 1.3])
+        c1.slider(_("Pen width"), 8, 40, 20, key="brush")
+        model_panel.render_upload()
+    with top:
+        net = model_panel.render_choice()
+    with middle:
+        _drawing(net)
+
+
+def read_drawing(canvas):
+    """The network's input from the canvas, or None when it is blank or absent.
+
+    The browser sends a PNG data URL that a modified client can fill with anything, so
+    the image's size is read from its header before a pixel is decoded. Raises
+    ValueError for anything that is not a readable drawing of a sensible size.
+    """
+    if canvas is None:
+        return None
+    if canvas is UNREADABLE:
+        raise ValueError("the canvas sent a value it could not use")
+    try:
+        png = canvas.image_bytes
+    except Exception as e:  # not a string, no base64 part, bad base64...
+        raise ValueError("it did not arrive as a PNG image") from e
+    if png is None:
+        return None
+    return ffn.preprocess_canvas(ffn.decode_png(png, CANVAS_MAX_PIXELS))
+
+
+@st.fragment
+def _drawing(net):
+    """The canvas and what the network makes of the drawing.
+
+    A fragment, and a small one: a stroke reruns only this. While the live-training
+    fragment is running, Streamlit queues this one behind it (a fragment's rerun does
+    not interrupt another's), so predictions then lag by up to a few seconds.
+    """
+    left, right = st.columns([1, 1.3])
+    with left:
+        st.markdown(_("**Draw a digit (0-9)** with the mouse, as large as the box allows."))
+        canvas = _canvas()
+        if st.button(_("Clear"), key="clear"):
+            st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas
+            st.rerun(scope="fragment")
+    with right:
+        try:
+            x = read_drawing(canvas)
+        except ValueError:
+            log.info("unreadable drawing", exc_info=True)
+            st.error(_("The drawing could not be read. Press Clear and draw again."))
+            return
+        run = st.session_state.run
+        if run is not None and run.active:
+            st.caption(_("The network is training: the drawing is read between bursts of "
+                         "training, so the prediction may take a few seconds. Pause to make it instant."))
+        if x is None:
+            st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
+                      "with the probability it gives each of the ten digits."))
+            return
+        _prediction(net, x)
+
+
+def _canvas():
+    try:
+        return st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
+                         background_color="#FFFFFF", height=CANVAS, width=CANVAS,
+                         drawing_mode="freedraw", return_image_data=True, key="canvas",
+                         initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
+    except Exception:  # the component's value comes from the browser: anything may arrive
+        log.warning("unreadable canvas value", exc_info=True)
+        return UNREADABLE
+
+
+def _prediction(net, x):
+    try:
+        proba = net.predict_proba(x)[0]
+        if not np.all(np.isfinite(proba)):
+            raise ValueError(f"non-finite probabilities {proba}")
+    except Exception:
+        log.exception("a model failed to read a drawing")
+        st.error(_("This model could not read the drawing. Choose another model above."))
+        return
+    digit = int(proba.argmax())
+    c1, c2 = st.columns([1, 1])
+    c1.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
+              delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
+    c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
+             width=140)
+    st.plotly_chart(charts.probability_figure(proba), key="proba_chart")

@@ -1,0 +1,74 @@
+"""The sidebar: a preset and every hyperparameter of the run."""
+import streamlit as st
+
+from ffn.settings import CHOICES, PRESETS, SettingsError, check, train_count
+
+from . import state
+from .i18n import N_, _
+from .run import APP_LIMITS
+from .wording import settings_error
+
+PRESET_LABELS = {"article": N_("Article's exact settings"),
+                 "article_he": N_("Article's network, He init"),
+                 "fast": N_("Fast and accurate")}
+# The stops of the sliders; the menus' choices are the library's table, ffn.settings.CHOICES.
+STOPS = {
+    "hidden_size": [8, 16, 32, 64, 128, 256, 512],
+    "learning_rate": [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0],
+    "batch_size": [16, 32, 64, 100, 128, 200, 256, 512, 1024],
+    "weight_decay": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1],
+    "train_size": [1000, 2000, 5000, 10000, 20000, 0],
+}
+CHOICE_LABELS = {"std": N_("std 0.01 (article)"), "he": "He", "xavier": "Xavier",
+                 "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
+                 "rmsprop": "RMSprop", "adam": "Adam", "relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh",
+                 "constant": N_("constant"), "step": N_("step"), "cosine": N_("cosine")}
+assert set(PRESET_LABELS) == set(PRESETS)
+assert {c for choices in CHOICES.values() for c in choices} <= set(CHOICE_LABELS)
+
+
+def _choice(value):
+    return _(CHOICE_LABELS[value])
+
+
+def _number(value):
+    return f"{value:g}"
+
+
+def render():
+    """Draw the sidebar; return ``(settings, error)``, the error worded, or None."""
+    sb = st.sidebar
+    sb.header(_("Hyperparameters"))
+    sb.selectbox(_("Preset"), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
+                 on_change=state.apply_preset,
+                 help=_("The article's exact settings stall near 20-30 % accuracy: try them, "
+                        "then switch to He init to see why initialisation matters."))
+    sb.select_slider(_("Hidden size H (layers 784 → H → H/2 → 10)"), STOPS["hidden_size"], key="hidden_size")
+    sb.selectbox(_("Activation"), CHOICES["activation"], format_func=_choice, key="activation")
+    sb.selectbox(_("Weight init"), CHOICES["weight_init"], format_func=_choice, key="weight_init")
+    sb.selectbox(_("Optimizer"), CHOICES["optimizer"], format_func=_choice, key="optimizer")
+    sb.select_slider(_("Learning rate"), STOPS["learning_rate"], key="learning_rate", format_func=_number)
+    sb.selectbox(_("Learning-rate schedule"), CHOICES["lr_schedule"], format_func=_choice, key="lr_schedule")
+    sb.select_slider(_("Batch size"), STOPS["batch_size"], key="batch_size")
+    sb.number_input(_("Iterations"), min_value=10, max_value=APP_LIMITS.max_iters, step=100, key="iters")
+    sb.select_slider(_("Weight decay (L2)"), STOPS["weight_decay"], key="weight_decay", format_func=_number)
+    sb.slider(_("Validation ratio"), 0.0, 0.3, step=0.05, key="valid_ratio",
+              help=_("The first part of the training set is held out, as in the article."))
+    sb.select_slider(_("Training-set size"), STOPS["train_size"], key="train_size",
+                     format_func=lambda v: _("all") if v == 0 else f"{v:,}")
+    sb.checkbox(_("Augment (distort each batch)"), key="augment",
+                help=_("Random rotation, scaling, shear, shift and stroke width: slower, but "
+                       "the network then reads drawn digits better."))
+    sb.number_input(_("Random seed"), min_value=0, max_value=2**31 - 1, step=1, key="seed")
+    s = state.settings()
+    try:
+        check(s, APP_LIMITS)
+    except SettingsError as e:
+        error = settings_error(e)
+        sb.error(_("These settings can't run here: {reason}").format(reason=error))
+        return s, error
+    n_train = train_count(s)
+    batch = min(s.batch_size, n_train)  # a batch is never larger than the training set
+    sb.caption(_("{iters:,} iterations of {batch:,} images = {epochs:.1f} epochs of {n:,} images.").format(
+        iters=s.iters, batch=batch, epochs=s.iters * batch / n_train, n=n_train))
+    return s, None

@@ -1,0 +1,54 @@
+"""The session's state, set up in one place.
+
+Keys: the sidebar's settings (under :class:`ffn.TrainSettings`' field names) and its
+``preset``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to clear the
+canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_id``,
+``upload_error``.
+"""
+import streamlit as st
+
+import ffn
+from ffn.settings import PRESETS, total_iters, train_count
+
+from .i18n import DEFAULT_LANGUAGE
+
+SETTING_KEYS = ("hidden_size", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
+                "batch_size", "iters", "weight_decay", "valid_ratio", "train_size", "augment", "seed")
+DEFAULT_PRESET = "article_he"
+UPLOAD_KEYS = ("uploaded_model", "upload_error", "upload_id")
+
+
+def init():
+    """Give every key its first value, once per session."""
+    ss = st.session_state
+    if "preset" not in ss:
+        ss.preset = DEFAULT_PRESET
+        apply_preset()
+    ss.setdefault("run", None)
+    ss.setdefault("canvas_id", 0)
+    ss.setdefault("lang", DEFAULT_LANGUAGE)
+
+
+def preset_values(name):
+    """The sidebar's values for a preset: its settings, with the run length in iterations."""
+    s = PRESETS[name]
+    values = {k: getattr(s, k) for k in SETTING_KEYS if k != "iters"}
+    values["iters"] = total_iters(s, train_count(s))
+    return values
+
+
+def apply_preset():
+    """Set the sidebar to the chosen preset (the preset selector's callback)."""
+    st.session_state.update(preset_values(st.session_state.preset))
+
+
+def settings():
+    """The :class:`ffn.TrainSettings` the sidebar shows."""
+    return ffn.TrainSettings(**{k: st.session_state[k] for k in SETTING_KEYS})
+
+
+def forget_upload():
+    """Release an uploaded model at once: deleting drops every reference session state
+    keeps, where assigning None would keep the old value until the next rerun."""
+    for key in UPLOAD_KEYS:
+        st.session_state.pop(key, None)

@@ -1,0 +1,67 @@
+"""The page's words for what the library reports as codes and numbers.
+
+The trainer reports why a run ended and its advice as ``(code, values)``; a settings
+check fails with a :class:`ffn.settings.SettingsError` and a model file with a
+:class:`ffn.model_io.ModelFileError`, each with a code. Here each code becomes a
+sentence of the catalogue, in the session's language.
+"""
+from .i18n import N_, _
+
+_NOTES = {
+    "finished": N_("Finished {iterations:,} iterations ({epochs:.1f} epochs)."),
+    "stopped": N_("Stopped by you at iteration {iteration:,} of {total:,}."),
+    "diverged": N_("The loss {what} at iteration {iteration:,}: the steps were too large and the weights "
+                   "ran away. Lower the learning rate (it is {lr:g}) and train again. The weights from "
+                   "iteration {kept:,} are kept."),
+    "stalled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
+                  "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
+                  "stalled: with tiny initial weights the signal shrinks through each layer, so the "
+                  "gradients that reach the first layers are tiny too. Try He initialisation, or a larger "
+                  "learning rate."),
+}
+_DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
+
+_SETTINGS = {
+    "layers": N_("Use between 1 and {limit} hidden layers (you asked for {got})."),
+    "units": N_("Each hidden layer may have at most {limit} units."),
+    "choice": N_("That choice is not available here."),
+    "init_std": N_("The initial weights' standard deviation must be between 0 and 10."),
+    "learning_rate": N_("The learning rate must be between {low:g} and {high:g}."),
+    "batch_size": N_("The batch size must be between 1 and {limit:,}."),
+    "weight_decay": N_("The weight decay must be between 0 and 1."),
+    "valid_ratio": N_("The validation ratio must be between 0 and 0.5."),
+    "train_size": N_("The training set can have at most {limit:,} images after the validation split."),
+    "epochs": N_("The number of epochs can't be negative."),
+    "iters": N_("A run here has at most {limit:,} iterations (this one has {got:,})."),
+    "samples": N_("This run would process {got:,} images; the limit here is {limit:,}. Choose fewer "
+                  "iterations or a smaller batch."),
+}
+
+_MODEL_FILE = {
+    "missing": N_("The file is missing."),
+    "too_large": N_("The file is too large."),
+    "not_a_model": N_("This is not a model saved by this app or by python -m ffn.train."),
+    "unreadable": N_("The file is damaged: it could not be read."),
+    "not_plain_numbers": N_("The file holds something other than plain 32- or 64-bit numbers."),
+    "wrong_size": N_("This model does not read a 28×28 image into ten digits."),
+    "too_many_weights": N_("This model is larger than the largest network this app can train."),
+    "not_finite": N_("This model's weights are not finite numbers, or so large that its probabilities overflow."),
+}
+
+
+def note(note):
+    """A trainer's ``(code, values)`` note as a sentence."""
+    code, values = note
+    if code == "diverged":
+        values = {**values, "what": _(_DIVERGED[values["how"]]).format(**values)}
+    return _(_NOTES[code]).format(**values)
+
+
+def settings_error(error):
+    """A :class:`ffn.settings.SettingsError` as a sentence."""
+    return _(_SETTINGS[error.code]).format(**error.values)
+
+
+def model_file_error(reason):
+    """A :class:`ffn.model_io.ModelFileError`'s ``reason`` as a sentence."""
+    return _(_MODEL_FILE.get(reason, _MODEL_FILE["unreadable"]))
