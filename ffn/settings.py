@@ -88,6 +88,14 @@ def train_count(s, n_available=MNIST_TRAIN):
     return s.train_size or n_available - int(n_available * s.valid_ratio)
 
 
+def run_length(s, n_available=MNIST_TRAIN):
+    """``(iterations, batch, n_train, epochs)`` of the run ``s`` describes: the batch as
+    the trainer cuts it to the training set, epochs as the trainer counts them."""
+    n_train = train_count(s, n_available)
+    iters = total_iters(s, n_train)
+    return iters, min(s.batch_size, n_train), n_train, iters / iters_per_epoch(n_train, s.batch_size)
+
+
 def run_metadata(trainer, s, accuracy, command):
     """What a saved model keeps about the run that made it (see :func:`ffn.save_model`)."""
     return dict(test_accuracy=accuracy.get("test"), train_accuracy=accuracy["train"],

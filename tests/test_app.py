@@ -3,11 +3,9 @@ in test_browser.py). The live-training fragment ticks once per run of the script
 import base64
 import gc
 import io
-import struct
 import tracemalloc
 import weakref
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +14,7 @@ from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 import ffn
+from hostile import png_declaring, png_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -176,25 +175,10 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
 
 # --- What a hostile or clumsy browser can send: a message, and the page stays up ---
 
-def png_bytes(rgba):
-    buf = io.BytesIO()
-    Image.fromarray(rgba).save(buf, "PNG")
-    return buf.getvalue()
-
-
-def png_declaring(width, height):
-    """A small PNG whose header declares width x height pixels."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = zlib.compress(b"\0" * (width + 1) * 64, 9)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
-
-
 def a_seven():
     img = Image.new("RGBA", (280, 280), (255, 255, 255, 255))
     ImageDraw.Draw(img).line([(50, 50), (230, 50), (110, 250)], fill=(0, 0, 0, 255), width=20)
-    return png_bytes(np.asarray(img))
+    return png_of(np.asarray(img))
 
 
 def data_url(png):

@@ -106,10 +106,10 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
             tabs.get_by_role("button", name="Resume" if label == "Pause" else "Pause").wait_for(timeout=15000)
     assert tabs.get_by_role("button", name="Pause").count() == 1  # 4 toggles: running again
     tabs.get_by_role("button", name="Stop").click()
-    stopped = page.get_by_text(re.compile(r"Stopped by you at iteration \d+ of 7000"))
+    stopped = page.get_by_text(re.compile(r"Stopped by you at iteration [\d,]+ of 7,000"))
     stopped.wait_for(timeout=30000)
     page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=30000)
-    n = int(re.search(r"iteration (\d+) of", stopped.inner_text()).group(1))
+    n = int(re.search(r"iteration ([\d,]+) of", stopped.inner_text()).group(1).replace(",", ""))
     assert 0 < n < 7000
     assert bar_iteration(page) == n
     page.wait_for_timeout(1000)  # anything still training would move the bar now

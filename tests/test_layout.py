@@ -46,3 +46,12 @@ def test_every_module_is_short(path):
 def test_app_py_is_wiring_only():
     assert len((ROOT / "app.py").read_text().splitlines()) <= 120
     assert imported(ROOT / "app.py") <= {"streamlit", "ui"}
+
+
+def test_the_readme_names_every_choice_of_the_one_table():
+    from ffn.settings import CHOICES
+    from ui.sidebar import CHOICE_LABELS
+    readme = (ROOT / "README.md").read_text()
+    missing = [c for choices in CHOICES.values() for c in choices
+               if CHOICE_LABELS[c].split(" (")[0] not in readme and c not in readme]
+    assert missing == []

@@ -1,6 +1,5 @@
 import io
 import json
-import tracemalloc
 import zipfile
 
 import numpy as np
@@ -8,6 +7,7 @@ import pytest
 
 import ffn
 from ffn.model_io import MAX_FILE_BYTES, load_model, model_bytes, save_model
+from hostile import load_traced, npy, zip_of
 
 
 @pytest.fixture
@@ -113,20 +113,6 @@ def test_huge_files_and_zip_bombs_are_refused(tmp_path, net):
 APP_SIZES = dict(input_size=784, output_size=10, max_params=1_300_000)
 
 
-def npy(a):
-    b = io.BytesIO()
-    np.save(b, a)
-    return b.getvalue()
-
-
-def zip_of(members):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, raw in members.items():
-            zf.writestr(name, raw)
-    return buf.getvalue()
-
-
 def members_of(net, meta=None):
     out = {f"{k}.npy": npy(v) for k, v in net.params.items()}
     out["meta.npy"] = npy(np.array(json.dumps(meta or {"format": "ffn-digits/1", "config": net.config()})))
@@ -134,15 +120,8 @@ def members_of(net, meta=None):
 
 
 def loads_within(data, peak_mb, **kw):
-    """load_model's outcome (a net or the ValueError) and its peak traced memory in MB."""
-    tracemalloc.start()
-    try:
-        out = load_model(data, **kw)
-    except ValueError as e:
-        out = e
-    finally:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+    """load_model's outcome (a net or the ValueError), checked to peak under ``peak_mb``."""
+    out, peak = load_traced(data, **kw)
     assert peak < peak_mb, f"peak {peak:.1f} MB"
     return out
 

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import pickle
-import tracemalloc
 import zipfile
 
 import numpy as np
@@ -22,27 +21,13 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import ffn  # noqa: E402
-from ffn.model_io import load_model  # noqa: E402
+from hostile import load_traced, npy, zip_of  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FFN_FUZZ_EXAMPLES", "400"))
 APP = dict(input_size=784, output_size=10, max_params=1_300_000)
 PEAK_MB = 24  # budget 1.3 M float64 weights = 10 MB, plus the file and its reading
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FFN_FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-def npy(a):
-    b = io.BytesIO()
-    np.save(b, a)
-    return b.getvalue()
-
-
-def zip_of(members, compress=zipfile.ZIP_DEFLATED):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compress) as zf:
-        for name, raw in members.items():
-            zf.writestr(name, raw)
-    return buf.getvalue()
 
 
 def meta_npy(cfg, **extra):
@@ -109,15 +94,7 @@ MUST_NOT_LOAD = {
 
 def outcome(data):
     """load_model's result or ValueError, with the peak memory it traced, in MB."""
-    tracemalloc.start()
-    try:
-        out = load_model(data, **APP)
-    except ValueError as e:
-        out = e
-    finally:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return out, peak
+    return load_traced(data, **APP)
 
 
 def assert_usable_or_refused(data):

@@ -1,7 +1,4 @@
-import io
-import struct
 import tracemalloc
-import zlib
 
 import numpy as np
 import pytest
@@ -10,6 +7,7 @@ from PIL import Image
 import ffn
 from ffn.preprocess import center_of_mass, network_view, preprocess_canvas
 from sketch import LOOKS, STYLES, render
+from hostile import png_declaring, png_of
 
 
 def test_blank_and_nearly_blank_canvases_give_none():
@@ -82,20 +80,6 @@ def test_network_view():
     assert v.shape == (112, 112) and v.dtype == np.uint8 and v.max() == 255
 
 
-def png_of(rgba):
-    buf = io.BytesIO()
-    Image.fromarray(rgba).save(buf, "PNG")
-    return buf.getvalue()
-
-
-def png_declaring(width, height):
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = zlib.compress(b"\0" * (width + 1) * 200, 9)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
-
-
 def test_decode_png_reads_a_canvas_png():
     rgba = np.zeros((280, 280, 4), np.uint8)
     rgba[100:180, 130:150] = 255
@@ -105,7 +89,7 @@ def test_decode_png_reads_a_canvas_png():
 
 
 def test_a_huge_declared_png_is_refused_from_its_header():
-    data = png_declaring(13000, 13000)
+    data = png_declaring(13000, 13000, rows=200)
     assert len(data) < 10_000
     tracemalloc.start()
     with pytest.raises(ValueError, match="13000x13000 pixels; at most 1,254,400"):

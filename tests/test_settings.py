@@ -56,3 +56,13 @@ def test_evals_per_run_gives_a_live_chart_enough_points(mnist):
     fast.step()
     assert len(fast.history["eval_iteration"]) >= 25
     assert build_trainer(preset("fast"), x, t).eval_every == 117  # default: once an epoch
+
+
+def test_run_length_counts_as_the_trainer_does(mnist):
+    (x, t), _ = mnist
+    for s in (preset("article"), preset("fast"), preset("article_he", train_size=1000, batch_size=1024, iters=300)):
+        iters, batch, n_train, epochs = ffn.settings.run_length(s)
+        tr = build_trainer(s, x, t)
+        assert (iters, batch, n_train) == (tr.total_iters, tr.batch_size, len(tr.x_train))
+        tr.iteration = iters
+        assert epochs == tr.epoch

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -39,7 +40,9 @@ def translator(lang):
 
 
 def language():
-    """This session's language."""
+    """This session's language (the default outside a session, as in a unit test)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return DEFAULT_LANGUAGE
     return st.session_state.get("lang", DEFAULT_LANGUAGE)
 
 

@@ -1,7 +1,7 @@
 """The sidebar: a preset and every hyperparameter of the run."""
 import streamlit as st
 
-from ffn.settings import CHOICES, PRESETS, SettingsError, check, train_count
+from ffn.settings import CHOICES, PRESETS, SettingsError, check, run_length
 
 from . import state
 from .i18n import N_, _
@@ -67,8 +67,7 @@ def render():
         error = settings_error(e)
         sb.error(_("These settings can't run here: {reason}").format(reason=error))
         return s, error
-    n_train = train_count(s)
-    batch = min(s.batch_size, n_train)  # a batch is never larger than the training set
+    iters, batch, n_train, epochs = run_length(s)
     sb.caption(_("{iters:,} iterations of {batch:,} images = {epochs:.1f} epochs of {n:,} images.").format(
-        iters=s.iters, batch=batch, epochs=s.iters * batch / n_train, n=n_train))
+        iters=iters, batch=batch, epochs=epochs, n=n_train))
     return s, None

@@ -8,7 +8,7 @@ canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_
 import streamlit as st
 
 import ffn
-from ffn.settings import PRESETS, total_iters, train_count
+from ffn.settings import PRESETS, run_length
 
 from .i18n import DEFAULT_LANGUAGE
 
@@ -33,7 +33,7 @@ def preset_values(name):
     """The sidebar's values for a preset: its settings, with the run length in iterations."""
     s = PRESETS[name]
     values = {k: getattr(s, k) for k in SETTING_KEYS if k != "iters"}
-    values["iters"] = total_iters(s, train_count(s))
+    values["iters"] = run_length(s)[0]
     return values
 
 
