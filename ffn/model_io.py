@@ -9,18 +9,22 @@ import io
 import json
 import os
 import re
+import struct
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .network import CONFIG_KEYS, MultiLayerNet, check_config, param_count, param_shapes
+from .architecture import CONFIG_KEYS, check_config, param_count, param_shapes
+from .network import MultiLayerNet
 
 FORMAT = "ffn-digits/1"
 BUNDLED = Path(__file__).resolve().parent.parent / "weights" / "model.npz"
 MAX_FILE_BYTES = 32 * 1024 * 1024       # on disk / upload
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024  # all members decompressed (zip bombs)
 MAX_META_BYTES = 64 * 1024              # the meta member: JSON of about 1 KB in practice
+MAX_MEMBERS = 2 * 9 + 1                 # W1..W9, b1..b9 (8 hidden layers) and meta
+MAX_NPY_HEADER = 4096                   # bytes an .npy member may carry beyond its numbers
 _MEMBER = re.compile(r"^(?:[Wb][1-9][0-9]?|meta)\.npy$")
 _ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
@@ -84,9 +88,24 @@ def _read_source(source):
     return data
 
 
+def _count_members(data):
+    """The member count the zip's end record declares, read before the directory is parsed
+    (so that a directory of a million empty entries is refused, not built)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if end < 0 or len(data) < end + 22:
+        raise ModelFileError("not_a_model", "not a model file: an .npz model is a zip archive, and this is not one")
+    (count,) = struct.unpack("<H", data[end + 10:end + 12])
+    if count > MAX_MEMBERS:
+        raise ModelFileError("not_a_model", f"the archive has {count:,} members; a model has at most {MAX_MEMBERS}")
+
+
 def _members(zf):
     """The archive's member sizes by name, checked against the names and caps allowed."""
     infos = zf.infolist()
+    if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
+        # zipfile bounds what it inflates by the declared size only for deflate: a bzip2
+        # or lzma member could expand to gigabytes before the size is checked
+        raise ModelFileError("not_a_model", "model members must be stored or deflated, as numpy writes them")
     names = [i.filename for i in infos]
     bad = [n for n in names if not _MEMBER.match(n)]
     if bad or "meta.npy" not in names or len(set(names)) != len(names):
@@ -122,6 +141,7 @@ def _header(zf, name):
 
 
 def _read(zf, name):
+    """The array of an .npy member (never unpickled)."""
     with zf.open(name) as f:
         return np.lib.format.read_array(f, allow_pickle=False)
 
@@ -164,7 +184,9 @@ def _read_config(cfg, input_size, output_size, max_params):
 
 
 def _probe(net):
-    """Refuse weights so large that the probabilities overflow on plain inputs."""
+    """Refuse weights so large that the probabilities overflow on three plain inputs
+    (all 0, all 0.5, all 1). Weights that cancel there may still overflow on some other
+    input: a caller that predicts on untrusted data checks the result too, as the app does."""
     x = np.stack([np.zeros(net.input_size), np.full(net.input_size, 0.5), np.ones(net.input_size)])
     with np.errstate(all="ignore"):
         p = net.predict_proba(x)
@@ -212,8 +234,8 @@ def load_model(path=None, *, input_size=None, output_size=None, max_params=None)
 
 
 def _load(data, input_size, output_size, max_params):
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ModelFileError("not_a_model", "not a model file: an .npz model is a zip archive, and this is not one")
+    """The checks and the reading of :func:`load_model`, in the order that bounds memory."""
+    _count_members(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         sizes = _members(zf)
         meta = _read_meta(zf, sizes["meta.npy"])
@@ -224,6 +246,10 @@ def _load(data, input_size, output_size, max_params):
             raise ModelFileError("not_a_model", f"expected arrays {sorted(shapes)}, found {found!r}")
         dtypes = set()
         for key, shape in shapes.items():
+            most = int(np.prod(shape)) * 8 + MAX_NPY_HEADER  # float64 numbers and a header
+            if sizes[f"{key}.npy"] > most:  # before the header is read: it could be 100 MB long
+                raise ModelFileError("not_a_model", f"{key} is {sizes[f'{key}.npy']:,} bytes; "
+                                                    f"its shape {shape} needs at most {most:,}")
             got, dtype, nbytes = _header(zf, f"{key}.npy")
             if got != shape:
                 raise ModelFileError("not_a_model", f"{key} has shape {got}; the architecture needs {shape}")

@@ -7,81 +7,10 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .architecture import ACTIVATIONS, CONFIG_KEYS, _check_size, check_config, init_scale, param_shapes
 from .functions import softmax
 from .gradient import numerical_gradient as _numerical_gradient
-from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
-
-ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
-WEIGHT_INITS = ("std", "he", "xavier")
-MAX_UNITS = 4096   # units per layer
-MAX_LAYERS = 8     # hidden layers
-CONFIG_KEYS = ("input_size", "hidden_size_list", "output_size", "activation", "weight_init",
-               "weight_init_std", "weight_decay_lambda")  # what config() returns and a model file keeps
-
-
-def _check_size(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_UNITS:
-        raise ValueError(f"{name} must be an integer in [1, {MAX_UNITS}], got {value!r}")
-    return int(value)
-
-
-def _is_number(v):
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v)
-
-
-def check_config(input_size, hidden_size_list, output_size, activation="relu", weight_init="he",
-                 weight_init_std=0.01, weight_decay_lambda=0.0):
-    """The constructor's arguments, checked without building anything, as a dict under
-    :data:`CONFIG_KEYS`; ``ValueError`` names the first one out of range and its value."""
-    if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__len__") \
-            or not 1 <= len(hidden_size_list) <= MAX_LAYERS:
-        raise ValueError(f"hidden_size_list must be a list of 1 to {MAX_LAYERS} sizes, got {hidden_size_list!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {set(ACTIVATIONS)}, got {activation!r}")
-    if weight_init not in WEIGHT_INITS:
-        raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
-    if not (_is_number(weight_init_std) and 0 < weight_init_std <= 10):
-        raise ValueError(f"weight_init_std must be in (0, 10], got {weight_init_std!r}")
-    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= 1):
-        raise ValueError(f"weight_decay_lambda must be in [0, 1], got {weight_decay_lambda!r}")
-    return {"input_size": _check_size("input_size", input_size),
-            "hidden_size_list": [_check_size("hidden size", h) for h in hidden_size_list],
-            "output_size": _check_size("output_size", output_size),
-            "activation": activation, "weight_init": weight_init,
-            "weight_init_std": float(weight_init_std), "weight_decay_lambda": float(weight_decay_lambda)}
-
-
-def param_shapes(input_size, hidden_size_list, output_size):
-    """``{'W1': (D_in, H1), 'b1': (H1,), ...}``: the arrays of a network of these sizes."""
-    sizes = [input_size, *hidden_size_list, output_size]
-    shapes = {}
-    for i in range(1, len(sizes)):
-        shapes[f"W{i}"] = (sizes[i - 1], sizes[i])
-        shapes[f"b{i}"] = (sizes[i],)
-    return shapes
-
-
-def param_count(input_size, hidden_size_list, output_size):
-    """Number of weights and biases of a network of these sizes."""
-    return sum(int(np.prod(s)) for s in param_shapes(input_size, hidden_size_list, output_size).values())
-
-
-def init_scale(weight_init, fan_in, weight_init_std=0.01):
-    """Standard deviation of the initial weights of a layer with ``fan_in`` inputs.
-
-    ``'std'`` uses ``weight_init_std`` as given (the article: 0.01); ``'he'`` uses
-    sqrt(2 / fan_in), suited to ReLU; ``'xavier'`` uses sqrt(1 / fan_in), suited to
-    sigmoid and tanh.
-    """
-    if weight_init == "std":
-        return float(weight_init_std)
-    if weight_init == "he":
-        return float(np.sqrt(2.0 / fan_in))
-    if weight_init == "xavier":
-        return float(np.sqrt(1.0 / fan_in))
-    raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
-
-
+from .layers import Affine, SoftmaxWithLoss
 class MultiLayerNet:
     """A fully connected network: (Affine -> activation) x len(hidden) -> Affine -> softmax.
 

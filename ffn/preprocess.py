@@ -31,6 +31,24 @@ def png_size(data):
     return struct.unpack(">II", data[16:24])
 
 
+# What a canvas PNG holds. Text and colour-profile chunks (tEXt, zTXt, iTXt, iCCP) are
+# refused: Pillow inflates the compressed ones on opening, up to 64 MB, before any check.
+PNG_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"sBIT", b"bKGD"}
+
+
+def _check_chunks(data):
+    """Walk the chunks' lengths and types (no data is read) and refuse unexpected ones."""
+    pos = len(PNG_SIGNATURE)
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind not in PNG_CHUNKS:
+            raise ValueError(f"the drawing holds a {kind!r:.12} chunk, which a canvas never sends")
+        if kind == b"IEND":
+            return
+        pos += 12 + length
+    raise ValueError("the drawing is a truncated PNG")
+
+
 def decode_png(data, max_pixels):
     """An RGBA array from PNG bytes sent by a browser, checking the size before decoding.
 
@@ -54,10 +72,12 @@ def decode_png(data, max_pixels):
     width, height = png_size(data)
     if not (0 < width * height <= max_pixels):
         raise ValueError(f"the drawing is {width}x{height} pixels; at most {max_pixels:,} are accepted")
+    data = bytes(data)
+    _check_chunks(data)
     from PIL import Image  # here, not at the top: the rest of ffn needs no Pillow
 
     try:
-        with Image.open(io.BytesIO(bytes(data)), formats=["PNG"]) as im:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as im:
             if im.size != (width, height):
                 raise ValueError(f"the drawing's size {im.size} disagrees with its header")
             rgba = np.asarray(im.convert("RGBA"))

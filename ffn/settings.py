@@ -5,7 +5,8 @@ import numpy as np
 
 from .augment import Augment
 from .mnist import split_validation
-from .network import ACTIVATIONS, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS, MultiLayerNet, param_count
+from .architecture import ACTIVATIONS, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS
+from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .trainer import Trainer, iters_per_epoch
@@ -77,20 +78,29 @@ class Limits:
 CLI_LIMITS = Limits()
 
 
-def max_params(limits, input_size=784, output_size=10):
-    """Weights and biases of the largest network ``limits`` allow: the budget for a model
-    handed in from outside (the app's bundled 784-512-256-10 model has 535,818)."""
-    return param_count(input_size, [limits.max_units] * limits.max_layers, output_size)
-
-
 def train_count(s, n_available=MNIST_TRAIN):
     """Training images a run uses: what the validation split leaves, cut to ``train_size``."""
     return s.train_size or n_available - int(n_available * s.valid_ratio)
 
 
 def run_length(s, n_available=MNIST_TRAIN):
-    """``(iterations, batch, n_train, epochs)`` of the run ``s`` describes: the batch as
-    the trainer cuts it to the training set, epochs as the trainer counts them."""
+    """The length of the run ``s`` describes, counted as the trainer counts it.
+
+    Parameters
+    ----------
+    s : TrainSettings
+    n_available : int
+        Images in the training file, before the validation split.
+
+    Returns
+    -------
+    iterations : int
+    batch : int
+        The batch size, cut to the training set's size.
+    n_train : int
+        Training images after the split and ``train_size``.
+    epochs : float
+    """
     n_train = train_count(s, n_available)
     iters = total_iters(s, n_train)
     return iters, min(s.batch_size, n_train), n_train, iters / iters_per_epoch(n_train, s.batch_size)
@@ -105,10 +115,22 @@ def run_metadata(trainer, s, accuracy, command):
 
 def eval_interval(total, per_epoch, evals_per_run):
     """Iterations between accuracy measurements: once an epoch, but at least
-    ``evals_per_run`` and at most ``4 * evals_per_run`` times in a run of ``total``.
+    ``evals_per_run`` and at most ``4 * evals_per_run`` times a run.
 
     A live chart wants more than a few points on a long-epoch run; a tiny training set,
     whose epoch is a single batch, must not be measured at every iteration.
+
+    Parameters
+    ----------
+    total : int
+        Iterations in the run.
+    per_epoch : int
+        Iterations in one epoch.
+    evals_per_run : int
+
+    Returns
+    -------
+    int
     """
     most = max(1, total // evals_per_run)
     least = max(1, total // (4 * evals_per_run))

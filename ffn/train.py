@@ -14,6 +14,7 @@ from dataclasses import fields
 
 from .mnist import load_mnist
 from .model_io import save_model
+from .notes import describe
 from .settings import CHOICES, PRESETS, TrainSettings, build_trainer, preset, run_metadata
 _HELP = {
     "hidden_size": "H: hidden layers are H and H//2 (the article: 64)",
@@ -88,14 +89,14 @@ def main(argv=None):
         tr.step(max_seconds=0.5)
         if not args.quiet:
             print(_bar(tr), end="", file=sys.stderr, flush=True)
-        if tr.warning and not warned:
-            print(f"\nnote: {tr.warning}", file=sys.stderr)
+        if tr.advice and not warned:
+            print(f"\nnote: {describe(tr.advice)}", file=sys.stderr)
             warned = True
     wall = time.perf_counter() - start
     if not args.quiet:
         print(file=sys.stderr)
     acc = tr.final_accuracy(x_test, t_test)
-    print(tr.message)
+    print(describe(tr.outcome))
     print(f"layers: 784-{'-'.join(map(str, s.hidden_sizes()))}-10  {s.activation}  init {s.weight_init}  "
           f"{s.optimizer} lr {s.learning_rate:g} ({s.lr_schedule})  batch {s.batch_size}")
     print(f"time: {wall:.1f} s wall, {tr.train_seconds:.1f} s in training steps, "

@@ -4,7 +4,7 @@ The trainer owns the run's state (iteration, shuffled order, history, optimizer 
 so a caller can run 50 iterations, draw a chart, and come back: pausing is simply not
 calling :meth:`Trainer.step`. It never prints and words nothing: it reports through
 ``history``, :meth:`progress`, and notes made of a code and numbers (``outcome``,
-``advice``) that a page words in its reader's language. :func:`describe` gives the plain
+``advice``) that a page words in its reader's language. :func:`ffn.notes.describe` gives the plain
 English the command line prints.
 
 One thread at a time drives a run. A page may ask for a chunk from two threads at once
@@ -18,7 +18,6 @@ import time
 
 import numpy as np
 
-from .notes import describe
 from .schedules import learning_rate
 
 MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
@@ -140,16 +139,6 @@ class Trainer:
             idx = self._eval_valid_idx
             h["valid_acc"].append(self.net.accuracy(self.x_valid[idx], self.t_valid[idx]))
 
-    @property
-    def message(self):
-        """Why the run ended, in plain English ("" while it runs)."""
-        return describe(self.outcome) if self.outcome else ""
-
-    @property
-    def warning(self):
-        """The advice while the run goes on, in plain English ("" if none)."""
-        return describe(self.advice) if self.advice else ""
-
     def _diverged(self, loss):
         for key, p in self.net.params.items():
             np.copyto(p, self._good[key])  # in place: the layers keep their arrays
@@ -235,15 +224,12 @@ class Trainer:
     def stop(self):
         """End the run early; the network keeps its current weights.
 
-        Safe from any thread: if another thread is stepping, the run stops after the
-        iteration in progress, and ``status`` says so once it has.
+        Safe from any thread: if another thread is stepping, this waits for the iteration
+        in progress, and the run stops there; ``status`` says so when this returns.
         """
         self._stop_requested = True
-        if self._lock.acquire(blocking=False):
-            try:
-                self._apply_stop()
-            finally:
-                self._lock.release()
+        with self._lock:  # a stepping thread sees the request and lets go within one iteration
+            self._apply_stop()
 
     def _apply_stop(self):
         if not self.done:

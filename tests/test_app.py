@@ -276,7 +276,7 @@ def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
 @pytest.mark.parametrize("net, why", [
     (ffn.MultiLayerNet(100, [16, 8], 10, seed=0), "100 inputs; it must have 784"),
     (ffn.MultiLayerNet(784, [16, 8], 4096, seed=0), "4096 outputs; it must have 10"),
-    (ffn.MultiLayerNet(784, [1024, 1024], 10, seed=0), "the limit here is 1,195,018"),
+    (ffn.MultiLayerNet(784, [1024, 1024], 10, seed=0), "the limit here is 1,071,636"),
 ])
 def test_models_that_cannot_read_a_digit_are_refused(at, net, why):
     upload(at, ffn.model_bytes(net))

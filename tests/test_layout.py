@@ -29,11 +29,14 @@ def test_the_library_never_imports_the_page(path):
 
 def test_the_library_imports_without_pillow():
     """numpy is all the maths needs: Pillow is imported only where an image is decoded."""
+    import numpy as np
+    from hostile import png_of
+    png = png_of(np.zeros((2, 2, 4), np.uint8))
     code = ("import sys; sys.modules['PIL'] = None\n"  # makes `import PIL` fail
             "import ffn, ffn.layers, ffn.network, ffn.trainer, ffn.model_io, ffn.settings\n"
             "net = ffn.MultiLayerNet(784, [8], 10, seed=0)\n"
             "assert net.predict_proba(__import__('numpy').zeros(784)).shape == (1, 10)\n"
-            "try:\n    ffn.decode_png(b'\\x89PNG\\r\\n\\x1a\\n\\0\\0\\0\\rIHDR' + bytes([0, 0, 0, 5]) * 2, 100)\nexcept ImportError:\n    print('ok')")
+            f"try:\n    ffn.decode_png({png!r}, 100)\nexcept ImportError:\n    print('ok')")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
 

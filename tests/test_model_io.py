@@ -212,3 +212,34 @@ def test_a_loaded_network_is_built_from_the_file_without_random_weights(net, mon
     monkeypatch.setattr(ffn.MultiLayerNet, "_init_params", no_random)
     loaded = load_model(model_bytes(net))
     np.testing.assert_array_equal(loaded.params["W1"], net.params["W1"])
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_members_that_zipfile_would_inflate_unbounded_are_refused(net, method):
+    """zipfile bounds deflate by the declared size, but inflates a whole bzip2 or lzma read
+    first: 300 MB of zeros in a 48 KB file, declared as 128 bytes, peaked at 608 MB."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for k, v in net.params.items():
+            zf.writestr(f"{k}.npy", npy(v))
+        zf.writestr(zipfile.ZipInfo("meta.npy"), b"\0" * (50 * 2**20), compress_type=method)
+    out = loads_within(buf.getvalue(), peak_mb=8)
+    assert isinstance(out, ValueError) and "stored or deflated" in str(out)
+
+
+def test_a_huge_npy_header_is_refused_before_it_is_read(net):
+    m = members_of(net)
+    raw = m["b1.npy"]
+    m["b1.npy"] = raw[:8] + (10 * 2**20).to_bytes(4, "little") + b" " * (10 * 2**20)  # a v2.0 header of 10 MB
+    m["b1.npy"] = b"\x93NUMPY\x02\x00" + m["b1.npy"][8:]
+    out = loads_within(zip_of(m), peak_mb=4)
+    assert isinstance(out, ValueError) and "b1 is 10,485,772 bytes" in str(out)
+
+
+def test_a_zip_directory_of_many_entries_is_refused_before_it_is_parsed(net):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i in range(5000):
+            zf.writestr(f"x{i}", b"")
+    out = loads_within(buf.getvalue(), peak_mb=2)
+    assert isinstance(out, ValueError) and "5,000 members; a model has at most 19" in str(out)

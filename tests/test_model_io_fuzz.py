@@ -89,6 +89,11 @@ MUST_NOT_LOAD = {
     "weights of 3e38": _replace(M, **{f"{k}_npy": npy(np.full_like(v, 3e38)) for k, v in RELU.params.items()}),
     "an accuracy that is HTML": ffn.model_bytes(RELU, test_accuracy="<img src=x>"),
     "an accuracy over 1": ffn.model_bytes(RELU, test_accuracy=99.3),
+    "a bzip2 member": zip_of(M, zipfile.ZIP_BZIP2),
+    "an lzma member": zip_of(M, zipfile.ZIP_LZMA),
+    "a 1 MB .npy header": _replace(M, b1_npy=b"\x93NUMPY\x02\x00" + (2**20).to_bytes(4, "little") + b" " * 2**20),
+    "twenty-one members": _replace(M, **{f"W{i}_npy": b"" for i in range(4, 10)}, **{f"b{i}_npy": b"" for i in range(4, 10)},
+                                   **{"W10_npy": b"", "b10_npy": b""}),
 }
 
 

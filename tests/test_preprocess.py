@@ -1,4 +1,6 @@
+import struct
 import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
@@ -116,5 +118,17 @@ def test_a_broken_png_gets_a_value_error_whatever_pillow_raises():
     for broken in (good[:29] + b"\0\0\0\0" + good[33:],   # IHDR's checksum
                    good[:len(good) // 2],                  # truncated: OSError in Pillow
                    png_declaring(50, 50).replace(b"IDAT", b"IDAT\xff\xff", 1)):  # no zlib stream
-        with pytest.raises(ValueError, match="broken PNG|not a PNG"):
+        with pytest.raises(ValueError, match="PNG|chunk"):
             ffn.decode_png(broken, 100_000)
+
+
+def test_a_png_with_text_or_profile_chunks_is_refused_before_pillow_opens_it():
+    good = png_of(np.full((20, 20, 4), 255, np.uint8))
+    ihdr_end = 8 + 25
+    for kind in (b"zTXt", b"iTXt", b"iCCP", b"tEXt"):
+        body = b"k\0\0" + zlib.compress(b"\0" * 2**20)  # a megabyte of text in 1 KB
+        chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        with pytest.raises(ValueError, match="chunk, which a canvas never sends"):
+            ffn.decode_png(good[:ihdr_end] + chunk + good[ihdr_end:], 10_000)
+    with pytest.raises(ValueError, match="truncated"):
+        ffn.decode_png(good[:ihdr_end + 10], 10_000)

@@ -6,6 +6,7 @@ import pytest
 import ffn
 from ffn.settings import PRESETS, check
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
+from ui.sidebar import STOPS
 
 
 def test_a_run_ticks_to_the_end_and_offers_its_model(mnist):
@@ -73,9 +74,12 @@ def test_app_limits_keep_runs_short():
     check(ffn.TrainSettings(hidden_size=2048))  # fine for the command line
 
 
-def test_the_model_budget_is_the_largest_trainable_network_and_takes_the_bundled_one():
-    assert MODEL_LIMITS["max_params"] == 784 * 512 + 512 + 3 * (512 * 512 + 512) + 512 * 10 + 10
-    ffn.load_model(**MODEL_LIMITS)  # the bundled model: 535,818 weights
+def test_the_model_budget_is_twice_the_largest_network_the_sidebar_builds():
+    largest = ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"])).hidden_sizes()
+    assert largest == [512, 256]
+    check(ffn.TrainSettings(hidden_size_list=tuple(largest)), APP_LIMITS)
+    assert MODEL_LIMITS["max_params"] == 2 * (784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10)
+    assert ffn.load_model(**MODEL_LIMITS).hidden_size_list == largest  # the bundled model fits
 
 
 def test_a_finished_run_keeps_its_facts_in_its_network(mnist):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ffn
+from ffn.notes import describe
 from ffn.trainer import Trainer
 
 
@@ -34,8 +35,8 @@ def test_diverging_run_stops_and_keeps_the_last_good_parameters(mnist):
     tr.step()
     assert tr.status == "diverged" and tr.done
     assert tr.iteration < 500
-    assert "lower the learning rate" in tr.message.lower()
-    assert f"iteration {tr.iteration + 1}" in tr.message
+    assert "lower the learning rate" in describe(tr.outcome).lower()
+    assert f"iteration {tr.iteration + 1}" in describe(tr.outcome)
     assert all(np.isfinite(p).all() for p in tr.net.params.values())
     assert tr.net.params["W1"] is W1 and tr.net.layers["Affine1"].W is W1
     # the kept parameters are those the last finite loss was computed with
@@ -78,7 +79,7 @@ def test_stop_and_progress(mnist):
     assert p["iteration"] == 10 and p["total_iters"] == 1000 and p["samples_per_sec"] > 0
     assert p["seconds_left"] > 0
     tr.stop()
-    assert tr.status == "stopped" and "iteration 10 of 1000" in tr.message
+    assert tr.status == "stopped" and "iteration 10 of 1000" in describe(tr.outcome)
     assert tr.step() == 0
 
 
@@ -86,7 +87,7 @@ def test_the_articles_settings_stall_and_the_trainer_says_why(mnist):
     (x, t), _ = mnist
     tr = ffn.build_trainer(ffn.preset("article", iters=600, train_size=5000), x, t)
     tr.step()
-    assert tr.warning and "ln 10" in tr.warning and "He" in tr.warning
+    assert tr.advice and "ln 10" in describe(tr.advice) and "He" in describe(tr.advice)
     assert np.mean(tr.history["loss"][-100:]) > 2.0
 
 
@@ -150,7 +151,7 @@ def test_stop_from_another_thread_ends_the_run_between_two_iterations(mnist):
     worker.join(10)
     assert not worker.is_alive()
     n = tr.iteration
-    assert tr.status == "stopped" and tr.message == f"Stopped by you at iteration {n} of 1000000."
+    assert tr.status == "stopped" and describe(tr.outcome) == f"Stopped by you at iteration {n} of 1000000."
     assert len(tr.history["loss"]) == n  # no iteration ran after the stop was acknowledged
     assert tr.step() == 0 and tr.iteration == n
 

@@ -10,13 +10,16 @@ import time
 from dataclasses import dataclass, field
 
 from ffn.model_io import model_bytes
-from ffn.settings import Limits, build_trainer, max_params, run_metadata
+from ffn.architecture import param_count
+from ffn.settings import Limits, build_trainer, run_metadata
 
-APP_LIMITS = Limits(max_units=512, max_layers=4, max_batch=1024, max_iters=20000,
-                    max_samples=1_500_000)  # 25 epochs of MNIST
-# A model handed in must read a 28x28 digit into ten classes and be no larger than the
-# largest network the app can train (the bundled model is 535,818 weights of 1,195,018).
-MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=max_params(APP_LIMITS))
+APP_LIMITS = Limits(max_units=512, max_layers=2, max_batch=1024, max_iters=20000,
+                    max_samples=1_500_000)  # the sidebar's 784-H-H/2-10, 25 epochs of MNIST
+# The largest network the sidebar builds, 784-512-256-10, is also the bundled model's
+# architecture: 535,818 weights. A model handed in must read a 28x28 digit into ten
+# classes, with at most twice that many weights.
+LARGEST_TRAINABLE = param_count(784, [APP_LIMITS.max_units, APP_LIMITS.max_units // 2], 10)
+MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=2 * LARGEST_TRAINABLE)
 EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are measured on
 EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
 
@@ -45,10 +48,15 @@ class Run:
         return not self.trainer.done and not self.paused
 
     def tick(self, seconds):
-        """Train for about ``seconds``; returns iterations run.
+        """Train for about ``seconds``.
 
         ``wall_seconds`` grows by the time since the previous tick ended, so it counts
         what the page costs between ticks (charts, the browser's round trip) too.
+
+        Returns
+        -------
+        int
+            Iterations run: 0 when the run is over, or when another thread holds it.
         """
         t0 = time.perf_counter()
         ran = self.trainer.step(max_seconds=seconds)  # 0 at once if another thread is stepping

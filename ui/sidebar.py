@@ -19,9 +19,10 @@ STOPS = {
     "weight_decay": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1],
     "train_size": [1000, 2000, 5000, 10000, 20000, 0],
 }
-CHOICE_LABELS = {"std": N_("std 0.01 (article)"), "he": "He", "xavier": "Xavier",
-                 "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-                 "rmsprop": "RMSprop", "adam": "Adam", "relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh",
+CHOICE_LABELS = {"std": N_("std 0.01 (article)"), "he": N_("He"), "xavier": N_("Xavier"),
+                 "sgd": N_("SGD"), "momentum": N_("Momentum"), "nesterov": N_("Nesterov"),
+                 "adagrad": N_("AdaGrad"), "rmsprop": N_("RMSprop"), "adam": N_("Adam"), "relu": N_("ReLU"),
+                 "sigmoid": N_("Sigmoid"), "tanh": N_("Tanh"),
                  "constant": N_("constant"), "step": N_("step"), "cosine": N_("cosine")}
 assert set(PRESET_LABELS) == set(PRESETS)
 assert {c for choices in CHOICES.values() for c in choices} <= set(CHOICE_LABELS)
