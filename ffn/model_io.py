@@ -30,14 +30,18 @@ _ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
 
 class ModelFileError(ValueError):
-    """A model file that can't be used. ``reason`` says why in a word a page can
-    translate: 'missing', 'too_large', 'not_a_model', 'unreadable', 'not_plain_numbers',
-    'wrong_size', 'too_many_weights' or 'not_finite'. ``str()`` gives the details, in
-    English, and may quote the file's own text: show it as plain text."""
+    """A model file that can't be used.
 
-    def __init__(self, reason, message):
+    ``reason`` says why in a word a page can translate: 'missing', 'too_large',
+    'not_a_model', 'unreadable', 'not_plain_numbers', 'wrong_size' (``values`` hold
+    ``inputs``, ``outputs``), 'too_many_weights' (``count``, ``limit``) or 'not_finite'.
+    ``str()`` gives the details in English, and may quote the file's own text: show it
+    as plain text.
+    """
+
+    def __init__(self, reason, message, **values):
         super().__init__(message)
-        self.reason = reason
+        self.reason, self.values = reason, values
 
 
 def save_model(net, path, **meta):
@@ -175,11 +179,13 @@ def _read_config(cfg, input_size, output_size, max_params):
         raise ModelFileError("not_a_model", f"model config is invalid: {e!s:.300}") from e
     for name, want in (("input_size", input_size), ("output_size", output_size)):
         if want is not None and cfg[name] != want:
-            raise ModelFileError("wrong_size", f"this model has {cfg[name]} {name.split('_')[0]}s; it must have {want} "
-                             f"(a 28x28 image in, ten digits out)")
+            raise ModelFileError("wrong_size", f"this model has {cfg[name]} {name.split('_')[0]}s; it must have "
+                                               f"{want} (a 28x28 image in, ten digits out)",
+                                 inputs=cfg["input_size"], outputs=cfg["output_size"])
     n = param_count(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
     if max_params is not None and n > max_params:
-        raise ModelFileError("too_many_weights", f"this model has {n:,} weights; the limit here is {max_params:,}")
+        raise ModelFileError("too_many_weights", f"this model has {n:,} weights; the limit here is {max_params:,}",
+                             count=n, limit=max_params)
     return cfg
 
 

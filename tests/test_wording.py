@@ -26,7 +26,9 @@ def test_every_model_file_reason_is_worded():
     assert reasons == set(wording._MODEL_FILE)
     with pytest.raises(ffn.ModelFileError) as e:
         ffn.load_model(ffn.model_bytes(ffn.MultiLayerNet(100, [8], 10)), input_size=784)
-    assert wording.model_file_error(e.value.reason) == "This model does not read a 28×28 image into ten digits."
+    assert wording.model_file_error(e.value.reason, e.value.values) == (
+        "This model takes 100 inputs and gives 10 outputs; reading a 28×28 digit into ten classes needs 784 and 10.")
+    assert wording.model_file_error("no such reason") == wording.model_file_error("unreadable")
 
 
 def tiny(mnist, **kw):

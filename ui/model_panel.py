@@ -48,16 +48,16 @@ def render_upload():
         try:
             model = ffn.load_model(up.getvalue(), **MODEL_LIMITS)
         except ffn.ModelFileError as e:
-            error = (e.reason, str(e))
+            error = (e.reason, e.values, str(e))
         except Exception:  # load_model raises only ModelFileError; anything else is a bug, kept off the page
             log.exception("unexpected error while loading an uploaded model")
-            error = ("unreadable", None)
+            error = ("unreadable", {}, None)
         # marked as handled only once handled, so the message survives every rerun
         st.session_state.uploaded_model, st.session_state.upload_error = model, error
         st.session_state.upload_id = up.file_id
     if st.session_state.get("upload_error"):
-        reason, detail = st.session_state.upload_error
-        st.error(_("That file can't be used. {reason}").format(reason=model_file_error(reason)))
-        if detail:  # the loader's English, which may quote the file: plain text, never Markdown
-            st.caption(_("What the check found:"))
-            st.code(detail, language=None, wrap_lines=True)
+        reason, values, detail = st.session_state.upload_error
+        st.error(_("That file can't be used. {reason}").format(reason=model_file_error(reason, values)))
+        if detail:  # the checker's own record, which may quote the file: plain text, never Markdown
+            with st.expander(_("Technical details, as the file's checker wrote them (in English)")):
+                st.code(detail, language=None, wrap_lines=True)

@@ -43,8 +43,10 @@ _MODEL_FILE = {
     "not_a_model": N_("This is not a model saved by this app or by python -m ffn.train."),
     "unreadable": N_("The file is damaged: it could not be read."),
     "not_plain_numbers": N_("The file holds something other than plain 32- or 64-bit numbers."),
-    "wrong_size": N_("This model does not read a 28×28 image into ten digits."),
-    "too_many_weights": N_("This model is larger than the largest network this app can train."),
+    "wrong_size": N_("This model takes {inputs:,} inputs and gives {outputs:,} outputs; reading a 28×28 "
+                     "digit into ten classes needs 784 and 10."),
+    "too_many_weights": N_("This model has {count:,} weights; this app accepts at most {limit:,}, twice "
+                           "the largest network it can train."),
     "not_finite": N_("This model's weights are not finite numbers, or so large that its probabilities overflow."),
 }
 
@@ -62,6 +64,8 @@ def settings_error(error):
     return _(_SETTINGS[error.code]).format(**error.values)
 
 
-def model_file_error(reason):
-    """A :class:`ffn.model_io.ModelFileError`'s ``reason`` as a sentence."""
-    return _(_MODEL_FILE.get(reason, _MODEL_FILE["unreadable"]))
+def model_file_error(reason, values=None):
+    """A :class:`ffn.model_io.ModelFileError`'s ``reason`` (and ``values``) as a sentence."""
+    if reason not in _MODEL_FILE:
+        reason, values = "unreadable", {}
+    return _(_MODEL_FILE[reason]).format(**(values or {}))
