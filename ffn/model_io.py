@@ -25,6 +25,7 @@ MAX_UNPACKED_BYTES = 128 * 1024 * 1024  # all members decompressed (zip bombs)
 MAX_META_BYTES = 64 * 1024              # the meta member: JSON of about 1 KB in practice
 MAX_MEMBERS = 2 * 9 + 1                 # W1..W9, b1..b9 (8 hidden layers) and meta
 MAX_NPY_HEADER = 4096                   # bytes an .npy member may carry beyond its numbers
+MAX_DIR_ENTRY = 128                     # bytes of one directory entry (about 55 for 'W1.npy')
 _MEMBER = re.compile(r"^(?:[Wb][1-9][0-9]?|meta)\.npy$")
 _ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
@@ -93,14 +94,19 @@ def _read_source(source):
 
 
 def _count_members(data):
-    """The member count the zip's end record declares, read before the directory is parsed
-    (so that a directory of a million empty entries is refused, not built)."""
+    """Refuse a zip whose directory is larger than a model's, from its end record alone,
+    before zipfile builds an object per entry (a 5 MB directory of empty entries cost
+    40 MB). zipfile reads the directory by its byte size, so that is checked as well as
+    the entry count; zip64 archives, which numpy writes only past 4 GB, are refused."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
     if end < 0 or len(data) < end + 22:
         raise ModelFileError("not_a_model", "not a model file: an .npz model is a zip archive, and this is not one")
-    (count,) = struct.unpack("<H", data[end + 10:end + 12])
-    if count > MAX_MEMBERS:
-        raise ModelFileError("not_a_model", f"the archive has {count:,} members; a model has at most {MAX_MEMBERS}")
+    count, dir_size = struct.unpack("<HL", data[end + 10:end + 16])
+    if count > MAX_MEMBERS or dir_size > MAX_MEMBERS * MAX_DIR_ENTRY:
+        raise ModelFileError("not_a_model", f"the archive's directory has {count:,} members in {dir_size:,} bytes; "
+                                            f"a model has at most {MAX_MEMBERS}")
+    if end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07":
+        raise ModelFileError("not_a_model", "a zip64 archive: a model file is never that large")
 
 
 def _members(zf):
@@ -190,10 +196,12 @@ def _read_config(cfg, input_size, output_size, max_params):
 
 
 def _probe(net):
-    """Refuse weights so large that the probabilities overflow on three plain inputs
-    (all 0, all 0.5, all 1). Weights that cancel there may still overflow on some other
-    input: a caller that predicts on untrusted data checks the result too, as the app does."""
-    x = np.stack([np.zeros(net.input_size), np.full(net.input_size, 0.5), np.ones(net.input_size)])
+    """Refuse weights so large that the probabilities overflow on plain inputs: all 0,
+    all 0.5, all 1 and four fixed random ones in [0, 1]. Weights built to cancel on these
+    may still overflow on another input: a caller that predicts on untrusted data checks
+    the result too, as the app does."""
+    n = net.input_size
+    x = np.vstack([np.zeros(n), np.full(n, 0.5), np.ones(n), np.random.default_rng(0).random((4, n))])
     with np.errstate(all="ignore"):
         p = net.predict_proba(x)
     if not np.all(np.isfinite(p)):

@@ -110,6 +110,7 @@ class Trainer:
 
         self._lock = threading.Lock()  # held while stepping or measuring the final accuracy
         self._stop_requested = False
+        self._stepping_thread = None   # the thread inside step(), if any
 
         self.iteration = 0
         self.status = "ready"
@@ -173,6 +174,7 @@ class Trainer:
         """
         if not self._lock.acquire(blocking=False):
             return 0  # another thread drives the run: skip this chunk
+        self._stepping_thread = threading.get_ident()
         try:
             if self.done:
                 return 0
@@ -181,6 +183,7 @@ class Trainer:
                 return 0
             return self._step(max_iters, max_seconds)
         finally:
+            self._stepping_thread = None
             self._lock.release()
 
     def _step(self, max_iters, max_seconds):
@@ -230,9 +233,13 @@ class Trainer:
         """End the run early; the network keeps its current weights.
 
         Safe from any thread: if another thread is stepping, this waits for the iteration
-        in progress, and the run stops there; ``status`` says so when this returns.
+        in progress, and the run stops there; ``status`` says so when this returns. Called
+        from inside :meth:`step` (an augmentation callback, a signal handler), it only asks:
+        the run stops after the iteration in progress.
         """
         self._stop_requested = True
+        if threading.get_ident() == self._stepping_thread:
+            return  # called from inside step() (a callback, a signal): the loop stops itself
         with self._lock:  # a stepping thread sees the request and lets go within one iteration
             self._apply_stop()
 

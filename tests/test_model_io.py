@@ -236,10 +236,44 @@ def test_a_huge_npy_header_is_refused_before_it_is_read(net):
     assert isinstance(out, ValueError) and "b1 is 10,485,772 bytes" in str(out)
 
 
-def test_a_zip_directory_of_many_entries_is_refused_before_it_is_parsed(net):
+def many_entries(n):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        for i in range(5000):
+        for i in range(n):
             zf.writestr(f"x{i}", b"")
-    out = loads_within(buf.getvalue(), peak_mb=2)
-    assert isinstance(out, ValueError) and "5,000 members; a model has at most 19" in str(out)
+    return bytearray(buf.getvalue())
+
+
+def test_a_zip_directory_of_many_entries_is_refused_before_it_is_parsed():
+    out = loads_within(bytes(many_entries(5000)), peak_mb=2)
+    assert isinstance(out, ValueError) and "5,000 members in 253,890 bytes; a model has at most 19" in str(out)
+
+
+def test_an_end_record_that_lies_about_the_count_is_refused_by_the_directory_size():
+    """zipfile reads the directory by its byte size, not by the count: a count of 1 over
+    114,000 entries (a 5 MB upload) cost 40 MB."""
+    data = many_entries(20_000)
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (1).to_bytes(2, "little") * 2  # the entry counts say 1
+    out = loads_within(bytes(data), peak_mb=2)
+    assert isinstance(out, ValueError) and "1 members in 1,028,890 bytes" in str(out)
+
+
+def test_a_zip64_archive_is_refused(net):
+    """zipfile takes the directory's size from a zip64 record when a locator precedes the
+    end record; numpy never writes one for a file this small."""
+    data = bytearray(zip_of(members_of(net)))
+    end = data.rfind(b"PK\x05\x06")
+    locator = b"PK\x06\x07" + (0).to_bytes(4, "little") + (0).to_bytes(8, "little") + (1).to_bytes(4, "little")
+    data[end:end] = locator
+    with pytest.raises(ValueError, match="zip64"):
+        load_model(bytes(data))
+
+
+def test_weights_that_cancel_on_uniform_inputs_are_caught_by_the_random_probes():
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0, dtype=np.float64)
+    net.params["W1"][0::2, 0] = 1e200   # sums to 0 on all-0, all-0.5 and all-1 inputs...
+    net.params["W1"][1::2, 0] = -1e200
+    net.params["W2"][0, 0] = 1e200      # ...and overflows on almost any other
+    with pytest.raises(ValueError, match="probabilities are not finite"):
+        load_model(model_bytes(net))

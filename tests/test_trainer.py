@@ -161,3 +161,23 @@ def test_a_step_while_another_thread_steps_is_skipped(mnist):
     with tr._lock:  # as if another thread were inside step()
         assert tr.step() == 0 and tr.iteration == 0
     assert tr.step(max_iters=5) == 5
+
+
+@pytest.mark.timeout(30)
+def test_stop_from_inside_step_asks_and_never_waits_on_itself(mnist):
+    """A callback or a signal handler runs in the stepping thread: stop() must not wait
+    for the lock that thread holds."""
+    calls = []
+
+    def augment(x, rng):
+        calls.append(1)
+        if len(calls) == 5:
+            tr.stop()
+        return x
+    tr, _ = small_run(mnist, batch_size=64, iters=1000, seed=0, augment=augment)
+    worker = threading.Thread(target=tr.step)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "stop() from inside step() deadlocked"
+    assert tr.status == "stopped" and tr.iteration == 5 == len(tr.history["loss"])
+    assert describe(tr.outcome) == "Stopped by you at iteration 5 of 1000."

@@ -39,7 +39,9 @@ def render_choice():
 def render_upload():
     """The uploader: a file is checked once, and what is wrong with it stays on screen."""
     up = st.file_uploader(_("Use your own model (.npz saved by this app or `python -m ffn.train --out`)"),
-                          type=["npz"], key="upload")
+                          type=["npz"], key="upload",
+                          help=_("Any network that reads a 28×28 image into ten digits, with at most "
+                                 "{limit:,} weights.").format(limit=MODEL_LIMITS["max_params"]))
     if up is None:
         state.forget_upload()
         return
