@@ -89,6 +89,14 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
     """Sidebar changes and Pause/Resume during a run, then Stop: the stop message and the
     progress bar name the same iteration, and the server logged no traceback."""
     tabs = page.get_by_test_id("stTabs")
+    hidden = (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
+              .filter(has_text="Hidden size").get_by_role("slider"))
+    hidden.press("End")  # 784-512-256-10: a run long enough for every click below, on a slow machine too
+    for _ in range(100):  # the slider reports its value once the rerun has taken it
+        if hidden.get_attribute("aria-valuetext") == "512":
+            break
+        page.wait_for_timeout(100)
+    assert hidden.get_attribute("aria-valuetext") == "512"
     iters = page.get_by_test_id("stSidebar").get_by_label("Iterations")
     iters.fill("7000")
     iters.press("Enter")
