@@ -12,6 +12,8 @@ ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 WEIGHT_INITS = ("std", "he", "xavier")
 MAX_UNITS = 4096   # units per layer
 MAX_LAYERS = 8     # hidden layers
+MAX_INIT_STD = 10.0  # weight_init_std is in (0, MAX_INIT_STD]
+MAX_DECAY = 1.0      # weight_decay_lambda is in [0, MAX_DECAY]
 CONFIG_KEYS = ("input_size", "hidden_size_list", "output_size", "activation", "weight_init",
                "weight_init_std", "weight_decay_lambda")  # what config() returns and a model file keeps
 
@@ -52,10 +54,10 @@ def check_config(input_size, hidden_size_list, output_size, activation="relu", w
         raise ValueError(f"activation must be one of {set(ACTIVATIONS)}, got {activation!r}")
     if not isinstance(weight_init, str) or weight_init not in WEIGHT_INITS:
         raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
-    if not (_is_number(weight_init_std) and 0 < weight_init_std <= 10):
-        raise ValueError(f"weight_init_std must be in (0, 10], got {weight_init_std!r}")
-    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= 1):
-        raise ValueError(f"weight_decay_lambda must be in [0, 1], got {weight_decay_lambda!r}")
+    if not (_is_number(weight_init_std) and 0 < weight_init_std <= MAX_INIT_STD):
+        raise ValueError(f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {weight_init_std!r}")
+    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= MAX_DECAY):
+        raise ValueError(f"weight_decay_lambda must be in [0, {MAX_DECAY:g}], got {weight_decay_lambda!r}")
     return {"input_size": _check_size("input_size", input_size),
             "hidden_size_list": [_check_size("hidden size", h) for h in hidden_size_list],
             "output_size": _check_size("output_size", output_size),

@@ -5,7 +5,7 @@ import numpy as np
 
 from .augment import Augment
 from .mnist import split_validation
-from .architecture import ACTIVATIONS, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS
+from .architecture import ACTIVATIONS, MAX_DECAY, MAX_INIT_STD, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS
 from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
@@ -158,15 +158,15 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     for name in CHOICES:
         need(getattr(s, name) in CHOICES[name], "choice",
              f"{name} must be one of {list(CHOICES[name])}, got {getattr(s, name)!r}", name=name, got=getattr(s, name))
-    need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= 10, "init_std",
-         f"weight_init_std must be in (0, 10], got {s.weight_init_std}", got=s.weight_init_std)
+    need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= MAX_INIT_STD, "init_std",
+         f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {s.weight_init_std}", got=s.weight_init_std)
     lo, hi = limits.lr_range
     need(np.isfinite(s.learning_rate) and lo <= s.learning_rate <= hi, "learning_rate",
          f"learning rate must be in [{lo:g}, {hi:g}], got {s.learning_rate}", low=lo, high=hi, got=s.learning_rate)
     need(1 <= s.batch_size <= limits.max_batch, "batch_size",
          f"batch size must be in [1, {limits.max_batch}], got {s.batch_size}", limit=limits.max_batch, got=s.batch_size)
-    need(np.isfinite(s.weight_decay) and 0 <= s.weight_decay <= 1, "weight_decay",
-         f"weight decay must be in [0, 1], got {s.weight_decay}", got=s.weight_decay)
+    need(np.isfinite(s.weight_decay) and 0 <= s.weight_decay <= MAX_DECAY, "weight_decay",
+         f"weight decay must be in [0, {MAX_DECAY:g}], got {s.weight_decay}", got=s.weight_decay)
     need(0 <= s.valid_ratio <= 0.5, "valid_ratio", f"validation ratio must be in [0, 0.5], got {s.valid_ratio}",
          got=s.valid_ratio)
     n_after_valid = n_available - int(n_available * s.valid_ratio)

@@ -102,9 +102,8 @@ class Trainer:
         # (The permutation is drawn either way, so a seed gives the same run whatever eval_size.)
         subset = np.sort(self.rng.permutation(n)[:eval_size])
         self._eval_train_idx = slice(None) if eval_size >= n else subset
-        n_valid = 0 if x_valid is None else len(x_valid)
-        self._eval_valid_idx = slice(0, min(n_valid, eval_size))
-        self._n_eval_valid = min(n_valid, eval_size)
+        n_valid = min(0 if x_valid is None else len(x_valid), eval_size)
+        self._eval_valid_idx = slice(0, n_valid) if n_valid else None
         self._order = None
         self._good = {k: p.copy() for k, p in net.params.items()}
 
@@ -141,7 +140,7 @@ class Trainer:
         h["epoch"].append(self.epoch)
         idx = self._eval_train_idx
         h["train_acc"].append(self.net.accuracy(self.x_train[idx], self.t_train[idx]))
-        if self._n_eval_valid:
+        if self._eval_valid_idx is not None:
             idx = self._eval_valid_idx
             h["valid_acc"].append(self.net.accuracy(self.x_valid[idx], self.t_valid[idx]))
 
