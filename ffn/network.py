@@ -11,6 +11,9 @@ from .architecture import ACTIVATIONS, CONFIG_KEYS, _check_size, check_config, i
 from .functions import softmax
 from .gradient import numerical_gradient as _numerical_gradient
 from .layers import Affine, SoftmaxWithLoss
+from .workspace import vector_views
+
+
 class MultiLayerNet:
     """A fully connected network: (Affine -> activation) x len(hidden) -> Affine -> softmax.
 
@@ -42,6 +45,10 @@ class MultiLayerNet:
     params : dict of ndarray
         ``'W1'``, ``'b1'``, ... shared by reference with the Affine layers: update them
         in place (``params['W1'] -= ...``), never rebind them.
+    param_vector : ndarray of shape (P,)
+        All the parameters, one after another: ``params`` are views of it. An optimizer
+        that works element by element (all of :mod:`ffn.optimizers` do) may update this
+        one vector instead of each array, in one NumPy call per operation.
     meta : dict
         Facts about the run that made the network (accuracy, settings), kept with it
         by :func:`ffn.save_model` and read back by :func:`ffn.load_model`.
@@ -80,7 +87,10 @@ class MultiLayerNet:
         elif set(params) != set(shapes) or any(np.shape(params[k]) != s for k, s in shapes.items()):
             raise ValueError(f"params must have shapes {shapes}, got "
                              f"{ {k: np.shape(v) for k, v in params.items()} }")
-        self.params = {k: np.asarray(params[k], dtype=self.dtype) for k in shapes}
+        self.param_vector = np.empty(sum(int(np.prod(s)) for s in shapes.values()), self.dtype)
+        self.params = vector_views(self.param_vector, shapes)
+        for key, p in params.items():
+            self.params[key][...] = p
 
         self.layers = OrderedDict()
         name = activation.capitalize()
@@ -123,14 +133,19 @@ class MultiLayerNet:
             raise ValueError(f"x must be numeric, got dtype {x.dtype}")
         return x
 
-    def predict(self, x, keep=False):
+    def grad_sources(self):
+        """Where each parameter's gradient is found after backward: ``{'W1': ('Affine1', 'dW'), ...}``."""
+        return {key: (f"Affine{key[1:]}", "d" + key[0]) for key in self.params}
+
+    def predict(self, x, keep=False, workspace=None):
         """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
 
         With ``keep=False`` (inference) the layers keep nothing, so the network is only
-        read; training passes ``keep=True`` so that ``backward`` finds what it needs.
+        read; training passes ``keep=True`` so that ``backward`` finds what it needs, and
+        its :class:`~ffn.workspace.Workspace`, whose arrays the layers write into.
         """
-        for layer in self.layers.values():
-            x = layer.forward(x, keep=keep)
+        for name, layer in self.layers.items():
+            x = layer.forward(x, keep=keep, scratch=workspace and workspace.scratch(name))
         return x
 
     def predict_proba(self, x, batch_size=4096):
@@ -172,8 +187,17 @@ class MultiLayerNet:
             correct += int(np.sum(np.argmax(self.predict(x[s:s + batch_size]), axis=1) == t[s:s + batch_size]))
         return correct / len(x)
 
-    def gradient(self, x, t):
+    def gradient(self, x, t, workspace=None):
         """Gradients of :meth:`loss` by backpropagation.
+
+        Parameters
+        ----------
+        x : ndarray of shape (N, input_size)
+        t : ndarray of shape (N,) or (N, output_size)
+        workspace : Workspace, optional
+            A trainer's arrays (see :mod:`ffn.workspace`). With one, the layers write
+            into it and the gradients returned are views of ``workspace.grads_vector``,
+            overwritten by the next call.
 
         Returns
         -------
@@ -182,17 +206,41 @@ class MultiLayerNet:
             ``self.lastLayer.loss`` (without the L2 term), so a trainer need not run a
             second forward pass to report it.
         """
-        self.loss(x, t)
-        dout = self.lastLayer.backward(1)
-        for layer in reversed(self.layers.values()):
-            dout = layer.backward(dout)  # None after Affine1: the data needs no gradient
-        grads = {}
-        for i in range(1, self.n_affine + 1):
-            layer = self.layers[f"Affine{i}"]
-            grads[f"W{i}"] = layer.dW + self.weight_decay_lambda * self.params[f"W{i}"] \
-                if self.weight_decay_lambda else layer.dW
-            grads[f"b{i}"] = layer.db
+        scratch = workspace.scratch if workspace else (lambda name: None)
+        y = self.predict(x, keep=True, workspace=workspace)
+        self.lastLayer.forward(y, t, scratch=scratch("SoftmaxWithLoss"))  # the L2 term has no effect on dout
+        dout = self.lastLayer.backward(1, scratch=scratch("SoftmaxWithLoss"))
+        for name, layer in reversed(self.layers.items()):
+            dout = layer.backward(dout, scratch=scratch(name))  # None after Affine1: the data needs no gradient
+        grads = {key: getattr(self.layers[name], attr) for key, (name, attr) in self.grad_sources().items()}
+        if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2) is lambda * W
+            for i in range(1, self.n_affine + 1):
+                W, dW = self.params[f"W{i}"], grads[f"W{i}"]
+                if workspace:
+                    dW += self.weight_decay_lambda * W  # in the gradient vector, in place
+                else:
+                    grads[f"W{i}"] = dW + self.weight_decay_lambda * W
         return grads
+
+    def input_gradient(self, x, t):
+        """The gradient of the loss with respect to the input, ``dL/dx``, shape of ``x``.
+
+        Training skips it (nothing learns from the pixels' gradient), but it says which
+        pixels would change the network's answer most: the saliency of a drawing. It runs
+        on a private copy of the layers that shares the weights, so it writes nothing into
+        this network and any number of sessions may call it on one shared network.
+        """
+        x = self._check_x(x).astype(self.dtype, copy=False)
+        layers = [Affine(layer.W, layer.b) if isinstance(layer, Affine) else type(layer)()
+                  for layer in self.layers.values()]
+        last = SoftmaxWithLoss()
+        for layer in layers:
+            x = layer.forward(x)
+        last.forward(x, t)
+        dout = last.backward(1)
+        for layer in reversed(layers):
+            dout = layer.backward(dout)
+        return dout
 
     def numerical_gradient(self, x, t, h=1e-4):
         """Gradients of :meth:`loss` by central differences (slow: for checking only)."""

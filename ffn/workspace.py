@@ -1,0 +1,124 @@
+"""The arrays one training run reuses at every step, so that a step allocates nothing.
+
+A training step of 784-256-128-10 on a batch of 128 makes about twenty arrays: each
+layer's output, its input gradient, the ReLU masks, the gradients of the weights. Made
+anew at every step, they cost NumPy an allocation and the processor a cache miss each;
+made once and written with ``out=``, they cost neither. The layers take them from a
+:class:`Workspace` when a trainer passes one, and allocate their own otherwise, so the
+same ``forward`` and ``backward`` serve a student's one-off call and the training loop.
+
+A workspace belongs to one :class:`ffn.Trainer`, never to a network: a network shared
+between sessions (the app's bundled model) is only read, and its ``predict`` allocates
+its own arrays.
+"""
+import numpy as np
+
+
+class Workspace:
+    """Arrays for one network's training steps, made on first use and kept.
+
+    Parameters
+    ----------
+    net : MultiLayerNet
+        The network to be trained. Its gradients get one vector, laid out as its
+        ``param_vector``: ``grads['W1']`` is a view of ``grads_vector``, and the layer
+        that computes dW1 writes into it directly.
+
+    Attributes
+    ----------
+    grads_vector : ndarray of shape (P,)
+        Every gradient of the network, in the order of ``net.param_vector``, so that an
+        optimizer updates the whole network with one NumPy call per operation.
+    grads : dict of ndarray
+        ``'W1'``, ``'b1'``, ...: views of ``grads_vector`` with the shapes of ``net.params``.
+    """
+
+    def __init__(self, net):
+        self.grads_vector = np.zeros_like(net.param_vector)
+        self.grads = vector_views(self.grads_vector, {k: p.shape for k, p in net.params.items()})
+        self._arrays = {}   # (layer name, role) -> array
+        self._fixed = set()  # the keys bound to the gradient vector: never reallocated
+        for key, (layer, role) in net.grad_sources().items():
+            self._arrays[(layer, role)] = self.grads[key]
+            self._fixed.add((layer, role))
+        self._scratch = {}
+
+    def scratch(self, layer):
+        """The :class:`Scratch` of the layer named ``layer`` (e.g. ``'Affine1'``)."""
+        s = self._scratch.get(layer)
+        if s is None:
+            s = self._scratch[layer] = Scratch(self, layer)
+        return s
+
+    def array(self, layer, role, shape, dtype):
+        """The array kept for ``layer``'s ``role``, made (or remade) if its shape or dtype changed.
+
+        A batch of a new size (the last one of a set, an evaluation chunk) gets new arrays;
+        the next batch of the usual size gets them again.
+        """
+        key = (layer, role)
+        a = self._arrays.get(key)
+        if a is not None and a.shape == shape and a.dtype == dtype:
+            return a
+        if key in self._fixed:
+            raise ValueError(f"{layer}'s {role} is part of the gradient vector, of shape {a.shape} and dtype "
+                             f"{a.dtype}; got a request for shape {shape} and dtype {np.dtype(dtype)}")
+        a = self._arrays[key] = np.empty(shape, dtype)
+        return a
+
+    def arrays(self):
+        """Every array held, by (layer name, role): for tests and memory figures."""
+        return dict(self._arrays)
+
+
+class Scratch:
+    """One layer's view of a :class:`Workspace`: ``scratch(role, shape, dtype)`` -> array."""
+
+    __slots__ = ("_workspace", "_layer")
+
+    def __init__(self, workspace, layer):
+        self._workspace, self._layer = workspace, layer
+
+    def __call__(self, role, shape, dtype):
+        return self._workspace.array(self._layer, role, shape, dtype)
+
+
+def new_array(scratch, role, shape, dtype):
+    """An array for a layer's result: the trainer's kept one when training, else a new one.
+
+    Parameters
+    ----------
+    scratch : Scratch or None
+    role : str
+        What the array holds, e.g. ``'out'`` or ``'dx'``.
+    shape : tuple of int
+    dtype : numpy dtype
+    """
+    if scratch is None:
+        return np.empty(shape, dtype)
+    return scratch(role, shape, dtype)
+
+
+def vector_views(vector, shapes):
+    """Views of one vector with the given shapes, one after another.
+
+    Parameters
+    ----------
+    vector : ndarray of shape (P,)
+        P must be the total size of ``shapes``.
+    shapes : dict of tuple
+        e.g. ``{'W1': (784, 256), 'b1': (256,), ...}``, in the order to lay them out.
+
+    Returns
+    -------
+    dict of ndarray
+        Writing into a view writes into ``vector``, and the other way round.
+    """
+    sizes = [int(np.prod(s)) for s in shapes.values()]
+    if vector.ndim != 1 or vector.size != sum(sizes):
+        raise ValueError(f"vector must have shape ({sum(sizes)},) for shapes {shapes}, got {vector.shape}")
+    views, start = {}, 0
+    for (key, shape), size in zip(shapes.items(), sizes):
+        views[key] = vector[start:start + size].reshape(shape)
+        start += size
+    return views
