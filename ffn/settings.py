@@ -217,10 +217,11 @@ PRESETS = {
     "article": TrainSettings(),
     # The same network and optimizer with weights scaled to the layer size: it learns.
     "article_he": TrainSettings(weight_init="he", learning_rate=0.1),
-    # Wider, Adam with a cosine schedule: about 98 % on MNIST test in a few seconds.
+    # Wider, Adam with a cosine schedule: 98 % on MNIST test in about two seconds. Tuned
+    # on the validation split with seeds 10-12 (bench/tune_fast.py), never on the test set.
     "fast": TrainSettings(hidden_size=256, weight_init="he", optimizer="adam",
-                          learning_rate=4e-3, lr_schedule="cosine", batch_size=512,
-                          epochs=6, valid_ratio=0.0),
+                          learning_rate=8e-3, lr_schedule="cosine", batch_size=256,
+                          epochs=4),
 }
 
 

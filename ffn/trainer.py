@@ -39,6 +39,9 @@ class Trainer:
     ----------
     net : MultiLayerNet
     optimizer : object with ``update(params, grads)`` and an ``lr`` attribute
+        It is handed the whole network as one vector, ``{'all': net.param_vector}``,
+        and the gradients likewise: right for any optimizer that works element by
+        element, as all of :mod:`ffn.optimizers` do.
     x_train : ndarray of shape (N, D)
     t_train : ndarray of shape (N,) or (N, C)
     x_valid, t_valid : ndarray, optional

@@ -59,7 +59,7 @@ def test_presets_set_the_widgets(at):
     at.selectbox(key="preset").set_value("fast").run()
     assert (at.select_slider(key="hidden_size").value, at.selectbox(key="optimizer").value,
             at.select_slider(key="batch_size").value, at.number_input(key="iters").value,
-            at.selectbox(key="lr_schedule").value) == (256, "adam", 512, 702, "cosine")
+            at.selectbox(key="lr_schedule").value) == (256, "adam", 256, 840, "cosine")
     assert not at.exception
 
 

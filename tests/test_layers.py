@@ -101,3 +101,46 @@ def test_forward_without_keep_gives_the_same_output_and_keeps_nothing(layer, rng
     y = layer.forward(x, keep=False)
     assert {k: id(v) for k, v in vars(layer).items()} == {k: id(v) for k, v in state.items()}
     np.testing.assert_array_equal(y, layer.forward(x))  # keep=True: the training path
+
+
+class Scratch:
+    """A stand-in for a trainer's scratch: one array per role, kept."""
+
+    def __init__(self):
+        self.arrays = {}
+
+    def __call__(self, role, shape, dtype):
+        a = self.arrays.get(role)
+        if a is None or a.shape != shape:
+            a = self.arrays[role] = np.full(shape, np.nan, dtype)  # stale values must not leak through
+        return a
+
+
+@pytest.mark.parametrize("make", [lambda rng: Affine(rng.normal(size=(6, 5)), rng.normal(size=5)),
+                                  lambda rng: Relu(), lambda rng: Sigmoid(), lambda rng: Tanh()],
+                         ids=["Affine", "Relu", "Sigmoid", "Tanh"])
+def test_a_layer_with_scratch_gives_the_numbers_without_and_leaves_dout_alone(make, rng):
+    layer = make(rng)
+    plain = Affine(layer.W, layer.b) if isinstance(layer, Affine) else type(layer)()
+    scratch = Scratch()
+    for _ in range(2):  # the second call reuses the first call's arrays
+        x = rng.normal(size=(4, 6 if isinstance(layer, Affine) else 5))
+        dout = rng.normal(size=(4, 5))
+        kept = dout.copy()
+        out = layer.forward(x, scratch=scratch)
+        np.testing.assert_allclose(out, plain.forward(x))
+        np.testing.assert_allclose(layer.backward(dout, scratch=scratch), plain.backward(dout))
+        np.testing.assert_array_equal(dout, kept)
+        assert any(out is a for a in scratch.arrays.values())
+    if isinstance(layer, Affine):
+        np.testing.assert_allclose(layer.dW, plain.dW)
+        assert layer.dW is scratch.arrays["dW"]
+
+
+def test_softmax_with_loss_with_scratch(rng):
+    x, t = rng.normal(size=(5, 10)), np.array([1, 0, 9, 4, 4])
+    layer, plain, scratch = SoftmaxWithLoss(), SoftmaxWithLoss(), Scratch()
+    for _ in range(2):
+        assert layer.forward(x, t, scratch=scratch) == pytest.approx(plain.forward(x, t), rel=1e-12)
+        np.testing.assert_allclose(layer.backward(scratch=scratch), plain.backward())
+    assert layer.forward(np.array([[1e4, 0.0]]), np.array([1]), scratch=Scratch()) == pytest.approx(1e4)

@@ -141,3 +141,30 @@ def test_predict_proba_is_the_softmax_of_predict(rng):
     x = rng.random((9000, 784)).astype(np.float32)  # more than one chunk
     np.testing.assert_allclose(net.predict_proba(x), ffn.softmax(net.predict(x)), rtol=1e-6)
     np.testing.assert_allclose(net.predict_proba(x[0]), net.predict_proba(x[:1]))
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_input_gradient_matches_numerical_gradient_and_writes_nothing(activation, rng):
+    """The saliency of a drawing: dL/dx, which training skips, on request, in float64."""
+    net = ffn.MultiLayerNet(12, [7, 5], 4, activation=activation, seed=2, dtype=np.float64)
+    x = rng.normal(size=(3, 12))
+    t = np.array([0, 3, 1])
+    before = layer_state(net)
+    dx = net.input_gradient(x, t)
+    assert layer_state(net) == before and net.layers["Affine1"].x is None
+    assert dx.shape == x.shape and net.layers["Affine1"].input_grad is False
+    num = ffn.numerical_gradient(lambda: net.loss(x, t), x)
+    assert relative_error(dx, num) < 1e-6
+
+
+def test_params_are_views_of_one_vector():
+    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
+    assert net.param_vector.size == sum(p.size for p in net.params.values())
+    for key, p in net.params.items():
+        assert np.shares_memory(p, net.param_vector)
+    net.param_vector[:] = 0
+    assert not net.layers["Affine1"].W.any()
+    given = {k: np.ones_like(p) for k, p in net.params.items()}
+    loaded = ffn.MultiLayerNet(784, [16, 8], 10, params=given)
+    given["W1"][0, 0] = 5  # the network copied them into its own vector
+    assert loaded.params["W1"][0, 0] == 1

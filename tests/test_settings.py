@@ -17,7 +17,7 @@ def test_build_trainer_splits_and_subsets(mnist):
     assert tr.net.hidden_size_list == [64, 32]
     assert isinstance(tr.optimizer, ffn.SGD)
     fast = build_trainer(preset("fast"), x, t)
-    assert fast.total_iters == total_iters(PRESETS["fast"], 60000) == 6 * (60000 // 512)
+    assert fast.total_iters == total_iters(PRESETS["fast"], 54000) == 4 * (54000 // 256)
 
 
 @pytest.mark.parametrize("changes, message, code", [
@@ -51,11 +51,11 @@ def test_unknown_preset():
 
 def test_evals_per_run_gives_a_live_chart_enough_points(mnist):
     (x, t), _ = mnist
-    fast = build_trainer(preset("fast"), x, t, evals_per_run=25)  # 702 iterations, 117 an epoch
-    assert fast.eval_every == 702 // 25
+    fast = build_trainer(preset("fast"), x, t, evals_per_run=25)  # 840 iterations, 210 an epoch
+    assert fast.eval_every == 840 // 25
     fast.step()
     assert len(fast.history["eval_iteration"]) >= 25
-    assert build_trainer(preset("fast"), x, t).eval_every == 117  # default: once an epoch
+    assert build_trainer(preset("fast"), x, t).eval_every == 210  # default: once an epoch
 
 
 def test_run_length_counts_as_the_trainer_does(mnist):

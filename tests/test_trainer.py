@@ -8,6 +8,8 @@ import ffn
 from ffn.notes import describe
 from ffn.trainer import Trainer
 
+import reference
+
 
 def small_run(mnist, n=2000, **kw):
     (x, t), (xt, tt) = mnist
@@ -181,3 +183,25 @@ def test_stop_from_inside_step_asks_and_never_waits_on_itself(mnist):
     assert not worker.is_alive(), "stop() from inside step() deadlocked"
     assert tr.status == "stopped" and tr.iteration == 5 == len(tr.history["loss"])
     assert describe(tr.outcome) == "Stopped by you at iteration 5 of 1000."
+
+
+@pytest.mark.parametrize("optimizer, lr", [("adam", 2e-3), ("sgd", 0.1), ("momentum", 0.05), ("nesterov", 0.05),
+                                           ("adagrad", 0.02), ("rmsprop", 1e-3)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_one_epoch_gives_the_weights_of_the_straightforward_version(mnist, optimizer, lr, dtype):
+    """The fast engine (reused arrays, one parameter vector, rescaled Adam moments) against
+    tests/reference.py, which allocates every array and writes every formula as the
+    textbook does: the same batches, the same weights after an epoch."""
+    (x, t), _ = mnist
+    x, t = x[:3200], t[:3200]
+    net = ffn.MultiLayerNet(784, [64, 32], 10, weight_init="he", seed=0, dtype=dtype, weight_decay_lambda=1e-3)
+    start = {k: p.copy() for k, p in net.params.items()}
+    tr = Trainer(net, ffn.make_optimizer(optimizer, lr), x, t, batch_size=64, epochs=1, eval_size=100, seed=5)
+    tr.step()
+    ref, losses = reference.train_one_epoch(start, x.astype(dtype), t, optimizer, lr, 64, seed=5, decay=1e-3)
+    assert tr.iteration == len(losses) == 50
+    tol = {"rtol": 1e-9, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-3, "atol": 2e-5}
+    np.testing.assert_allclose(tr.history["loss"], losses, **tol)
+    for key in start:
+        assert not np.allclose(net.params[key], start[key])  # it learned something
+        np.testing.assert_allclose(net.params[key], ref[key], **tol, err_msg=key)

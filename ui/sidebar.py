@@ -14,7 +14,7 @@ PRESET_LABELS = {"article": N_("Article's exact settings"),
 # The stops of the sliders; the menus' choices are the library's table, ffn.settings.CHOICES.
 STOPS = {
     "hidden_size": [8, 16, 32, 64, 128, 256, 512],
-    "learning_rate": [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0],
+    "learning_rate": [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0],
     "batch_size": [16, 32, 64, 100, 128, 200, 256, 512, 1024],
     "weight_decay": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1],
     "train_size": [1000, 2000, 5000, 10000, 20000, 0],
