@@ -59,7 +59,7 @@ class Affine:
         When training, dW and db are written straight into the trainer's gradient vector.
         """
         self.dW = np.matmul(self.x.T, dout, out=new_array(scratch, "dW", self.W.shape, self.W.dtype))
-        self.db = np.sum(dout, axis=0, out=new_array(scratch, "db", self.b.shape, self.b.dtype))
+        self.db = dout.sum(axis=0, out=new_array(scratch, "db", self.b.shape, self.b.dtype))
         if not self.input_grad:
             return None
         dx = np.matmul(dout, self.W.T, out=new_array(scratch, "dx", self.x.shape, self.W.dtype))

@@ -99,6 +99,7 @@ class MultiLayerNet:
             if i < self.n_affine:
                 self.layers[f"{name}{i}"] = ACTIVATIONS[activation]()
         self.lastLayer = SoftmaxWithLoss()
+        self._grad_sources = {key: (f"Affine{key[1:]}", "d" + key[0]) for key in self.params}
 
     def _init_params(self, shapes, seed):
         """Random weights scaled by ``weight_init``, zero biases."""
@@ -135,7 +136,7 @@ class MultiLayerNet:
 
     def grad_sources(self):
         """Where each parameter's gradient is found after backward: ``{'W1': ('Affine1', 'dW'), ...}``."""
-        return {key: (f"Affine{key[1:]}", "d" + key[0]) for key in self.params}
+        return dict(self._grad_sources)
 
     def predict(self, x, keep=False, workspace=None):
         """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
@@ -212,7 +213,7 @@ class MultiLayerNet:
         dout = self.lastLayer.backward(1, scratch=scratch("SoftmaxWithLoss"))
         for name, layer in reversed(self.layers.items()):
             dout = layer.backward(dout, scratch=scratch(name))  # None after Affine1: the data needs no gradient
-        grads = {key: getattr(self.layers[name], attr) for key, (name, attr) in self.grad_sources().items()}
+        grads = {key: getattr(self.layers[name], attr) for key, (name, attr) in self._grad_sources.items()}
         if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2) is lambda * W
             for i in range(1, self.n_affine + 1):
                 W, dW = self.params[f"W{i}"], grads[f"W{i}"]

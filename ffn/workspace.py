@@ -14,6 +14,36 @@ its own arrays.
 import numpy as np
 
 
+class Scratch:
+    """One layer's arrays in a :class:`Workspace`: ``scratch(role, shape, dtype)`` -> array.
+
+    The array for a role is made on first use and handed back at every later call, or
+    made anew if the shape or dtype asked for changed: a batch of a new size (an
+    evaluation chunk) gets new arrays, and the next batch of the usual size gets them
+    again. A role bound to the gradient vector is never remade.
+    """
+
+    __slots__ = ("layer", "arrays", "_bound")
+
+    def __init__(self, layer):
+        self.layer, self.arrays, self._bound = layer, {}, set()
+
+    def bind(self, role, array):
+        """Hand out ``array`` (a view of the gradient vector) for ``role``, always."""
+        self.arrays[role] = array
+        self._bound.add(role)
+
+    def __call__(self, role, shape, dtype):
+        a = self.arrays.get(role)
+        if a is not None and a.shape == shape and a.dtype == dtype:
+            return a
+        if role in self._bound:
+            raise ValueError(f"{self.layer}'s {role} is part of the gradient vector, of shape {a.shape} and "
+                             f"dtype {a.dtype}; got a request for shape {shape} and dtype {np.dtype(dtype)}")
+        a = self.arrays[role] = np.empty(shape, dtype)
+        return a
+
+
 class Workspace:
     """Arrays for one network's training steps, made on first use and kept.
 
@@ -36,51 +66,22 @@ class Workspace:
     def __init__(self, net):
         self.grads_vector = np.zeros_like(net.param_vector)
         self.grads = vector_views(self.grads_vector, {k: p.shape for k, p in net.params.items()})
-        self._arrays = {}   # (layer name, role) -> array
-        self._fixed = set()  # the keys bound to the gradient vector: never reallocated
-        for key, (layer, role) in net.grad_sources().items():
-            self._arrays[(layer, role)] = self.grads[key]
-            self._fixed.add((layer, role))
         self._scratch = {}
+        for key, (layer, role) in net.grad_sources().items():  # dW1 is written straight into grads['W1']
+            self.scratch(layer).bind(role, self.grads[key])
+
+    scratch_type = Scratch  # a test substitutes a subclass that checks every operation
 
     def scratch(self, layer):
         """The :class:`Scratch` of the layer named ``layer`` (e.g. ``'Affine1'``)."""
         s = self._scratch.get(layer)
         if s is None:
-            s = self._scratch[layer] = Scratch(self, layer)
+            s = self._scratch[layer] = self.scratch_type(layer)
         return s
-
-    def array(self, layer, role, shape, dtype):
-        """The array kept for ``layer``'s ``role``, made (or remade) if its shape or dtype changed.
-
-        A batch of a new size (the last one of a set, an evaluation chunk) gets new arrays;
-        the next batch of the usual size gets them again.
-        """
-        key = (layer, role)
-        a = self._arrays.get(key)
-        if a is not None and a.shape == shape and a.dtype == dtype:
-            return a
-        if key in self._fixed:
-            raise ValueError(f"{layer}'s {role} is part of the gradient vector, of shape {a.shape} and dtype "
-                             f"{a.dtype}; got a request for shape {shape} and dtype {np.dtype(dtype)}")
-        a = self._arrays[key] = np.empty(shape, dtype)
-        return a
 
     def arrays(self):
         """Every array held, by (layer name, role): for tests and memory figures."""
-        return dict(self._arrays)
-
-
-class Scratch:
-    """One layer's view of a :class:`Workspace`: ``scratch(role, shape, dtype)`` -> array."""
-
-    __slots__ = ("_workspace", "_layer")
-
-    def __init__(self, workspace, layer):
-        self._workspace, self._layer = workspace, layer
-
-    def __call__(self, role, shape, dtype):
-        return self._workspace.array(self._layer, role, shape, dtype)
+        return {(layer, role): a for layer, s in self._scratch.items() for role, a in s.arrays.items()}
 
 
 def new_array(scratch, role, shape, dtype):

@@ -4,7 +4,7 @@ import pytest
 
 import ffn
 import ffn.trainer
-from ffn.workspace import Workspace, vector_views
+from ffn.workspace import Scratch, Workspace, vector_views
 
 
 def small_trainer(mnist, n=512, **kw):
@@ -79,11 +79,17 @@ class Float32Only(np.ndarray):
         return getattr(ufunc, method)(*plain, **kwargs)
 
 
-class GuardedWorkspace(Workspace):
-    """A workspace whose every array is a Float32Only view: each operation on it is checked."""
+class GuardedScratch(Scratch):
+    """Scratch whose every array is a Float32Only view: each operation on it is checked."""
 
-    def array(self, layer, role, shape, dtype):
-        return super().array(layer, role, shape, dtype).view(Float32Only)
+    __slots__ = ()
+
+    def __call__(self, role, shape, dtype):
+        return super().__call__(role, shape, dtype).view(Float32Only)
+
+
+class GuardedWorkspace(Workspace):
+    scratch_type = GuardedScratch
 
 
 @pytest.mark.parametrize("optimizer", sorted(ffn.OPTIMIZERS))
@@ -108,7 +114,7 @@ def test_no_operation_of_a_training_step_mixes_in_float64(mnist, monkeypatch, op
 def test_a_fixed_array_of_another_shape_is_refused(mnist):
     tr = small_trainer(mnist)
     with pytest.raises(ValueError, match=r"Affine1's dW is part of the gradient vector.*\(3, 3\)"):
-        tr._workspace.array("Affine1", "dW", (3, 3), np.float32)
+        tr._workspace.scratch("Affine1")("dW", (3, 3), np.float32)
 
 
 def test_a_batch_of_another_size_gets_arrays_of_its_size(mnist):
