@@ -49,8 +49,9 @@ class Affine:
         x = x.reshape(x.shape[0], -1)
         if keep:
             self.original_x_shape, self.x = shape, x
+        # out = x @ W + b, into the trainer's array when training; the bias added in place
         out = np.matmul(x, self.W, out=new_array(scratch, "out", (x.shape[0], self.W.shape[1]), self.W.dtype))
-        out += self.b  # in place: no second (N, D_out) array
+        out += self.b
         return out
 
     def backward(self, dout, scratch=None):
@@ -58,6 +59,7 @@ class Affine:
 
         When training, dW and db are written straight into the trainer's gradient vector.
         """
+        # dW = x.T @ dout;  db = dout summed over the batch;  dx = dout @ W.T
         self.dW = np.matmul(self.x.T, dout, out=new_array(scratch, "dW", self.W.shape, self.W.dtype))
         self.db = dout.sum(axis=0, out=new_array(scratch, "db", self.b.shape, self.b.dtype))
         if not self.input_grad:
@@ -73,9 +75,9 @@ class Relu:
         self.mask = None  # True where x <= 0, as in the article
 
     def forward(self, x, keep=True, scratch=None):
-        if keep:
+        if keep:  # mask = (x <= 0)
             self.mask = np.less_equal(x, 0, out=new_array(scratch, "mask", x.shape, bool))
-        return np.maximum(x, 0, out=new_array(scratch, "out", x.shape, x.dtype))
+        return np.maximum(x, 0, out=new_array(scratch, "out", x.shape, x.dtype))  # out = max(x, 0)
 
     def backward(self, dout, scratch=None):
         # The article zeroes dout in place where the mask is set, which corrupts the
@@ -92,21 +94,18 @@ class Sigmoid:
         self.out = None
 
     def forward(self, x, keep=True, scratch=None):
-        # exp(-|x|) never overflows: for x >= 0 the sigmoid is 1 / (1 + e), for x < 0 it
-        # is e / (1 + e), the same function written stably.
-        e = np.abs(x, out=new_array(scratch, "e", x.shape, x.dtype))
-        np.negative(e, out=e)
-        np.exp(e, out=e)
-        out = np.add(e, 1, out=new_array(scratch, "out", x.shape, x.dtype))
-        np.divide(np.where(x >= 0, 1, e), out, out=out)
+        # With e = exp(-|x|), which never overflows, the sigmoid is 1 / (1 + e) for x >= 0
+        # and e / (1 + e) for x < 0: the same function, written stably.
+        e = np.exp(-np.abs(x))
+        out = np.divide(np.where(x >= 0, 1, e), 1 + e, out=new_array(scratch, "out", x.shape, x.dtype))
         if keep:
             self.out = out
         return out
 
     def backward(self, dout, scratch=None):
-        dx = np.subtract(1, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))
-        dx *= self.out
-        dx *= dout
+        dx = np.subtract(1, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))  # dx = 1 - out,
+        dx *= self.out                                                                      # * out,
+        dx *= dout                                                                          # * dout
         return dx
 
 
@@ -123,8 +122,8 @@ class Tanh:
         return out
 
     def backward(self, dout, scratch=None):
-        dx = np.multiply(self.out, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))
-        np.subtract(1, dx, out=dx)
+        dx = np.multiply(self.out, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))  # out**2
+        np.subtract(1, dx, out=dx)                                                                  # 1 - out**2
         dx *= dout
         return dx
 

@@ -11,7 +11,7 @@ from .architecture import ACTIVATIONS, CONFIG_KEYS, _check_size, check_config, i
 from .functions import softmax
 from .gradient import numerical_gradient as _numerical_gradient
 from .layers import Affine, SoftmaxWithLoss
-from .workspace import vector_views
+from .workspace import new_array, vector_views
 
 
 class MultiLayerNet:
@@ -141,12 +141,18 @@ class MultiLayerNet:
     def predict(self, x, keep=False, workspace=None):
         """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
 
-        With ``keep=False`` (inference) the layers keep nothing, so the network is only
-        read; training passes ``keep=True`` so that ``backward`` finds what it needs, and
-        its :class:`~ffn.workspace.Workspace`, whose arrays the layers write into.
+        Parameters
+        ----------
+        x : ndarray of shape (N, input_size)
+        keep : bool
+            False (inference): the layers keep nothing, so the network is only read.
+            Training passes True so that ``backward`` finds what it needs.
+        workspace : Workspace, optional
+            A trainer's arrays, which the layers then write into (training only).
         """
         for name, layer in self.layers.items():
-            x = layer.forward(x, keep=keep, scratch=workspace and workspace.scratch(name))
+            scratch = None if workspace is None else workspace.scratch(name)
+            x = layer.forward(x, keep=keep, scratch=scratch)
         return x
 
     def predict_proba(self, x, batch_size=4096):
@@ -205,9 +211,11 @@ class MultiLayerNet:
         grads : dict of ndarray
             Same keys and shapes as ``params``. The loss of this forward pass is left in
             ``self.lastLayer.loss`` (without the L2 term), so a trainer need not run a
-            second forward pass to report it.
+            second forward pass to report it. With weight decay, each Affine layer's
+            ``dW`` holds the L2 term too once this returns: ``grads['W1']`` is its ``dW``.
         """
-        scratch = workspace.scratch if workspace else (lambda name: None)
+        def scratch(name):
+            return None if workspace is None else workspace.scratch(name)
         y = self.predict(x, keep=True, workspace=workspace)
         self.lastLayer.forward(y, t, scratch=scratch("SoftmaxWithLoss"))  # the L2 term has no effect on dout
         dout = self.lastLayer.backward(1, scratch=scratch("SoftmaxWithLoss"))
@@ -216,22 +224,33 @@ class MultiLayerNet:
         grads = {key: getattr(self.layers[name], attr) for key, (name, attr) in self._grad_sources.items()}
         if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2) is lambda * W
             for i in range(1, self.n_affine + 1):
-                W, dW = self.params[f"W{i}"], grads[f"W{i}"]
-                if workspace:
-                    dW += self.weight_decay_lambda * W  # in the gradient vector, in place
-                else:
-                    grads[f"W{i}"] = dW + self.weight_decay_lambda * W
+                W = self.params[f"W{i}"]
+                grads[f"W{i}"] += np.multiply(W, self.weight_decay_lambda,
+                                              out=new_array(scratch(f"Affine{i}"), "decay", W.shape, W.dtype))
         return grads
 
     def input_gradient(self, x, t):
-        """The gradient of the loss with respect to the input, ``dL/dx``, shape of ``x``.
+        """The gradient of the loss with respect to the input: which pixels would change
+        the network's answer most, the saliency of a drawing.
 
-        Training skips it (nothing learns from the pixels' gradient), but it says which
-        pixels would change the network's answer most: the saliency of a drawing. It runs
-        on a private copy of the layers that shares the weights, so it writes nothing into
+        Training skips it (nothing learns from the pixels' gradient). This runs on a
+        private copy of the layers that shares the weights, so it writes nothing into
         this network and any number of sessions may call it on one shared network.
+
+        Parameters
+        ----------
+        x : ndarray of shape (N, input_size) or (input_size,)
+        t : ndarray of shape (N,) (labels) or (N, output_size) (one-hot); (1,) for one image
+
+        Returns
+        -------
+        dx : ndarray of the shape of ``x``
+            dL/dx of the mean loss over the N images.
         """
+        shape = np.shape(x)
         x = self._check_x(x).astype(self.dtype, copy=False)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("x contains NaN or infinite values")
         layers = [Affine(layer.W, layer.b) if isinstance(layer, Affine) else type(layer)()
                   for layer in self.layers.values()]
         last = SoftmaxWithLoss()
@@ -241,7 +260,7 @@ class MultiLayerNet:
         dout = last.backward(1)
         for layer in reversed(layers):
             dout = layer.backward(dout)
-        return dout
+        return dout.reshape(shape)
 
     def numerical_gradient(self, x, t, h=1e-4):
         """Gradients of :meth:`loss` by central differences (slow: for checking only)."""

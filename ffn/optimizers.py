@@ -3,6 +3,11 @@
 In place matters: the Affine layers hold the same arrays, so rebinding
 ``params['W1'] = ...`` would silently unlink them. Every update here writes into the
 existing arrays. ``lr`` may be changed between steps (learning-rate schedules do so).
+
+Each one works element by element (``elementwise = True``): the update of a weight
+depends on that weight's gradient and history only. So updating the whole network as
+one long vector is the same as updating it array by array, and :class:`ffn.Trainer`
+does so, in one NumPy call per operation instead of one per array.
 """
 import math
 
@@ -11,6 +16,8 @@ import numpy as np
 
 class SGD:
     """Stochastic gradient descent: ``W -= lr * dW``."""
+
+    elementwise = True
 
     def __init__(self, lr=0.01):
         self.lr = _check_lr(lr)
@@ -24,6 +31,8 @@ class SGD:
 
 class Momentum:
     """SGD with momentum: ``v = momentum * v - lr * dW; W += v``."""
+
+    elementwise = True
 
     def __init__(self, lr=0.01, momentum=0.9):
         self.lr, self.momentum, self.v = _check_lr(lr), momentum, None
@@ -41,6 +50,8 @@ class Momentum:
 class Nesterov:
     """Nesterov's accelerated gradient, in the form that needs no look-ahead pass:
     ``v = momentum * v - lr * dW; W += momentum * v - lr * dW``."""
+
+    elementwise = True
 
     def __init__(self, lr=0.01, momentum=0.9):
         self.lr, self.momentum, self.v = _check_lr(lr), momentum, None
@@ -62,6 +73,8 @@ class AdaGrad:
     """Per-parameter learning rates shrinking with the sum of squared gradients:
     ``h += dW**2; W -= lr * dW / (sqrt(h) + eps)``."""
 
+    elementwise = True
+
     def __init__(self, lr=0.01, eps=1e-7):
         self.lr, self.eps, self.h = _check_lr(lr), eps, None
 
@@ -77,6 +90,8 @@ class AdaGrad:
 class RMSprop:
     """Like AdaGrad, with an exponential moving average of squared gradients:
     ``h = decay * h + (1 - decay) * dW**2; W -= lr * dW / (sqrt(h) + eps)``."""
+
+    elementwise = True
 
     def __init__(self, lr=0.001, decay_rate=0.99, eps=1e-7):
         self.lr, self.decay_rate, self.eps, self.h = _check_lr(lr), decay_rate, eps, None
@@ -107,6 +122,8 @@ class Adam:
         per step, and the constants move into ``lr_t`` and ``eps``. Multiply by
         (1 - b1) and (1 - b2) to read the textbook's m and v.
     """
+
+    elementwise = True
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _check_lr(lr), beta1, beta2, eps

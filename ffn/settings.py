@@ -107,10 +107,15 @@ def run_length(s, n_available=MNIST_TRAIN):
 
 
 def run_metadata(trainer, s, accuracy, command):
-    """What a saved model keeps about the run that made it (see :func:`ffn.save_model`)."""
+    """What a saved model keeps about the run that made it (see :func:`ffn.save_model`).
+
+    ``iterations`` counts those that made the weights: for a run that blew up, the
+    iteration whose weights it went back to.
+    """
+    made = trainer.outcome[1]["kept"] if trainer.status == "diverged" else trainer.iteration
     return dict(test_accuracy=accuracy.get("test"), train_accuracy=accuracy["train"],
                 valid_accuracy=accuracy.get("valid"), settings=s.to_dict(), command=command,
-                iterations=trainer.iteration, status=trainer.status)
+                iterations=made, status=trainer.status)
 
 
 def eval_interval(total, per_epoch, evals_per_run):

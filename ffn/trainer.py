@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from .schedules import learning_rate
-from .workspace import Workspace
+from .workspace import BatchArrays, Workspace
 
 MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
 STALL_AFTER = 500    # iterations before a run that still guesses is called stalled
@@ -39,9 +39,9 @@ class Trainer:
     ----------
     net : MultiLayerNet
     optimizer : object with ``update(params, grads)`` and an ``lr`` attribute
-        It is handed the whole network as one vector, ``{'all': net.param_vector}``,
-        and the gradients likewise: right for any optimizer that works element by
-        element, as all of :mod:`ffn.optimizers` do.
+        One that says ``elementwise = True`` (all of :mod:`ffn.optimizers` do) is handed
+        the whole network as one vector, ``{'all': net.param_vector}``, and its
+        gradients likewise; any other gets ``net.params`` and the gradients by key.
     x_train : ndarray of shape (N, D)
     t_train : ndarray of shape (N,) or (N, C)
     x_valid, t_valid : ndarray, optional
@@ -89,6 +89,8 @@ class Trainer:
         if (iters is None) == (epochs is None):
             raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
         self.net, self.optimizer = net, optimizer
+        if np.ndim(t_train) == 2:  # one-hot rows: in the network's dtype, or the loss's gradient upcasts
+            t_train = np.asarray(t_train, dtype=net.dtype)
         self.x_train, self.t_train = x_train, t_train
         self.x_valid, self.t_valid = x_valid, t_valid
         self.batch_size = int(min(batch_size, n))
@@ -115,13 +117,14 @@ class Trainer:
         # the weights to go back to if the run blows up (refreshed every KEEP_EVERY
         # iterations: copying 235,000 weights at every step cost 4 % of the step).
         self._workspace = Workspace(net)
-        self._x_batch = np.empty((self.batch_size, *np.shape(x_train)[1:]), np.asarray(x_train[:1]).dtype)
-        self._t_batch = np.empty((self.batch_size, *np.shape(t_train)[1:]), np.asarray(t_train[:1]).dtype)
+        self._batch_arrays = BatchArrays(x_train, t_train, self.batch_size, net.dtype)
         self._good, self._good_iteration = net.param_vector.copy(), 0
-        # Every optimizer here works element by element, so it may update the whole
-        # network as one vector: one NumPy call per operation instead of one per array.
-        self._vector_params = {"all": net.param_vector}
-        self._vector_grads = {"all": self._workspace.grads_vector}
+        # An optimizer that works element by element may update the whole network as one
+        # vector: one NumPy call per operation instead of one per array.
+        if getattr(optimizer, "elementwise", False):
+            self._update_args = ({"all": net.param_vector}, {"all": self._workspace.grads_vector})
+        else:
+            self._update_args = (net.params, self._workspace.grads)
 
         self._lock = threading.Lock()  # held while stepping or measuring the final accuracy
         self._stop_requested = False
@@ -162,13 +165,7 @@ class Trainer:
 
     def _batch(self):
         """The next batch, gathered into the trainer's fixed arrays: ``(x, t)``."""
-        idx = self._batch_indices()
-        # mode="clip" skips the bounds check that makes np.take buffer its output (the
-        # indices come from a permutation, always in range): as fast as x[idx], and
-        # no new array.
-        x = np.take(self.x_train, idx, axis=0, out=self._x_batch, mode="clip")
-        t = np.take(self.t_train, idx, axis=0, out=self._t_batch, mode="clip")
-        return x, t
+        return self._batch_arrays.gather(self.x_train, self.t_train, self._batch_indices())
 
     def _diverged(self, loss):
         np.copyto(self.net.param_vector, self._good)  # in place: the layers keep their arrays
@@ -235,7 +232,7 @@ class Trainer:
             if self.iteration % KEEP_EVERY == 0:  # these weights gave a finite loss: keep a copy
                 np.copyto(self._good, net.param_vector)
                 self._good_iteration = self.iteration
-            self.optimizer.update(self._vector_params, self._vector_grads)
+            self.optimizer.update(*self._update_args)
             self.iteration += 1
             ran += 1
             self.history["iteration"].append(self.iteration)

@@ -17,10 +17,10 @@ import numpy as np
 class Scratch:
     """One layer's arrays in a :class:`Workspace`: ``scratch(role, shape, dtype)`` -> array.
 
-    The array for a role is made on first use and handed back at every later call, or
-    made anew if the shape or dtype asked for changed: a batch of a new size (an
-    evaluation chunk) gets new arrays, and the next batch of the usual size gets them
-    again. A role bound to the gradient vector is never remade.
+    The array for a role is made on first use and handed back at every later call. If
+    a call asks for another shape or dtype (a caller passing a batch of another size),
+    it is made anew and replaces the old one. A role bound to the gradient vector is
+    never remade. ``scratch(role, shape, dtype)`` returns the array.
     """
 
     __slots__ = ("layer", "arrays", "_bound")
@@ -84,6 +84,37 @@ class Workspace:
         return {(layer, role): a for layer, s in self._scratch.items() for role, a in s.arrays.items()}
 
 
+class BatchArrays:
+    """The arrays a training batch is gathered into, made once for a run.
+
+    Parameters
+    ----------
+    x, t : ndarray of shape (N, ...)
+        The training set: images, and labels (N,) or one-hot rows (N, C).
+    batch_size : int
+    dtype : numpy dtype
+        The network's: images of another dtype are cast once here, not in every layer.
+    """
+
+    def __init__(self, x, t, batch_size, dtype):
+        x_dtype = np.asarray(x[:1]).dtype
+        self.x = np.empty((batch_size, *np.shape(x)[1:]), x_dtype)
+        self.x_cast = None if x_dtype == dtype else np.empty(self.x.shape, dtype)
+        self.t = np.empty((batch_size, *np.shape(t)[1:]), np.asarray(t[:1]).dtype)
+
+    def gather(self, x, t, idx):
+        """Rows ``idx`` of ``x`` and ``t``, in the kept arrays: ``(x_batch, t_batch)``."""
+        # mode="clip" skips the bounds check that makes np.take buffer its output (the
+        # trainer's indices come from a permutation, always in range): as fast as x[idx],
+        # and no new array.
+        xb = np.take(x, idx, axis=0, out=self.x, mode="clip")
+        tb = np.take(t, idx, axis=0, out=self.t, mode="clip")
+        if self.x_cast is not None:
+            np.copyto(self.x_cast, xb)
+            xb = self.x_cast
+        return xb, tb
+
+
 def new_array(scratch, role, shape, dtype):
     """An array for a layer's result: the trainer's kept one when training, else a new one.
 
@@ -94,6 +125,10 @@ def new_array(scratch, role, shape, dtype):
         What the array holds, e.g. ``'out'`` or ``'dx'``.
     shape : tuple of int
     dtype : numpy dtype
+
+    Returns
+    -------
+    ndarray of the given shape and dtype, its contents undefined (to be overwritten)
     """
     if scratch is None:
         return np.empty(shape, dtype)

@@ -155,6 +155,10 @@ def test_input_gradient_matches_numerical_gradient_and_writes_nothing(activation
     assert dx.shape == x.shape and net.layers["Affine1"].input_grad is False
     num = ffn.numerical_gradient(lambda: net.loss(x, t), x)
     assert relative_error(dx, num) < 1e-6
+    assert net.input_gradient(x[0], t[:1]).shape == (12,)
+    np.testing.assert_allclose(net.input_gradient(x[0], t[:1]), net.input_gradient(x[:1], t[:1])[0])
+    with pytest.raises(ValueError, match="NaN"):
+        net.input_gradient(np.full(12, np.nan), t[:1])
 
 
 def test_params_are_views_of_one_vector():

@@ -41,9 +41,53 @@ def test_diverging_run_stops_and_keeps_the_last_good_parameters(mnist):
     assert f"iteration {tr.iteration + 1}" in describe(tr.outcome)
     assert all(np.isfinite(p).all() for p in tr.net.params.values())
     assert tr.net.params["W1"] is W1 and tr.net.layers["Affine1"].W is W1
-    # the kept parameters are those the last finite loss was computed with
-    assert np.isfinite(tr.net.loss(*tr_batch(mnist)))
+    assert np.isfinite(tr.net.loss(*tr_batch(mnist)))  # the kept weights gave a finite loss
     assert tr.step() == 0
+
+
+def test_a_run_that_blows_up_goes_back_to_its_last_copy_and_says_which(mnist):
+    """The weights are copied every KEEP_EVERY (50) iterations, not at every step."""
+    tr, _ = small_run(mnist, optimizer="sgd", lr=0.05, batch_size=50, iters=500, seed=0)
+    twin, _ = small_run(mnist, optimizer="sgd", lr=0.05, batch_size=50, iters=500, seed=0)
+    tr.step(max_iters=73)
+    twin.step(max_iters=50)
+    tr.base_lr = 1e5  # the constant schedule hands this to the optimizer at the next step
+    tr.step()
+    assert tr.status == "diverged" and tr.outcome[1]["kept"] == 50 and tr.iteration > 73
+    assert "weights from iteration 50 are kept" in describe(tr.outcome)
+    np.testing.assert_array_equal(tr.net.param_vector, twin.net.param_vector)
+    meta = ffn.settings.run_metadata(tr, ffn.TrainSettings(), tr.final_accuracy(), command="test")
+    assert meta["iterations"] == 50 and meta["status"] == "diverged"
+
+
+def test_an_optimizer_of_ones_own_gets_the_params_by_key(mnist):
+    """Only an optimizer that says it works element by element is handed one vector."""
+    class Recorder(ffn.SGD):
+        elementwise = False
+
+        def update(self, params, grads):
+            self.keys = sorted(params)
+            assert all(params[k].shape == grads[k].shape for k in params)
+            super().update(params, grads)
+    (x, t), _ = mnist
+    net, opt = ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0), Recorder(0.1)
+    before = net.params["b3"].copy()
+    Trainer(net, opt, x[:640], t[:640], batch_size=64, iters=3, eval_size=64, seed=0).step()
+    assert opt.keys == ["W1", "W2", "W3", "b1", "b2", "b3"]
+    assert not np.array_equal(before, net.params["b3"])
+
+
+def test_float64_images_and_one_hot_labels_train_a_float32_network(mnist):
+    (x, t), _ = mnist
+    x64, onehot = x[:640].astype(np.float64), np.eye(10)[t[:640]]
+    net = ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0)
+    tr = Trainer(net, ffn.Adam(1e-3), x64, onehot, batch_size=64, iters=20, eval_size=64, seed=0)
+    tr.step()
+    same = Trainer(ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0), ffn.Adam(1e-3),
+                   x[:640], t[:640], batch_size=64, iters=20, eval_size=64, seed=0)
+    same.step()
+    assert net.layers["Affine1"].x.dtype == np.float32 and tr.t_train.dtype == np.float32
+    np.testing.assert_allclose(net.param_vector, same.net.param_vector, rtol=1e-5, atol=1e-6)
 
 
 def tr_batch(mnist):

@@ -67,7 +67,9 @@ def test_every_array_of_a_float32_step_is_float32(mnist):
 
 
 class Float32Only(np.ndarray):
-    """An array that fails any NumPy operation mixing it with a float64 operand: a silent upcast."""
+    """An array that fails any NumPy operation mixing it with a float64 operand (a silent
+    upcast), and whose every result is a Float32Only again, so that the check follows
+    the numbers through the whole step."""
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         for a in inputs:
@@ -75,8 +77,11 @@ class Float32Only(np.ndarray):
                 raise AssertionError(f"np.{ufunc.__name__} was given a float64 operand")
         plain = [a.view(np.ndarray) if isinstance(a, Float32Only) else a for a in inputs]
         if out is not None:
-            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, Float32Only) else o for o in out)
-        return getattr(ufunc, method)(*plain, **kwargs)
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, np.ndarray) else o for o in out)
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        return result.view(Float32Only) if isinstance(result, np.ndarray) else result
 
 
 class GuardedScratch(Scratch):
@@ -102,9 +107,10 @@ def test_no_operation_of_a_training_step_mixes_in_float64(mnist, monkeypatch, op
     net = ffn.MultiLayerNet(784, [32, 16], 10, activation=activation, weight_init="he", seed=0,
                             weight_decay_lambda=1e-4)
     net.param_vector = net.param_vector.view(Float32Only)  # the optimizer's state is made like it
-    for layer in net.layers.values():
-        if isinstance(layer, ffn.Affine):
-            layer.W, layer.b = layer.W.view(Float32Only), layer.b.view(Float32Only)
+    net.params = vector_views(net.param_vector, {k: p.shape for k, p in net.params.items()})
+    for i in range(1, net.n_affine + 1):
+        net.layers[f"Affine{i}"].W, net.layers[f"Affine{i}"].b = net.params[f"W{i}"], net.params[f"b{i}"]
+    x = x.view(Float32Only)
     tr = ffn.Trainer(net, ffn.make_optimizer(optimizer, 1e-3), x[:256], t[:256], batch_size=64, iters=3,
                      lr_schedule="cosine", eval_size=64, seed=0)
     tr.step()
