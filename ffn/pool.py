@@ -1,0 +1,298 @@
+"""A bounded pool of training worker processes with a fair queue, for a whole class at once.
+
+Each run trains in a worker process (:mod:`ffn.worker`) at a lower priority than the
+page, so that drawing and predicting never wait for training. When every worker is
+busy, a run waits in a first-come, first-served queue and starts by itself; the page
+shows its place and an estimated wait. Each session has at most one run, queued or
+running. A worker that dies is replaced, and only its own run is lost.
+
+The page drives a run through its :class:`PoolRun`: ``poll()`` brings what is new,
+``stop()``, ``pause()`` (which frees the worker: the run's checkpoint waits in the
+server), ``resume()`` and ``cancel()``.
+"""
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+import time
+from collections import deque
+
+from . import worker as _worker
+from .poolrun import PoolRun, WorkerHandle, estimate_wait
+
+DEFAULT_RATE = 40_000.0  # images a second a worker trains, until the pool has measured it
+
+__all__ = ["TrainingPool", "PoolRun"]
+
+
+class TrainingPool:
+    """Worker processes that train runs, and the queue in front of them.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Processes in the pool; default the machine's cores minus one, at least one.
+    context : {'forkserver', 'spawn'}
+        How the workers start: never ``fork`` beside a server's threads.
+    nice : int
+        How much lower the workers' priority is than the server's.
+    chunk : float
+        Seconds a worker trains between two reports.
+    deadline : float
+        Seconds without a report after which a running run is reported ``late``.
+    """
+
+    def __init__(self, workers=None, context="forkserver", nice=10, chunk=0.2, deadline=20.0):
+        self.size = int(workers or max(1, (os.cpu_count() or 2) - 1))
+        if self.size < 1:
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        if context not in ("forkserver", "spawn"):
+            raise ValueError(f"context must be 'forkserver' or 'spawn', got {context!r}")
+        self._ctx = multiprocessing.get_context(context)
+        if context == "forkserver":  # the fork server imports NumPy and ffn once; each worker is a fork of it
+            self._ctx.set_forkserver_preload(["ffn.worker"])
+        self.nice, self.chunk, self.deadline = nice, chunk, deadline
+        self._lock = threading.RLock()
+        self._jobs = itertools.count(1)
+        self._queue = deque()           # PoolRuns waiting, first come first served
+        self._runs = {}                 # session -> its PoolRun (queued, running or paused)
+        self._by_job = {}               # job id -> PoolRun
+        self._workers = []
+        self._rate = DEFAULT_RATE       # images/s of one worker, measured as runs report
+        self._closed = False
+        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        for _ in range(self.size):
+            self._spawn()
+        self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
+        self._thread.start()
+
+    # -- what the page calls -------------------------------------------------------
+    def submit(self, session, spec):
+        """Queue a run for ``session``; returns its :class:`PoolRun`.
+
+        ``spec`` is what :mod:`ffn.worker` reads, plus ``iterations`` and ``batch`` (for
+        the wait estimate). Raises ``ValueError`` if the session already has a run.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the training pool is shut down")
+            old = self._runs.get(session)
+            if old is not None and old.state in ("queued", "running", "paused"):
+                raise ValueError(f"session {session!r} already has a run ({old.state}): one run per session")
+            run = PoolRun(self, session, dict(spec))
+            self._runs[session] = run
+            self._queue.append(run)
+        self._wake()
+        return run
+
+    def end_session(self, session):
+        """The session has gone: cancel its run, queued, running or paused."""
+        with self._lock:
+            run = self._runs.get(session)
+        if run is not None:
+            run.cancel()
+
+    def status(self):
+        """Counts for a status line or a bench: workers, busy, queued, images/s a worker."""
+        with self._lock:
+            busy = sum(w.run is not None for w in self._workers)
+            return {"workers": len(self._workers), "busy": busy, "queued": len(self._queue),
+                    "rate": self._rate, "pids": [w.proc.pid for w in self._workers]}
+
+    def shutdown(self, timeout=5.0):
+        """Close every worker's pipe (they exit on their own), then make sure they did."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = self._workers, []
+        self._wake()
+        for w in workers:
+            w.conn.close()
+        for w in workers:
+            w.proc.join(timeout)
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(timeout)
+        self._thread.join(timeout)
+
+    # -- the server's thread -------------------------------------------------------
+    def _spawn(self):
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker.main, args=(child, self.nice), daemon=True, name="ffn-worker")
+        proc.start()
+        child.close()
+        self._workers.append(WorkerHandle(proc, parent))
+
+    def _wake(self):
+        try:
+            self._wake_w.send_bytes(b"!")
+        except OSError:
+            pass
+
+    def _serve(self):
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+                conns = {w.conn: w for w in self._workers}
+                sentinels = {w.proc.sentinel: w for w in self._workers}
+            ready = multiprocessing.connection.wait([*conns, *sentinels, self._wake_r], timeout=1.0)
+            for r in ready:
+                if r is self._wake_r:
+                    while self._wake_r.poll():
+                        self._wake_r.recv_bytes()
+                elif r in conns:
+                    self._receive(conns[r])
+                elif r in sentinels:
+                    self._replace(sentinels[r])
+            self._dispatch()
+
+    def _receive(self, w):
+        try:
+            while w.conn.poll():
+                self._handle(w, w.conn.recv())
+        except (EOFError, OSError):
+            self._replace(w)
+
+    def _handle(self, w, msg):
+        kind = msg[0]
+        with self._lock:
+            if kind == "ready":
+                w.ready = True
+                return
+            if msg[1] == w.draining:  # the cancelled run's last words: the worker is free
+                if kind in ("done", "paused", "error"):
+                    w.draining = None
+                return
+            run = self._by_job.get(msg[1])
+            if run is None or w.run is not run:
+                return  # a late message from a run that was cancelled
+            run.last_heard = time.monotonic()
+            if kind == "report":
+                report = msg[2]
+                for key, values in report["points"].items():
+                    run.points.setdefault(key, []).extend(values)
+                run.progress, run.advice = report["progress"], report["advice"]
+                if report["progress"]["samples_per_sec"]:
+                    self._rate = 0.8 * self._rate + 0.2 * report["progress"]["samples_per_sec"]
+                return
+            w.run = None
+            self._by_job.pop(msg[1], None)
+            if kind == "paused":
+                run.state, run.checkpoint = "paused", msg[2]
+            elif kind == "done":
+                run.state, run.result = "done", msg[2]
+            elif kind == "error":
+                run.state, run.error = "failed", (msg[2], msg[3])
+            self._rebalance()
+
+    def _replace(self, w):
+        """A worker died: its run fails, and a new worker takes its place."""
+        with self._lock:
+            if w not in self._workers:
+                return
+            self._workers.remove(w)
+            w.conn.close()
+            if w.run is not None:
+                w.run.state, w.run.error = "failed", ("worker_died", "")
+                self._by_job.pop(w.run.job, None)
+            if not self._closed:
+                self._spawn()
+            self._rebalance()
+
+    def _dispatch(self):
+        """Start queued runs on idle, ready workers, first come first served."""
+        with self._lock:
+            while self._queue:
+                idle = next((w for w in self._workers if w.idle), None)
+                if idle is None:
+                    return
+                run = self._queue.popleft()
+                run.job = next(self._jobs)
+                run.state, run.started_at, run.last_heard, run.stop_sent = "running", time.monotonic(), \
+                    time.monotonic(), False
+                self._by_job[run.job] = run
+                idle.run = run
+                spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": self._threads()}
+                run.checkpoint = None
+                try:
+                    idle.send(("run", run.job, spec))
+                except OSError:
+                    self._replace(idle)
+            self._rebalance()
+
+    def _threads(self):
+        """BLAS threads a run gets: every core when it runs alone, one when it shares."""
+        running = sum(w.run is not None for w in self._workers)
+        return (os.cpu_count() or 1) if running <= 1 else 1
+
+    def _rebalance(self):
+        n = self._threads()
+        for w in self._workers:
+            if w.run is not None:
+                try:
+                    w.send(("threads", w.run.job, n))
+                except OSError:
+                    pass
+
+    # -- PoolRun's methods ---------------------------------------------------------
+    def _poll(self, run):
+        with self._lock:
+            out = {"state": run.state, "points": run.points, "progress": run.progress, "advice": run.advice,
+                   "result": run.result, "error": run.error, "late": False}
+            run.points = {}
+            if run.state == "queued":
+                out["place"] = self._queue.index(run) + 1 if run in self._queue else 0
+                out["wait"] = self._estimate_wait(run)
+            elif run.state == "running":
+                out["late"] = time.monotonic() - run.last_heard > self.deadline
+            return out
+
+    def _estimate_wait(self, run):
+        left = [0.0 if w.run is None else w.run.images_left() / self._rate for w in self._workers]
+        ahead = list(itertools.takewhile(lambda r: r is not run, self._queue))
+        return estimate_wait(left, [r.images / self._rate for r in ahead])
+
+    def _command(self, run, kind):
+        with self._lock:
+            w = next((w for w in self._workers if w.run is run), None)
+            if w is None:
+                if kind == "stop" and run.state == "paused":
+                    # Its final figures need a worker for a moment: it goes first in the queue,
+                    # and the worker stops it before any iteration.
+                    run.spec["stop_now"] = True
+                    run.state = "queued"
+                    self._queue.appendleft(run)
+                    self._wake()
+                return
+            run.stop_sent = run.stop_sent or kind == "stop"
+        try:
+            w.send((kind, run.job))
+        except OSError:
+            pass
+
+    def _resume(self, run):
+        with self._lock:
+            if run.state != "paused":
+                return
+            run.state, run.queued_at = "queued", time.monotonic()
+            self._queue.append(run)
+        self._wake()
+
+    def _cancel(self, run):
+        with self._lock:
+            if run in self._queue:
+                self._queue.remove(run)
+            w = next((w for w in self._workers if w.run is run), None)
+            if w is not None:  # the worker stays busy until the stopped run says it is done
+                w.run, w.draining = None, run.job
+                self._by_job.pop(run.job, None)
+                try:
+                    w.send(("stop", run.job))
+                except OSError:
+                    pass
+            if run.state in ("queued", "running", "paused"):
+                run.state = "cancelled"
+            if self._runs.get(run.session) is run:
+                del self._runs[run.session]
+        self._wake()

@@ -1,0 +1,91 @@
+"""The bookkeeping of a :class:`ffn.pool.TrainingPool`: a session's run, a worker process
+as the pool sees it, and how long a queued run waits."""
+import threading
+import time
+
+
+class PoolRun:
+    """One session's run in the pool. Its state is one of ``queued``, ``running``,
+    ``paused``, ``done``, ``failed`` (the worker died or refused the run) or ``cancelled``."""
+
+    def __init__(self, pool, session, spec):
+        self._pool, self.session, self.spec = pool, session, spec
+        self.job = None                  # the job id of its current stay in a worker
+        self.state = "queued"
+        self.points = {}                 # new history points the page has not polled yet
+        self.progress, self.advice, self.result, self.error = None, None, None, None
+        self.checkpoint = None           # while paused
+        self.last_heard = time.monotonic()
+        self.stop_sent = False
+        self.queued_at = time.monotonic()
+        self.started_at = None
+
+    @property
+    def images(self):
+        """Images the whole run trains on: iterations x batch size."""
+        return self.spec["iterations"] * self.spec["batch"]
+
+    def images_left(self):
+        done = (self.progress or {}).get("iteration", 0) * self.spec["batch"]
+        return max(self.images - done, 0)
+
+    def poll(self):
+        """What is new since the last poll: a dict with ``state``, ``points`` (series ->
+        new values), ``progress``, ``advice``, ``result`` (once done), ``error`` (a code
+        once failed), ``place`` and ``wait`` (seconds, estimated) while queued, and
+        ``late`` when a running worker has not reported for longer than the deadline."""
+        return self._pool._poll(self)
+
+    def stop(self):
+        """Ask the worker to stop the run between two chunks; the final figures follow."""
+        self._pool._command(self, "stop")
+
+    def pause(self):
+        """Stop training and give the worker back; :meth:`resume` queues the run again."""
+        self._pool._command(self, "pause")
+
+    def resume(self):
+        self._pool._resume(self)
+
+    def cancel(self):
+        """Drop the run: a queued one leaves the queue, a running one stops and is forgotten."""
+        self._pool._cancel(self)
+
+
+
+
+class WorkerHandle:
+    """A worker process, its end of the pipe, and the run it trains."""
+
+    def __init__(self, proc, conn):
+        self.proc, self.conn, self.run, self.ready = proc, conn, None, False
+        self.draining = None  # the job of a cancelled run the worker is still ending
+        self.send_lock = threading.Lock()
+
+    @property
+    def idle(self):
+        return self.ready and self.run is None and self.draining is None
+
+    def send(self, msg):
+        with self.send_lock:
+            self.conn.send(msg)
+
+
+def estimate_wait(busy_left, ahead):
+    """Seconds until a queued run starts.
+
+    Parameters
+    ----------
+    busy_left : list of float
+        For each worker, the seconds its current run still needs (0 when idle).
+    ahead : list of float
+        The seconds each run ahead in the queue will need, first come first.
+
+    Each run ahead takes the worker that is free first; the run waits for the worker
+    free first after them.
+    """
+    free = sorted(busy_left)
+    for need in ahead:
+        free[0] += need
+        free.sort()
+    return free[0] if free else 0.0

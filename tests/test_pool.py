@@ -1,0 +1,159 @@
+"""The training pool's mechanisms: the queue, one run per session, cancelling, a killed
+worker, pause and resume, stop. Each test has a hang guard; none times anything."""
+import dataclasses
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+import ffn
+from ffn.pool import TrainingPool
+
+LIMITS = dataclasses.asdict(ffn.settings.Limits())
+
+
+def spec(iters=200, **changes):
+    s = ffn.preset("article_he", train_size=2000, iters=iters, batch_size=64, **changes)
+    return {"settings": s.to_dict(), "limits": LIMITS, "eval_size": 500, "evals_per_run": 10,
+            "iterations": iters, "batch": 64}
+
+
+@pytest.fixture
+def pool():
+    p = TrainingPool(workers=1, chunk=0.05)
+    yield p
+    p.shutdown()
+
+
+def wait_until(run, states, timeout=60):
+    """Poll ``run`` until its state is one of ``states``; return the polls' merged figures."""
+    seen = {"points": {}, "polls": []}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        p = run.poll()
+        seen["polls"].append(p)
+        for key, values in p["points"].items():
+            seen["points"].setdefault(key, []).extend(values)
+        if p["state"] in states:
+            seen["last"] = p
+            return seen
+        time.sleep(0.02)
+    raise AssertionError(f"run still {run.state} after {timeout} s, expected {states}")
+
+
+def weights(result):
+    import io
+    net = ffn.load_model(io.BytesIO(result["model"]))
+    return np.concatenate([net.params[k].ravel() for k in sorted(net.params)])
+
+
+@pytest.mark.timeout(120)
+def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
+    a, b, c = (pool.submit(f"s{i}", spec(iters=1500, seed=i)) for i in range(3))
+    wait_until(a, {"running"})
+    pb, pc = b.poll(), c.poll()
+    assert (pb["state"], pb["place"], pc["place"]) == ("queued", 1, 2)
+    assert 0 < pb["wait"] < pc["wait"]
+    for run in (a, b, c):
+        wait_until(run, {"done"})
+    assert a.started_at < b.started_at < c.started_at
+    assert all(r.result["iteration"] == 1500 for r in (a, b, c))
+
+
+@pytest.mark.timeout(120)
+def test_a_queued_run_can_be_cancelled_and_never_runs(pool):
+    a, b, c = pool.submit("a", spec(iters=300)), pool.submit("b", spec()), pool.submit("c", spec(iters=50))
+    wait_until(a, {"running"})
+    b.cancel()
+    assert b.poll()["state"] == "cancelled" and c.poll()["place"] == 1
+    wait_until(c, {"done"})
+    assert b.started_at is None and b.state == "cancelled" and a.state == "done"
+
+
+@pytest.mark.timeout(120)
+def test_one_run_per_session(pool):
+    a = pool.submit("s", spec(iters=50))
+    with pytest.raises(ValueError, match="one run per session"):
+        pool.submit("s", spec(iters=50))
+    wait_until(a, {"done"})
+    wait_until(pool.submit("s", spec(iters=50)), {"done"})  # a finished run makes room for the next
+
+
+@pytest.mark.timeout(120)
+def test_a_session_that_ends_has_its_run_cancelled_and_its_worker_freed(pool):
+    a, b = pool.submit("gone", spec(iters=20000)), pool.submit("next", spec(iters=50))
+    wait_until(a, {"running"})
+    pool.end_session("gone")
+    assert a.poll()["state"] == "cancelled"
+    wait_until(b, {"done"})  # the worker was given back
+    assert pool.status()["busy"] == 0
+
+
+@pytest.mark.timeout(120)
+def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
+    a, b = pool.submit("a", spec(iters=20000)), pool.submit("b", spec(iters=50))
+    wait_until(a, {"running"})
+    pid = pool.status()["pids"][0]
+    os.kill(pid, signal.SIGKILL)
+    last = wait_until(a, {"failed"})["last"]
+    assert last["error"][0] == "worker_died"
+    wait_until(b, {"done"})
+    assert b.result["iteration"] == 50
+    status = pool.status()
+    assert status["workers"] == 1 and status["pids"][0] != pid
+
+
+@pytest.mark.timeout(180)
+def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_straight_run(pool):
+    straight = pool.submit("straight", spec(iters=400, optimizer="adam", learning_rate=1e-3))
+    wait_until(straight, {"done"})
+    run = pool.submit("paused", spec(iters=400, optimizer="adam", learning_rate=1e-3))
+    seen = wait_until(run, {"running"})
+    while not (run.progress and run.progress["iteration"] >= 50):
+        time.sleep(0.01)
+    run.pause()
+    wait_until(run, {"paused"})
+    at = run.checkpoint["iteration"]
+    assert 50 <= at < 400 and pool.status()["busy"] == 0
+    other = pool.submit("other", spec(iters=50))  # the worker serves someone else meanwhile
+    wait_until(other, {"done"})
+    run.resume()
+    seen = wait_until(run, {"done"})
+    assert run.result["iteration"] == 400
+    np.testing.assert_array_equal(weights(run.result), weights(straight.result))
+
+
+@pytest.mark.timeout(120)
+def test_no_iteration_after_a_stop_is_acknowledged(pool):
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})
+    while not (run.progress and run.progress["iteration"] >= 30):
+        time.sleep(0.01)
+    before = wait_until(run, {"running"})["points"]["iteration"]
+    run.stop()
+    after = wait_until(run, {"done"})["points"].get("iteration", [])
+    result = run.result
+    assert result["status"] == "stopped" and result["outcome"][0] == "stopped"
+    assert result["outcome"][1]["iteration"] == result["iteration"] < 20000
+    assert (before + after)[-1] == result["iteration"] == run.progress["iteration"]  # the last step reported
+    time.sleep(0.3)
+    assert run.poll()["points"] == {}  # nothing arrives once the stop is acknowledged
+
+
+@pytest.mark.timeout(120)
+def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})
+    run.pause()
+    at = wait_until(run, {"paused"}) and run.checkpoint["iteration"]
+    run.stop()
+    wait_until(run, {"done"})
+    assert run.result["iteration"] == at and run.result["status"] == "stopped"
+    assert set(run.result["final"]) == {"train", "valid", "test"}
+
+
+def test_bad_pool_arguments():
+    with pytest.raises(ValueError, match="'fork'"):
+        TrainingPool(workers=1, context="fork")
