@@ -4,23 +4,23 @@ Each run trains in a worker process (:mod:`ffn.worker`) at a lower priority than
 page, so that drawing and predicting never wait for training. When every worker is
 busy, a run waits in a first-come, first-served queue and starts by itself; the page
 shows its place and an estimated wait. Each session has at most one run, queued or
-running. A worker that dies is replaced, and only its own run is lost.
-
-The page drives a run through its :class:`PoolRun`: ``poll()`` brings what is new,
-``stop()``, ``pause()`` (which frees the worker: the run's checkpoint waits in the
-server), ``resume()`` and ``cancel()``.
+running. A worker that dies is replaced, and only its own run is lost. The page drives a
+run through its :class:`~ffn.poolrun.PoolRun`.
 """
 import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
+from pathlib import Path
 
-from . import worker as _worker
 from .poolrun import PoolRun, WorkerHandle, estimate_wait
 
+_ROOT = str(Path(__file__).resolve().parent.parent)  # where `python -m ffn.worker` finds ffn
 DEFAULT_RATE = 40_000.0  # images a second a worker trains, until the pool has measured it
 
 __all__ = ["TrainingPool", "PoolRun"]
@@ -33,25 +33,26 @@ class TrainingPool:
     ----------
     workers : int, optional
         Processes in the pool; default the machine's cores minus one, at least one.
-    context : {'forkserver', 'spawn'}
-        How the workers start: never ``fork`` beside a server's threads.
     nice : int
         How much lower the workers' priority is than the server's.
     chunk : float
         Seconds a worker trains between two reports.
     deadline : float
         Seconds without a report after which a running run is reported ``late``.
+
+    Notes
+    -----
+    Each worker is a fresh interpreter, ``python -m ffn.worker``, given its end of a
+    socket pair: the spawn model, never ``fork`` beside a server's threads. It is not
+    started by ``multiprocessing``'s spawn or forkserver contexts, because those run the
+    parent's ``__main__`` again in the child, and in a Streamlit server ``__main__`` is
+    the page script (app.py).
     """
 
-    def __init__(self, workers=None, context="forkserver", nice=10, chunk=0.2, deadline=20.0):
-        self.size = int(workers or max(1, (os.cpu_count() or 2) - 1))
+    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0):
+        self.size = int(max(1, (os.cpu_count() or 2) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
-        if context not in ("forkserver", "spawn"):
-            raise ValueError(f"context must be 'forkserver' or 'spawn', got {context!r}")
-        self._ctx = multiprocessing.get_context(context)
-        if context == "forkserver":  # the fork server imports NumPy and ffn once; each worker is a fork of it
-            self._ctx.set_forkserver_preload(["ffn.worker"])
         self.nice, self.chunk, self.deadline = nice, chunk, deadline
         self._lock = threading.RLock()
         self._jobs = itertools.count(1)
@@ -61,13 +62,12 @@ class TrainingPool:
         self._workers = []
         self._rate = DEFAULT_RATE       # images/s of one worker, measured as runs report
         self._closed = False
-        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         for _ in range(self.size):
             self._spawn()
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
         self._thread.start()
 
-    # -- what the page calls -------------------------------------------------------
     def submit(self, session, spec):
         """Queue a run for ``session``; returns its :class:`PoolRun`.
 
@@ -109,17 +109,18 @@ class TrainingPool:
         for w in workers:
             w.conn.close()
         for w in workers:
-            w.proc.join(timeout)
-            if w.proc.is_alive():
+            try:
+                w.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
                 w.proc.kill()
-                w.proc.join(timeout)
         self._thread.join(timeout)
 
-    # -- the server's thread -------------------------------------------------------
     def _spawn(self):
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker.main, args=(child, self.nice), daemon=True, name="ffn-worker")
-        proc.start()
+        parent, child = multiprocessing.Pipe()  # a socket pair: the child gets its end's descriptor
+        fd = child.fileno()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+        proc = subprocess.Popen([sys.executable, "-m", "ffn.worker", str(fd), str(self.nice)], pass_fds=[fd],
+                                cwd=_ROOT, env=env)
         child.close()
         self._workers.append(WorkerHandle(proc, parent))
 
@@ -135,16 +136,15 @@ class TrainingPool:
                 if self._closed:
                     return
                 conns = {w.conn: w for w in self._workers}
-                sentinels = {w.proc.sentinel: w for w in self._workers}
-            ready = multiprocessing.connection.wait([*conns, *sentinels, self._wake_r], timeout=1.0)
+            # A worker that dies closes its end of the pipe: its connection becomes readable
+            # and reading it raises EOFError, which replaces the worker.
+            ready = multiprocessing.connection.wait([*conns, self._wake_r], timeout=1.0)
             for r in ready:
                 if r is self._wake_r:
                     while self._wake_r.poll():
                         self._wake_r.recv_bytes()
                 elif r in conns:
                     self._receive(conns[r])
-                elif r in sentinels:
-                    self._replace(sentinels[r])
             self._dispatch()
 
     def _receive(self, w):
@@ -193,6 +193,9 @@ class TrainingPool:
                 return
             self._workers.remove(w)
             w.conn.close()
+            if w.proc.poll() is None:  # its pipe broke but it lives on: end it
+                w.proc.kill()
+            w.proc.wait()
             if w.run is not None:
                 w.run.state, w.run.error = "failed", ("worker_died", "")
                 self._by_job.pop(w.run.job, None)
@@ -235,7 +238,6 @@ class TrainingPool:
                 except OSError:
                     pass
 
-    # -- PoolRun's methods ---------------------------------------------------------
     def _poll(self, run):
         with self._lock:
             out = {"state": run.state, "points": run.points, "progress": run.progress, "advice": run.advice,

@@ -6,7 +6,12 @@ import time
 
 class PoolRun:
     """One session's run in the pool. Its state is one of ``queued``, ``running``,
-    ``paused``, ``done``, ``failed`` (the worker died or refused the run) or ``cancelled``."""
+    ``paused``, ``done``, ``failed`` (the worker died or refused the run) or ``cancelled``.
+
+    The page drives it: :meth:`poll` brings what is new, :meth:`stop`, :meth:`pause`
+    (which frees the worker: the run's checkpoint waits in the server), :meth:`resume`
+    and :meth:`cancel`.
+    """
 
     def __init__(self, pool, session, spec):
         self._pool, self.session, self.spec = pool, session, spec

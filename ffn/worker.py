@@ -17,7 +17,8 @@ A report carries only what is new since the last one: ``points`` maps each serie
 the trainer's history (``loss``, ``valid_acc``...) to its new values, so a later series
 (first-layer snapshots, gradient norms) is one more key, not a new message.
 
-The worker exits when its pipe closes: a server that dies leaves no worker behind.
+The worker exits when its pipe closes: a server that dies leaves no worker behind. The
+pool starts it as ``python -m ffn.worker FD NICE``, FD being its end of a socket pair.
 """
 import os
 
@@ -103,3 +104,9 @@ def _report(tr, sent):
         points[key] = values[sent[key]:]
         sent[key] = len(values)
     return {"points": points, "progress": tr.progress(), "advice": tr.advice, "status": tr.status}
+
+
+if __name__ == "__main__":  # python -m ffn.worker FD NICE: how ffn.pool starts a worker
+    import sys
+    from multiprocessing.connection import Connection
+    main(Connection(int(sys.argv[1])), nice=int(sys.argv[2]))

@@ -155,5 +155,29 @@ def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
 
 
 def test_bad_pool_arguments():
-    with pytest.raises(ValueError, match="'fork'"):
-        TrainingPool(workers=1, context="fork")
+    with pytest.raises(ValueError, match="at least 1, got -1"):
+        TrainingPool(workers=-1)
+
+
+@pytest.mark.timeout(60)
+def test_killing_the_server_leaves_no_worker_behind():
+    import subprocess
+    import sys
+    server = subprocess.Popen([sys.executable, "-c", (
+        "import time\nfrom ffn.pool import TrainingPool\np = TrainingPool(workers=1)\n"
+        "print(p.status()['pids'][0], flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    worker = int(server.stdout.readline())
+    time.sleep(1.5)  # let it load MNIST and wait on its pipe
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        if open(f"/proc/{worker}/stat").read().split()[2] == "Z":
+            return  # exited; only its entry waits for a parent to read it
+        time.sleep(0.1)
+    raise AssertionError(f"worker {worker} outlived its server")
