@@ -16,8 +16,8 @@ st.caption(_("A feed-forward network, 784 → H → H/2 → 10, written by hand 
              "ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation. "
              "Train it, then draw a digit and watch it decide."))
 settings, error = sidebar.render()
-train, draw = st.tabs([_("Train"), _("Draw")])
+train, draw = st.tabs([_("Train"), _("Draw")], key="tab", on_change="rerun")
 with draw:  # first: a stroke's prediction never waits for the Train tab to be drawn
     draw_panel.render()
 with train:
-    train_panel.render(settings, error)
+    train_panel.render(settings, error, shown=train.open)

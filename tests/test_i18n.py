@@ -21,7 +21,7 @@ ST_ELEMENTS = {
     "set_page_config", "segmented_control", "pills", "link_button", "form_submit_button", "code",
 }
 # Keyword arguments that never reach the screen as text.
-NOT_SHOWN = {"key", "type", "mime", "file_name", "on_click", "language", "icon", "page_icon", "layout",
+NOT_SHOWN = {"key", "type", "mime", "file_name", "on_click", "on_change", "language", "icon", "page_icon", "layout",
              "delta_color", "delta_arrow", "label_visibility", "format", "width", "height", "scope",
              "stroke_color", "background_color", "drawing_mode"}
 

@@ -13,3 +13,19 @@ from ffn.poolrun import estimate_wait
 ])
 def test_estimate_wait(busy_left, ahead, wait):
     assert estimate_wait(busy_left, ahead) == pytest.approx(wait)
+
+
+def test_a_session_that_leaves_and_stays_away_is_ended_once():
+    import time
+
+    from ffn.poolrun import GracePeriod
+    ended = []
+    grace = GracePeriod(ended.append, seconds=0.2)
+    grace.left("a")
+    grace.left("b")
+    time.sleep(0.05)
+    grace.back("b")     # a reconnect within the grace period keeps its run
+    grace.left("c")
+    grace.left("c")     # leaving twice counts once
+    time.sleep(0.5)
+    assert sorted(ended) == ["a", "c"]

@@ -73,10 +73,6 @@ def _drawing(net):
             log.info("unreadable drawing", exc_info=True)
             st.error(_("The drawing could not be read. Press Clear and draw again."))
             return
-        run = st.session_state.run
-        if run is not None and run.active:
-            st.caption(_("The network is training: the drawing is read between bursts of "
-                         "training, so the prediction may take a few seconds. Pause to make it instant."))
         if x is None:
             st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
                       "with the probability it gives each of the ten digits."))

@@ -19,7 +19,7 @@ def render_choice():
     models = {"bundled": (bundled_model(), _("Pretrained"))}
     run = st.session_state.run
     if run is not None and run.final:
-        models["session"] = (run.trainer.net, _("Trained in this session"))
+        models["session"] = (run.net, _("Trained in this session"))
     if st.session_state.get("uploaded_model") is not None:
         models["uploaded"] = (st.session_state.uploaded_model, _("Uploaded"))
     if st.session_state.get("model_choice") not in models:

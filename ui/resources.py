@@ -1,11 +1,17 @@
-"""What every session shares, loaded once per server process: MNIST and the bundled model.
+"""What every session shares, loaded once per server process: MNIST, the bundled model
+and the pool of training workers.
 
 Both are only read: the bundled network is safe to share because inference writes
 nothing into a network (see :class:`ffn.MultiLayerNet`).
 """
+import os
+import uuid
+
 import streamlit as st
 
 import ffn
+from ffn.pool import TrainingPool
+from ffn.poolrun import GracePeriod
 
 from .i18n import _
 
@@ -42,3 +48,38 @@ def _mnist():
 @st.cache_resource(show_spinner=False)
 def _bundled_model():
     return ffn.load_model()
+
+
+GRACE_SECONDS = 45.0  # a session that disconnects keeps its run this long (a phone asleep, a dropped network)
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda p: p.shutdown())
+def training_pool():
+    """The server's pool of training workers, started once per server process.
+
+    ``FFN_TRAINING_WORKERS`` sets how many runs train at once (default: the machine's
+    cores minus one, at least one); more runs wait in a queue.
+    """
+    workers = os.environ.get("FFN_TRAINING_WORKERS")
+    pool = TrainingPool(workers=int(workers) if workers else None)
+    pool.grace = GracePeriod(pool.end_session, GRACE_SECONDS)
+    return pool
+
+
+def session_id():
+    """This session's name in the training pool, kept while the session lives.
+
+    Its release (the browser disconnected) starts the grace period after which the
+    session's run is cancelled; the next script run of a reconnected session calls this
+    again and keeps the run.
+    """
+    token = st.session_state.setdefault("session_token", uuid.uuid4().hex)
+    pool = training_pool()
+    _session_resource(token, pool)
+    pool.grace.back(token)
+    return token
+
+
+@st.cache_resource(show_spinner=False, scope="session", on_release=lambda held: held[1].grace.left(held[0]))
+def _session_resource(token, _pool):
+    return token, _pool

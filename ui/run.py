@@ -1,17 +1,19 @@
 """What the app keeps per session about a training run, and the app's own policy.
 
-A :class:`Run` wraps a :class:`~ffn.trainer.Trainer` with what the page needs around
-it: pause, the wall-clock time of the run, and the final figures computed once. The
-limits here are the app's: a hosted demo shared by a class allows smaller runs than
-the library, and measures accuracy on subsets during a run so that it costs little.
+A :class:`Run` is the page's view of a run that trains in the server's pool of worker
+processes (:mod:`ffn.pool`): the page only sends commands and polls, and keeps the
+history the worker has reported so far to draw the charts. The limits here are the
+app's: a hosted demo shared by a class allows smaller runs than the library, and
+measures accuracy on subsets during a run so that it costs little.
 """
-import threading
+import dataclasses
+import io
 import time
 from dataclasses import dataclass, field
 
-from ffn.model_io import model_bytes
 from ffn.architecture import param_count
-from ffn.settings import Limits, build_trainer, run_metadata
+from ffn.model_io import load_model
+from ffn.settings import Limits, check, run_length
 
 APP_LIMITS = Limits(max_units=512, max_layers=2, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-H/2-10, 25 epochs of MNIST
@@ -24,64 +26,79 @@ EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are meas
 EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
 
 
+HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")
+
+
 @dataclass
 class Run:
-    """One training run of the app, started from ``settings``."""
-    trainer: object
+    """One training run of the app, started from ``settings``, training in the pool.
+
+    ``state`` is the pool's: ``queued``, ``running``, ``paused``, ``done``, ``failed`` or
+    ``cancelled``. ``history`` holds every point reported so far, by series.
+    """
     settings: object
-    paused: bool = False
-    wall_seconds: float = 0.0      # wall time of the run so far, pauses excluded
-    _last_end: float = 0.0         # perf_counter at the end of the last tick; 0 after a pause
+    handle: object
+    state: str = "queued"
+    history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
+    progress: dict = None
+    advice: tuple = None
+    outcome: tuple = None
     final: dict = field(default_factory=dict)
     model_file: bytes = b""
-    _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    error: tuple = None            # (code, detail) when the run failed
+    place: int = 0                 # while queued: its place in the queue
+    wait: float = 0.0              # while queued: the estimated seconds until it starts
+    late: bool = False             # running, but its worker has not reported lately
+    wall_seconds: float = 0.0      # time spent running, pauses and the queue excluded
+    net: object = None             # the trained network, read from the worker's model file
+    _last_sync: float = 0.0
 
     @classmethod
-    def start(cls, settings, x, t):
-        """Check the settings against the app's limits and build the run (ValueError if out of range)."""
-        return cls(build_trainer(settings, x, t, limits=APP_LIMITS, eval_size=EVAL_SIZE,
-                                 evals_per_run=EVALS_PER_RUN), settings)
+    def start(cls, settings, session, pool):
+        """Check the settings against the app's limits and queue the run (ValueError if out of range)."""
+        check(settings, APP_LIMITS)
+        iters, batch, _n, _epochs = run_length(settings)
+        spec = {"settings": settings.to_dict(), "limits": dataclasses.asdict(APP_LIMITS),
+                "eval_size": EVAL_SIZE, "evals_per_run": EVALS_PER_RUN, "iterations": iters, "batch": batch,
+                "command": "trained in the ffn-digits app"}
+        return cls(settings, pool.submit(session, spec))
 
     @property
     def active(self):
-        """Training and not paused: the page should keep ticking."""
-        return not self.trainer.done and not self.paused
+        """Queued or training: the page should keep polling."""
+        return self.state in ("queued", "running")
 
-    def tick(self, seconds):
-        """Train for about ``seconds``.
+    @property
+    def paused(self):
+        return self.state == "paused"
 
-        ``wall_seconds`` grows by the time since the previous tick ended, so it counts
-        what the page costs between ticks (charts, the browser's round trip) too.
+    @property
+    def done(self):
+        return self.state in ("done", "failed", "cancelled")
 
-        Returns
-        -------
-        int
-            Iterations run: 0 when the run is over, or when another thread holds it.
-        """
-        t0 = time.perf_counter()
-        ran = self.trainer.step(max_seconds=seconds)  # 0 at once if another thread is stepping
-        if not ran:
-            return 0
-        end = time.perf_counter()
-        self.wall_seconds += end - (self._last_end or t0)
-        self._last_end = end
-        return ran
+    def sync(self):
+        """Bring in what the worker reported since the last call."""
+        p = self.handle.poll()
+        now = time.monotonic()
+        if self.state == "running" and self._last_sync:
+            self.wall_seconds += now - self._last_sync
+        self._last_sync = now if p["state"] == "running" else 0.0
+        for key, values in p["points"].items():
+            self.history.setdefault(key, []).extend(values)
+        self.state, self.late = p["state"], p["late"]
+        self.progress = p["progress"] or self.progress
+        self.advice = p["advice"]
+        self.place, self.wait = p.get("place", 0), p.get("wait", 0.0)
+        if p["result"] is not None and not self.final:
+            self.outcome, self.model_file = p["result"]["outcome"], p["result"]["model"]
+            self.net = load_model(io.BytesIO(self.model_file))
+            self.final = p["result"]["final"]  # last: a reader that sees final also sees the rest
+        self.error = p["error"]
+        return self
 
-    def set_paused(self, paused):
-        self.paused = paused
-        self._last_end = 0.0
+    def toggle_pause(self):
+        (self.handle.resume if self.paused else self.handle.pause)()
 
-    def finish(self, x_test, t_test):
-        """Once the run is over: full-set accuracies and the model file, computed once.
-
-        Two script threads may both find the run over; the second waits for the first
-        and gets its figures.
-        """
-        with self._finish_lock:
-            if self.trainer.done and not self.final:
-                tr = self.trainer
-                final = tr.final_accuracy(x_test, t_test)
-                tr.net.meta.update(run_metadata(tr, self.settings, final, command="trained in the ffn-digits app"))
-                self.model_file = model_bytes(tr.net)
-                self.final = final  # last: a reader that sees final also sees model_file
-        return self.final
+    def stop(self):
+        """Stop training (the final figures follow), or leave the queue."""
+        (self.handle.cancel if self.state == "queued" else self.handle.stop)()

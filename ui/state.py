@@ -11,6 +11,7 @@ import ffn
 from ffn.settings import PRESETS, run_length
 
 from .i18n import DEFAULT_LANGUAGE
+from .resources import session_id
 
 SETTING_KEYS = ("hidden_size", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
                 "batch_size", "iters", "weight_decay", "valid_ratio", "train_size", "augment", "seed")
@@ -25,6 +26,7 @@ def init():
         ss.preset = DEFAULT_PRESET
         apply_preset()
     ss.setdefault("run", None)
+    session_id()  # starts the training pool with the first page, and keeps this session's run
     ss.setdefault("canvas_id", 0)
     ss.setdefault("lang", DEFAULT_LANGUAGE)
 

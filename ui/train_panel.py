@@ -1,44 +1,60 @@
 """The Train tab: Start, Pause, Stop and Reset; the live progress and curves; the results."""
+import logging
 import time
 
 import streamlit as st
 
 from . import charts
 from .i18n import _
-from .resources import mnist
+from .resources import session_id, training_pool
 from .run import Run
 from .wording import note
 
-TICK = 0.5         # seconds between the timer's restarts of the live-training fragment
-CHUNK = 0.25       # seconds of training between redraws: bounds how long a click waits
+log = logging.getLogger("ffn-digits")
+
+TICK = 0.5         # seconds between the timer's restarts of the live fragment
+POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
-LOOP = 3.0         # seconds one run of the live-training fragment trains before the timer takes over
+LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
 
 
-def render(settings, error):
-    """Draw the tab for the sidebar's ``settings`` (``error``: why they can't run, or None)."""
+def render(settings, error, shown=True):
+    """Draw the tab for the sidebar's ``settings`` (``error``: why they can't run, or None).
+
+    ``shown``: whether the Train tab is the one on screen. Polling the run stops while it
+    is not (the run goes on in its worker) and picks up all it missed when it is again.
+    """
     _controls(settings, error)
     run = st.session_state.run
-    every = TICK if run is not None and run.active else None
+    every = TICK if run is not None and run.active and shown is not False else None
     st.fragment(_live, run_every=every)()
 
 
 def _controls(settings, error):
     run = st.session_state.run
-    busy = run is not None and not run.trainer.done
+    if run is not None:
+        run.sync()  # the buttons show the run as it is now...
+        st.session_state.controls_show = run.state  # ...and the live fragment redraws them when it changes
+    busy = run is not None and not run.done
     c1, c2, c3, c4 = st.columns(4)
     if c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None,
                  help=_("Finish or stop the current run first.") if busy else None):
-        (x, t), _test = mnist()
-        st.session_state.run = Run.start(settings, x, t)  # the sidebar has checked the settings
+        try:
+            st.session_state.run = Run.start(settings, session_id(), training_pool())
+        except ValueError:  # a second script thread of this session started one a moment ago
+            pass
         st.rerun()
-    if c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause", disabled=not busy):
-        run.set_paused(not run.paused)
+    if c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
+                 disabled=not busy or run.state == "queued"):
+        run.toggle_pause()
         st.rerun()
-    if c3.button(_("Stop"), key="stop", disabled=not busy):
-        run.trainer.stop()
+    if c3.button(_("Stop"), key="stop", disabled=not busy,
+                 help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None):
+        run.stop()
         st.rerun()
     if c4.button(_("Reset"), key="reset", disabled=run is None, help=_("Forget this run and its charts.")):
+        if busy:
+            run.handle.cancel()
         st.session_state.run = None
         st.rerun()
     if busy and settings != run.settings:
@@ -49,25 +65,34 @@ def _controls(settings, error):
 
 
 def _progress(run):
-    tr, p = run.trainer, run.trainer.progress()
+    if run.state == "queued":
+        st.info(_("Every trainer is busy: your run is number {place} in the queue and should start in "
+                  "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))
+        return
+    p = run.progress
+    if p is None:
+        st.progress(0.0, text=_("Starting…"))
+        return
     text = _("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s").format(
         iteration=p["iteration"], total=p["total_iters"], epoch=p["epoch"], rate=p["samples_per_sec"])
-    if p["seconds_left"] is not None and not tr.done:
+    if p["seconds_left"] is not None and not run.done:
         text += " · " + _("about {seconds:.0f} s left").format(seconds=p["seconds_left"])
     if run.paused:
         text += " · " + _("paused")
     st.progress(min(p["fraction"], 1.0), text=text)
-    if tr.advice:
-        st.warning(note(tr.advice))
+    if run.late:
+        st.warning(_("The trainer has not answered for a while. It may be very busy; if nothing moves, "
+                     "press Stop or Reset."))
+    if run.advice:
+        st.warning(note(run.advice))
 
 
 def _live():
-    """Train and redraw progress and charts, chunk after chunk, for up to LOOP seconds.
+    """Poll the run's worker and redraw progress and charts, for up to LOOP seconds.
 
-    Runs as a fragment on a timer while a run is active. Between chunks it only redraws
-    its placeholders, so training does not wait for the browser; a click anywhere
-    interrupts it at the end of the current chunk (Streamlit stops a script at its next
-    call when a rerun is requested), and the timer picks training up again.
+    Runs as a fragment on a timer while a run is queued or training. The training itself
+    happens in a worker process; this only brings in what is new and draws it, so a
+    click anywhere is handled at once.
     """
     run = st.session_state.run
     if run is None:
@@ -79,15 +104,17 @@ def _live():
     curves = _Curves(c1.empty(), c2.empty())
     start = time.monotonic()
     while True:
-        if run.active and not run.tick(CHUNK) and run.active:
-            time.sleep(0.05)  # another script thread holds the run: wait, don't spin
+        run.sync()
         with progress_box.container():
             _progress(run)
-        curves.draw(run.trainer.history, force=not run.active)
+        curves.draw(run.history, force=not run.active)
         if not run.active or time.monotonic() - start >= LOOP:
             break
-    if run.trainer.done:
+        time.sleep(POLL)
+    if run.done:
         _results(run)
+    if run.state != st.session_state.get("controls_show"):
+        st.rerun()  # the whole page: the buttons (Pause or Resume, Start) and the fragment's timer follow
 
 
 class _Curves:
@@ -112,15 +139,20 @@ class _Curves:
 
 
 def _results(run):
-    tr = run.trainer
-    if tr.status == "diverged":
-        st.error(note(tr.outcome))
+    if run.state == "failed":
+        if run.error[0] == "worker_died":
+            st.error(_("Training stopped unexpectedly; press Start to try again."))
+        else:  # the page checks the settings first: a refusal here is a bug, logged with its detail
+            log.error("the trainer refused a run: %s", run.error)
+            st.error(_("The trainer could not start this run; press Start to try again."))
+        return
+    if run.state == "cancelled":
+        st.info(_("The run left the queue before it started."))
+        return
+    if run.outcome[0] == "diverged":
+        st.error(note(run.outcome))
     else:
-        st.success(note(tr.outcome) + " " + _("Wall time {seconds:.1f} s.").format(seconds=run.wall_seconds))
-    _train, (x_test, t_test) = mnist()
-    if not run.final:
-        run.finish(x_test, t_test)
-        st.rerun()  # the whole page: stop the timer, enable Start, offer the model
+        st.success(note(run.outcome) + " " + _("Wall time {seconds:.1f} s.").format(seconds=run.wall_seconds))
     f = run.final
     m = st.columns(4)
     m[0].metric(_("Test accuracy (10,000 images)"), f"{f['test']:.2%}")
