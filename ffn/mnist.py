@@ -118,3 +118,33 @@ def split_validation(x, t, ratio=0.1):
         raise ValueError(f"x and t must have the same length, got {len(x)} and {len(t)}")
     n_valid = int(len(x) * ratio)
     return (x[n_valid:], t[n_valid:]), (x[:n_valid], t[:n_valid])
+
+
+SHARED_NAMES = ("x_train", "t_train", "x_test", "t_test")
+
+
+def save_shared(directory):
+    """Write MNIST, normalised and flattened, as four ``.npy`` files in ``directory``.
+
+    Worker processes then map the same files (:func:`load_shared`): the operating system
+    keeps one copy of the 220 MB in memory for all of them, where each loading its own
+    would hold its own. Written to a temporary name and renamed, so a reader never sees
+    half a file.
+    """
+    directory = Path(os.fspath(directory))
+    directory.mkdir(parents=True, exist_ok=True)
+    (x, t), (xt, tt) = load_mnist()
+    for name, a in zip(SHARED_NAMES, (x, t, xt, tt)):
+        tmp = directory / f".{name}.{os.getpid()}.npy"
+        np.save(tmp, a, allow_pickle=False)
+        os.replace(tmp, directory / f"{name}.npy")
+    return directory
+
+
+def load_shared(directory):
+    """MNIST as :func:`save_shared` wrote it, mapped read-only: ``(x_train, t_train), (x_test, t_test)``."""
+    directory = Path(os.fspath(directory))
+    x, t, xt, tt = (np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in SHARED_NAMES)
+    if x.shape != (60000, 784) or xt.shape != (10000, 784) or len(t) != 60000 or len(tt) != 10000:
+        raise ValueError(f"the shared MNIST in {directory} has shapes {x.shape}, {t.shape}, {xt.shape}, {tt.shape}")
+    return (x, t), (xt, tt)

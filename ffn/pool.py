@@ -11,16 +11,16 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import subprocess
-import sys
+import tempfile
 import threading
 import time
 from collections import deque
-from pathlib import Path
 
+from .mnist import save_shared
 from .poolrun import PoolRun, WorkerHandle, estimate_wait
 
-_ROOT = str(Path(__file__).resolve().parent.parent)  # where `python -m ffn.worker` finds ffn
 DEFAULT_RATE = 40_000.0  # images a second a worker trains, until the pool has measured it
 
 __all__ = ["TrainingPool", "PoolRun"]
@@ -39,17 +39,16 @@ class TrainingPool:
         Seconds a worker trains between two reports.
     deadline : float
         Seconds without a report after which a running run is reported ``late``.
+    shared_data : bool
+        Write MNIST once to a temporary folder that every worker maps (one copy in
+        memory), rather than each worker reading its own.
 
     Notes
     -----
-    Each worker is a fresh interpreter, ``python -m ffn.worker``, given its end of a
-    socket pair: the spawn model, never ``fork`` beside a server's threads. It is not
-    started by ``multiprocessing``'s spawn or forkserver contexts, because those run the
-    parent's ``__main__`` again in the child, and in a Streamlit server ``__main__`` is
-    the page script (app.py).
+    Workers start as fresh interpreters (see :meth:`ffn.poolrun.WorkerHandle.start`).
     """
 
-    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0):
+    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
         self.size = int(max(1, (os.cpu_count() or 2) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
@@ -63,6 +62,8 @@ class TrainingPool:
         self._rate = DEFAULT_RATE       # images/s of one worker, measured as runs report
         self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
+        # MNIST written once, mapped by every worker: one copy in memory, not one each.
+        self._data_dir = save_shared(tempfile.mkdtemp(prefix="ffn-mnist-")) if shared_data else None
         for _ in range(self.size):
             self._spawn()
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
@@ -114,15 +115,11 @@ class TrainingPool:
             except subprocess.TimeoutExpired:
                 w.proc.kill()
         self._thread.join(timeout)
+        if self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
 
     def _spawn(self):
-        parent, child = multiprocessing.Pipe()  # a socket pair: the child gets its end's descriptor
-        fd = child.fileno()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
-        proc = subprocess.Popen([sys.executable, "-m", "ffn.worker", str(fd), str(self.nice)], pass_fds=[fd],
-                                cwd=_ROOT, env=env)
-        child.close()
-        self._workers.append(WorkerHandle(proc, parent))
+        self._workers.append(WorkerHandle.start(self.nice, self._data_dir))
 
     def _wake(self):
         try:

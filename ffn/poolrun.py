@@ -1,7 +1,14 @@
 """The bookkeeping of a :class:`ffn.pool.TrainingPool`: a session's run, a worker process
 as the pool sees it, and how long a queued run waits."""
+import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+
+_ROOT = str(Path(__file__).resolve().parent.parent)  # where `python -m ffn.worker` finds ffn
 
 
 class PoolRun:
@@ -61,6 +68,24 @@ class PoolRun:
 
 class WorkerHandle:
     """A worker process, its end of the pipe, and the run it trains."""
+
+    @classmethod
+    def start(cls, nice, data_dir=None):
+        """Start ``python -m ffn.worker FD NICE [DATA_DIR]`` with its end of a socket pair.
+
+        A fresh interpreter: the spawn model, never ``fork`` beside a server's threads. Not
+        ``multiprocessing``'s spawn or forkserver contexts, because those run the parent's
+        ``__main__`` again in the child, and in a Streamlit server ``__main__`` is the page
+        script (app.py).
+        """
+        parent, child = multiprocessing.Pipe()
+        fd = child.fileno()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+        data = [] if data_dir is None else [str(data_dir)]
+        proc = subprocess.Popen([sys.executable, "-m", "ffn.worker", str(fd), str(nice), *data], pass_fds=[fd],
+                                cwd=_ROOT, env=env)
+        child.close()
+        return cls(proc, parent)
 
     def __init__(self, proc, conn):
         self.proc, self.conn, self.run, self.ready = proc, conn, None, False

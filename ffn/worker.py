@@ -18,19 +18,22 @@ the trainer's history (``loss``, ``valid_acc``...) to its new values, so a later
 (first-layer snapshots, gradient norms) is one more key, not a new message.
 
 The worker exits when its pipe closes: a server that dies leaves no worker behind. The
-pool starts it as ``python -m ffn.worker FD NICE``, FD being its end of a socket pair.
+pool starts it as ``python -m ffn.worker FD NICE [DATA_DIR]``, FD being its end of a
+socket pair and DATA_DIR the MNIST files all workers share.
 """
 import os
 
 from . import checkpoint
-from .mnist import load_mnist
+from .mnist import load_mnist, load_shared
 from .model_io import model_bytes
 from .settings import Limits, SettingsError, TrainSettings, build_trainer, run_metadata
 
 
-def main(conn, nice=10, limit_threads=None):
+def main(conn, nice=10, limit_threads=None, data_dir=None):
     """The worker's loop. ``nice`` lowers its priority below the page's; ``limit_threads``
-    is a callable ``n -> context manager`` limiting BLAS threads (threadpoolctl's by default)."""
+    is a callable ``n -> context manager`` limiting BLAS threads (threadpoolctl's by default);
+    ``data_dir`` holds MNIST as :func:`ffn.mnist.save_shared` wrote it, mapped by every
+    worker at once (default: this worker reads its own copy)."""
     try:
         os.nice(nice)
     except OSError:
@@ -40,7 +43,7 @@ def main(conn, nice=10, limit_threads=None):
 
         def limit_threads(n):
             return threadpool_limits(limits=n, user_api="blas")
-    data = load_mnist()
+    data = load_mnist() if data_dir is None else load_shared(data_dir)
     try:
         conn.send(("ready", os.getpid()))
         while True:
@@ -106,7 +109,7 @@ def _report(tr, sent):
     return {"points": points, "progress": tr.progress(), "advice": tr.advice, "status": tr.status}
 
 
-if __name__ == "__main__":  # python -m ffn.worker FD NICE: how ffn.pool starts a worker
+if __name__ == "__main__":  # python -m ffn.worker FD NICE [DATA_DIR]: how ffn.pool starts a worker
     import sys
     from multiprocessing.connection import Connection
-    main(Connection(int(sys.argv[1])), nice=int(sys.argv[2]))
+    main(Connection(int(sys.argv[1])), nice=int(sys.argv[2]), data_dir=(sys.argv[3:] or [None])[0])

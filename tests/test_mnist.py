@@ -71,3 +71,17 @@ def test_split_validation_holds_out_the_first_part():
     assert np.shares_memory(xtr, x)  # views, no copy
     with pytest.raises(ValueError, match="got 1.5"):
         split_validation(x, t, 1.5)
+
+
+def test_shared_mnist_is_the_same_arrays_mapped_read_only(tmp_path):
+    from ffn.mnist import load_shared, save_shared
+    save_shared(tmp_path)
+    (x, t), (xt, tt) = load_shared(tmp_path)
+    (x0, t0), (xt0, tt0) = load_mnist()
+    assert isinstance(x, np.memmap) and not x.flags.writeable
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(tt, tt0)
+    assert x.dtype == np.float32 and t.dtype == t0.dtype
+    np.save(tmp_path / "x_test.npy", np.zeros((3, 784), np.float32))
+    with pytest.raises(ValueError, match="shapes"):
+        load_shared(tmp_path)

@@ -181,3 +181,27 @@ def test_killing_the_server_leaves_no_worker_behind():
             return  # exited; only its entry waits for a parent to read it
         time.sleep(0.1)
     raise AssertionError(f"worker {worker} outlived its server")
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
+    pool = TrainingPool(workers=1, chunk=0.05, deadline=0.5)
+    try:
+        run = pool.submit("s", spec(iters=20000))
+        wait_until(run, {"running"})
+        pid = pool.status()["pids"][0]
+        os.kill(pid, signal.SIGSTOP)  # alive, but silent
+        try:
+            deadline = time.monotonic() + 10
+            while not run.poll()["late"]:
+                assert time.monotonic() < deadline, "never reported late"
+                time.sleep(0.05)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        wait_until(run, {"running"})
+        time.sleep(0.3)
+        assert not run.poll()["late"]  # it answers again
+        run.stop()
+        wait_until(run, {"done"})
+    finally:
+        pool.shutdown()
