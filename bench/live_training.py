@@ -3,13 +3,16 @@
     python bench/live_training.py [--preset article_he] [--repeats 2]
 
 Method. The same run (a preset's settings) is timed twice:
-  headless  the app's own Run object ticked back to back in a plain Python process;
+  headless  the trainer the app's worker builds, stepped to the end in a plain Python
+            process, then its final accuracies measured;
   live      the real app (streamlit run app.py) driven by headless Chromium with
             Playwright: press Start, wait for the end; the app reports the run's wall
-            time (first tick to last, pauses excluded), charts and round trips included.
+            time (from its first report as running to its final figures, the queue and
+            pauses excluded), the worker process, polls and charts included.
 On a laptop or a hosted demo the browser runs on the student's machine, not beside the
 server. To keep that true on this 2-core machine, the server (and the headless run) get
-core 0 only and Chromium gets core 1 (taskset; OpenBLAS limited to one thread in both).
+core 0 only (its training workers inherit that) and Chromium gets core 1 (taskset;
+OpenBLAS limited to one thread in both).
 A second, unpinned pair shows what happens when browser and server share both cores.
 """
 import argparse
@@ -29,13 +32,14 @@ HEADLESS = """
 import sys, time
 sys.path.insert(0, {root!r})
 import ffn
-from ui.run import Run
-(x, t), _ = ffn.load_mnist()
-run = Run.start(ffn.preset({preset!r}), x, t)
+from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
+(x, t), (xt, tt) = ffn.load_mnist()
+tr = ffn.build_trainer(ffn.preset({preset!r}), x, t, limits=APP_LIMITS, eval_size=EVAL_SIZE,
+                       evals_per_run=EVALS_PER_RUN)
 t0 = time.perf_counter()
-while run.active:
-    run.tick(1.0)
-print(time.perf_counter() - t0, run.trainer.train_seconds)
+tr.step()
+tr.final_accuracy(xt, tt)  # the app's wall time ends when the worker has sent these
+print(time.perf_counter() - t0, tr.train_seconds)
 """
 
 

@@ -32,7 +32,7 @@ class TrainingPool:
     Parameters
     ----------
     workers : int, optional
-        Processes in the pool; default the machine's cores minus one, at least one.
+        Processes in the pool; default the cores this process may use minus one, at least one.
     nice : int
         How much lower the workers' priority is than the server's.
     chunk : float
@@ -49,7 +49,7 @@ class TrainingPool:
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
-        self.size = int(max(1, (os.cpu_count() or 2) - 1) if workers is None else workers)
+        self.size = int(max(1, len(os.sched_getaffinity(0)) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         self.nice, self.chunk, self.deadline = nice, chunk, deadline
@@ -222,9 +222,10 @@ class TrainingPool:
             self._rebalance()
 
     def _threads(self):
-        """BLAS threads a run gets: every core when it runs alone, one when it shares."""
+        """BLAS threads a run gets: every core it may use (a server under ``taskset`` passes
+        its cores on) when it runs alone, one when it shares: more would spin on each other."""
         running = sum(w.run is not None for w in self._workers)
-        return (os.cpu_count() or 1) if running <= 1 else 1
+        return len(os.sched_getaffinity(0)) if running <= 1 else 1
 
     def _rebalance(self):
         n = self._threads()
