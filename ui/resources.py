@@ -1,8 +1,8 @@
-"""What every session shares, loaded once per server process: MNIST, the bundled model
-and the pool of training workers.
+"""What every session shares, loaded once per server process: the bundled model and the
+pool of training workers (which read MNIST themselves: the server never holds it).
 
-Both are only read: the bundled network is safe to share because inference writes
-nothing into a network (see :class:`ffn.MultiLayerNet`).
+The bundled network is only read, and safe to share because inference writes nothing
+into a network (see :class:`ffn.MultiLayerNet`).
 """
 import os
 import uuid
@@ -14,11 +14,6 @@ from ffn.pool import TrainingPool
 from ffn.poolrun import GracePeriod
 
 from .i18n import _
-
-
-def mnist():
-    """``((x_train, t_train), (x_test, t_test))``, shared read-only by every session."""
-    return _first_load(_mnist, _("Loading MNIST…"))
 
 
 def bundled_model():
@@ -38,11 +33,6 @@ def _first_load(load, text):
         out = load()
     _loaded.add(load)
     return out
-
-
-@st.cache_resource(show_spinner=False)
-def _mnist():
-    return ffn.load_mnist()
 
 
 @st.cache_resource(show_spinner=False)
