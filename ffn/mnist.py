@@ -6,6 +6,7 @@ file's decompressed bytes is checked, so a truncated or altered file is refused.
 import gzip
 import hashlib
 import os
+import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -148,3 +149,15 @@ def load_shared(directory):
     if x.shape != (60000, 784) or xt.shape != (10000, 784) or len(t) != 60000 or len(tt) != 10000:
         raise ValueError(f"the shared MNIST in {directory} has shapes {x.shape}, {t.shape}, {xt.shape}, {tt.shape}")
     return (x, t), (xt, tt)
+
+
+def shared_copy(directory=None):
+    """The folder of MNIST's shared files, written by :func:`save_shared` unless a good copy
+    is already there: one per machine (the system's temporary folder by default), reused
+    by every server and never left behind as another copy."""
+    directory = Path(tempfile.gettempdir()) / "ffn-mnist-shared" if directory is None else Path(directory)
+    try:
+        load_shared(directory)
+        return directory
+    except (OSError, ValueError):
+        return save_shared(directory)

@@ -8,19 +8,19 @@ running. A worker that dies is replaced, and only its own run is lost. The page 
 run through its :class:`~ffn.poolrun.PoolRun`.
 """
 import itertools
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections import deque
 
-from .mnist import save_shared
-from .poolrun import PoolRun, WorkerHandle, estimate_wait
+from .mnist import shared_copy
+from .poolrun import PoolRun, WorkerHandle
 
+log = logging.getLogger("ffn.pool")
 DEFAULT_RATE = 40_000.0  # images a second a worker trains, until the pool has measured it
 
 __all__ = ["TrainingPool", "PoolRun"]
@@ -34,18 +34,15 @@ class TrainingPool:
     workers : int, optional
         Processes in the pool; default the cores this process may use minus one, at least one.
     nice : int
-        How much lower the workers' priority is than the server's.
+        How much lower the workers' priority is than the server's. Workers start as
+        fresh interpreters (see :meth:`ffn.poolrun.WorkerHandle.start`).
     chunk : float
         Seconds a worker trains between two reports.
     deadline : float
         Seconds without a report after which a running run is reported ``late``.
     shared_data : bool
-        Write MNIST once to a temporary folder that every worker maps (one copy in
-        memory), rather than each worker reading its own.
-
-    Notes
-    -----
-    Workers start as fresh interpreters (see :meth:`ffn.poolrun.WorkerHandle.start`).
+        Every worker maps one copy of MNIST (:func:`ffn.mnist.shared_copy`) rather than
+        reading its own.
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
@@ -63,7 +60,8 @@ class TrainingPool:
         self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         # MNIST written once, mapped by every worker: one copy in memory, not one each.
-        self._data_dir = save_shared(tempfile.mkdtemp(prefix="ffn-mnist-")) if shared_data else None
+        self._data_dir = shared_copy() if shared_data else None
+        self._start_failures = 0  # workers in a row that died before they were ready
         for _ in range(self.size):
             self._spawn()
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
@@ -92,14 +90,13 @@ class TrainingPool:
         with self._lock:
             run = self._runs.get(session)
         if run is not None:
-            run.cancel()
+            run.cancel("session_ended")
 
     def status(self):
         """Counts for a status line or a bench: workers, busy, queued, images/s a worker."""
         with self._lock:
-            busy = sum(w.run is not None for w in self._workers)
-            return {"workers": len(self._workers), "busy": busy, "queued": len(self._queue),
-                    "rate": self._rate, "pids": [w.proc.pid for w in self._workers]}
+            return {"workers": len(self._workers), "busy": sum(w.run is not None for w in self._workers),
+                    "queued": len(self._queue), "rate": self._rate, "pids": [w.proc.pid for w in self._workers]}
 
     def shutdown(self, timeout=5.0):
         """Close every worker's pipe (they exit on their own), then make sure they did."""
@@ -115,8 +112,6 @@ class TrainingPool:
             except subprocess.TimeoutExpired:
                 w.proc.kill()
         self._thread.join(timeout)
-        if self._data_dir is not None:
-            shutil.rmtree(self._data_dir, ignore_errors=True)
 
     def _spawn(self):
         self._workers.append(WorkerHandle.start(self.nice, self._data_dir))
@@ -133,16 +128,20 @@ class TrainingPool:
                 if self._closed:
                     return
                 conns = {w.conn: w for w in self._workers}
-            # A worker that dies closes its end of the pipe: its connection becomes readable
-            # and reading it raises EOFError, which replaces the worker.
-            ready = multiprocessing.connection.wait([*conns, self._wake_r], timeout=1.0)
-            for r in ready:
-                if r is self._wake_r:
-                    while self._wake_r.poll():
-                        self._wake_r.recv_bytes()
-                elif r in conns:
-                    self._receive(conns[r])
-            self._dispatch()
+            try:  # whatever goes wrong in one pass, the pool's thread lives on
+                # A worker that dies closes its end of the pipe: its connection becomes readable
+                # and reading it raises EOFError, which replaces the worker.
+                ready = multiprocessing.connection.wait([*conns, self._wake_r], timeout=1.0)
+                for r in ready:
+                    if r is self._wake_r:
+                        while self._wake_r.poll():
+                            self._wake_r.recv_bytes()
+                    elif r in conns:
+                        self._receive(conns[r])
+                self._end_stuck_cancels()
+                self._dispatch()
+            except Exception:  # noqa: BLE001 - logged; the next pass starts afresh
+                log.exception("the training pool's thread")
 
     def _receive(self, w):
         try:
@@ -150,15 +149,23 @@ class TrainingPool:
                 self._handle(w, w.conn.recv())
         except (EOFError, OSError):
             self._replace(w)
+        except Exception:  # noqa: BLE001 - a message that cannot be read: that worker is replaced
+            log.exception("a training worker's message")
+            self._replace(w)
+
+    def _end_stuck_cancels(self):
+        with self._lock:  # a worker that does not confirm a cancel in time is killed, and replaced
+            for w in [w for w in self._workers if w.draining and time.monotonic() - w.draining_since > self.deadline]:
+                w.proc.kill()
 
     def _handle(self, w, msg):
         kind = msg[0]
         with self._lock:
             if kind == "ready":
-                w.ready = True
+                w.ready, self._start_failures = True, 0
                 return
             if msg[1] == w.draining:  # the cancelled run's last words: the worker is free
-                if kind in ("done", "paused", "error"):
+                if kind in ("cancelled", "done", "paused", "error"):
                     w.draining = None
                 return
             run = self._by_job.get(msg[1])
@@ -196,9 +203,20 @@ class TrainingPool:
             if w.run is not None:
                 w.run.state, w.run.error = "failed", ("worker_died", "")
                 self._by_job.pop(w.run.job, None)
-            if not self._closed:
-                self._spawn()
+            # One that died before it was ready may die again (a broken install, no memory):
+            # wait longer after each, rather than start interpreters in a tight loop.
+            self._start_failures = 0 if w.ready else self._start_failures + 1
+            delay = min(30.0, 0.5 * 2 ** self._start_failures) if self._start_failures else 0.0
+            timer = threading.Timer(delay, self._respawn)
+            timer.daemon = True
+            timer.start()
             self._rebalance()
+
+    def _respawn(self):
+        with self._lock:
+            if not self._closed and len(self._workers) < self.size:
+                self._spawn()
+        self._wake()
 
     def _dispatch(self):
         """Start queued runs on idle, ready workers, first come first served."""
@@ -209,8 +227,7 @@ class TrainingPool:
                     return
                 run = self._queue.popleft()
                 run.job = next(self._jobs)
-                run.state, run.started_at, run.last_heard, run.stop_sent = "running", time.monotonic(), \
-                    time.monotonic(), False
+                run.state, run.started_at, run.last_heard = "running", time.monotonic(), time.monotonic()
                 self._by_job[run.job] = run
                 idle.run = run
                 spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": self._threads()}
@@ -236,27 +253,12 @@ class TrainingPool:
                 except OSError:
                     pass
 
-    def _poll(self, run):
-        with self._lock:
-            out = {"state": run.state, "points": run.points, "progress": run.progress, "advice": run.advice,
-                   "result": run.result, "error": run.error, "late": False}
-            run.points = {}
-            if run.state == "queued":
-                out["place"] = self._queue.index(run) + 1 if run in self._queue else 0
-                out["wait"] = self._estimate_wait(run)
-            elif run.state == "running":
-                out["late"] = time.monotonic() - run.last_heard > self.deadline
-            return out
-
-    def _estimate_wait(self, run):
-        left = [0.0 if w.run is None else w.run.images_left() / self._rate for w in self._workers]
-        ahead = list(itertools.takewhile(lambda r: r is not run, self._queue))
-        return estimate_wait(left, [r.images / self._rate for r in ahead])
-
     def _command(self, run, kind):
         with self._lock:
             w = next((w for w in self._workers if w.run is run), None)
             if w is None:
+                if kind == "stop" and run.state == "queued" and run.checkpoint is not None:
+                    run.spec["stop_now"] = True  # resumed, still waiting: it only ends when its turn comes
                 if kind == "stop" and run.state == "paused":
                     # Its final figures need a worker for a moment: it goes first in the queue,
                     # and the worker stops it before any iteration.
@@ -265,7 +267,6 @@ class TrainingPool:
                     self._queue.appendleft(run)
                     self._wake()
                 return
-            run.stop_sent = run.stop_sent or kind == "stop"
         try:
             w.send((kind, run.job))
         except OSError:
@@ -279,20 +280,20 @@ class TrainingPool:
             self._queue.append(run)
         self._wake()
 
-    def _cancel(self, run):
+    def _cancel(self, run, reason):
         with self._lock:
             if run in self._queue:
                 self._queue.remove(run)
             w = next((w for w in self._workers if w.run is run), None)
-            if w is not None:  # the worker stays busy until the stopped run says it is done
-                w.run, w.draining = None, run.job
+            if w is not None:  # the worker stays busy until it confirms
+                w.run, w.draining, w.draining_since = None, run.job, time.monotonic()
                 self._by_job.pop(run.job, None)
                 try:
-                    w.send(("stop", run.job))
+                    w.send(("cancel", run.job))
                 except OSError:
                     pass
             if run.state in ("queued", "running", "paused"):
-                run.state = "cancelled"
+                run.state, run.cancel_reason = "cancelled", reason
             if self._runs.get(run.session) is run:
                 del self._runs[run.session]
         self._wake()

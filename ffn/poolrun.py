@@ -1,5 +1,6 @@
 """The bookkeeping of a :class:`ffn.pool.TrainingPool`: a session's run, a worker process
 as the pool sees it, and how long a queued run waits."""
+import itertools
 import multiprocessing
 import os
 import subprocess
@@ -27,8 +28,8 @@ class PoolRun:
         self.points = {}                 # new history points the page has not polled yet
         self.progress, self.advice, self.result, self.error = None, None, None, None
         self.checkpoint = None           # while paused
+        self.cancel_reason = None
         self.last_heard = time.monotonic()
-        self.stop_sent = False
         self.queued_at = time.monotonic()
         self.started_at = None
 
@@ -44,9 +45,22 @@ class PoolRun:
     def poll(self):
         """What is new since the last poll: a dict with ``state``, ``points`` (series ->
         new values), ``progress``, ``advice``, ``result`` (once done), ``error`` (a code
-        once failed), ``place`` and ``wait`` (seconds, estimated) while queued, and
-        ``late`` when a running worker has not reported for longer than the deadline."""
-        return self._pool._poll(self)
+        once failed), ``cancel_reason``, ``place`` and ``wait`` (seconds, estimated) while
+        queued, and ``late`` when a running worker has not reported for longer than the
+        deadline."""
+        pool = self._pool
+        with pool._lock:
+            out = {"state": self.state, "points": self.points, "progress": self.progress, "advice": self.advice,
+                   "result": self.result, "error": self.error, "cancel_reason": self.cancel_reason, "late": False}
+            self.points = {}
+            if self.state == "queued":
+                ahead = list(itertools.takewhile(lambda r: r is not self, pool._queue))
+                out["place"] = len(ahead) + 1 if self in pool._queue else 0
+                left = [0.0 if w.run is None else w.run.images_left() / pool._rate for w in pool._workers]
+                out["wait"] = estimate_wait(left, [r.images / pool._rate for r in ahead])
+            elif self.state == "running":
+                out["late"] = time.monotonic() - self.last_heard > pool.deadline
+            return out
 
     def stop(self):
         """Ask the worker to stop the run between two chunks; the final figures follow."""
@@ -59,9 +73,10 @@ class PoolRun:
     def resume(self):
         self._pool._resume(self)
 
-    def cancel(self):
-        """Drop the run: a queued one leaves the queue, a running one stops and is forgotten."""
-        self._pool._cancel(self)
+    def cancel(self, reason="left_queue"):
+        """Drop the run: a queued one leaves the queue, a running one ends without figures.
+        ``reason`` (``left_queue``, ``session_ended``) is kept in ``cancel_reason``."""
+        self._pool._cancel(self, reason)
 
 
 
@@ -90,6 +105,7 @@ class WorkerHandle:
     def __init__(self, proc, conn):
         self.proc, self.conn, self.run, self.ready = proc, conn, None, False
         self.draining = None  # the job of a cancelled run the worker is still ending
+        self.draining_since = 0.0
         self.send_lock = threading.Lock()
 
     @property

@@ -7,11 +7,12 @@ from the pool
     :class:`~ffn.settings.TrainSettings`), ``limits`` (a dict of
     :class:`~ffn.settings.Limits`), ``eval_size``, ``evals_per_run``, ``threads`` (BLAS
     threads), ``chunk`` (seconds between reports) and ``state`` (a checkpoint to go on
-    from, or None). ``('stop', job)``, ``('pause', job)`` and ``('threads', job, n)``
-    are read between two chunks.
+    from, or None). ``('stop', job)``, ``('pause', job)``, ``('cancel', job)`` and
+    ``('threads', job, n)`` are read between two chunks.
 to the pool
     ``('ready', pid)`` once MNIST is loaded; ``('report', job, report)`` after each chunk;
-    ``('paused', job, checkpoint)``; ``('done', job, result)``; ``('error', job, code, text)``.
+    ``('paused', job, checkpoint)``; ``('done', job, result)``; ``('cancelled', job)``;
+    ``('error', job, code, text)``.
 
 A report carries only what is new since the last one: ``points`` maps each series of
 the trainer's history (``loss``, ``valid_acc``...) to its new values, so a later series
@@ -83,6 +84,9 @@ def _run(conn, job, spec, data, limit_threads):
             msg = conn.recv()
             if msg[1] != job:
                 continue  # meant for an earlier run
+            if msg[0] == "cancel":  # nobody wants its figures: free the worker at once
+                conn.send(("cancelled", job))
+                return
             if msg[0] == "stop":
                 tr.stop()
             elif msg[0] == "pause" and not tr.done:

@@ -205,3 +205,55 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
         wait_until(run, {"done"})
     finally:
         pool.shutdown()
+
+
+@pytest.mark.timeout(120)
+def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures():
+    pool = TrainingPool(workers=1, chunk=0.05)
+    try:
+        run = pool.submit("a", spec(iters=20000))
+        wait_until(run, {"running"})
+        run.pause()
+        wait_until(run, {"paused"})
+        at = run.checkpoint["iteration"]
+        other = pool.submit("b", spec(iters=3000))  # takes the worker
+        wait_until(other, {"running"})
+        run.resume()
+        assert run.poll()["state"] == "queued"
+        run.stop()  # while it waits behind "b": it ends where it paused, with its figures
+        wait_until(run, {"done"})
+        assert run.result["iteration"] == at and run.result["status"] == "stopped"
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.timeout(120)
+def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(monkeypatch):
+    pool = TrainingPool(workers=1, chunk=0.05)
+    try:
+        calls = []
+        real = pool._dispatch
+
+        def broken_once():
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("a bug")
+            real()
+        monkeypatch.setattr(pool, "_dispatch", broken_once)
+        run = pool.submit("a", spec(iters=50))
+        wait_until(run, {"done"})
+        assert len(calls) > 1
+        second = TrainingPool(workers=1)
+        assert second._data_dir == pool._data_dir  # one folder per machine, reused
+        second.shutdown()
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.timeout(120)
+def test_a_cancelled_run_frees_its_worker_without_final_figures(pool):
+    a, b = pool.submit("a", spec(iters=20000)), pool.submit("b", spec(iters=50))
+    wait_until(a, {"running"})
+    pool.end_session("a")
+    assert a.poll()["cancel_reason"] == "session_ended" and a.result is None
+    wait_until(b, {"done"}, timeout=30)

@@ -46,6 +46,7 @@ class Run:
     final: dict = field(default_factory=dict)
     model_file: bytes = b""
     error: tuple = None            # (code, detail) when the run failed
+    cancel_reason: str = None      # left_queue or session_ended, when cancelled
     place: int = 0                 # while queued: its place in the queue
     wait: float = 0.0              # while queued: the estimated seconds until it starts
     late: bool = False             # running, but its worker has not reported lately
@@ -93,12 +94,13 @@ class Run:
             self.outcome, self.model_file = p["result"]["outcome"], p["result"]["model"]
             self.net = load_model(io.BytesIO(self.model_file))
             self.final = p["result"]["final"]  # last: a reader that sees final also sees the rest
-        self.error = p["error"]
+        self.error, self.cancel_reason = p["error"], p["cancel_reason"]
         return self
 
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()
 
     def stop(self):
-        """Stop training (the final figures follow), or leave the queue."""
-        (self.handle.cancel if self.state == "queued" else self.handle.stop)()
+        """Stop training (the final figures follow), or leave the queue if it never started."""
+        never_started = self.state == "queued" and self.handle.started_at is None
+        (self.handle.cancel if never_started else self.handle.stop)()

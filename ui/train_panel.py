@@ -27,7 +27,7 @@ def render(settings, error, shown=True):
     _controls(settings, error)
     run = st.session_state.run
     every = TICK if run is not None and run.active and shown is not False else None
-    st.fragment(_live, run_every=every)()
+    st.fragment(_live, run_every=every)(loop=shown is not False)
 
 
 def _controls(settings, error):
@@ -41,7 +41,7 @@ def _controls(settings, error):
                  help=_("Finish or stop the current run first.") if busy else None):
         try:
             st.session_state.run = Run.start(settings, session_id(), training_pool())
-        except ValueError:  # a second script thread of this session started one a moment ago
+        except (ValueError, RuntimeError):  # this session started one a moment ago; the server is stopping
             pass
         st.rerun()
     if c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
@@ -87,14 +87,16 @@ def _progress(run):
         st.warning(note(run.advice))
 
 
-def _live():
-    """Poll the run's worker and redraw progress and charts, for up to LOOP seconds.
+def _live(loop=True):
+    """Poll the run's worker and redraw progress and charts, for up to LOOP seconds
+    (once, with ``loop=False``: the Train tab is hidden).
 
     Runs as a fragment on a timer while a run is queued or training. The training itself
     happens in a worker process; this only brings in what is new and draws it, so a
     click anywhere is handled at once.
     """
     run = st.session_state.run
+    session_id()  # a fragment's timer is proof of life too: keeps the run through a reconnect
     if run is None:
         st.info(_("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
                   "accuracy curves draw themselves while the network learns."))
@@ -108,7 +110,7 @@ def _live():
         with progress_box.container():
             _progress(run)
         curves.draw(run.history, force=not run.active)
-        if not run.active or time.monotonic() - start >= LOOP:
+        if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
         time.sleep(POLL)
     if run.done:
@@ -147,7 +149,11 @@ def _results(run):
             st.error(_("The trainer could not start this run; press Start to try again."))
         return
     if run.state == "cancelled":
-        st.info(_("The run left the queue before it started."))
+        if run.cancel_reason == "session_ended":
+            st.info(_("This run was cancelled: the page was away for more than 45 seconds. Press Start "
+                      "to train again."))
+        else:
+            st.info(_("The run left the queue before it started."))
         return
     if run.outcome[0] == "diverged":
         st.error(note(run.outcome))
