@@ -70,8 +70,9 @@ def _progress(run):
                   "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))
         return
     p = run.progress
-    if p is None:
-        st.progress(0.0, text=_("Starting…"))
+    if p is None:  # no report yet: starting, or it ended before its first
+        if run.active:
+            st.progress(0.0, text=_("Starting…"))
         return
     text = _("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s").format(
         iteration=p["iteration"], total=p["total_iters"], epoch=p["epoch"], rate=p["samples_per_sec"])
@@ -130,6 +131,8 @@ class _Curves:
         self.shown = (-1, -1)      # (iterations, evaluations) in the charts on screen
 
     def draw(self, h, force=False):
+        if not h["loss"]:
+            return  # nothing trained yet: no empty charts
         now = time.monotonic()
         if not (force or self.drawn is None or now - self.drawn >= CHART_EVERY):
             return
