@@ -103,6 +103,8 @@ class TrainingPool:
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, []
+            for w in (w for w in workers if w.run is not None):  # their runs end with the server
+                w.run.state, w.run.error = "failed", ("worker_died", "")
         self._wake()
         for w in workers:
             w.conn.close()
@@ -207,12 +209,11 @@ class TrainingPool:
             # wait longer after each, rather than start interpreters in a tight loop.
             self._start_failures = 0 if w.ready else self._start_failures + 1
             delay = min(30.0, 0.5 * 2 ** self._start_failures) if self._start_failures else 0.0
-            timer = threading.Timer(delay, self._respawn)
-            timer.daemon = True
-            timer.start()
+            threading.Thread(target=self._respawn, args=(delay,), daemon=True).start()
             self._rebalance()
 
-    def _respawn(self):
+    def _respawn(self, delay):
+        time.sleep(delay)
         with self._lock:
             if not self._closed and len(self._workers) < self.size:
                 self._spawn()

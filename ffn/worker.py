@@ -80,20 +80,21 @@ def _run(conn, job, spec, data, limit_threads):
         with limit_threads(threads):
             tr.step(max_seconds=spec["chunk"])
         conn.send(("report", job, _report(tr, sent)))
+        asked = {}  # what arrived since the last chunk; cancel, then stop, win over pause
         while conn.poll():
             msg = conn.recv()
-            if msg[1] != job:
-                continue  # meant for an earlier run
-            if msg[0] == "cancel":  # nobody wants its figures: free the worker at once
-                conn.send(("cancelled", job))
-                return
-            if msg[0] == "stop":
-                tr.stop()
-            elif msg[0] == "pause" and not tr.done:
-                conn.send(("paused", job, checkpoint.take(tr)))
-                return
-            elif msg[0] == "threads":
-                threads = msg[2]
+            if msg[1] == job:  # else meant for an earlier run
+                asked[msg[0]] = msg
+        if "cancel" in asked:  # nobody wants its figures: free the worker at once
+            conn.send(("cancelled", job))
+            return
+        if "threads" in asked:
+            threads = asked["threads"][2]
+        if "stop" in asked:
+            tr.stop()
+        elif "pause" in asked and not tr.done:
+            conn.send(("paused", job, checkpoint.take(tr)))
+            return
         if tr.done:
             break
     _, (xt, tt) = data

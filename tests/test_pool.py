@@ -257,3 +257,21 @@ def test_a_cancelled_run_frees_its_worker_without_final_figures(pool):
     pool.end_session("a")
     assert a.poll()["cancel_reason"] == "session_ended" and a.result is None
     wait_until(b, {"done"}, timeout=30)
+
+
+@pytest.mark.timeout(120)
+def test_pause_and_stop_in_one_breath_stop_the_run(pool):
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})
+    run.pause()
+    run.stop()  # in one batch the stop wins; in two, the paused run stops where it paused
+    wait_until(run, {"done"})
+    assert run.result["status"] == "stopped" and run.result["iteration"] < 20000
+
+
+def test_runs_end_with_the_pool():
+    pool = TrainingPool(workers=1, chunk=0.05)
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})
+    pool.shutdown()
+    assert run.poll()["state"] == "failed"
