@@ -14,7 +14,7 @@ import copy
 import numpy as np
 
 _OPTIMIZER_SCALARS = ("lr", "iter", "momentum", "beta1", "beta2", "eps", "decay_rate")
-_OPTIMIZER_ARRAYS = ("m", "v", "h", "_tmp")
+_OPTIMIZER_ARRAYS = ("m", "v", "h")  # its state; its scratch array (_tmp) is made anew
 
 
 def take(trainer):
@@ -70,4 +70,5 @@ def restore(trainer, state):
         setattr(opt, k, v)
     for k, arrays in saved["arrays"].items():
         setattr(opt, k, {key: np.array(a) for key, a in arrays.items()})
+        opt._tmp = {key: np.empty_like(a) for key, a in arrays.items()}  # scratch: its values don't matter
     return trainer

@@ -46,7 +46,8 @@ class TrainingPool:
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
-        self.size = int(max(1, len(os.sched_getaffinity(0)) - 1) if workers is None else workers)
+        self._cores = len(os.sched_getaffinity(0))  # the cores this server, and so its workers, may use
+        self.size = int(max(1, self._cores - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         self.nice, self.chunk, self.deadline = nice, chunk, deadline
@@ -225,13 +226,13 @@ class TrainingPool:
             while self._queue:
                 idle = next((w for w in self._workers if w.idle), None)
                 if idle is None:
-                    return
+                    break
                 run = self._queue.popleft()
                 run.job = next(self._jobs)
                 run.state, run.started_at, run.last_heard = "running", time.monotonic(), time.monotonic()
                 self._by_job[run.job] = run
-                idle.run = run
-                spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": self._threads()}
+                idle.run, idle.threads = run, self._threads()
+                spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": idle.threads}
                 run.checkpoint = None
                 try:
                     idle.send(("run", run.job, spec))
@@ -240,17 +241,16 @@ class TrainingPool:
             self._rebalance()
 
     def _threads(self):
-        """BLAS threads a run gets: every core it may use (a server under ``taskset`` passes
-        its cores on) when it runs alone, one when it shares: more would spin on each other."""
-        running = sum(w.run is not None for w in self._workers)
-        return len(os.sched_getaffinity(0)) if running <= 1 else 1
+        """BLAS threads a run gets: all the server's cores alone, one each when shared (more spin)."""
+        return self._cores if sum(w.run is not None for w in self._workers) <= 1 else 1
 
-    def _rebalance(self):
+    def _rebalance(self):  # tell each running worker its BLAS threads when they change, not at every pass
         n = self._threads()
         for w in self._workers:
-            if w.run is not None:
+            if w.run is not None and w.threads != n:
                 try:
                     w.send(("threads", w.run.job, n))
+                    w.threads = n
                 except OSError:
                     pass
 
@@ -277,7 +277,7 @@ class TrainingPool:
         with self._lock:
             if run.state != "paused":
                 return
-            run.state, run.queued_at = "queued", time.monotonic()
+            run.state = "queued"
             self._queue.append(run)
         self._wake()
 

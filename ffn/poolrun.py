@@ -30,7 +30,6 @@ class PoolRun:
         self.checkpoint = None           # while paused
         self.cancel_reason = None
         self.last_heard = time.monotonic()
-        self.queued_at = time.monotonic()
         self.started_at = None
 
     @property
@@ -106,6 +105,7 @@ class WorkerHandle:
         self.proc, self.conn, self.run, self.ready = proc, conn, None, False
         self.draining = None  # the job of a cancelled run the worker is still ending
         self.draining_since = 0.0
+        self.threads = None   # the BLAS threads its run was last told to use
         self.send_lock = threading.Lock()
 
     @property
