@@ -1,19 +1,23 @@
 """What live training in the app costs against the trainer run headless.
 
-    python bench/live_training.py [--preset article_he] [--repeats 2]
+    python bench/live_training.py [--preset article_he] [--repeats 2] [--app DIR]
 
 Method. The same run (a preset's settings) is timed twice:
   headless  the trainer the app's worker builds, stepped to the end in a plain Python
             process, then its final accuracies measured;
   live      the real app (streamlit run app.py) driven by headless Chromium with
-            Playwright: press Start, wait for the end; the app reports the run's wall
-            time (from its first report as running to its final figures, the queue and
-            pauses excluded), the worker process, polls and charts included.
+            Playwright: press Start, wait for the final figures on screen. Two times:
+            what the student waits, from the click to the figures on screen (the page's
+            reruns, the pool's dispatch, the worker's run and the browser's drawing), and
+            the wall time the app reports (from the page first seeing the run train to
+            its final figures).
 On a laptop or a hosted demo the browser runs on the student's machine, not beside the
 server. To keep that true on this 2-core machine, the server (and the headless run) get
 core 0 only (its training workers inherit that) and Chromium gets core 1 (taskset;
 OpenBLAS limited to one thread in both).
 A second, unpinned pair shows what happens when browser and server share both cores.
+--app DIR times the app of another checkout instead (for a before-and-after: a
+`git worktree` of an older commit), against the same headless trainer.
 """
 import argparse
 import os
@@ -43,6 +47,10 @@ print(time.perf_counter() - t0, tr.train_seconds)
 """
 
 
+FINISHED = """() => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"]')]
+    .map(e => e.innerText).find(t => /Wall time [\\d.]+ s/.test(t)) || null"""
+
+
 def headless(preset, prefix, env):
     out = subprocess.run([*prefix, sys.executable, "-c", HEADLESS.format(root=str(ROOT), preset=preset)],
                          capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
@@ -50,11 +58,11 @@ def headless(preset, prefix, env):
     return wall
 
 
-def live(preset, prefix, env, chromium):
+def live(preset, prefix, env, chromium, app=ROOT):
     from playwright.sync_api import sync_playwright
     labels = {"article": "Article's exact settings", "article_he": "Article's network, He init",
               "fast": "Fast and accurate"}
-    with streamlit_app(env=env, prefix=prefix) as url, sync_playwright() as p:
+    with streamlit_app(env=env, prefix=prefix, script=app / "app.py", cwd=app) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
@@ -63,18 +71,23 @@ def live(preset, prefix, env, chromium):
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
             page.get_by_role("option", name=labels[preset]).click()
             time.sleep(1)
-        page.get_by_test_id("stTabs").get_by_role("button", name="Start").click()
-        msg = page.get_by_text(re.compile(r"Wall time [\d.]+ s"))
-        msg.wait_for(timeout=600000)
-        wall = float(re.search(r"Wall time ([\d.]+) s", msg.inner_text()).group(1))
+        start = page.get_by_test_id("stTabs").get_by_role("button", name="Start")
+        t0 = time.perf_counter()
+        start.click()
+        # A check every 100 ms: Playwright's own wait re-reads the whole page at every
+        # animation frame, a load on the browser that the student's page does not have.
+        page.wait_for_function(FINISHED, polling=100, timeout=600000)
+        waited = time.perf_counter() - t0
+        wall = float(re.search(r"Wall time ([\d.]+) s", page.evaluate(FINISHED)).group(1))
         browser.close()
-    return wall
+    return waited, wall
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--preset", default="article_he")
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is timed")
     args = ap.parse_args()
     taskset = shutil.which("taskset")
     setups = [("pinned: server on core 0, browser on core 1", ["taskset", "-c", "0"],
@@ -83,12 +96,16 @@ def main():
     if not taskset:
         setups = setups[1:]
         print("taskset not found: only the unpinned figures")
-    print(f"preset {args.preset}; best of {args.repeats} runs each")
+    print(f"app {args.app.resolve()}; preset {args.preset}; best of {args.repeats} pairs (headless, then the app) each")
     for name, prefix, env, chromium in setups:
-        h = min(headless(args.preset, prefix, env) for _ in range(args.repeats))
-        w = min(live(args.preset, prefix, env, chromium) for _ in range(args.repeats))
-        print(f"{name}: headless {h:.2f} s, live in the app {w:.2f} s, "
-              f"live throughput = {h / w:.0%} of headless (cost {w / h - 1:+.0%}; target <= +15%)", flush=True)
+        hs, ws = [], []
+        for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods
+            hs.append(headless(args.preset, prefix, env))
+            ws.append(live(args.preset, prefix, env, chromium, args.app.resolve()))
+        h, (waited, wall) = min(hs), min(ws)
+        print(f"{name}: headless {h:.2f} s; in the app, click to final figures on screen {waited:.2f} s "
+              f"({waited / h:.2f}x headless; target <= 1.10x), wall time the app reports {wall:.2f} s "
+              f"({wall / h:.2f}x)", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,16 +12,15 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
-import subprocess
 import threading
 import time
 from collections import deque
 
+from .cpuload import FreeCores
 from .mnist import shared_copy
-from .poolrun import PoolRun, WorkerHandle
+from .poolrun import PoolRun, Throughput, WorkerHandle
 
 log = logging.getLogger("ffn.pool")
-DEFAULT_RATE = 40_000.0  # images a second a worker trains, until the pool has measured it
 
 __all__ = ["TrainingPool", "PoolRun"]
 
@@ -46,8 +45,9 @@ class TrainingPool:
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
-        self._cores = len(os.sched_getaffinity(0))  # the cores this server, and so its workers, may use
-        self.size = int(max(1, self._cores - 1) if workers is None else workers)
+        cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
+        self._free = FreeCores(cpus)    # of those, the ones nothing else is using
+        self.size = int(max(1, len(cpus) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         self.nice, self.chunk, self.deadline = nice, chunk, deadline
@@ -57,7 +57,7 @@ class TrainingPool:
         self._runs = {}                 # session -> its PoolRun (queued, running or paused)
         self._by_job = {}               # job id -> PoolRun
         self._workers = []
-        self._rate = DEFAULT_RATE       # images/s of one worker, measured as runs report
+        self._throughput = Throughput()  # images/s of one worker, for the queue's estimates
         self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         # MNIST written once, mapped by every worker: one copy in memory, not one each.
@@ -97,7 +97,8 @@ class TrainingPool:
         """Counts for a status line or a bench: workers, busy, queued, images/s a worker."""
         with self._lock:
             return {"workers": len(self._workers), "busy": sum(w.run is not None for w in self._workers),
-                    "queued": len(self._queue), "rate": self._rate, "pids": [w.proc.pid for w in self._workers]}
+                    "queued": len(self._queue), "rate": self._throughput.rate(),
+                    "pids": [w.proc.pid for w in self._workers]}
 
     def shutdown(self, timeout=5.0):
         """Close every worker's pipe (they exit on their own), then make sure they did."""
@@ -108,12 +109,7 @@ class TrainingPool:
                 w.run.state, w.run.error = "failed", ("worker_died", "")
         self._wake()
         for w in workers:
-            w.conn.close()
-        for w in workers:
-            try:
-                w.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                w.proc.kill()
+            w.close(timeout)
         self._thread.join(timeout)
 
     def _spawn(self):
@@ -142,6 +138,7 @@ class TrainingPool:
                     elif r in conns:
                         self._receive(conns[r])
                 self._end_stuck_cancels()
+                self._free.update([w.proc.pid for w in conns.values()])  # _dispatch rebalances
                 self._dispatch()
             except Exception:  # noqa: BLE001 - logged; the next pass starts afresh
                 log.exception("the training pool's thread")
@@ -180,8 +177,6 @@ class TrainingPool:
                 for key, values in report["points"].items():
                     run.points.setdefault(key, []).extend(values)
                 run.progress, run.advice = report["progress"], report["advice"]
-                if report["progress"]["samples_per_sec"]:
-                    self._rate = 0.8 * self._rate + 0.2 * report["progress"]["samples_per_sec"]
                 return
             w.run = None
             self._by_job.pop(msg[1], None)
@@ -189,6 +184,8 @@ class TrainingPool:
                 run.state, run.checkpoint = "paused", msg[2]
             elif kind == "done":
                 run.state, run.result = "done", msg[2]
+                trained = msg[2]["iteration"] * run.spec["batch"] - run.done_before
+                self._throughput.finished(trained, time.monotonic() - run.started_at)
             elif kind == "error":
                 run.state, run.error = "failed", (msg[2], msg[3])
             self._rebalance()
@@ -230,6 +227,7 @@ class TrainingPool:
                 run = self._queue.popleft()
                 run.job = next(self._jobs)
                 run.state, run.started_at, run.last_heard = "running", time.monotonic(), time.monotonic()
+                run.done_before = run.images_done()
                 self._by_job[run.job] = run
                 idle.run, idle.threads = run, self._threads()
                 spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": idle.threads}
@@ -241,8 +239,8 @@ class TrainingPool:
             self._rebalance()
 
     def _threads(self):
-        """BLAS threads a run gets: all the server's cores alone, one each when shared (more spin)."""
-        return self._cores if sum(w.run is not None for w in self._workers) <= 1 else 1
+        """BLAS threads a run gets: alone, one per free core (:mod:`ffn.cpuload`); shared, one each."""
+        return self._free.count if sum(w.run is not None for w in self._workers) <= 1 else 1
 
     def _rebalance(self):  # tell each running worker its BLAS threads when they change, not at every pass
         n = self._threads()

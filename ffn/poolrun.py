@@ -24,22 +24,41 @@ class PoolRun:
     def __init__(self, pool, session, spec):
         self._pool, self.session, self.spec = pool, session, spec
         self.job = None                  # the job id of its current stay in a worker
+        self.changed = threading.Event()  # set whenever its state changes (see wait_for_change)
         self.state = "queued"
         self.points = {}                 # new history points the page has not polled yet
         self.progress, self.advice, self.result, self.error = None, None, None, None
         self.checkpoint = None           # while paused
         self.cancel_reason = None
         self.last_heard = time.monotonic()
-        self.started_at = None
+        self.started_at = None           # when its current stay in a worker began
+        self.done_before = 0             # images it had trained when that stay began
+
+    @property
+    def state(self):
+        return self._state
+
+    @state.setter
+    def state(self, value):
+        self._state = value
+        self.changed.set()
+
+    def wait_for_change(self, timeout):
+        """Sleep until the run's state changes (it starts, pauses, ends), at most ``timeout`` s:
+        the page sees a run end at once rather than at its next poll."""
+        if self.changed.wait(timeout):
+            self.changed.clear()
 
     @property
     def images(self):
         """Images the whole run trains on: iterations x batch size."""
         return self.spec["iterations"] * self.spec["batch"]
 
+    def images_done(self):
+        return (self.progress or {}).get("iteration", 0) * self.spec["batch"]
+
     def images_left(self):
-        done = (self.progress or {}).get("iteration", 0) * self.spec["batch"]
-        return max(self.images - done, 0)
+        return max(self.images - self.images_done(), 0)
 
     def poll(self):
         """What is new since the last poll: a dict with ``state``, ``points`` (series ->
@@ -55,8 +74,9 @@ class PoolRun:
             if self.state == "queued":
                 ahead = list(itertools.takewhile(lambda r: r is not self, pool._queue))
                 out["place"] = len(ahead) + 1 if self in pool._queue else 0
-                left = [0.0 if w.run is None else w.run.images_left() / pool._rate for w in pool._workers]
-                out["wait"] = estimate_wait(left, [r.images / pool._rate for r in ahead])
+                rate = pool._throughput.rate([w.run for w in pool._workers if w.run is not None])
+                left = [0.0 if w.run is None else w.run.images_left() / rate for w in pool._workers]
+                out["wait"] = estimate_wait(left, [r.images / rate for r in ahead])
             elif self.state == "running":
                 out["late"] = time.monotonic() - self.last_heard > pool.deadline
             return out
@@ -115,6 +135,42 @@ class WorkerHandle:
     def send(self, msg):
         with self.send_lock:
             self.conn.send(msg)
+
+    def close(self, timeout):
+        """Close the pipe, so the worker exits on its own; kill it if it has not in ``timeout`` s."""
+        self.conn.close()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class Throughput:
+    """Images a second one worker gets through, by the wall clock, for the queue's estimates.
+
+    Measured on each run that finishes, from the moment a worker took it to its final
+    figures: its evaluations, the final accuracies and whatever else the machine was
+    doing (a class drawing, other workers) included, as the queue will see them. Until a
+    run has finished, the runs training now tell it (their images so far over their
+    time so far); before anything has trained, ``default``.
+    """
+
+    def __init__(self, default=40_000.0):
+        self.default, self.measured = default, None
+
+    def finished(self, images, seconds):
+        if images > 0 and seconds > 0:
+            r = images / seconds
+            self.measured = r if self.measured is None else 0.5 * self.measured + 0.5 * r
+
+    def rate(self, running=()):
+        """Images a second; ``running`` are the :class:`PoolRun` s training now."""
+        if self.measured is not None:
+            return self.measured
+        now = time.monotonic()
+        seen = [(r.images_done() - r.done_before) / (now - r.started_at) for r in running
+                if r.started_at is not None and now - r.started_at >= 1.0 and r.images_done() > r.done_before]
+        return sum(seen) / len(seen) if seen else self.default
 
 
 def estimate_wait(busy_left, ahead):

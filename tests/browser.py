@@ -32,11 +32,13 @@ def free_port():
 
 
 @contextmanager
-def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_path=None, args=()):
+def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_path=None, args=(), cwd=ROOT):
     """Start ``streamlit run`` on a free port; yield its URL once healthy; stop it by its pid.
 
     ``prefix`` goes before the command (e.g. ``taskset -c 0``); ``script`` defaults to the app;
-    ``args`` are more options for ``streamlit run`` (e.g. ``--runner.fastReruns true``).
+    ``args`` are more options for ``streamlit run`` (e.g. ``--runner.fastReruns true``);
+    ``cwd`` is where it runs, whose ``.streamlit/config.toml`` it reads (another checkout's,
+    for a before-and-after bench).
     The server's output goes to ``log_path`` (a temporary file if not given), never to
     a pipe that nobody reads and that would block the server once full.
     """
@@ -46,7 +48,7 @@ def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_p
            "--browser.gatherUsageStats", "false", *args]
     log_path = Path(log_path or tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:

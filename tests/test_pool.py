@@ -275,3 +275,44 @@ def test_runs_end_with_the_pool():
     wait_until(run, {"running"})
     pool.shutdown()
     assert run.poll()["state"] == "failed"
+
+
+@pytest.mark.timeout(120)
+def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_each():
+    pool = TrainingPool(workers=2, chunk=0.05)
+    try:
+        pool._free.update = lambda own: False    # a machine whose free cores the test sets
+        pool._free.count = 2
+
+        def told(run):
+            return next((w.threads for w in pool._workers if w.run is run), None)
+
+        def until(check, timeout=30):
+            deadline = time.monotonic() + timeout
+            while not check():
+                assert time.monotonic() < deadline, "the pool did not rebalance"
+                time.sleep(0.02)
+        a = pool.submit("a", spec(iters=20000))
+        wait_until(a, {"running"})
+        assert told(a) == 2
+        b = pool.submit("b", spec(iters=20000))
+        wait_until(b, {"running"})
+        until(lambda: (told(a), told(b)) == (1, 1))
+        b.cancel()
+        until(lambda: told(a) == 2)              # alone again
+        pool._free.count = 1                     # a browser started drawing beside it
+        until(lambda: told(a) == 1)
+        a.stop()
+        assert wait_until(a, {"done"})["last"]["state"] == "done"
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.timeout(30)
+def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
+    run = pool.submit("s", spec(iters=100))
+    seen = []
+    while run.state != "done":   # each wait would last a minute, past the hang guard, without the wake-up
+        run.wait_for_change(60)
+        seen.append(run.state)
+    assert seen[-1] == "done" and len(seen) <= 3   # running (maybe seen already), then done

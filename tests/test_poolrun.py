@@ -1,7 +1,9 @@
-"""The queue's wait estimate."""
+"""The queue's wait estimate, the throughput it uses, and the grace period."""
+import time
+
 import pytest
 
-from ffn.poolrun import estimate_wait
+from ffn.poolrun import PoolRun, Throughput, estimate_wait
 
 
 @pytest.mark.parametrize("busy_left, ahead, wait", [
@@ -15,9 +17,27 @@ def test_estimate_wait(busy_left, ahead, wait):
     assert estimate_wait(busy_left, ahead) == pytest.approx(wait)
 
 
-def test_a_session_that_leaves_and_stays_away_is_ended_once():
-    import time
+def _running(iteration, batch, seconds, done_before=0):
+    run = PoolRun(None, "s", {"iterations": 1000, "batch": batch})
+    run.progress, run.started_at, run.done_before = {"iteration": iteration}, time.monotonic() - seconds, done_before
+    return run
 
+
+def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():
+    tp = Throughput(default=1000.0)
+    assert tp.rate() == 1000.0
+    assert tp.rate([_running(10, 100, 0.5)]) == 1000.0          # under a second: not yet a measure
+    assert tp.rate([_running(100, 100, 4.0)]) == pytest.approx(2500.0, rel=0.01)
+    # images since this stay began: a resumed run that had 5,000 before
+    assert tp.rate([_running(100, 100, 2.0, done_before=5000)]) == pytest.approx(2500.0, rel=0.01)
+    tp.finished(0, 3.0)                                           # a run stopped at once says nothing
+    tp.finished(30_000, 10.0)
+    assert tp.rate([_running(100, 100, 4.0)]) == 3000.0           # a finished run's wall-time rate wins
+    tp.finished(10_000, 10.0)
+    assert tp.rate() == pytest.approx(2000.0)                     # the mean of the last and the one before
+
+
+def test_a_session_that_leaves_and_stays_away_is_ended_once():
     from ffn.poolrun import GracePeriod
     ended = []
     grace = GracePeriod(ended.append, seconds=0.2)

@@ -97,6 +97,10 @@ class Run:
         self.error, self.cancel_reason = p["error"], p["cancel_reason"]
         return self
 
+    def wait_for_change(self, seconds):
+        """Sleep ``seconds``, or less if the run's state changes meanwhile."""
+        self.handle.wait_for_change(seconds)
+
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()
 

@@ -105,19 +105,22 @@ def _live(loop=True):
     progress_box = st.empty()
     c1, c2 = st.columns(2)
     curves = _Curves(c1.empty(), c2.empty())
+    if run.done:  # the figures, below the charts, sent before them: they are what the student waits for
+        with st.container():
+            _results(run)
     start = time.monotonic()
     while True:
         run.sync()
+        if run.state != st.session_state.get("controls_show"):
+            # The whole page, at once: the buttons (Pause or Resume, Start), the fragment's
+            # timer and the results follow, drawn once rather than here and then again.
+            st.rerun()
         with progress_box.container():
             _progress(run)
         curves.draw(run.history, force=not run.active)
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
-        time.sleep(POLL)
-    if run.done:
-        _results(run)
-    if run.state != st.session_state.get("controls_show"):
-        st.rerun()  # the whole page: the buttons (Pause or Resume, Start) and the fragment's timer follow
+        run.wait_for_change(POLL)
 
 
 class _Curves:

@@ -1,0 +1,84 @@
+"""How many cores nothing else is using: the BLAS threads a lone training run may take.
+
+A matrix product split over two BLAS threads is only as fast as the slower thread. On a
+laptop, the student's browser shares the server's cores; a worker runs at a lower
+priority, so whenever the browser draws, one of its threads stops and the other waits
+for it. Measured on a 2-core machine with the browser drawing the live charts
+(``bench/live_training.py``): the ``fast`` preset took 8.5-9.4 s with two threads and
+4.9-5.6 s with one. On a server that only serves, both cores are free, and two threads
+train 1.5x faster than one. So the pool counts the cores that are free now.
+"""
+import math
+import time
+
+__all__ = ["FreeCores"]
+
+IDLE = (3, 4)  # idle and iowait, in a /proc/stat cpu line's counters (steal counts as busy)
+
+
+def read_proc_stat(cpus):
+    """Per-cpu counters from /proc/stat: (busy, total) jiffies summed over ``cpus``."""
+    busy = total = 0
+    with open("/proc/stat") as f:
+        for line in f:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+                ticks = [int(v) for v in fields[:8]]
+                total += sum(ticks)
+                busy += sum(ticks) - sum(ticks[i] for i in IDLE)
+    return busy, total
+
+
+def read_process_ticks(pid):
+    """User plus system jiffies a process (all its threads) has used, or None if it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+class FreeCores:
+    """The cores of ``cpus`` that processes other than ``own`` left idle lately.
+
+    Parameters
+    ----------
+    cpus : set of int
+        The cores the pool may use (``os.sched_getaffinity(0)``).
+    window : float
+        Seconds between two measurements; :meth:`update` measures at most this often.
+    margin : float
+        Cores' worth of other work that still leaves a core free (the server's own
+        light polling, a shell).
+    read_stat, read_ticks : callable, optional
+        The two readers above; a test gives its own. Where /proc cannot be read (not
+        Linux), every core counts as free.
+    """
+
+    def __init__(self, cpus, window=2.0, margin=0.25, read_stat=read_proc_stat, read_ticks=read_process_ticks):
+        self.cpus, self.window, self.margin = set(cpus), window, margin
+        self.read_stat, self.read_ticks = read_stat, read_ticks
+        self.count = len(self.cpus)  # every core, until measured
+        self._last = None            # (time, busy, total, {pid: ticks})
+
+    def update(self, own, now=None):
+        """Measure again if ``window`` seconds have passed; ``own`` are the pids whose work
+        does not count against the cores (the pool's workers). Returns True when
+        :attr:`count` changed."""
+        now = time.monotonic() if now is None else now
+        if self._last is not None and now - self._last[0] < self.window:
+            return False
+        try:
+            busy, total = self.read_stat(self.cpus)
+        except (OSError, ValueError):
+            return False  # nothing to measure with: every core stays free
+        ticks = {pid: t for pid in own if (t := self.read_ticks(pid)) is not None}
+        last, self._last = self._last, (now, busy, total, ticks)
+        if last is None or total <= last[2]:
+            return False
+        own_ticks = sum(t - last[3][pid] for pid, t in ticks.items() if pid in last[3])
+        others = max(busy - last[1] - own_ticks, 0) / (total - last[2]) * len(self.cpus)
+        count = min(len(self.cpus), max(1, len(self.cpus) - math.ceil(others - self.margin)))
+        changed, self.count = count != self.count, count
+        return changed

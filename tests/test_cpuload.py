@@ -1,0 +1,86 @@
+"""Counting the cores a lone run's BLAS threads may take."""
+import os
+
+import pytest
+
+from ffn.cpuload import FreeCores, read_proc_stat, read_process_ticks
+
+
+class FakeMachine:
+    """Two cores' /proc counters, advanced by hand: ``busy`` jiffies by others, ``own`` by the workers."""
+
+    def __init__(self, cpus=2):
+        self.cpus, self.busy, self.total, self.ticks = cpus, 0, 0, {1: 0}
+
+    def advance(self, jiffies, others, own=0):
+        self.total += jiffies * self.cpus
+        self.busy += others + own
+        self.ticks[1] += own
+
+    def stat(self, cpus):
+        return self.busy, self.total
+
+    def process_ticks(self, pid):
+        return self.ticks.get(pid)
+
+
+def meter(m, **kw):
+    return FreeCores({0, 1}, window=1.0, read_stat=m.stat, read_ticks=m.process_ticks, **kw)
+
+
+@pytest.mark.parametrize("others, own, free", [
+    (0, 0, 2),       # an idle machine: both cores
+    (10, 0, 2),      # a server polling lightly (0.1 core): still both
+    (70, 0, 1),      # a browser drawing charts (0.7 core): one
+    (0, 200, 2),     # the worker's own spinning threads do not count against it
+    (70, 130, 1),    # ... but the browser beside it does
+    (200, 0, 1),     # both cores taken by others: one all the same, never none
+])
+def test_free_cores(others, own, free):
+    m = FakeMachine()
+    fc = meter(m)
+    assert fc.update([1], now=0.0) is False and fc.count == 2   # a first reading measures nothing
+    m.advance(100, others, own)
+    fc.update([1], now=1.0)
+    assert fc.count == free
+
+
+def test_measures_at_most_once_a_window_and_says_when_the_count_changes():
+    m = FakeMachine()
+    fc = meter(m)
+    fc.update([1], now=0.0)
+    m.advance(100, 80)
+    assert fc.update([1], now=0.5) is False and fc.count == 2   # within the window: not measured
+    assert fc.update([1], now=1.0) is True and fc.count == 1
+    m.advance(100, 80)
+    assert fc.update([1], now=2.0) is False and fc.count == 1   # same count: no change to tell
+    m.advance(100, 0)
+    assert fc.update([1], now=3.0) is True and fc.count == 2
+
+
+def test_a_worker_that_went_away_or_no_proc_leaves_every_core_free():
+    m = FakeMachine()
+    fc = meter(m)
+    fc.update([1, 99], now=0.0)                                 # pid 99 does not exist: skipped
+    m.advance(100, 0, own=50)
+    fc.update([1, 99], now=1.0)
+    assert fc.count == 2
+
+    def no_proc(cpus):
+        raise OSError("no /proc/stat")
+    fc = FreeCores({0, 1}, window=0.0, read_stat=no_proc)
+    assert fc.update([]) is False and fc.update([]) is False and fc.count == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="Linux's /proc")
+def test_the_real_readers():
+    cpus = os.sched_getaffinity(0)
+    busy, total = read_proc_stat(cpus)
+    assert 0 <= busy <= total and total > 0
+    assert read_process_ticks(os.getpid()) >= 0
+    assert read_process_ticks(2 ** 22 + 7) is None              # above any pid: gone
+    fc = FreeCores(cpus, window=0.0)
+    fc.update([os.getpid()])
+    sum(i * i for i in range(200_000))                          # this process's own work does not count
+    fc.update([os.getpid()])
+    assert 1 <= fc.count <= len(cpus)
