@@ -5,7 +5,7 @@ Wiring only: the page's config, the sidebar and the two tabs. Each panel lives i
 """
 import streamlit as st
 
-from ui import draw_panel, sidebar, state, train_panel
+from ui import draw_panel, resources, sidebar, state, train_panel
 from ui.i18n import _
 
 state.init()
@@ -21,3 +21,4 @@ with draw:  # first: a stroke's prediction never waits for the Train tab to be d
     draw_panel.render()
 with train:
     train_panel.render(settings, error, shown=train.open)
+resources.settle()  # once per server: what lives as long as it is left out of the GC's walks

@@ -7,6 +7,7 @@ shows its place and an estimated wait. Each session has at most one run, queued 
 running. A worker that dies is replaced, and only its own run is lost. The page drives a
 run through its :class:`~ffn.poolrun.PoolRun`.
 """
+import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -116,10 +117,8 @@ class TrainingPool:
         self._workers.append(WorkerHandle.start(self.nice, self._data_dir))
 
     def _wake(self):
-        try:
+        with contextlib.suppress(OSError):
             self._wake_w.send_bytes(b"!")
-        except OSError:
-            pass
 
     def _serve(self):
         while True:
@@ -219,6 +218,7 @@ class TrainingPool:
 
     def _dispatch(self):
         """Start queued runs on idle, ready workers, first come first served."""
+        starts = []
         with self._lock:
             while self._queue:
                 idle = next((w for w in self._workers if w.idle), None)
@@ -232,10 +232,12 @@ class TrainingPool:
                 idle.run, idle.threads = run, self._threads()
                 spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": idle.threads}
                 run.checkpoint = None
-                try:
-                    idle.send(("run", run.job, spec))
-                except OSError:
-                    self._replace(idle)
+                idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
+                starts.append((idle, ("run", run.job, spec)))
+        for w, msg in starts:  # a resumed run's checkpoint is megabytes: sent without the pool's lock
+            if not w.send_held(msg):
+                self._replace(w)
+        with self._lock:
             self._rebalance()
 
     def _threads(self):
@@ -246,11 +248,9 @@ class TrainingPool:
         n = self._threads()
         for w in self._workers:
             if w.run is not None and w.threads != n:
-                try:
+                with contextlib.suppress(OSError):
                     w.send(("threads", w.run.job, n))
                     w.threads = n
-                except OSError:
-                    pass
 
     def _command(self, run, kind):
         with self._lock:
@@ -266,10 +266,8 @@ class TrainingPool:
                     self._queue.appendleft(run)
                     self._wake()
                 return
-        try:
+        with contextlib.suppress(OSError):
             w.send((kind, run.job))
-        except OSError:
-            pass
 
     def _resume(self, run):
         with self._lock:
@@ -287,10 +285,8 @@ class TrainingPool:
             if w is not None:  # the worker stays busy until it confirms
                 w.run, w.draining, w.draining_since = None, run.job, time.monotonic()
                 self._by_job.pop(run.job, None)
-                try:
+                with contextlib.suppress(OSError):
                     w.send(("cancel", run.job))
-                except OSError:
-                    pass
             if run.state in ("queued", "running", "paused"):
                 run.state, run.cancel_reason = "cancelled", reason
             if self._runs.get(run.session) is run:

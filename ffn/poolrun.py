@@ -136,6 +136,17 @@ class WorkerHandle:
         with self.send_lock:
             self.conn.send(msg)
 
+    def send_held(self, msg):
+        """Send ``msg`` under the send lock the caller acquired, then let it go; False if the
+        pipe is broken. The pool takes the lock under its own, sends without it."""
+        try:
+            self.conn.send(msg)
+            return True
+        except OSError:
+            return False
+        finally:
+            self.send_lock.release()
+
     def close(self, timeout):
         """Close the pipe, so the worker exits on its own; kill it if it has not in ``timeout`` s."""
         self.conn.close()

@@ -107,21 +107,22 @@ def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
 
 @pytest.mark.timeout(180)
 def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_straight_run(pool):
-    straight = pool.submit("straight", spec(iters=400, optimizer="adam", learning_rate=1e-3))
+    # long enough that a loaded machine cannot finish it before the pause arrives
+    straight = pool.submit("straight", spec(iters=1500, optimizer="adam", learning_rate=1e-3))
     wait_until(straight, {"done"})
-    run = pool.submit("paused", spec(iters=400, optimizer="adam", learning_rate=1e-3))
+    run = pool.submit("paused", spec(iters=1500, optimizer="adam", learning_rate=1e-3))
     seen = wait_until(run, {"running"})
     while not (run.progress and run.progress["iteration"] >= 50):
         time.sleep(0.01)
     run.pause()
     wait_until(run, {"paused"})
     at = run.checkpoint["iteration"]
-    assert 50 <= at < 400 and pool.status()["busy"] == 0
+    assert 50 <= at < 1500 and pool.status()["busy"] == 0
     other = pool.submit("other", spec(iters=50))  # the worker serves someone else meanwhile
     wait_until(other, {"done"})
     run.resume()
     seen = wait_until(run, {"done"})
-    assert run.result["iteration"] == 400
+    assert run.result["iteration"] == 1500
     np.testing.assert_array_equal(weights(run.result), weights(straight.result))
 
 
@@ -316,3 +317,25 @@ def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
         run.wait_for_change(60)
         seen.append(run.state)
     assert seen[-1] == "done" and len(seen) <= 3   # running (maybe seen already), then done
+
+
+@pytest.mark.timeout(60)
+def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
+    import threading
+    w = pool._workers[0]
+    gate, real_send = threading.Event(), w.conn.send
+
+    def slow_send(msg):  # a resumed run's megabytes of checkpoint, in slow motion
+        if msg[0] == "run":
+            gate.wait(30)
+        real_send(msg)
+    w.conn.send = slow_send
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})  # polls while the run is being sent: they would hang under the lock
+    stopper = threading.Thread(target=run.stop)
+    stopper.start()
+    time.sleep(0.2)
+    assert stopper.is_alive()     # the Stop waits for the run to reach the worker, not overtake it
+    gate.set()
+    stopper.join(30)
+    assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result["status"] == "stopped"

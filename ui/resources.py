@@ -4,6 +4,7 @@ pool of training workers (which read MNIST themselves: the server never holds it
 The bundled network is only read, and safe to share because inference writes nothing
 into a network (see :class:`ffn.MultiLayerNet`).
 """
+import gc
 import os
 import uuid
 
@@ -73,3 +74,17 @@ def session_id():
 @st.cache_resource(show_spinner=False, scope="session", on_release=lambda held: held[1].grace.left(held[0]))
 def _session_resource(token, _pool):
     return token, _pool
+
+
+@st.cache_resource(show_spinner=False)
+def settle():
+    """Once per server, at the end of its first page: hide what lives as long as the server
+    (the modules, the bundled model) from Python's cycle collector (``gc.freeze``).
+
+    Streamlit collects every generation after each script run (``runner.postScriptGC``),
+    so that what a departed session leaves in reference cycles goes soon. The Train tab
+    reruns a fragment several times a second, and without this each collection walks the
+    whole heap (numpy, plotly, Streamlit): with the file watcher, it took more than half
+    of the server's CPU during a `fast` run (.streamlit/config.toml).
+    """
+    gc.freeze()

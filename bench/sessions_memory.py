@@ -1,0 +1,100 @@
+"""The server's memory over many sessions opened and closed, as a day of classes would.
+
+    python bench/sessions_memory.py [--sessions 50] [--batch 10] [--preset fast]
+
+The server (and its workers) run on core 0, one headless Chromium on core 1. Sessions
+come in batches of ``--batch``: each opens the app, draws a digit and waits for the
+prediction; every other one also trains a run of ``--preset`` to the end (the pool
+queues them) and keeps its results, history and model. Then the batch closes its
+pages. The server's memory (RSS and PSS, from /proc) is read before the first batch,
+with each batch open, and after each batch has left, once
+``server.disconnectedSessionTTL`` (60 s) has passed and Streamlit has dropped the
+sessions. Memory that grows with every batch and is never given back is a leak; memory
+that returns to about the same level after each batch is bounded.
+"""
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+from app_latency import DIGITS, HAS_PREDICTION  # noqa: E402
+from browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
+from classroom import LABELS, draw, memory_mb, open_page, processes  # noqa: E402
+
+TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
+
+
+async def session(browser, url, trains, preset, errors):
+    try:
+        page = await open_page(browser, url)
+        if trains:
+            if preset != "article_he":
+                await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+                await page.get_by_role("option", name=LABELS[preset]).click()
+                await page.wait_for_timeout(1500)
+            await page.get_by_test_id("stTabs").get_by_role("button", name="Start").click(timeout=120000)
+            await page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=600000)
+        await page.get_by_role("tab", name="Draw").click(timeout=120000)
+        await page.get_by_text("The canvas is empty").wait_for(timeout=120000)
+        await draw(page, DIGITS[7])
+        await page.wait_for_function(HAS_PREDICTION, polling=200, timeout=120000)
+        return page.context
+    except Exception as e:  # noqa: BLE001 - a bench counts failures
+        errors.append(f"{type(e).__name__}: {str(e)[:200]}")
+        return None
+
+
+def figures(server):
+    m = memory_mb(server)
+    workers = [memory_mb(w) for w in processes_of(server)]
+    return (f"server {m['Rss']:.0f} MB RSS / {m['Pss']:.0f} MB PSS; workers "
+            + ", ".join(f"{w['Rss']:.0f} MB RSS" for w in workers))
+
+
+def processes_of(server):
+    return [int(p) for p in Path(f"/proc/{server}/task/{server}/children").read_text().split()]
+
+
+async def run(args, url, port):
+    from playwright.async_api import async_playwright
+    errors = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
+        server, _ = processes(port)
+        print(f"before any session: {figures(server)}", flush=True)
+        for first in range(0, args.sessions, args.batch):
+            n = min(args.batch, args.sessions - first)
+            t0 = time.perf_counter()
+            contexts = await asyncio.gather(*(session(browser, url, (first + i) % 2 == 0, args.preset, errors)
+                                              for i in range(n)))
+            print(f"sessions {first + 1}-{first + n} open ({time.perf_counter() - t0:.0f} s): {figures(server)}",
+                  flush=True)
+            for c in contexts:
+                if c is not None:
+                    await c.close()
+            await asyncio.sleep(TTL + 15)
+            print(f"  {TTL + 15} s after they left: {figures(server)}", flush=True)
+        await browser.close()
+    print(f"errors: {len(errors)} {errors[:3]}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sessions", type=int, default=50)
+    ap.add_argument("--batch", type=int, default=10)
+    ap.add_argument("--preset", default="fast", choices=sorted(LABELS))
+    args = ap.parse_args()
+    log = tempfile.mkstemp(prefix="sessions-", suffix=".log")[1]
+    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}, log_path=log) as url:
+        asyncio.run(run(args, url, int(url.rsplit(":", 1)[1])))
+    tracebacks = Path(log).read_text(errors="replace").count("Traceback")
+    print(f"tracebacks in the server's log: {tracebacks}")
+
+
+if __name__ == "__main__":
+    main()
