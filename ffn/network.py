@@ -50,8 +50,7 @@ class MultiLayerNet:
         that works element by element (all of :mod:`ffn.optimizers` do) may update this
         one vector instead of each array, in one NumPy call per operation.
     meta : dict
-        Facts about the run that made the network (accuracy, settings), kept with it
-        by :func:`ffn.save_model` and read back by :func:`ffn.load_model`.
+        Facts about the run that made it (accuracy, settings), saved with the model.
 
     layers : OrderedDict
         ``'Affine1'``, ``'Relu1'``, ..., in forward order.
@@ -60,10 +59,10 @@ class MultiLayerNet:
     Notes
     -----
     A network may be shared read-only, as the app shares its bundled model with every
-    session: :meth:`predict`, :meth:`predict_proba` and :meth:`accuracy` write nothing
-    into it, so any number of threads may call them at once. :meth:`loss` and
-    :meth:`gradient` keep the forward pass for backward: only the one thread that
-    trains a network may call them.
+    session: :meth:`predict`, :meth:`predict_proba`, :meth:`accuracy` and
+    :meth:`input_gradient` write nothing into it, so any number of threads may call them
+    at once. :meth:`loss` and :meth:`gradient` keep the forward pass for backward: only
+    the one thread that trains a network may call them.
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
@@ -125,6 +124,7 @@ class MultiLayerNet:
         return cfg
 
     def _check_x(self, x):
+        """x as (N, input_size) of the network's dtype, or ValueError (wrong shape, not numbers, NaN)."""
         x = np.asarray(x)
         if x.ndim == 1:
             x = x.reshape(1, -1)
@@ -132,13 +132,16 @@ class MultiLayerNet:
             raise ValueError(f"x must have shape (N, {self.input_size}), got {x.shape}")
         if not np.issubdtype(x.dtype, np.number):
             raise ValueError(f"x must be numeric, got dtype {x.dtype}")
+        x = x.astype(self.dtype, copy=False)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("x contains NaN or infinite values")
         return x
 
     def grad_sources(self):
         """Where each parameter's gradient is found after backward: ``{'W1': ('Affine1', 'dW'), ...}``."""
         return dict(self._grad_sources)
 
-    def predict(self, x, keep=False, workspace=None):
+    def predict(self, x, keep=False, workspace=None, outputs=None):
         """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
 
         Parameters
@@ -149,10 +152,14 @@ class MultiLayerNet:
             Training passes True so that ``backward`` finds what it needs.
         workspace : Workspace, optional
             A trainer's arrays, which the layers then write into (training only).
+        outputs : list, optional
+            Each layer's ``(name, output)`` is appended to it (:func:`ffn.inside.layer_outputs`).
         """
         for name, layer in self.layers.items():
             scratch = None if workspace is None else workspace.scratch(name)
             x = layer.forward(x, keep=keep, scratch=scratch)
+            if outputs is not None:
+                outputs.append((name, x))
         return x
 
     def predict_proba(self, x, batch_size=4096):
@@ -162,9 +169,7 @@ class MultiLayerNet:
         checks its input and writes nothing into the network, so many sessions may call
         it at once on one shared network.
         """
-        x = self._check_x(x).astype(self.dtype, copy=False)
-        if not np.all(np.isfinite(x)):
-            raise ValueError("x contains NaN or infinite values")
+        x = self._check_x(x)
         return np.concatenate([softmax(self.predict(x[s:s + batch_size]))
                                for s in range(0, max(len(x), 1), batch_size)])
 
@@ -229,35 +234,34 @@ class MultiLayerNet:
                                               out=new_array(scratch(f"Affine{i}"), "decay", W.shape, W.dtype))
         return grads
 
-    def input_gradient(self, x, t):
-        """The gradient of the loss with respect to the input: which pixels would change
-        the network's answer most, the saliency of a drawing.
-
-        Training skips it (nothing learns from the pixels' gradient). This runs on a
-        private copy of the layers that shares the weights, so it writes nothing into
-        this network and any number of sessions may call it on one shared network.
+    def input_gradient(self, x, t=None, dscores=None):
+        """``dx``, of the shape of ``x``: the gradient with respect to the input, by this network's
+        own backward: which pixels would change its answer most. It runs on private copies of the
+        layers that share the weights: it writes nothing into this network, and any number
+        of sessions may call it on one shared network.
 
         Parameters
         ----------
         x : ndarray of shape (N, input_size) or (input_size,)
-        t : ndarray of shape (N,) (labels) or (N, output_size) (one-hot); (1,) for one image
-
-        Returns
-        -------
-        dx : ndarray of the shape of ``x``
-            dL/dx of the mean loss over the N images.
+        t : ndarray of shape (N,) (labels) or (N, output_size) (one-hot), optional
+            Given: the gradient of the mean loss (backward from SoftmaxWithLoss).
+        dscores : ndarray of shape (N, output_size) or (output_size,), optional
+            Given instead: backward starts at the scores with this ``dout``, giving the
+            gradient of ``sum(scores * dscores)``; one-hot, that of one class's score, the
+            saliency of a drawing (:func:`ffn.inside.saliency`).
         """
+        if (t is None) == (dscores is None):
+            raise ValueError("give exactly one of t (labels) and dscores (a gradient at the scores)")
         shape = np.shape(x)
-        x = self._check_x(x).astype(self.dtype, copy=False)
-        if not np.all(np.isfinite(x)):
-            raise ValueError("x contains NaN or infinite values")
+        x = self._check_x(x)
         layers = [Affine(layer.W, layer.b) if isinstance(layer, Affine) else type(layer)()
                   for layer in self.layers.values()]
-        last = SoftmaxWithLoss()
         for layer in layers:
             x = layer.forward(x)
-        last.forward(x, t)
-        dout = last.backward(1)
+        if dscores is None:
+            last = SoftmaxWithLoss()
+            last.forward(x, t)
+        dout = last.backward(1) if dscores is None else np.broadcast_to(np.asarray(dscores, self.dtype), x.shape)
         for layer in reversed(layers):
             dout = layer.backward(dout)
         return dout.reshape(shape)
