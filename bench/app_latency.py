@@ -1,6 +1,6 @@
 """Cold start and drawing-to-prediction latency of the app in headless Chromium.
 
-    python bench/app_latency.py [--drawings 20] [--pin]
+    python bench/app_latency.py [--drawings 20] [--pin] [--view inside] [--app DIR] [--latency-only]
 
 Cold start: from spawning `streamlit run app.py` to (a) /_stcore/health answering and
 (b) the Draw tab's canvas being on screen in the browser, ready to draw.
@@ -13,6 +13,13 @@ the drawing leaving the browser (the canvas component waits 200 ms, then encodes
 PNG), and from there to the prediction on screen (the app's share: the round trip,
 Streamlit's rerun of the drawing fragment, the browser's rendering). The app's own
 compute (decode, preprocess, predict, build the chart) is also timed in-process.
+
+--view picks the Draw tab's view before drawing: ``prediction`` waits for the
+Prediction metric, ``inside`` for the unit's arithmetic and its two images loaded (the
+journey, the weights),
+``why`` for the saliency chart drawn. --app DIR measures another checkout (a
+``git worktree`` of the commit before a change, alternated with this one in a session);
+--latency-only skips the cold starts.
 """
 import argparse
 import sys
@@ -40,6 +47,16 @@ st.info("The canvas is empty")
 """
 HAS_PREDICTION = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
                      .some(m => m.innerText.includes('Prediction'))"""
+IMAGES = """(n) => [...document.querySelectorAll('[data-testid="stImage"] img')]
+                      .filter(i => i.complete && i.naturalWidth > 0).length >= n"""
+DRAWN = """(n) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].length >= n"""
+VIEW_SHOWN = {
+    "prediction": HAS_PREDICTION,
+    "inside": f"""() => [...document.querySelectorAll('[data-testid="stCode"]')].some(c => c.innerText.includes('z = '))
+                   && ({IMAGES})(2)""",
+    "why": f"""() => document.body.innerText.includes('second use') && ({DRAWN})(2)""",
+}
+VIEW_LABELS = {"prediction": "Prediction", "inside": "Inside the network", "why": "Why this digit?"}
 
 
 def in_process_compute(n=200):
@@ -90,14 +107,19 @@ def main():
     ap.add_argument("--pin", action="store_true",
                     help="server on core 0, Chromium on core 1 (taskset), as when the browser "
                          "runs on the student's machine rather than beside the server")
+    ap.add_argument("--view", default="prediction", choices=sorted(VIEW_SHOWN))
+    ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is measured")
+    ap.add_argument("--latency-only", action="store_true", help="skip the cold starts")
     args = ap.parse_args()
+    app = args.app.resolve()
+    print(f"app {app}, view {args.view}")
     prefix, chromium = [], CHROMIUM
     if args.pin:
         prefix, chromium = ["taskset", "-c", "0"], chromium_on_core(1)
         print("pinned: server on core 0, browser on core 1")
     from playwright.sync_api import sync_playwright
     t_spawn = time.perf_counter()
-    with streamlit_app(prefix=prefix) as url:
+    with streamlit_app(prefix=prefix, script=app / "app.py", cwd=app) as url:
         t_health = time.perf_counter() - t_spawn
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -115,7 +137,7 @@ def main():
                   f"{t_page:.2f} s after the browser asked for it; total {t_health + t_page:.2f} s "
                   f"(target <= 2 s)")
             warm = []
-            for _ in range(3):  # the same in fresh browsers against the now warm server
+            for _ in range(0 if args.latency_only else 3):  # the same in fresh browsers against the warm server
                 other = browser.new_page(viewport={"width": 1400, "height": 1100})
                 t1 = time.perf_counter()
                 other.goto(url)
@@ -124,15 +146,19 @@ def main():
                 other.get_by_text("The canvas is empty").wait_for(timeout=60000)
                 warm.append(time.perf_counter() - t1)
                 other.close()
-            print(f"a new visitor on the warm server: page with canvas ready in median "
-                  f"{np.median(warm):.2f} s (mostly the browser loading Streamlit's own front end)")
+            if warm:
+                print(f"a new visitor on the warm server: page with canvas ready in median "
+                      f"{np.median(warm):.2f} s (mostly the browser loading Streamlit's own front end)")
+            if args.view != "prediction":
+                page.get_by_test_id("stRadio").filter(has_text="View").get_by_text(VIEW_LABELS[args.view]).click()
+                page.wait_for_timeout(1000)
             lat, share = [], []
             order = list(DIGITS) * (args.drawings // len(DIGITS) + 1)
             for d in order[:args.drawings]:
                 strokes = DIGITS[d]
                 frames.clear()
                 t0 = draw(page, strokes)
-                page.wait_for_function(HAS_PREDICTION, polling="raf", timeout=15000)
+                page.wait_for_function(VIEW_SHOWN[args.view], polling="raf", timeout=15000)
                 t1 = time.perf_counter()
                 lat.append(t1 - t0)
                 sent = [f for f in frames if f > t0]
@@ -150,6 +176,8 @@ def main():
         print(f"  of which the app's share, drawing sent to prediction on screen: p50 "
               f"{np.median(share):.0f} ms, p90 {np.percentile(share, 90):.0f} ms (target < 100 ms); "
               f"mouse-up to drawing sent (the component): p50 {np.median(lat) - np.median(share):.0f} ms")
+    if args.latency_only:
+        return
     print(f"app's own compute per drawing (PNG decode, preprocess, predict, chart): "
           f"median {in_process_compute():.1f} ms")
     baseline_cold_start(chromium, prefix)

@@ -204,6 +204,7 @@ def data_url(png):
 def canvas_sends(monkeypatch):
     """Make the canvas component return ``value`` as its drawing's data URL, as a modified
     browser could (the component itself only runs in a real browser)."""
+    AppTest.from_file(APP, default_timeout=60).run()  # the component imports only inside a script run
     import streamlit_drawable_canvas as sdc
 
     import ui.draw_panel

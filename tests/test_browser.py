@@ -138,3 +138,35 @@ def test_a_drawing_on_a_high_density_screen_is_read(app_url):
         assert prediction(page) == "7"
         assert page.get_by_text("could not be read").count() == 0
         browser.close()
+
+
+def test_inside_the_network_and_why_this_digit(page, tmp_path):
+    page.get_by_role("tab", name="Draw").click()
+    page.get_by_text("The canvas is empty").wait_for(timeout=30000)
+    draw(page, SEVEN)
+    assert prediction(page) == "7"
+    page.get_by_test_id("stRadio").filter(has_text="View").get_by_text("Inside the network").click()
+    code = page.get_by_test_id("stCode").filter(has_text="z = Σ")
+    code.wait_for(timeout=15000)
+    assert "z = Σ wᵢ·xᵢ + b" in code.inner_text() and "ReLU" in code.inner_text()
+    page.get_by_text("Crossed out").wait_for()
+    first = code.inner_text()
+    unit = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Unit", exact=True))
+    unit.get_by_role("combobox").click()
+    page.keyboard.press("ArrowDown")  # the select box is a combo box: the arrow key opens its list
+    page.get_by_role("option").nth(3).click()  # another unit: its own numbers
+    page.wait_for_function("""(before) => [...document.querySelectorAll('[data-testid="stCode"]')]
+        .some(c => c.innerText.includes('z = Σ') && c.innerText !== before)""", arg=first, timeout=15000)
+    page.get_by_text("The drawing's journey").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "inside.png"))
+    page.get_by_test_id("stRadio").filter(has_text="View").get_by_text("Why this digit?").click()
+    page.get_by_text("backpropagation put to a second use").wait_for(timeout=15000)
+    overlay = page.get_by_test_id("stPlotlyChart").first
+    assert page.get_by_test_id("stPlotlyChart").count() == 1   # only this view: the saliency map
+    overlay.wait_for()
+    assert overlay.locator(".heatmaplayer, .hm, image").count() >= 1  # the map is drawn, not only a frame
+    overlay.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "why.png"))
+    assert (tmp_path / "inside.png").stat().st_size > 10000 and (tmp_path / "why.png").stat().st_size > 10000

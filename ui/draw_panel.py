@@ -8,18 +8,19 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 
-from . import charts, model_panel
-from .i18n import _
+from . import charts, inside_panel, model_panel
+from .i18n import N_, _
 
 CANVAS = 280                           # canvas side in CSS pixels
 CANVAS_MAX_PIXELS = (4 * CANVAS) ** 2  # the canvas's PNG at a device pixel ratio of up to 4
 Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
 UNREADABLE = object()  # what the canvas gave when its value from the browser was unusable
+VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"), "why": N_("Why this digit?")}
 log = logging.getLogger("ffn-digits")
 
 
 def render():
-    """Model choice; canvas, Clear and prediction; pen width and model upload."""
+    """Model choice and view; canvas, Clear and the chosen view; pen width and model upload."""
     top, middle, bottom = st.container(), st.container(), st.container()
     with bottom:  # first, so that a model uploaded just now is offered at once
         c1, _c2 = st.columns([1, 1.3])
@@ -27,8 +28,10 @@ def render():
         model_panel.render_upload()
     with top:
         net = model_panel.render_choice()
+        # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
+        view = st.radio(_("View"), list(VIEWS), format_func=lambda k: _(VIEWS[k]), key="view", horizontal=True)
     with middle:
-        _drawing(net)
+        _drawing(net, view)
 
 
 def read_drawing(canvas):
@@ -52,12 +55,12 @@ def read_drawing(canvas):
 
 
 @st.fragment
-def _drawing(net):
+def _drawing(net, view):
     """The canvas and what the network makes of the drawing.
 
-    A fragment, and a small one: a stroke reruns only this. While the live-training
-    fragment is running, Streamlit queues this one behind it (a fragment's rerun does
-    not interrupt another's), so predictions then lag by up to a few seconds.
+    A fragment, and a small one: a stroke reruns only this. The Train tab's live fragment
+    stops polling while this tab is shown (the run goes on in its worker), so a drawing
+    never waits behind it.
     """
     left, right = st.columns([1, 1.3])
     with left:
@@ -77,7 +80,18 @@ def _drawing(net):
             st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
                       "with the probability it gives each of the ten digits."))
             return
-        _prediction(net, x)
+        # only the chosen view is computed: the Prediction view costs what it always did
+        if view == "prediction":
+            _prediction(net, x)
+            return
+        proba = _probabilities(net, x)
+        if proba is None:
+            return
+        digit = int(proba.argmax())
+        st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
+                  delta_color="off", delta_arrow="off")
+    # the inside views take the fragment's whole width, below the canvas
+    _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
 
 
 def _canvas():
@@ -91,14 +105,33 @@ def _canvas():
         return UNREADABLE
 
 
-def _prediction(net, x):
+def _explained(render):
+    """``render(net, x)``, or a message if this network cannot be explained (a bug, logged)."""
+    def view(net, x):
+        try:
+            render(net, x)
+        except Exception:
+            log.exception("an inside view failed")
+            st.error(_("This view could not be drawn for this model. The Prediction view still works."))
+    return view
+
+
+def _probabilities(net, x):
+    """The ten probabilities, or None and a message if this model fails on the drawing."""
     try:
         proba = net.predict_proba(x)[0]
         if not np.all(np.isfinite(proba)):
             raise ValueError(f"non-finite probabilities {proba}")
+        return proba
     except Exception:
         log.exception("a model failed to read a drawing")
         st.error(_("This model could not read the drawing. Choose another model above."))
+        return None
+
+
+def _prediction(net, x):
+    proba = _probabilities(net, x)
+    if proba is None:
         return
     digit = int(proba.argmax())
     c1, c2 = st.columns([1, 1])
