@@ -34,9 +34,9 @@ def read_process_ticks(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):  # gone, or a line this reader does not know
         return None
-    return int(fields[11]) + int(fields[12])
 
 
 class FreeCores:
@@ -71,7 +71,7 @@ class FreeCores:
             return False
         try:
             busy, total = self.read_stat(self.cpus)
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             return False  # nothing to measure with: every core stays free
         ticks = {pid: t for pid in own if (t := self.read_ticks(pid)) is not None}
         last, self._last = self._last, (now, busy, total, ticks)

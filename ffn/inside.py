@@ -112,7 +112,7 @@ def unit_arithmetic(net, x, layer, unit, top=5):
     inputs = x[0] if layer == 1 else outputs[at - 1][1]
     terms = W[:, unit] * inputs
     last = layer == net.n_affine
-    return {"inputs": inputs, "weights": W[:, unit], "terms": terms, "bias": b[unit],
+    return {"inputs": inputs, "weights": W[:, unit].copy(), "terms": terms, "bias": b[unit],
             "z": terms.sum(dtype=np.float64) + b[unit], "activation": None if last else names[at + 1],
             "out": outputs[at if last else at + 1][1][unit], "top": np.argsort(-np.abs(terms))[:top]}
 

@@ -46,12 +46,10 @@ class MultiLayerNet:
         ``'W1'``, ``'b1'``, ... shared by reference with the Affine layers: update them
         in place (``params['W1'] -= ...``), never rebind them.
     param_vector : ndarray of shape (P,)
-        All the parameters, one after another: ``params`` are views of it. An optimizer
-        that works element by element (all of :mod:`ffn.optimizers` do) may update this
-        one vector instead of each array, in one NumPy call per operation.
+        All the parameters, one after another: ``params`` are views of it. An element-wise
+        optimizer (all of :mod:`ffn.optimizers`) may update this one vector in one call.
     meta : dict
         Facts about the run that made it (accuracy, settings), saved with the model.
-
     layers : OrderedDict
         ``'Affine1'``, ``'Relu1'``, ..., in forward order.
     lastLayer : SoftmaxWithLoss
@@ -185,10 +183,7 @@ class MultiLayerNet:
         return self.lastLayer.forward(y, t) + self._decay()
 
     def accuracy(self, x, t, batch_size=5000):
-        """Fraction of rows of x whose highest score is the label t (indices or one-hot).
-
-        Writes nothing into the network (see :meth:`predict`).
-        """
+        """Fraction of rows of x whose highest score is the label t (indices or one-hot); writes nothing."""
         t = np.asarray(t)
         if t.ndim != 1:
             t = np.argmax(t, axis=1)
@@ -261,7 +256,12 @@ class MultiLayerNet:
         if dscores is None:
             last = SoftmaxWithLoss()
             last.forward(x, t)
-        dout = last.backward(1) if dscores is None else np.broadcast_to(np.asarray(dscores, self.dtype), x.shape)
+            dout = last.backward(1)
+        else:
+            dout = np.asarray(dscores, dtype=self.dtype)
+            if dout.shape not in ((x.shape[1],), x.shape) or not np.all(np.isfinite(dout)):
+                raise ValueError(f"dscores must be finite, of shape {x.shape} or ({x.shape[1]},), got {dout.shape}")
+            dout = np.broadcast_to(dout, x.shape)
         for layer in reversed(layers):
             dout = layer.backward(dout)
         return dout.reshape(shape)

@@ -34,15 +34,12 @@ class TrainingPool:
     workers : int, optional
         Processes in the pool; default the cores this process may use minus one, at least one.
     nice : int
-        How much lower the workers' priority is than the server's. Workers start as
-        fresh interpreters (see :meth:`ffn.poolrun.WorkerHandle.start`).
-    chunk : float
-        Seconds a worker trains between two reports.
-    deadline : float
-        Seconds without a report after which a running run is reported ``late``.
+        How much lower the workers' priority is than the server's.
+    chunk, deadline : float
+        Seconds a worker trains between two reports; seconds without one after which a
+        running run is reported ``late``.
     shared_data : bool
-        Every worker maps one copy of MNIST (:func:`ffn.mnist.shared_copy`) rather than
-        reading its own.
+        Every worker maps one copy of MNIST (:func:`ffn.mnist.shared_copy`), not its own.
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True):
@@ -184,7 +181,7 @@ class TrainingPool:
             elif kind == "done":
                 run.state, run.result = "done", msg[2]
                 trained = msg[2]["iteration"] * run.spec["batch"] - run.done_before
-                self._throughput.finished(trained, time.monotonic() - run.started_at)
+                self._throughput.finished(trained, time.monotonic() - run.started_at, run.images)
             elif kind == "error":
                 run.state, run.error = "failed", (msg[2], msg[3])
             self._rebalance()
@@ -229,14 +226,21 @@ class TrainingPool:
                 run.state, run.started_at, run.last_heard = "running", time.monotonic(), time.monotonic()
                 run.done_before = run.images_done()
                 self._by_job[run.job] = run
-                idle.run, idle.threads = run, self._threads()
+                idle.run = run
+                idle.threads = self._threads()
                 spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": idle.threads}
                 run.checkpoint = None
                 idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
                 starts.append((idle, ("run", run.job, spec)))
-        for w, msg in starts:  # a resumed run's checkpoint is megabytes: sent without the pool's lock
-            if not w.send_held(msg):
-                self._replace(w)
+        failed, tried = [], 0
+        try:  # a resumed run's checkpoint is megabytes: sent without the pool's lock
+            for tried, (w, msg) in enumerate(starts, 1):
+                failed += [] if w.send_held(msg) else [w]  # which lets go of w's send lock
+        finally:  # nothing stays locked, even after an error: the rest were never sent
+            for w, _msg in starts[tried:]:
+                w.send_lock.release()
+        for w in failed:  # only now: replacing takes the pool's lock and sends to other workers
+            self._replace(w)
         with self._lock:
             self._rebalance()
 
@@ -282,13 +286,15 @@ class TrainingPool:
             if run in self._queue:
                 self._queue.remove(run)
             w = next((w for w in self._workers if w.run is run), None)
+            job = run.job
             if w is not None:  # the worker stays busy until it confirms
-                w.run, w.draining, w.draining_since = None, run.job, time.monotonic()
-                self._by_job.pop(run.job, None)
-                with contextlib.suppress(OSError):
-                    w.send(("cancel", run.job))
+                w.run, w.draining, w.draining_since = None, job, time.monotonic()
+                self._by_job.pop(job, None)
             if run.state in ("queued", "running", "paused"):
                 run.state, run.cancel_reason = "cancelled", reason
             if self._runs.get(run.session) is run:
                 del self._runs[run.session]
+        if w is not None:  # sent without the pool's lock: it may wait behind a run's checkpoint
+            with contextlib.suppress(OSError):
+                w.send(("cancel", job))
         self._wake()

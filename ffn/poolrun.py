@@ -169,8 +169,11 @@ class Throughput:
     def __init__(self, default=40_000.0):
         self.default, self.measured = default, None
 
-    def finished(self, images, seconds):
-        if images > 0 and seconds > 0:
+    def finished(self, images, seconds, planned):
+        """A run's stay in a worker ended: ``images`` of its ``planned`` trained in ``seconds``.
+        A stay that trained under a quarter of its run (stopped or paused early) is left
+        out: its time is mostly start-up and final figures, not the pace of a run."""
+        if images > 0 and seconds > 0 and images >= planned / 4:
             r = images / seconds
             self.measured = r if self.measured is None else 0.5 * self.measured + 0.5 * r
 

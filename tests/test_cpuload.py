@@ -84,3 +84,16 @@ def test_the_real_readers():
     sum(i * i for i in range(200_000))                          # this process's own work does not count
     fc.update([os.getpid()])
     assert 1 <= fc.count <= len(cpus)
+
+
+def test_a_stat_line_it_cannot_read_is_a_process_gone(tmp_path, monkeypatch):
+    import builtins
+    real_open = builtins.open
+
+    def fake_open(path, *a, **k):
+        if str(path).startswith("/proc/424242/"):
+            return real_open(tmp_path / "stat", *a, **k)
+        return real_open(path, *a, **k)
+    (tmp_path / "stat").write_text("424242 (odd) S")             # too short: no utime, stime
+    monkeypatch.setattr(builtins, "open", fake_open)
+    assert read_process_ticks(424242) is None

@@ -127,3 +127,20 @@ def test_eight_threads_explaining_different_drawings_with_one_network_agree_with
         assert np.array_equal(a[1], b[1]) and a[2] == b[2] and np.array_equal(a[3], b[3])
     np.testing.assert_array_equal(net.param_vector, before)  # read, never written
     assert all(getattr(layer, "x", None) is None for layer in net.layers.values())  # nothing kept
+
+
+def test_a_gradient_at_the_scores_of_the_wrong_shape_or_not_finite_is_refused(rng):
+    net = net_of([7, 5])
+    x = rng.random((2, 12))
+    for bad in (np.ones(3), np.ones((3, 4)), np.array([0, np.nan, 0, 0])):
+        with pytest.raises(ValueError, match="dscores must be finite"):
+            net.input_gradient(x, dscores=bad)
+    np.testing.assert_allclose(net.input_gradient(x, dscores=np.eye(4)[1]),
+                               net.input_gradient(x, dscores=np.tile(np.eye(4)[1], (2, 1))))
+
+
+def test_a_units_weights_are_a_copy_not_the_shared_network(rng):
+    net = net_of([7, 5])
+    a = unit_arithmetic(net, rng.random(12), 1, 0)
+    a["weights"][:] = 0
+    assert np.any(net.params["W1"][:, 0] != 0)

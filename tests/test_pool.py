@@ -339,3 +339,25 @@ def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
     gate.set()
     stopper.join(30)
     assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result["status"] == "stopped"
+
+
+@pytest.mark.timeout(90)
+def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_others():
+    pool = TrainingPool(workers=3, chunk=0.05)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(w.ready for w in pool._workers):
+            assert time.monotonic() < deadline, "workers not ready"
+            time.sleep(0.05)
+        broken = pool._workers[0]
+
+        def fails(msg):
+            raise OSError("the pipe broke")
+        broken.conn.send = fails  # its replacement takes the pool's lock and tells the others their threads
+        runs = [pool.submit(f"s{i}", spec(iters=300)) for i in range(3)]
+        finals = [wait_until(r, {"done", "failed"})["last"]["state"] for r in runs]  # polls: the lock is free
+        assert sorted(finals) == ["done", "done", "failed"]
+        assert [r.poll()["error"][0] for r in runs if r.state == "failed"] == ["worker_died"]
+        assert not any(w.send_lock.locked() for w in pool._workers)
+    finally:
+        pool.shutdown()

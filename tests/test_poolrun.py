@@ -30,10 +30,10 @@ def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_defau
     assert tp.rate([_running(100, 100, 4.0)]) == pytest.approx(2500.0, rel=0.01)
     # images since this stay began: a resumed run that had 5,000 before
     assert tp.rate([_running(100, 100, 2.0, done_before=5000)]) == pytest.approx(2500.0, rel=0.01)
-    tp.finished(0, 3.0)                                           # a run stopped at once says nothing
-    tp.finished(30_000, 10.0)
+    tp.finished(0, 3.0, 30_000)                                   # a run stopped at once says nothing
+    tp.finished(30_000, 10.0, 30_000)
     assert tp.rate([_running(100, 100, 4.0)]) == 3000.0           # a finished run's wall-time rate wins
-    tp.finished(10_000, 10.0)
+    tp.finished(10_000, 10.0, 10_000)
     assert tp.rate() == pytest.approx(2000.0)                     # the mean of the last and the one before
 
 
@@ -49,3 +49,10 @@ def test_a_session_that_leaves_and_stays_away_is_ended_once():
     grace.left("c")     # leaving twice counts once
     time.sleep(0.5)
     assert sorted(ended) == ["a", "c"]
+
+
+def test_a_run_stopped_at_once_barely_moves_the_throughput():
+    tp = Throughput()
+    tp.finished(100_000, 2.0, 100_000)                           # 50,000 images/s
+    tp.finished(256, 1.0, 100_000)                               # stopped after one step: its time is overhead
+    assert tp.rate() == 50_000.0

@@ -29,28 +29,28 @@ def render_inside(net, x):
     parts = [_("the input, 28×28 pixels")] + [_("hidden layer {i}: {n} units").format(i=i, n=len(a))
                                               for i, (_name, a) in enumerate(hidden, 1)]
     left.image(inside_charts.journey_image(x[0], [a for _name, a in hidden], net.activation),
-               caption=_("Left to right: {parts}. A square per unit, darker = more active.").format(
-                   parts="; ".join(parts)))
+               caption=_("Left to right: {parts}. A square per unit.").format(parts="; ".join(parts)))
     right.code(inside_charts.scores_text(scores, proba), language=None)
     right.caption(_("The ten scores the last layer adds up, then softmax turns them into probabilities; "
                     "◀ marks the prediction."))
     if relu:
         off = ", ".join(_("{k} of {n} in layer {i}").format(k=int(np.sum(a == 0)), n=len(a), i=i)
                         for i, (_name, a) in enumerate(hidden, 1))
-        st.caption(_("Crossed out: units this drawing leaves inactive (0 after ReLU): {off}.").format(off=off))
+        st.caption(_("Darker blue: more active. Crossed out: units this drawing leaves inactive (0 after "
+                     "ReLU): {off}.").format(off=off))
     elif net.activation == "tanh":
         st.caption(_("Tanh: orange units are above 0, blue ones below; none is exactly 0."))
     else:
-        st.caption(_("Sigmoid: every unit passes on something between 0 and 1; none is exactly 0."))
+        st.caption(_("Sigmoid, darker blue: nearer 1. Every unit passes on something between 0 and 1; none "
+                     "is exactly 0."))
     _unit(net, x, outputs)
     c = score_contributions(net, x, digit)
     st.markdown(_("**Who pushed the score of {digit}**: the last hidden layer's units with the largest "
                   "activation × weight").format(digit=digit))
     up, down = st.columns(2)
-    up.markdown(_("Up ▲") + "\n\n" + "\n".join(
-        f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in c["up"]))
-    down.markdown(_("Down ▼") + "\n\n" + "\n".join(
-        f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in c["down"]))
+    for col, title, units in ((up, _("Up ▲"), c["up"]), (down, _("Down ▼"), c["down"])):
+        lines = [f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in units] or [_("- none")]
+        col.markdown(title + "\n\n" + "\n".join(lines))
     st.caption(_("The score of {digit} is the sum of every last-layer unit's activation × its weight to "
                  "{digit}, plus a bias: {score:.2f} = {total:.2f} + {bias:.2f}.").format(
         digit=digit, score=c["score"], total=float(c["terms"].sum()), bias=float(c["bias"])))

@@ -87,4 +87,5 @@ def settle():
     whole heap (numpy, plotly, Streamlit): with the file watcher, it took more than half
     of the server's CPU during a `fast` run (.streamlit/config.toml).
     """
+    gc.collect()  # first: what is already garbage is freed, not frozen for good
     gc.freeze()
