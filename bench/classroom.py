@@ -29,7 +29,6 @@ import asyncio
 import base64
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,21 +42,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from app_latency import DIGITS, HAS_PREDICTION  # noqa: E402
 from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
+from headless import LABELS, headless  # noqa: E402
 
-LABELS = {"article_he": "Article's network, He init", "fast": "Fast and accurate"}
-HEADLESS = """
-import sys, time
-sys.path.insert(0, {root!r})
-import ffn
-from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
-(x, t), (xt, tt) = ffn.load_mnist()
-tr = ffn.build_trainer(ffn.preset({preset!r}), x, t, limits=APP_LIMITS, eval_size=EVAL_SIZE,
-                       evals_per_run=EVALS_PER_RUN)
-c0 = time.process_time()
-tr.step()
-tr.final_accuracy(xt, tt)  # a worker measures these too, as part of the run
-print(tr.iteration * tr.batch_size / (time.process_time() - c0), tr.iteration * tr.batch_size)
-"""
 
 
 def processes(port):
@@ -260,10 +246,8 @@ def main():
               "(from its Start, by the server's frames)")
     print(f"memory: server {mem['server']['Rss']:.0f} MB RSS; workers "
           + (", ".join(f"{m['Rss']:.0f} MB RSS / {m['Pss']:.0f} MB PSS" for m in mem["workers"]) or "none"))
-    out = subprocess.run(["taskset", "-c", "0", sys.executable, "-c",
-                          HEADLESS.format(root=str(ROOT), preset=args.preset)],
-                         capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
-    rate, images = map(float, out.split())
+    _wall, cpu, images = headless(args.preset, ["taskset", "-c", "0"], env)
+    rate = images / cpu
     live = images * len(runs) / worker_cpu if worker_cpu else float("nan")
     last = max((r["total"] for r in runs), default=float("nan"))
     who = "worker" if mem["workers"] else "server (it trains in its script threads)"

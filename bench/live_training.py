@@ -20,48 +20,24 @@ A second, unpinned pair shows what happens when browser and server share both co
 `git worktree` of an older commit), against the same headless trainer.
 """
 import argparse
-import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
-
-HEADLESS = """
-import sys, time
-sys.path.insert(0, {root!r})
-import ffn
-from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
-(x, t), (xt, tt) = ffn.load_mnist()
-tr = ffn.build_trainer(ffn.preset({preset!r}), x, t, limits=APP_LIMITS, eval_size=EVAL_SIZE,
-                       evals_per_run=EVALS_PER_RUN)
-t0 = time.perf_counter()
-tr.step()
-tr.final_accuracy(xt, tt)  # the app's wall time ends when the worker has sent these
-print(time.perf_counter() - t0, tr.train_seconds)
-"""
-
+from headless import LABELS, headless  # noqa: E402
 
 FINISHED = """() => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"]')]
     .map(e => e.innerText).find(t => /Wall time [\\d.]+ s/.test(t)) || null"""
 
 
-def headless(preset, prefix, env):
-    out = subprocess.run([*prefix, sys.executable, "-c", HEADLESS.format(root=str(ROOT), preset=preset)],
-                         capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
-    wall, train = map(float, out.split())
-    return wall
-
-
 def live(preset, prefix, env, chromium, app=ROOT):
     from playwright.sync_api import sync_playwright
-    labels = {"article": "Article's exact settings", "article_he": "Article's network, He init",
-              "fast": "Fast and accurate"}
     with streamlit_app(env=env, prefix=prefix, script=app / "app.py", cwd=app) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -69,7 +45,7 @@ def live(preset, prefix, env, chromium, app=ROOT):
         page.get_by_text("Hyperparameters").wait_for(timeout=60000)
         if preset != "article_he":
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-            page.get_by_role("option", name=labels[preset]).click()
+            page.get_by_role("option", name=LABELS[preset]).click()
             time.sleep(1)
         start = page.get_by_test_id("stTabs").get_by_role("button", name="Start")
         t0 = time.perf_counter()
@@ -100,7 +76,7 @@ def main():
     for name, prefix, env, chromium in setups:
         hs, ws = [], []
         for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods
-            hs.append(headless(args.preset, prefix, env))
+            hs.append(headless(args.preset, prefix, env)[0])
             ws.append(live(args.preset, prefix, env, chromium, args.app.resolve()))
         h, (waited, wall) = min(hs), min(ws)
         print(f"{name}: headless {h:.2f} s; in the app, click to final figures on screen {waited:.2f} s "

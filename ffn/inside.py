@@ -73,7 +73,7 @@ def _check_class(net, k):
     return int(k)
 
 
-def unit_arithmetic(net, x, layer, unit, top=5):
+def unit_arithmetic(net, x, layer, unit, top=5, outputs=None):
     """One unit's sum for one drawing, with its real numbers:
     ``z = sum_i W[i, unit] * x_i + b[unit]``, then the activation (ReLU, Sigmoid, Tanh),
     or, in the last layer, the unit's score.
@@ -89,6 +89,8 @@ def unit_arithmetic(net, x, layer, unit, top=5):
         The unit in that layer, ``0 <= unit < its size``.
     top : int
         How many of the largest terms ``W[i, unit] * x_i`` (by size) to name.
+    outputs : list, optional
+        ``layer_outputs(net, x)``, if the caller has it already.
 
     Returns
     -------
@@ -106,7 +108,7 @@ def unit_arithmetic(net, x, layer, unit, top=5):
     W, b = net.params[f"W{layer}"], net.params[f"b{layer}"]
     if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < W.shape[1]:
         raise ValueError(f"unit must be an integer in [0, {W.shape[1]}) for layer {layer}, got {unit!r}")
-    outputs = layer_outputs(net, x)
+    outputs = layer_outputs(net, x) if outputs is None else outputs
     names = [name for name, _ in outputs]
     at = names.index(f"Affine{layer}")
     inputs = x[0] if layer == 1 else outputs[at - 1][1]
@@ -117,9 +119,10 @@ def unit_arithmetic(net, x, layer, unit, top=5):
             "out": outputs[at if last else at + 1][1][unit], "top": np.argsort(-np.abs(terms))[:top]}
 
 
-def score_contributions(net, x, target):
+def score_contributions(net, x, target, outputs=None):
     """What each unit of the last hidden layer added to the score of ``target``:
-    ``a_j * W[j, target]``, whose sum plus the bias is the score.
+    ``a_j * W[j, target]``, whose sum plus the bias is the score. ``outputs``:
+    ``layer_outputs(net, x)``, if the caller has it already.
 
     Returns
     -------
@@ -128,7 +131,7 @@ def score_contributions(net, x, target):
         indices of the five units that pushed the score up most and down most;
         ``proba`` (output_size,): the softmax of the scores.
     """
-    outputs = layer_outputs(net, x)
+    outputs = layer_outputs(net, x) if outputs is None else outputs
     target = _check_class(net, target)
     hidden = outputs[-2][1]  # the last hidden layer's activations
     W = net.params[f"W{net.n_affine}"]

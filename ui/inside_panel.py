@@ -21,8 +21,9 @@ def render_inside(net, x):
     outputs = layer_outputs(net, x)
     hidden = [(name, out) for name, out in outputs if not name.startswith("Affine")]
     scores = outputs[-1][1]
-    proba = score_contributions(net, x, int(np.argmax(scores)))["proba"]
     digit = int(np.argmax(scores))
+    c = score_contributions(net, x, digit, outputs=outputs)  # one forward pass for the whole view
+    proba = c["proba"]
     relu = net.activation == "relu"  # only ReLU leaves units at exactly 0
     st.markdown(_("**The drawing's journey, layer by layer**"))
     left, right = st.columns([1.3, 1])
@@ -44,7 +45,6 @@ def render_inside(net, x):
         st.caption(_("Sigmoid, darker blue: nearer 1. Every unit passes on something between 0 and 1; none "
                      "is exactly 0."))
     _unit(net, x, outputs)
-    c = score_contributions(net, x, digit)
     st.markdown(_("**Who pushed the score of {digit}**: the last hidden layer's units with the largest "
                   "activation × weight").format(digit=digit))
     up, down = st.columns(2)
@@ -70,7 +70,7 @@ def _unit(net, x, outputs):
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
     unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}",
                         format_func=lambda j: _("unit {j}: {value:.3f}").format(j=j, value=float(shown[j])))
-    a = unit_arithmetic(net, x, layer, unit)
+    a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
     left, right = st.columns([1.2, 1])
     if layer == 1:
         left.image(inside_charts.weights_image(a["weights"]), width=224,
