@@ -63,7 +63,8 @@ def journey_image(x, hidden, activation, gap=16):
     side by side in one image, bottoms aligned, ``gap`` white pixels apart."""
     parts = [np.repeat(255 - np.kron((np.clip(x.reshape(28, 28), 0, 1) * 255).astype(np.uint8),
                                      np.ones((5, 5), dtype=np.uint8))[..., None], 3, axis=2)]
-    parts += [layer_image(a, activation) for a in hidden]
+    # each grid about as tall as the input (140 px): a 64-unit layer gets larger squares than a 512-unit one
+    parts += [layer_image(a, activation, cell=max(8, min(20, 140 // math.ceil(math.sqrt(len(a)))))) for a in hidden]
     height = max(p.shape[0] for p in parts)
     out = [np.pad(p, ((height - p.shape[0], 0), (0, gap), (0, 0)), constant_values=255) for p in parts]
     return np.concatenate(out, axis=1)[:, :-gap]
