@@ -41,3 +41,24 @@ def relative_error(a, b):
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def numerical_gradient_at(f, x, indices, h=1e-4):
+    """:func:`numerical_gradient` at the flat positions ``indices`` of ``x`` only.
+
+    The same central differences, element by element, for a sample of a large array:
+    returns a 1-D array of ``len(indices)`` partial derivatives, in the order given.
+    """
+    flat = x.reshape(-1)  # a view: writing it perturbs x (x must be contiguous)
+    if not np.shares_memory(flat, x):
+        raise ValueError(f"x must be a contiguous array, got strides {x.strides}")
+    grad = np.zeros(len(indices), dtype=x.dtype)
+    for k, i in enumerate(indices):
+        original = flat[i]
+        flat[i] = original + h
+        f_plus = f()
+        flat[i] = original - h
+        f_minus = f()
+        flat[i] = original
+        grad[k] = (f_plus - f_minus) / (2 * h)
+    return grad

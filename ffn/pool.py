@@ -10,7 +10,6 @@ run through its :class:`~ffn.poolrun.PoolRun`.
 import contextlib
 import itertools
 import logging
-import multiprocessing
 import multiprocessing.connection
 import os
 import threading
@@ -50,13 +49,11 @@ class TrainingPool:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
         self.nice, self.chunk, self.deadline = nice, chunk, deadline
         self._lock = threading.RLock()
-        self._jobs = itertools.count(1)
-        self._queue = deque()           # PoolRuns waiting, first come first served
+        self._jobs, self._queue = itertools.count(1), deque()  # job ids; PoolRuns waiting, first come first served
         self._runs = {}                 # session -> its PoolRun (queued, running or paused)
         self._by_job = {}               # job id -> PoolRun
-        self._workers = []
+        self._workers, self._closed = [], False
         self._throughput = Throughput()  # images/s of one worker, for the queue's estimates
-        self._closed = False
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         # MNIST written once, mapped by every worker: one copy in memory, not one each.
         self._data_dir = shared_copy() if shared_data else None
@@ -171,7 +168,10 @@ class TrainingPool:
             if kind == "report":
                 report = msg[2]
                 for key, values in report["points"].items():
-                    run.points.setdefault(key, []).extend(values)
+                    if key.startswith("snapshot_"):  # of a snapshot, only the latest matters
+                        run.points[key] = values
+                    else:
+                        run.points.setdefault(key, []).extend(values)
                 run.progress, run.advice = report["progress"], report["advice"]
                 return
             w.run = None
@@ -229,7 +229,7 @@ class TrainingPool:
                 idle.run = run
                 idle.threads = self._threads()
                 spec = {**run.spec, "state": run.checkpoint, "chunk": self.chunk, "threads": idle.threads}
-                run.checkpoint = None
+                run.checkpoint, run.spec["step"] = None, False  # a Step is for one stay only
                 idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
                 starts.append((idle, ("run", run.job, spec)))
         failed, tried = [], 0
@@ -273,11 +273,11 @@ class TrainingPool:
         with contextlib.suppress(OSError):
             w.send((kind, run.job))
 
-    def _resume(self, run):
+    def _resume(self, run, step=False):
         with self._lock:
             if run.state != "paused":
                 return
-            run.state = "queued"
+            run.state, run.spec["step"] = "queued", step
             self._queue.append(run)
         self._wake()
 

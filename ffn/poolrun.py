@@ -92,6 +92,10 @@ class PoolRun:
     def resume(self):
         self._pool._resume(self)
 
+    def step(self):
+        """A paused run trains exactly one iteration, reports it whole (``snapshot_step``) and pauses again."""
+        self._pool._resume(self, step=True)
+
     def cancel(self, reason="left_queue"):
         """Drop the run: a queued one leaves the queue, a running one ends without figures.
         ``reason`` (``left_queue``, ``session_ended``) is kept in ``cancel_reason``."""

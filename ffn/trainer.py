@@ -7,10 +7,8 @@ calling :meth:`Trainer.step`. It never prints and words nothing: it reports thro
 ``advice``) that a page words in its reader's language. :func:`ffn.notes.describe` gives the plain
 English the command line prints.
 
-One thread at a time drives a run. A page may ask for a chunk from two threads at once
-(a click starts a new script run while the old one is still training); the second
-caller then skips its chunk rather than train on the same layers' caches, optimizer
-state and weights. :meth:`stop` from any thread takes effect between two iterations.
+One thread at a time drives a run: a second caller of :meth:`step` skips its chunk rather
+than train on the same arrays. :meth:`stop` from any thread takes effect between two iterations.
 """
 import math
 import threading
@@ -18,6 +16,7 @@ import time
 
 import numpy as np
 
+from .health import FIXED_BATCH, HEALTH_KEYS, Health
 from .schedules import learning_rate
 from .workspace import BatchArrays, Workspace
 
@@ -75,7 +74,9 @@ class Trainer:
         near log(classes), the loss of guessing, for ``STALL_AFTER`` iterations.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
-        and ``valid_acc`` per evaluation.
+        and ``valid_acc`` per evaluation; the gradient health of :mod:`ffn.health`.
+    health : Health
+        Records that health, and captures one iteration whole on request (the app's Step).
     """
 
     def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
@@ -91,8 +92,7 @@ class Trainer:
         self.net, self.optimizer = net, optimizer
         if np.ndim(t_train) == 2:  # one-hot rows: in the network's dtype, or the loss's gradient upcasts
             t_train = np.asarray(t_train, dtype=net.dtype)
-        self.x_train, self.t_train = x_train, t_train
-        self.x_valid, self.t_valid = x_valid, t_valid
+        self.x_train, self.t_train, self.x_valid, self.t_valid = x_train, t_train, x_valid, t_valid
         self.batch_size = int(min(batch_size, n))
         self.iter_per_epoch = iters_per_epoch(n, self.batch_size)
         total = iters if iters is not None else math.ceil(epochs * self.iter_per_epoch)
@@ -127,20 +127,18 @@ class Trainer:
             self._update_args = (net.params, self._workspace.grads)
 
         self._lock = threading.Lock()  # held while stepping or measuring the final accuracy
-        self._stop_requested = False
-        self._stepping_thread = None   # the thread inside step(), if any
+        self._stop_requested, self._stepping_thread = False, None  # the thread inside step(), if any
 
-        self.iteration = 0
-        self.status = "ready"
+        self.iteration, self.status = 0, "ready"
         self.outcome = None  # (code, values) once the run is over
         self.advice = None   # (code, values) while it goes on: a stall
         self.train_seconds = 0.0
-        self.history = {"iteration": [], "loss": [],
-                        "eval_iteration": [], "epoch": [], "train_acc": [], "valid_acc": []}
+        self.history = {k: [] for k in ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc",
+                                        *HEALTH_KEYS)}
+        self.health = Health(net, x_train[subset[:FIXED_BATCH]], self.total_iters, self.eval_every)
 
     @property
-    def epoch(self):
-        """Epochs completed, as a float."""
+    def epoch(self):  # epochs completed, as a float
         return self.iteration / self.iter_per_epoch
 
     @property
@@ -232,7 +230,12 @@ class Trainer:
             if self.iteration % KEEP_EVERY == 0:  # these weights gave a finite loss: keep a copy
                 np.copyto(self._good, net.param_vector)
                 self._good_iteration = self.iteration
+            watch = self.health.due(self.iteration + 1)
+            if watch:  # about every hundredth iteration: the gradient norms, weights before the update
+                self.health.before_update(x, t, loss)
             self.optimizer.update(*self._update_args)
+            if watch:
+                self.health.after_update(self.iteration + 1, self.optimizer.lr, self.history)
             self.iteration += 1
             ran += 1
             self.history["iteration"].append(self.iteration)

@@ -8,26 +8,37 @@ from the pool
     :class:`~ffn.settings.Limits`), ``eval_size``, ``evals_per_run``, ``threads`` (BLAS
     threads), ``chunk`` (seconds between reports) and ``state`` (a checkpoint to go on
     from, or None). ``('stop', job)``, ``('pause', job)``, ``('cancel', job)`` and
-    ``('threads', job, n)`` are read between two chunks.
+    ``('threads', job, n)`` are read between two chunks. A spec with ``step`` trains one
+    iteration, reports it whole (the series ``snapshot_step``) and pauses; one with
+    ``task='gradcheck'`` trains nothing: it checks the gradients of the run's network (its
+    ``params``, a parameter vector, or else the run's starting weights) and is done.
 to the pool
     ``('ready', pid)`` once MNIST is loaded; ``('report', job, report)`` after each chunk;
     ``('paused', job, checkpoint)``; ``('done', job, result)``; ``('cancelled', job)``;
     ``('error', job, code, text)``.
 
 A report carries only what is new since the last one: ``points`` maps each series of
-the trainer's history (``loss``, ``valid_acc``...) to its new values, so a later series
-(first-layer snapshots, gradient norms) is one more key, not a new message.
+the trainer's history (``loss``, ``valid_acc``, the gradient health...) to its new values,
+so a later series is one more key, not a new message. A series named ``snapshot_...``
+holds pictures of the run, of which only the latest matters: ``snapshot_w1`` (the first
+layer's tiles, at most every ``SNAPSHOT_EVERY`` seconds and at the end of each stay),
+``snapshot_w1_init`` (the same at initialisation) and ``snapshot_step`` (a Step).
 
 The worker exits when its pipe closes: a server that dies leaves no worker behind. The
 pool starts it as ``python -m ffn.worker FD NICE [DATA_DIR]``, FD being its end of a
 socket pair and DATA_DIR the MNIST files all workers share.
 """
 import os
+import time
 
 from . import checkpoint
+from .gradcheck import BATCH, gradient_check
+from .health import first_layer
 from .mnist import load_mnist, load_shared
 from .model_io import model_bytes
 from .settings import Limits, SettingsError, TrainSettings, build_trainer, run_metadata
+
+SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
 
 
 def main(conn, nice=10, limit_threads=None, data_dir=None):
@@ -72,14 +83,21 @@ def _run(conn, job, spec, data, limit_threads):
     except (SettingsError, ValueError) as e:
         conn.send(("error", job, getattr(e, "code", "settings"), str(e)))
         return
+    threads = spec["threads"]
+    if spec.get("task") == "gradcheck":
+        _check(conn, job, spec, tr, limit_threads(threads))
+        return
     if spec.get("stop_now"):  # a paused run that was stopped: only its final figures
         tr.stop()
+    step = bool(spec.get("step")) and not tr.done
+    if step:
+        tr.health.capture_next()
     sent = {k: len(v) for k, v in tr.history.items()}
-    threads = spec["threads"]
+    snap = {"at": None, "init": tr.health.W1_init}
     while True:
         with limit_threads(threads):
-            tr.step(max_seconds=spec["chunk"])
-        conn.send(("report", job, _report(tr, sent)))
+            tr.step(max_seconds=spec["chunk"], max_iters=1 if step else None)
+        conn.send(("report", job, _report(tr, sent, snap, last=step or tr.done)))
         asked = {}  # what arrived since the last chunk; cancel, then stop, win over pause
         while conn.poll():
             msg = conn.recv()
@@ -92,7 +110,7 @@ def _run(conn, job, spec, data, limit_threads):
             threads = asked["threads"][2]
         if "stop" in asked:
             tr.stop()
-        elif "pause" in asked and not tr.done:
+        elif ("pause" in asked or step) and not tr.done:
             conn.send(("paused", job, checkpoint.take(tr)))
             return
         if tr.done:
@@ -105,12 +123,35 @@ def _run(conn, job, spec, data, limit_threads):
                              "iteration": tr.iteration, "model": model_bytes(tr.net)}))
 
 
-def _report(tr, sent):
-    """What is new in ``tr.history`` since the last report, and the progress figures."""
+def _check(conn, job, spec, tr, threads):
+    """The gradient check of the run's network (``spec['params']``, or its starting weights)."""
+    params = spec.get("params")
+    if params is not None:
+        if getattr(params, "shape", None) != tr.net.param_vector.shape:
+            conn.send(("error", job, "params", f"expected {tr.net.param_vector.size} parameters, "
+                                               f"got shape {getattr(params, 'shape', None)}"))
+            return
+        tr.net.param_vector[...] = params
+    with threads:
+        rows = gradient_check(tr.net, tr.x_train[:BATCH], tr.t_train[:BATCH])
+    conn.send(("done", job, {"iteration": 0, "check": rows}))
+
+
+def _report(tr, sent, snap, last=False):
+    """What is new in ``tr.history`` since the last report, the snapshots that are due, and
+    the progress figures. ``last``: the stay ends after this report."""
     points = {}
     for key, values in tr.history.items():
-        points[key] = values[sent[key]:]
+        points[key] = values[sent.get(key, 0):]
         sent[key] = len(values)
+    if snap["init"] is not None:  # once a stay
+        points["snapshot_w1_init"], snap["init"] = [snap["init"]], None
+    now = time.monotonic()
+    if last or snap["at"] is None or now - snap["at"] >= SNAPSHOT_EVERY:
+        points["snapshot_w1"] = [{"iteration": tr.iteration, "W": first_layer(tr.net)}]
+        snap["at"] = now
+    if tr.health.step is not None:
+        points["snapshot_step"], tr.health.step = [tr.health.step], None
     return {"points": points, "progress": tr.progress(), "advice": tr.advice, "status": tr.status}
 
 

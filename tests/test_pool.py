@@ -1,6 +1,7 @@
 """The training pool's mechanisms: the queue, one run per session, cancelling, a killed
 worker, pause and resume, stop. Each test has a hang guard; none times anything."""
 import dataclasses
+import io
 import os
 import signal
 import time
@@ -361,3 +362,49 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
         assert not any(w.send_lock.locked() for w in pool._workers)
     finally:
         pool.shutdown()
+
+
+@pytest.mark.timeout(180)
+def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
+    adam = dict(optimizer="adam", learning_rate=1e-3)
+    run = pool.submit("stepper", {**spec(iters=200, **adam), "step": True})  # a Step before it starts
+    steps, losses = [], []
+    for k in range(10):
+        seen = wait_until(run, {"paused"})
+        steps += seen["points"].get("snapshot_step", [])
+        losses += seen["points"].get("loss", [])
+        assert run.checkpoint["iteration"] == k + 1  # exactly one iteration each
+        if k < 9:
+            run.step()
+    assert [s["iteration"] for s in steps] == list(range(1, 11))
+    assert all(s["images"].shape == (32, 784) and len(s["labels"]) == 32 for s in steps)
+    assert [s["loss_before"] for s in steps] == losses
+    straight = pool.submit("straight", spec(iters=10, **adam))
+    seen = wait_until(straight, {"done"})
+    assert seen["points"]["loss"] == losses
+    straight_net = ffn.load_model(io.BytesIO(straight.result["model"]))
+    np.testing.assert_array_equal(run.checkpoint["params"], straight_net.param_vector)
+    run.resume()  # and it goes on as a run
+    wait_until(run, {"done"})
+    assert run.result["iteration"] == 200
+
+
+@pytest.mark.timeout(120)
+def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool):
+    run = pool.submit("s", spec(iters=400))
+    seen = wait_until(run, {"done"})
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == 400
+    assert seen["points"]["snapshot_w1"][-1]["W"].shape == (784, 64)
+    assert all(len(p["points"].get("snapshot_w1", [])) <= 1 for p in seen["polls"])  # never a backlog
+    assert seen["points"]["snapshot_w1_init"][0].shape == (784, 64)
+    assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
+    net = ffn.load_model(io.BytesIO(run.result["model"]))
+    check = pool.submit("s:check", {**spec(), "task": "gradcheck", "params": net.param_vector.copy(),
+                                    "iterations": 0, "batch": 0})
+    wait_until(check, {"done"})
+    rows = check.result["check"]
+    assert [r["param"] for r in rows][:2] == ["W1", "b1"] and all(r["ok"] for r in rows)
+    wrong = pool.submit("s:check2", {**spec(), "task": "gradcheck", "params": np.zeros(3), "iterations": 0,
+                                     "batch": 0})
+    wait_until(wrong, {"failed"})
+    assert wrong.error[0] == "params" and pool.status()["rate"] > 0  # a check is not counted as training

@@ -1,0 +1,63 @@
+"""The gradient check on screen: it passes a correct network and catches a broken backward."""
+import numpy as np
+import pytest
+
+import ffn
+from ffn.gradcheck import THRESHOLD, float64_copy, gradient_check
+from ffn.gradient import numerical_gradient, numerical_gradient_at
+from ffn.layers import Relu, Sigmoid
+
+
+@pytest.mark.parametrize("activation,decay", [("relu", 0.0), ("sigmoid", 1e-2), ("tanh", 0.0)])
+def test_a_correct_network_passes_below_1e_7(mnist, activation, decay):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [40, 20], 10, activation=activation, weight_decay_lambda=decay, seed=3)
+    rows = gradient_check(net, x[:8], t[:8], entries=30)
+    assert [r["param"] for r in rows] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert all(r["ok"] and r["relative_error"] < THRESHOLD for r in rows), rows
+    assert rows[0]["checked"] == 30 and rows[0]["size"] == 784 * 40 and rows[5]["checked"] == rows[5]["size"] == 10
+
+
+def test_a_broken_backward_is_flagged(mnist, monkeypatch):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [40, 20], 10, seed=3)
+    right = Relu.backward
+
+    def broken(self, dout, scratch=None):  # forgets to zero the gradient where the unit was off
+        dx = right(self, dout, scratch)
+        return dx + 0.5 * dout * self.mask
+    monkeypatch.setattr(Relu, "backward", broken)
+    rows = gradient_check(net, x[:8], t[:8], entries=30)
+    bad = {r["param"] for r in rows if not r["ok"]}
+    assert {"W1", "b1", "W2", "b2"} <= bad and {"W3", "b3"}.isdisjoint(bad)  # the last layer's gradient is upstream
+    assert min(r["relative_error"] for r in rows if r["param"] in bad) > 1e-3
+
+
+def test_a_sigmoid_whose_backward_forgets_a_factor_is_flagged(mnist, monkeypatch):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [20], 10, activation="sigmoid", seed=1)
+    monkeypatch.setattr(Sigmoid, "backward", lambda self, dout, scratch=None: dout * self.out)
+    assert not gradient_check(net, x[:4], t[:4], entries=20)[0]["ok"]
+
+
+def test_the_check_runs_on_a_float64_copy_and_leaves_the_network_alone(mnist):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [16], 10, seed=0)
+    before = net.param_vector.copy()
+    gradient_check(net, x[:4], t[:4], entries=5)
+    np.testing.assert_array_equal(net.param_vector, before)
+    copy = float64_copy(net)
+    assert copy.dtype == np.float64 and copy.config() == {**net.config()}
+    np.testing.assert_array_equal(copy.param_vector, before.astype(np.float64))
+    with pytest.raises(ValueError, match="positive integer, got 0"):
+        gradient_check(net, x[:4], t[:4], entries=0)
+
+
+def test_the_sampled_numerical_gradient_is_the_full_one_at_those_entries(rng):
+    a = rng.standard_normal((5, 7))
+    def f():
+        return float(np.sum(np.sin(a) * a))
+    idx = np.array([0, 9, 34, 12])
+    np.testing.assert_array_equal(numerical_gradient_at(f, a, idx), numerical_gradient(f, a).reshape(-1)[idx])
+    with pytest.raises(ValueError, match="contiguous"):
+        numerical_gradient_at(f, a[:, ::2], idx[:2])
