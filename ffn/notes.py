@@ -22,7 +22,9 @@ def describe(note):
     if code == "stalled":
         return (f"The loss is still {v['loss']:.2f} after {v['iteration']} iterations, close to "
                 f"ln {v['classes']} = {v['guess_loss']:.2f}, the loss of guessing all {v['classes']} classes "
-                f"equally. The network is stalled: with tiny initial weights the signal shrinks "
-                f"through each layer, so the gradients that reach the first layers are tiny too. "
+                f"equally. The network is stalled. Why: layer 1's gradient norm is only {v['grad1']:.1e}. "
+                f"With tiny initial weights the signal shrinks through each layer, and so does the "
+                f"gradient on its way back, so the first layer's weights barely move. Start the same "
+                f"network with He initialisation and its layer-1 gradient is hundreds of times larger. "
                 f"Try He initialisation, or a larger learning rate.")
     raise ValueError(f"unknown note code {code!r}")

@@ -174,11 +174,11 @@ class Trainer:
 
     def _check_stall(self):
         if self.iteration >= STALL_AFTER and self.advice is None:
-            recent = float(np.mean(self.history["loss"][-100:]))
-            classes = self.net.output_size
-            if recent > math.log(classes) - STALL_MARGIN:
-                self.advice = ("stalled", {"loss": recent, "iteration": self.iteration,
-                                           "classes": classes, "guess_loss": math.log(classes)})
+            recent, classes = float(np.mean(self.history["loss"][-100:])), self.net.output_size
+            if recent > math.log(classes) - STALL_MARGIN:  # grad1: layer 1's gradient norm, lately
+                grad1 = (self.history["grad_norm"] or [[math.nan]])[-1][0]
+                self.advice = ("stalled", {"loss": recent, "iteration": self.iteration, "classes": classes,
+                                           "guess_loss": math.log(classes), "grad1": grad1})
 
     def step(self, max_iters=None, max_seconds=None):
         """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.

@@ -169,7 +169,7 @@ def test_a_good_upload_becomes_a_model_choice(at):
 
 def test_every_widget_has_a_key(at):
     widgets = [*at.button, *at.selectbox, *at.select_slider, *at.slider, *at.number_input,
-               *at.checkbox, *at.radio, *at.file_uploader]
+               *at.checkbox, *at.radio, *at.file_uploader, *at.toggle]
     assert widgets and all(w.key for w in widgets)
     assert np.all([not w.key.startswith("$$") for w in widgets])
 

@@ -41,7 +41,8 @@ def test_inside_the_network_shows_the_journey_a_unit_and_its_arithmetic(drawn):
     open_view(drawn, "inside")
     assert metric(drawn, "Prediction").value == "7"       # the answer stays in sight...
     assert not drawn.get("plotly_chart")                   # ...but only this view is drawn
-    assert len(drawn.get("image")) == 2                    # the journey (input, two hidden layers), the weights
+    # the journey (input, two hidden layers), the unit's weights; and the model's tiles (in their expander)
+    assert len(drawn.get("image")) == 3
     table = drawn.code[0].value.splitlines()
     assert "softmax" in table[0] and table[8].strip().startswith("7") and table[8].endswith("◀")
     arithmetic = drawn.code[1].value

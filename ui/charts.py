@@ -4,6 +4,8 @@ import plotly.graph_objects as go
 
 from .i18n import _
 
+BLUE, ORANGE = "#0072B2", "#D55E00"  # Okabe-Ito, colour-blind safe; the inside views use the same
+
 MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)
 
 
@@ -40,9 +42,9 @@ def loss_figure(history):
         sm = smooth(loss)
         xi, yi = _thin(it, loss)
         fig.add_scatter(x=xi, y=yi, mode="lines", name=_("loss (each batch)"),
-                        line=dict(width=1, color="rgba(31,119,180,0.3)"))
+                        line=dict(width=1, color="rgba(0,114,178,0.3)"))
         xs, ys = _thin(it, sm)
-        fig.add_scatter(x=xs, y=ys, mode="lines", name=_("smoothed"), line=dict(width=3, color="#1f77b4"))
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=_("smoothed"), line=dict(width=3, color=BLUE))
     fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey",
                   annotation_text=_("ln 10: guessing"), annotation_position="top right")
     return _layout(fig, _("Loss"), _("iteration"), _("cross-entropy"))
@@ -53,10 +55,10 @@ def accuracy_figure(history):
     fig = go.Figure()
     ep = history["epoch"]
     if history["train_acc"]:
-        fig.add_scatter(x=ep, y=history["train_acc"], mode="lines+markers", name=_("train"))
+        fig.add_scatter(x=ep, y=history["train_acc"], mode="lines+markers", name=_("train"), line=dict(color=BLUE))
     if history["valid_acc"]:
         fig.add_scatter(x=ep, y=history["valid_acc"], mode="lines+markers", name=_("validation"),
-                        line=dict(dash="dash"))
+                        line=dict(dash="dash", color=ORANGE), marker=dict(symbol="diamond"))
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     return _layout(fig, _("Accuracy"), _("epoch"), _("accuracy"))
 
@@ -65,7 +67,7 @@ def probability_figure(proba):
     """Bar chart of the 10 class probabilities, the most likely digit highlighted."""
     proba = np.asarray(proba, dtype=np.float64).reshape(-1)
     best = int(np.argmax(proba))
-    colors = ["#ff4b4b" if i == best else "#8fb3d9" for i in range(len(proba))]
+    colors = [ORANGE if i == best else "#8fb3d9" for i in range(len(proba))]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(len(proba))], y=proba, marker_color=colors,
                            text=[f"{p:.0%}" if p >= 0.005 else "" for p in proba],
                            textposition="outside"))

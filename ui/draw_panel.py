@@ -8,7 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 
-from . import charts, inside_panel, model_panel
+from . import charts, health_panel, inside_panel, model_panel
 from .i18n import N_, _
 
 CANVAS = 280                           # canvas side in CSS pixels
@@ -32,6 +32,8 @@ def render():
         view = st.radio(_("View"), list(VIEWS), format_func=lambda k: _(VIEWS[k]), key="view", horizontal=True)
     with middle:
         _drawing(net, view)
+    with bottom:
+        health_panel.render_model_tiles(net)
 
 
 def read_drawing(canvas):

@@ -13,9 +13,10 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from .charts import BLUE, ORANGE
 from .i18n import _
 
-BLUE, ORANGE, GREY = "#0072B2", "#D55E00", "#999999"      # Okabe-Ito blue and vermillion
+GREY = "#999999"
 DIVERGING = [[0.0, BLUE], [0.5, "#f7f7f7"], [1.0, ORANGE]]  # negative blue, positive orange
 INK = [[0.0, "rgba(0,0,0,0)"], [1.0, "rgba(0,0,0,0.45)"]]  # ink over a map: clear where blank
 

@@ -29,6 +29,15 @@ EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever it
 HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")
 
 
+def job_spec(settings):
+    """What a worker needs to train ``settings`` in the app (ValueError if they are out of range)."""
+    check(settings, APP_LIMITS)
+    iters, batch, _n, _epochs = run_length(settings)
+    return {"settings": settings.to_dict(), "limits": dataclasses.asdict(APP_LIMITS),
+            "eval_size": EVAL_SIZE, "evals_per_run": EVALS_PER_RUN, "iterations": iters, "batch": batch,
+            "command": "trained in the ffn-digits app"}
+
+
 @dataclass
 class Run:
     """One training run of the app, started from ``settings``, training in the pool.
@@ -55,14 +64,10 @@ class Run:
     _last_sync: float = 0.0
 
     @classmethod
-    def start(cls, settings, session, pool):
-        """Check the settings against the app's limits and queue the run (ValueError if out of range)."""
-        check(settings, APP_LIMITS)
-        iters, batch, _n, _epochs = run_length(settings)
-        spec = {"settings": settings.to_dict(), "limits": dataclasses.asdict(APP_LIMITS),
-                "eval_size": EVAL_SIZE, "evals_per_run": EVALS_PER_RUN, "iterations": iters, "batch": batch,
-                "command": "trained in the ffn-digits app"}
-        return cls(settings, pool.submit(session, spec))
+    def start(cls, settings, session, pool, step=False):
+        """Check the settings against the app's limits and queue the run (ValueError if out of range).
+        ``step``: it trains one iteration and pauses (the Step button before a run)."""
+        return cls(settings, pool.submit(session, {**job_spec(settings), "step": step}))
 
     @property
     def active(self):
@@ -85,7 +90,10 @@ class Run:
             self.wall_seconds += now - self._last_sync
         self._last_sync = now if p["state"] == "running" else 0.0
         for key, values in p["points"].items():
-            self.history.setdefault(key, []).extend(values)
+            if key.startswith("snapshot_"):  # pictures of the run: only the latest is kept
+                self.history[key] = values[-1:]
+            else:
+                self.history.setdefault(key, []).extend(values)
         self.state, self.late = p["state"], p["late"]
         self.progress = p["progress"] or self.progress
         self.advice = p["advice"]
@@ -100,6 +108,18 @@ class Run:
     def wait_for_change(self, seconds):
         """Sleep ``seconds``, or less if the run's state changes meanwhile."""
         self.handle.wait_for_change(seconds)
+
+    def snapshot(self, key):
+        """The latest ``snapshot_<key>`` the worker sent (``w1``, ``w1_init``, ``step``), or None."""
+        values = self.history.get("snapshot_" + key)
+        return values[-1] if values else None
+
+    def params(self):
+        """The run's current weights as one vector when it is paused or finished, else None."""
+        if self.net is not None:
+            return self.net.param_vector
+        checkpoint = getattr(self.handle, "checkpoint", None) if self.paused else None
+        return None if checkpoint is None else checkpoint["params"]
 
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from . import charts
+from . import charts, health_charts, health_panel
 from .i18n import _
 from .resources import session_id, training_pool
 from .run import Run
@@ -26,8 +26,17 @@ def render(settings, error, shown=True):
     """
     _controls(settings, error)
     run = st.session_state.run
+    c1, c2, c3 = st.columns([1.2, 1, 1])
+    metric = c1.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
+                          format_func=lambda k: _(health_charts.METRICS[k][0]))
+    tiles = c2.toggle(_("Show the first layer live"), value=True, key="tiles_live")
+    change = c3.toggle(_("Tiles: what training changed"), value=False, key="tiles_change",
+                       help=_("W1 minus W1 at the start of the run"))
     every = TICK if run is not None and run.active and shown is not False else None
-    st.fragment(_live, run_every=every)(loop=shown is not False)
+    st.fragment(_live, run_every=every)(loop=shown is not False, metric=metric, tiles=tiles, change=change)
+    if run is not None:
+        health_panel.render_step(run)
+    health_panel.render_gradcheck(run, settings, error)
 
 
 def _controls(settings, error):
@@ -36,7 +45,7 @@ def _controls(settings, error):
         run.sync()  # the buttons show the run as it is now...
         st.session_state.controls_show = run.state  # ...and the live fragment redraws them when it changes
     busy = run is not None and not run.done
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c5, c3, c4 = st.columns(5)
     if c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None,
                  help=_("Finish or stop the current run first.") if busy else None):
         try:
@@ -47,6 +56,17 @@ def _controls(settings, error):
     if c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
                  disabled=not busy or run.state == "queued"):
         run.toggle_pause()
+        st.rerun()
+    if c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or error is not None,
+                 help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
+                        "and after, and how the first layer changed.")):
+        if busy:
+            run.handle.step()
+        else:
+            try:
+                st.session_state.run = Run.start(settings, session_id(), training_pool(), step=True)
+            except (ValueError, RuntimeError):
+                pass
         st.rerun()
     if c3.button(_("Stop"), key="stop", disabled=not busy,
                  help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None):
@@ -88,7 +108,7 @@ def _progress(run):
         st.warning(note(run.advice))
 
 
-def _live(loop=True):
+def _live(loop=True, metric="grad_norm", tiles=True, change=False):
     """Poll the run's worker and redraw progress and charts, for up to LOOP seconds
     (once, with ``loop=False``: the Train tab is hidden).
 
@@ -103,11 +123,17 @@ def _live(loop=True):
                   "accuracy curves draw themselves while the network learns."))
         return
     progress_box = st.empty()
-    c1, c2 = st.columns(2)
-    curves = _Curves(c1.empty(), c2.empty())
+    c1, c2, c3 = st.columns(3)
+    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings.hidden_sizes())
     if run.done:  # the figures, below the charts, sent before them: they are what the student waits for
         with st.container():
             _results(run)
+    first_layer = None
+    if tiles:
+        t1, t2 = st.columns([1.2, 1])
+        first_layer = _Tiles(t1.empty(), change)
+        with t2:
+            health_panel.tiles_explained()
     start = time.monotonic()
     while True:
         run.sync()
@@ -118,20 +144,23 @@ def _live(loop=True):
         with progress_box.container():
             _progress(run)
         curves.draw(run.history, force=not run.active)
+        if first_layer is not None:
+            first_layer.draw(run)
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
         run.wait_for_change(POLL)
 
 
 class _Curves:
-    """The loss and accuracy charts, redrawn about once a second, each only when its
-    data changed: they cost far more to build and send than the progress bar (and an
-    identical chart drawn twice in one run is a duplicate element to Streamlit)."""
+    """The loss, accuracy and gradient-health charts, redrawn about once a second, each only
+    when its data changed: they cost far more to build and send than the progress bar (and
+    an identical chart drawn twice in one run is a duplicate element to Streamlit)."""
 
-    def __init__(self, loss_box, acc_box):
-        self.loss_box, self.acc_box = loss_box, acc_box
+    def __init__(self, loss_box, acc_box, health_box, metric, hidden):
+        self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
+        self.metric, self.sizes = metric, [784, *hidden, 10]
         self.drawn = None          # when the charts were last drawn
-        self.shown = (-1, -1)      # (iterations, evaluations) in the charts on screen
+        self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
 
     def draw(self, h, force=False):
         if not h["loss"]:
@@ -143,7 +172,25 @@ class _Curves:
             self.loss_box.plotly_chart(charts.loss_figure(h))
         if len(h["eval_iteration"]) != self.shown[1]:
             self.acc_box.plotly_chart(charts.accuracy_figure(h))
-        self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"])), now
+        points = len(h.get("health_iteration", ()))
+        if points and points != self.shown[2]:
+            self.health_box.plotly_chart(health_charts.health_figure(h, self.metric, self.sizes))
+        self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
+
+
+class _Tiles:
+    """The first layer's tiles, redrawn when the worker sends a new snapshot (every
+    ffn.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
+
+    def __init__(self, box, change):
+        self.box, self.change, self.shown = box, change, None
+
+    def draw(self, run):
+        snap = run.snapshot("w1")
+        if snap is None or snap["iteration"] == self.shown:
+            return
+        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box, snap["iteration"])
+        self.shown = snap["iteration"]
 
 
 def _results(run):

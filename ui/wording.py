@@ -15,9 +15,11 @@ _NOTES = {
                    "iteration {kept:,} are kept."),
     "stalled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
                   "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                  "stalled: with tiny initial weights the signal shrinks through each layer, so the "
-                  "gradients that reach the first layers are tiny too. Try He initialisation, or a larger "
-                  "learning rate."),
+                  "stalled. The Gradients chart shows why: layer 1's gradient norm is only {grad1:.1e}. With "
+                  "tiny initial weights the signal shrinks through each layer, and so does the gradient on "
+                  "its way back, so the first layer's weights barely move. Start the same network with He "
+                  "initialisation and its layer-1 gradient is hundreds of times larger. Try He "
+                  "initialisation, or a larger learning rate."),
 }
 _DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
 

@@ -1,0 +1,43 @@
+"""The pictures of training: tiles on one shared scale, a Step's batch, the health chart."""
+import math
+
+import numpy as np
+
+from ui.health_charts import METRICS, batch_image, health_figure, tiles_image
+
+
+def test_tiles_share_one_symmetric_scale_and_sit_in_a_near_square_grid():
+    W = np.zeros((784, 10))
+    W[0, 0], W[5, 3] = 0.5, -0.25
+    img, scale = tiles_image(W, cell=2, gap=2)
+    assert scale == 0.5
+    assert img.shape == (3 * 56 + 2 * 2, 4 * 56 + 3 * 2, 3) and img.dtype == np.uint8  # 10 tiles: 4 wide, 3 high
+    assert tuple(img[0, 0]) == (0xD5, 0x5E, 0x00)                  # +0.5: full orange
+    r, c = divmod(5, 28)
+    blue_half = img[r * 2, 3 * 58 + c * 2]                          # -0.25: halfway to blue
+    assert blue_half[2] > blue_half[0] and 100 < blue_half[0] < 200
+    assert tuple(img[30, 30]) == (255, 255, 255)                    # 0: white
+    _img, fixed = tiles_image(W, scale=2.0)
+    assert fixed == 2.0
+    assert tiles_image(np.full((784, 2), np.nan))[1] == 1.0         # nothing finite: no crash
+
+
+def test_a_batch_is_drawn_eight_to_a_row_in_dark_ink():
+    images = np.zeros((12, 784), np.uint8)
+    images[0, 0] = 255
+    img = batch_image(images, cell=2, gap=4)
+    assert img.shape == (2 * 56 + 4, 8 * 56 + 7 * 4)
+    assert img[0, 0] == 0 and img[0, 2] == 255
+
+
+def test_the_health_chart_ends_at_the_last_finite_point_and_leaves_zeros_out_of_a_log_scale():
+    h = {"health_iteration": [1, 2, 3, 4], "grad_norm": [[1.0, 2.0], [0.5, 0.0], [math.inf, 1.0], [0.1, 0.1]],
+         "inactive": [[0.0], [0.5], [0.25], [0.25]]}
+    fig = health_figure(h, "grad_norm", sizes=[784, 8, 10])
+    assert [t.name for t in fig.data] == ["layer 1 (784→8)", "layer 2 (8→10)"]
+    assert list(fig.data[0].x) == [1, 2] and list(fig.data[1].y) == [2.0, None]
+    assert fig.layout.yaxis.type == "log"
+    lin = health_figure(h, "inactive")
+    assert list(lin.data[0].y) == [0.0, 0.5, 0.25, 0.25] and lin.layout.yaxis.type != "log"
+    assert health_figure({"health_iteration": [], "grad_norm": []}).data == ()
+    assert set(METRICS) == {"grad_norm", "update_ratio", "inactive", "act_std"}

@@ -1,0 +1,96 @@
+"""Pictures of what training does: the first layer's tiles, a Step's batch (one image each),
+and the gradient-health chart (Plotly, log scale, one line per layer).
+
+The tiles share one diverging scale, blue for negative, white for 0, orange for
+positive (Okabe-Ito, colour-blind safe), symmetric about 0 and set by the largest
+weight shown, so two tiles can be compared by eye.
+"""
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .i18n import N_, _
+from .inside_charts import BLUE, ORANGE, _paint
+
+LAYER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito, layer 1 first
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]           # colour never alone
+METRICS = {  # key in the history -> (label, log scale, axis title)
+    "grad_norm": (N_("Gradient norm ‖dW‖"), True, N_("‖dW‖ (log scale)")),
+    "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), True, N_("‖ΔW‖ / ‖W‖ (log scale)")),
+    "inactive": (N_("Units that never fire"), False, N_("share of the layer's units")),
+    "act_std": (N_("Activation spread (std)"), True, N_("standard deviation (log scale)")),
+}
+
+
+def tiles_image(W, cell=2, gap=2, scale=None):
+    """The columns of ``W`` (784, K) as 28x28 tiles in a near-square grid, one RGB uint8 image;
+    each pixel ``cell`` screen pixels, tiles ``gap`` apart. Returns (image, scale used)."""
+    W = np.asarray(W, dtype=np.float64)
+    finite = W[np.isfinite(W)]
+    scale = scale or (float(np.max(np.abs(finite))) if finite.size else 1.0) or 1.0
+    k = W.shape[1]
+    cols = math.ceil(math.sqrt(k))
+    rows = math.ceil(k / cols)
+    side = 28 * cell
+    img = np.full((rows * (side + gap) - gap, cols * (side + gap) - gap, 3), 255, dtype=np.uint8)
+    colours = _paint(W.T.reshape(k, 28, 28), diverging=True, m=scale)
+    for j in range(k):
+        r, c = divmod(j, cols)
+        tile = np.kron(colours[j], np.ones((cell, cell, 1), dtype=np.uint8))
+        img[r * (side + gap):r * (side + gap) + side, c * (side + gap):c * (side + gap) + side] = tile
+    return img, scale
+
+
+def batch_image(images, cell=2, gap=4):
+    """A Step's batch: ``images`` (K, 784) uint8 as dark ink on white, 8 to a row."""
+    k = len(images)
+    cols = min(8, k)
+    rows = math.ceil(k / cols)
+    side = 28 * cell
+    img = np.full((rows * (side + gap) - gap, cols * (side + gap) - gap), 255, dtype=np.uint8)
+    for j, x in enumerate(images):
+        r, c = divmod(j, cols)
+        img[r * (side + gap):r * (side + gap) + side, c * (side + gap):c * (side + gap) + side] = \
+            255 - np.kron(x.reshape(28, 28), np.ones((cell, cell), dtype=np.uint8))
+    return img
+
+
+def _finite_prefix(xs, rows):
+    """The points up to the first non-finite value: a diverged run's chart ends at its last finite point."""
+    out_x, out_rows = [], []
+    for x, row in zip(xs, rows):
+        if not all(math.isfinite(v) for v in row):
+            break
+        out_x.append(x)
+        out_rows.append(row)
+    return out_x, out_rows
+
+
+def health_figure(history, metric="grad_norm", sizes=None):
+    """One line per layer of ``history[metric]`` against iterations. ``sizes``: the
+    network's layer sizes (784, H1, ..., 10), for the legend."""
+    label, log, ytitle = METRICS[metric]
+    xs, rows = _finite_prefix(history.get("health_iteration", []), history.get(metric, []))
+    fig = go.Figure()
+    n = len(rows[0]) if rows else 0
+    for layer in range(n):
+        name = _("layer {n}").format(n=layer + 1)
+        if sizes is not None and layer + 1 < len(sizes):
+            name += f" ({sizes[layer]}→{sizes[layer + 1]})"
+        ys = [row[layer] for row in rows]
+        if log:  # a zero has no place on a log scale: left as a gap
+            ys = [y if y > 0 else None for y in ys]
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=name,
+                        line=dict(width=2, color=LAYER_COLOURS[layer % 5], dash=LAYER_DASHES[layer % 5]))
+    if log:
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)  # a tick at each power of ten
+    else:
+        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_layout(title=_(label), height=300, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title=_("iteration"), yaxis_title=_(ytitle),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
+    return fig
+
+
+__all__ = ["tiles_image", "batch_image", "health_figure", "METRICS", "BLUE", "ORANGE"]
