@@ -170,3 +170,55 @@ def test_inside_the_network_and_why_this_digit(page, tmp_path):
     page.wait_for_timeout(500)
     page.screenshot(path=str(tmp_path / "why.png"))
     assert (tmp_path / "inside.png").stat().st_size > 10000 and (tmp_path / "why.png").stat().st_size > 10000
+
+
+def _preset(page, label):
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=label).click()
+    page.wait_for_timeout(800)
+
+
+def _finished(page):
+    """Wait for the run just started to end (the last run's figures go first)."""
+    done = """() => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"]')]
+        .some(e => /Wall time/.test(e.innerText))"""
+    page.wait_for_function(f"() => !({done})()", timeout=30000)
+    page.wait_for_function(done, timeout=120000)
+    page.wait_for_timeout(800)
+
+
+def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
+    """The README's screenshots of issue 12: the gradient chart for the article's settings and
+    for He's, the first layer's tiles, and a Step."""
+    tabs = page.get_by_test_id("stTabs")
+    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
+        has=page.get_by_text("layer 1 (784→64)"))
+    for preset, name in (("Article's exact settings", "article"), ("Article's network, He init", "he")):
+        _preset(page, preset)
+        tabs.get_by_role("button", name="Start").click()
+        _finished(page)
+        charts.first.scroll_into_view_if_needed()
+        charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
+    assert page.get_by_text("The Gradients chart shows why").count() == 0  # He does not stall
+    page.get_by_test_id("stCheckbox").filter(has_text="Tiles: what training changed").first.click()
+    tiles = page.get_by_test_id("stImage").filter(has_text="What training changed")
+    tiles.first.wait_for(timeout=15000)
+    tiles.first.screenshot(path=str(tmp_path / "tiles.png"))
+    tabs.get_by_role("button", name="Step", exact=True).click()  # a new run, one iteration, paused
+    step = page.get_by_text("Step: iteration 1")
+    step.wait_for(timeout=30000)
+    tabs.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_text("Step: iteration 2").wait_for(timeout=30000)
+    page.wait_for_timeout(800)
+    panel = page.locator(".st-key-step_panel")
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(tmp_path / "step.png"))
+    page.get_by_text("Check backpropagation against numerical gradients").click()
+    page.get_by_role("button", name="Check the gradients").click()
+    page.get_by_text("backprop is right").wait_for(timeout=30000)
+    assert page.get_by_text("the run's network at iteration 2").count() == 1
+    for name in ("gradients-article", "gradients-he", "tiles", "step"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 5000
+    if os.environ.get("FFN_SCREENSHOTS"):  # python -m pytest ... with FFN_SCREENSHOTS=assets: the README's pictures
+        for name in ("gradients-article", "gradients-he", "tiles", "step"):
+            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())

@@ -62,8 +62,9 @@ def render_step(run):
     s = run.snapshot("step")
     if s is None or not run.paused or (run.progress or {}).get("iteration") != s["iteration"]:
         return
-    st.subheader(_("Step: iteration {iteration:,}").format(iteration=s["iteration"]))
-    c1, c2 = st.columns([1.2, 1])
+    panel = st.container(key="step_panel")
+    panel.subheader(_("Step: iteration {iteration:,}").format(iteration=s["iteration"]))
+    c1, c2 = panel.columns([1.2, 1])
     with c1:
         shown = len(s["images"])
         head = (_("The batch: {n} images") if shown == s["batch_size"] else

@@ -96,7 +96,7 @@ def _progress(run):
         return
     text = _("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s").format(
         iteration=p["iteration"], total=p["total_iters"], epoch=p["epoch"], rate=p["samples_per_sec"])
-    if p["seconds_left"] is not None and not run.done:
+    if p["seconds_left"] is not None and run.active:
         text += " · " + _("about {seconds:.0f} s left").format(seconds=p["seconds_left"])
     if run.paused:
         text += " · " + _("paused")
