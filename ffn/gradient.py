@@ -12,7 +12,7 @@ def numerical_gradient(f, x, h=1e-4):
     Parameters
     ----------
     f : callable taking no arguments and returning a float
-    x : ndarray of floats, any shape
+    x : ndarray of floats, any shape, contiguous (a network's parameters are)
     h : float
         Step; 1e-4 suits float64. In float32 the differences are too coarse to check
         anything finer than about 1e-2.
@@ -21,19 +21,7 @@ def numerical_gradient(f, x, h=1e-4):
     -------
     grad : ndarray of the same shape and dtype as ``x``
     """
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    while not it.finished:
-        i = it.multi_index
-        original = x[i]
-        x[i] = original + h
-        f_plus = f()
-        x[i] = original - h
-        f_minus = f()
-        x[i] = original
-        grad[i] = (f_plus - f_minus) / (2 * h)
-        it.iternext()
-    return grad
+    return numerical_gradient_at(f, x, range(x.size), h).reshape(x.shape)
 
 
 def relative_error(a, b):
@@ -44,10 +32,11 @@ def relative_error(a, b):
 
 
 def numerical_gradient_at(f, x, indices, h=1e-4):
-    """:func:`numerical_gradient` at the flat positions ``indices`` of ``x`` only.
+    """Central differences at the flat positions ``indices`` of ``x``: for each, nudge that
+    one element up and down by ``h`` (restoring it after), and take the slope of ``f``.
 
-    The same central differences, element by element, for a sample of a large array:
-    returns a 1-D array of ``len(indices)`` partial derivatives, in the order given.
+    :func:`numerical_gradient` runs it over every element; the gradient check samples a
+    large array. Returns a 1-D array of ``len(indices)`` partial derivatives, in order.
     """
     flat = x.reshape(-1)  # a view: writing it perturbs x (x must be contiguous)
     if not np.shares_memory(flat, x):

@@ -27,4 +27,10 @@ def describe(note):
                 f"gradient on its way back, so the first layer's weights barely move. Start the same "
                 f"network with He initialisation and its layer-1 gradient is hundreds of times larger. "
                 f"Try He initialisation, or a larger learning rate.")
+    if code == "stalled_scaled":
+        return (f"The loss is still {v['loss']:.2f} after {v['iteration']} iterations, close to "
+                f"ln {v['classes']} = {v['guess_loss']:.2f}, the loss of guessing all {v['classes']} classes "
+                f"equally. The network is stalled. Why: layer 1's gradient norm is only {v['grad1']:.1e}. "
+                f"Its initial weights are already scaled to each layer's size, so the learning rate or "
+                f"the activation holds it back: try a larger learning rate, Adam, or ReLU.")
     raise ValueError(f"unknown note code {code!r}")

@@ -19,6 +19,7 @@ from collections import deque
 from .cpuload import FreeCores
 from .mnist import shared_copy
 from .poolrun import PoolRun, Throughput, WorkerHandle
+from .worker import SNAPSHOT
 
 log = logging.getLogger("ffn.pool")
 
@@ -82,10 +83,11 @@ class TrainingPool:
         return run
 
     def end_session(self, session):
-        """The session has gone: cancel its run, queued, running or paused."""
+        """The session has gone: cancel its run, queued, running or paused, and its side jobs
+        (submitted as ``session:name``, e.g. a gradient check)."""
         with self._lock:
-            run = self._runs.get(session)
-        if run is not None:
+            runs = [r for s, r in self._runs.items() if s == session or s.startswith(f"{session}:")]
+        for run in runs:
             run.cancel("session_ended")
 
     def status(self):
@@ -98,8 +100,7 @@ class TrainingPool:
     def shutdown(self, timeout=5.0):
         """Close every worker's pipe (they exit on their own), then make sure they did."""
         with self._lock:
-            self._closed = True
-            workers, self._workers = self._workers, []
+            self._closed, workers, self._workers = True, self._workers, []
             for w in (w for w in workers if w.run is not None):  # their runs end with the server
                 w.run.state, w.run.error = "failed", ("worker_died", "")
         self._wake()
@@ -168,7 +169,7 @@ class TrainingPool:
             if kind == "report":
                 report = msg[2]
                 for key, values in report["points"].items():
-                    if key.startswith("snapshot_"):  # of a snapshot, only the latest matters
+                    if key.startswith(SNAPSHOT):  # of a snapshot, only the latest matters
                         run.points[key] = values
                     else:
                         run.points.setdefault(key, []).extend(values)
@@ -275,10 +276,9 @@ class TrainingPool:
 
     def _resume(self, run, step=False):
         with self._lock:
-            if run.state != "paused":
-                return
-            run.state, run.spec["step"] = "queued", step
-            self._queue.append(run)
+            if run.state == "paused":
+                run.state, run.spec["step"] = "queued", step
+                self._queue.append(run)
         self._wake()
 
     def _cancel(self, run, reason):

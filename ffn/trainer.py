@@ -70,8 +70,9 @@ class Trainer:
         ``('stopped', {iteration, total})`` or ``('diverged', {how, loss, iteration, lr,
         kept})`` with ``how`` in {'nan', 'inf', 'large'}.
     advice : (str, dict) or None
-        ``('stalled', {loss, iteration, classes, guess_loss})`` once the loss has stayed
-        near log(classes), the loss of guessing, for ``STALL_AFTER`` iterations.
+        ``('stalled', {loss, iteration, classes, guess_loss, grad1})`` once the loss has stayed
+        near log(classes), the loss of guessing, for ``STALL_AFTER`` iterations (``stalled_scaled``
+        when the initial weights were scaled to the layers); ``grad1`` is layer 1's gradient norm.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
         and ``valid_acc`` per evaluation; the gradient health of :mod:`ffn.health`.
@@ -142,7 +143,7 @@ class Trainer:
         return self.iteration / self.iter_per_epoch
 
     @property
-    def done(self):
+    def done(self):  # the run is over, whichever way
         return self.status in ("finished", "stopped", "diverged")
 
     def _batch_indices(self):
@@ -177,8 +178,9 @@ class Trainer:
             recent, classes = float(np.mean(self.history["loss"][-100:])), self.net.output_size
             if recent > math.log(classes) - STALL_MARGIN:  # grad1: layer 1's gradient norm, lately
                 grad1 = (self.history["grad_norm"] or [[math.nan]])[-1][0]
-                self.advice = ("stalled", {"loss": recent, "iteration": self.iteration, "classes": classes,
-                                           "guess_loss": math.log(classes), "grad1": grad1})
+                code = "stalled" if self.net.weight_init == "std" else "stalled_scaled"  # tiny weights, or not
+                self.advice = (code, {"loss": recent, "iteration": self.iteration, "classes": classes,
+                                      "guess_loss": math.log(classes), "grad1": grad1})
 
     def step(self, max_iters=None, max_seconds=None):
         """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.
@@ -277,13 +279,10 @@ class Trainer:
         rate = self.iteration / self.train_seconds if self.train_seconds > 0 else 0.0
         left = (self.total_iters - self.iteration) / rate if rate else None
         losses = self.history["loss"]
-        return {
-            "iteration": self.iteration, "total_iters": self.total_iters,
-            "epoch": self.epoch, "fraction": self.iteration / self.total_iters,
-            "loss": losses[-1] if losses else None,
-            "samples_per_sec": rate * self.batch_size, "seconds_left": left,
-            "status": self.status, "lr": self.optimizer.lr,
-        }
+        return {"iteration": self.iteration, "total_iters": self.total_iters, "epoch": self.epoch,
+                "fraction": self.iteration / self.total_iters, "loss": losses[-1] if losses else None,
+                "samples_per_sec": rate * self.batch_size, "seconds_left": left,
+                "status": self.status, "lr": self.optimizer.lr}
 
     def final_accuracy(self, x_test=None, t_test=None):
         """Accuracy on the full training, validation and (if given) test sets.

@@ -31,6 +31,8 @@ socket pair and DATA_DIR the MNIST files all workers share.
 import os
 import time
 
+import numpy as np
+
 from . import checkpoint
 from .gradcheck import BATCH, gradient_check
 from .health import first_layer
@@ -39,6 +41,7 @@ from .model_io import model_bytes
 from .settings import Limits, SettingsError, TrainSettings, build_trainer, run_metadata
 
 SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
+SNAPSHOT = "snapshot_"  # a series with this prefix keeps only its latest value, on its way and at the page
 
 
 def main(conn, nice=10, limit_threads=None, data_dir=None):
@@ -106,6 +109,8 @@ def _run(conn, job, spec, data, limit_threads):
         if "cancel" in asked:  # nobody wants its figures: free the worker at once
             conn.send(("cancelled", job))
             return
+        if ("stop" in asked or "pause" in asked) and not (step or tr.done):  # the stay ends here: its last tiles
+            conn.send(("report", job, _report(tr, sent, snap, last=True)))
         if "threads" in asked:
             threads = asked["threads"][2]
         if "stop" in asked:
@@ -125,15 +130,18 @@ def _run(conn, job, spec, data, limit_threads):
 
 def _check(conn, job, spec, tr, threads):
     """The gradient check of the run's network (``spec['params']``, or its starting weights)."""
-    params = spec.get("params")
-    if params is not None:
-        if getattr(params, "shape", None) != tr.net.param_vector.shape:
-            conn.send(("error", job, "params", f"expected {tr.net.param_vector.size} parameters, "
-                                               f"got shape {getattr(params, 'shape', None)}"))
-            return
-        tr.net.param_vector[...] = params
-    with threads:
-        rows = gradient_check(tr.net, tr.x_train[:BATCH], tr.t_train[:BATCH])
+    try:
+        params = spec.get("params")
+        if params is not None:
+            params = np.asarray(params, dtype=tr.net.dtype)
+            if params.shape != tr.net.param_vector.shape:
+                raise ValueError(f"expected {tr.net.param_vector.size} parameters, got shape {params.shape}")
+            tr.net.param_vector[...] = params
+        with threads:
+            rows = gradient_check(tr.net, tr.x_train[:BATCH], tr.t_train[:BATCH])
+    except (ValueError, TypeError, FloatingPointError) as e:  # the worker lives on for the next run
+        conn.send(("error", job, "params", str(e)))
+        return
     conn.send(("done", job, {"iteration": 0, "check": rows}))
 
 
@@ -145,13 +153,13 @@ def _report(tr, sent, snap, last=False):
         points[key] = values[sent.get(key, 0):]
         sent[key] = len(values)
     if snap["init"] is not None:  # once a stay
-        points["snapshot_w1_init"], snap["init"] = [snap["init"]], None
+        points[SNAPSHOT + "w1_init"], snap["init"] = [snap["init"]], None
     now = time.monotonic()
     if last or snap["at"] is None or now - snap["at"] >= SNAPSHOT_EVERY:
-        points["snapshot_w1"] = [{"iteration": tr.iteration, "W": first_layer(tr.net)}]
+        points[SNAPSHOT + "w1"] = [{"iteration": tr.iteration, "W": first_layer(tr.net)}]
         snap["at"] = now
     if tr.health.step is not None:
-        points["snapshot_step"], tr.health.step = [tr.health.step], None
+        points[SNAPSHOT + "step"], tr.health.step = [tr.health.step], None
     return {"points": points, "progress": tr.progress(), "advice": tr.advice, "status": tr.status}
 
 

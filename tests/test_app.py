@@ -19,14 +19,6 @@ from hostile import png_declaring, png_of
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture
-def at():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
-
-
 def metric(at, label):
     return next((m for m in at.metric if m.label == label), None)
 

@@ -88,6 +88,11 @@ def test_a_captured_step_is_the_iteration_itself(mnist):
     tr = build(mnist, batch_size=100, augment=True)
     tr.step(max_iters=4)
     twin = checkpoint.restore(build(mnist, batch_size=100, augment=True), checkpoint.take(tr))
+    twin.health.due = lambda i: False  # the same iteration by hand: its batch (augmented), its update
+    rng_state = twin.rng.bit_generator.state
+    x, t = twin._batch()
+    x = twin.augment(x.copy(), twin.rng)
+    twin.rng.bit_generator.state = rng_state  # put back: twin.step() draws the same batch again
     W1 = first_layer(tr.net)
     tr.health.capture_next()
     tr.step(max_iters=1)
@@ -97,9 +102,13 @@ def test_a_captured_step_is_the_iteration_itself(mnist):
     assert s["loss_before"] == tr.history["loss"][-1]
     np.testing.assert_allclose(s["dW1"], first_layer(tr.net) - W1, atol=1e-7)
     assert s["dW1"].shape == (784, min(TILES, 100))
-    # loss after: the same (augmented) batch through the updated network
+    np.testing.assert_array_equal(s["images"], np.clip(np.rint(x[:32] * 255), 0, 255).astype(np.uint8))
+    np.testing.assert_array_equal(s["labels"], t[:32])
+    before = float(ffn.SoftmaxWithLoss().forward(twin.net.predict(x), t))
+    assert s["loss_before"] == pytest.approx(before, rel=1e-6)
     twin.step(max_iters=1)
-    assert s["loss_after"] < s["loss_before"]
     np.testing.assert_array_equal(twin.net.param_vector, tr.net.param_vector)  # capturing changed nothing
+    after = float(ffn.SoftmaxWithLoss().forward(twin.net.predict(x), t))  # the batch through the updated net
+    assert s["loss_after"] == pytest.approx(after, rel=1e-6) and s["loss_after"] < s["loss_before"]
     tr.step(max_iters=1)
     assert tr.health.step["iteration"] == 5  # one capture per request

@@ -3,21 +3,10 @@ the first layer's tiles, a Step, the gradient check, and the tiles of any model.
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def at():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def rerun_until(at, predicate, max_runs=80):
@@ -86,6 +75,21 @@ def test_a_diverged_run_draws_its_charts_up_to_the_last_finite_point(at):
             assert all(math.isfinite(y) for y in ys)
     fig = health_chart(at)
     assert fig["data"][0]["x"][-1] <= run.outcome[1]["iteration"]
+    # The trainer stops a run at a loss of 1e3, before its figures overflow; one that overflowed
+    # between two checks (a float32 gradient at inf, a NaN spread) still draws up to its last finite point.
+    h = run.history
+    last = h["health_iteration"][-1]
+    for i, bad in enumerate((math.inf, math.nan)):
+        h["health_iteration"].append(last + i + 1)
+        for key in ("grad_norm", "update_ratio", "inactive", "act_mean", "act_std"):
+            h[key].append([bad] * len(h[key][-1]))
+    h["loss"].append(math.nan)
+    h["iteration"].append(h["iteration"][-1] + 1)
+    for metric in ("grad_norm", "inactive"):
+        at.selectbox(key="health_metric").set_value(metric).run()
+        assert not at.exception
+        fig = health_chart(at)
+        assert fig["data"][0]["x"][-1] == last
 
 
 def test_step_before_a_run_then_again_shows_the_batch_the_losses_and_the_change(at):

@@ -399,12 +399,37 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     assert seen["points"]["snapshot_w1_init"][0].shape == (784, 64)
     assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
     net = ffn.load_model(io.BytesIO(run.result["model"]))
+    rate = pool.status()["rate"]
     check = pool.submit("s:check", {**spec(), "task": "gradcheck", "params": net.param_vector.copy(),
                                     "iterations": 0, "batch": 0})
     wait_until(check, {"done"})
     rows = check.result["check"]
     assert [r["param"] for r in rows][:2] == ["W1", "b1"] and all(r["ok"] for r in rows)
+    pool.end_session("s")  # a session's side jobs end with it
+    assert "s:check" not in pool._runs
     wrong = pool.submit("s:check2", {**spec(), "task": "gradcheck", "params": np.zeros(3), "iterations": 0,
                                      "batch": 0})
     wait_until(wrong, {"failed"})
-    assert wrong.error[0] == "params" and pool.status()["rate"] > 0  # a check is not counted as training
+    wrong = pool.submit("s:check3", {**spec(), "task": "gradcheck", "params": "not numbers", "iterations": 0,
+                                     "batch": 0})
+    wait_until(wrong, {"failed"})
+    assert wrong.error[0] == "params"
+    assert pool.status()["rate"] == rate  # a check trains nothing: it leaves the queue's estimates alone
+    assert pool.status()["workers"] == 1 and pool.status()["busy"] == 0  # and a bad one kills no worker
+
+
+@pytest.mark.timeout(120)
+def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
+    run = pool.submit("s", spec(iters=20000))
+    wait_until(run, {"running"})
+    while not (run.progress and run.progress["iteration"] >= 30):
+        time.sleep(0.01)
+    run.pause()
+    seen = wait_until(run, {"paused"})
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.checkpoint["iteration"]
+    run.resume()
+    wait_until(run, {"running"})
+    time.sleep(0.3)
+    run.stop()
+    seen = wait_until(run, {"done"})
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result["iteration"]

@@ -47,8 +47,10 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
     blown.step()
     stalled = tiny(mnist, iters=600, init="std", lr=0.01)
     stalled.step()
-    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice]
-    assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled"]
+    slow = tiny(mnist, iters=600, lr=1e-4)  # He's weights, but steps too small to move
+    slow.step()
+    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice]
+    assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled", "stalled_scaled"]
     for n in notes:  # the English catalogue words each note as the CLI does, numbers formatted alike
         page, cli = wording.note(n).replace("The Gradients chart shows why", "Why"), ffn.describe(n)
         assert re.sub(r"[\d,.]+", "#", page).replace("digits", "classes") == re.sub(r"[\d,.]+", "#", cli)

@@ -11,9 +11,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .i18n import N_, _
-from .inside_charts import BLUE, ORANGE, _paint
+from .charts import BLUE, ORANGE
+from .inside_charts import _paint
 
-LAYER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito, layer 1 first
+LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito, layer 1 first
 LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]           # colour never alone
 METRICS = {  # key in the history -> (label, log scale, axis title)
     "grad_norm": (N_("Gradient norm ‖dW‖"), True, N_("‖dW‖ (log scale)")),
@@ -87,9 +88,10 @@ def health_figure(history, metric="grad_norm", sizes=None):
         fig.update_yaxes(type="log", exponentformat="power", dtick=1)  # a tick at each power of ten
     else:
         fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    fig.update_layout(title=_(label), height=300, margin=dict(l=10, r=10, t=40, b=10),
+    # the legend under the plot: three layers' names beside the title would cover it on a phone
+    fig.update_layout(title=_(label), height=340, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis_title=_("iteration"), yaxis_title=_(ytitle),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
+                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, xanchor="left"))
     return fig
 
 

@@ -1,5 +1,7 @@
 """What training does, on the Train tab and for any model: the first layer's tiles, a Step's
 inside, and the gradient check (backprop against numerical gradients) run in the pool."""
+import time
+
 import streamlit as st
 
 from ffn.gradcheck import BATCH, THRESHOLD
@@ -10,22 +12,29 @@ from .i18n import _
 from .resources import session_id, training_pool
 from .run import job_spec
 
-CHECK_WAIT = 20.0  # seconds the page waits for a gradient check before it polls for it instead
+CHECK_WAIT = 3.0  # seconds a rerun waits for a gradient check before it polls for it on a timer
 
 
-def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=None):
+@st.cache_data(max_entries=8, show_spinner=False)
+def _tiles(W):  # keyed by the weights' bytes: a model's tiles are drawn once, not at every rerun
+    return health_charts.tiles_image(W)
+
+
+def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=None, cached=False):
     """The first layer's units as 28x28 tiles (``W`` of shape (784, K)), or ``W - W_init`` when
-    ``change`` (and the start is known), with a caption (``what`` they are) that states the scale."""
+    ``change`` (and the start is known), with a caption (``what`` they are) that states the scale.
+    ``cached``: for a finished model's weights, which do not change."""
     box = box or st.container()
+    tiles = _tiles if cached else health_charts.tiles_image
     with box.container():
         if what is not None:
-            img, scale = health_charts.tiles_image(W)
+            img, scale = tiles(W)
         elif change and W_init is not None:
-            img, scale = health_charts.tiles_image(W - W_init)
+            img, scale = tiles(W - W_init)
             what = _("What training changed in the first {k} units of layer 1 (their weights minus their "
                      "weights at the start)").format(k=W.shape[1])
         else:
-            img, scale = health_charts.tiles_image(W)
+            img, scale = tiles(W)
             what = _("The weights of the first {k} units of layer 1, one 28×28 tile each: the pattern of "
                      "pixels each unit adds up").format(k=W.shape[1])
         if iteration is not None:
@@ -45,7 +54,7 @@ def render_model_tiles(net):
                            disabled=start is None,
                            help=_("W1 minus W1 at the start of the run: known for a model trained in this "
                                   "session only"))
-        render_tiles(first_layer(net), start, change)
+        render_tiles(first_layer(net), start, change, cached=True)
         tiles_explained()
 
 
@@ -60,8 +69,8 @@ def tiles_explained():
 def render_step(run):
     """A Step's inside: the batch, the loss on it before and after the update, and the change of W1."""
     s = run.snapshot("step")
-    if s is None or not run.paused or (run.progress or {}).get("iteration") != s["iteration"]:
-        return
+    if s is None or not (run.paused or run.done) or (run.progress or {}).get("iteration") != s["iteration"]:
+        return  # only while the run rests on the step (a Step on its last iteration ends it)
     panel = st.container(key="step_panel")
     panel.subheader(_("Step: iteration {iteration:,}").format(iteration=s["iteration"]))
     c1, c2 = panel.columns([1.2, 1])
@@ -94,15 +103,16 @@ def render_gradcheck(run, settings, error):
         target = _check_target(run, settings, error)
         if isinstance(target, str):
             st.caption(target)
-        if st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str)):
+        job = st.session_state.get("gradcheck_job")
+        pending = job is not None and job["handle"].state in ("queued", "running")
+        if st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending):
             params, s, what = target
             spec = {**job_spec(s), "task": "gradcheck", "params": params, "iterations": 0, "batch": 0}
-            old = st.session_state.get("gradcheck_job")
-            if old is not None and old["handle"].state in ("queued", "running"):
-                old["handle"].cancel()
             st.session_state.gradcheck_job = {"handle": training_pool().submit(f"{session_id()}:check", spec),
-                                          "what": what}
-        _check_result()
+                                              "what": what}
+            pending = True
+        # polled on a timer while it waits in the queue; drawn once when it is done
+        st.fragment(_check_result, run_every=1.0 if pending else None)(polling=pending)
 
 
 def _check_target(run, settings, error):
@@ -118,17 +128,16 @@ def _check_target(run, settings, error):
     return None, settings, _("the network these settings start from")
 
 
-@st.fragment
-def _check_result():
+def _check_result(polling=False):
     job = st.session_state.get("gradcheck_job")
     if job is None:
         return
     h = job["handle"]
-    if h.state in ("queued", "running"):
-        with st.spinner(_("Checking the gradients…")):
-            h.wait_for_change(CHECK_WAIT)
-            while h.state == "running":
-                h.wait_for_change(CHECK_WAIT)
+    deadline = time.monotonic() + CHECK_WAIT  # a check takes about half a second: wait for it here
+    while h.state in ("queued", "running") and time.monotonic() < deadline:
+        h.wait_for_change(0.25)
+    if polling and h.state not in ("queued", "running"):
+        st.rerun()  # the whole page: the button comes back, and this stops polling
     if h.state == "done":
         rows = h.result["check"]
         st.write(_("Checked: {what}.").format(what=job["what"]))
@@ -142,7 +151,7 @@ def _check_result():
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))
-    elif h.state == "queued":
-        st.info(_("Every trainer is busy: the check waits in the queue. Press the button again in a moment."))
+    elif h.state in ("queued", "running"):
+        st.info(_("Every trainer is busy: the check waits in the queue and appears here when it is done."))
     else:
         st.error(_("The check could not run; press the button to try again."))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ffn.architecture import param_count
 from ffn.model_io import load_model
 from ffn.settings import Limits, check, run_length
+from ffn.worker import SNAPSHOT
 
 APP_LIMITS = Limits(max_units=512, max_layers=2, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-H/2-10, 25 epochs of MNIST
@@ -90,7 +91,7 @@ class Run:
             self.wall_seconds += now - self._last_sync
         self._last_sync = now if p["state"] == "running" else 0.0
         for key, values in p["points"].items():
-            if key.startswith("snapshot_"):  # pictures of the run: only the latest is kept
+            if key.startswith(SNAPSHOT):  # pictures of the run: only the latest is kept
                 self.history[key] = values[-1:]
             else:
                 self.history.setdefault(key, []).extend(values)

@@ -57,7 +57,7 @@ def _controls(settings, error):
                  disabled=not busy or run.state == "queued"):
         run.toggle_pause()
         st.rerun()
-    if c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or error is not None,
+    if c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
                  help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
                         "and after, and how the first layer changed.")):
         if busy:

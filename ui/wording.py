@@ -20,6 +20,11 @@ _NOTES = {
                   "its way back, so the first layer's weights barely move. Start the same network with He "
                   "initialisation and its layer-1 gradient is hundreds of times larger. Try He "
                   "initialisation, or a larger learning rate."),
+    "stalled_scaled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
+                         "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
+                         "stalled. The Gradients chart shows why: layer 1's gradient norm is only {grad1:.1e}. "
+                         "Its initial weights are already scaled to each layer's size, so the learning rate or "
+                         "the activation holds it back: try a larger learning rate, Adam, or ReLU."),
 }
 _DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
 
