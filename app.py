@@ -5,7 +5,7 @@ Wiring only: the page's config, the sidebar and the two tabs. Each panel lives i
 """
 import streamlit as st
 
-from ui import draw_panel, resources, sidebar, state, train_panel
+from ui import draw_panel, evaluate_panel, resources, sidebar, state, train_panel
 from ui.i18n import _
 
 state.init()
@@ -16,9 +16,12 @@ st.caption(_("A feed-forward network, 784 → H → H/2 → 10, written by hand 
              "ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation. "
              "Train it, then draw a digit and watch it decide."))
 settings, error = sidebar.render()
-train, draw = st.tabs([_("Train"), _("Draw")], key="tab", on_change="rerun")
+train, draw, evaluate = st.tabs([_("Train"), _("Draw"), _("Evaluate")], key="tab", on_change="rerun")
 with draw:  # first: a stroke's prediction never waits for the Train tab to be drawn
     draw_panel.render()
 with train:
     train_panel.render(settings, error, shown=train.open)
+if evaluate.open:  # 10,000 images: measured only when asked for
+    with evaluate:
+        evaluate_panel.render()
 resources.settle()  # once per server: what lives as long as it is left out of the GC's walks

@@ -5,8 +5,9 @@ A :class:`Health` belongs to a :class:`~ffn.trainer.Trainer`. On the iterations 
 least ``RECORDS_PER_RUN`` a run), it
 appends to the trainer's ``history``, one number per layer in each point:
 
-``health_iteration``
-    the iteration the point belongs to (after its update).
+``health_iteration``, ``health_seconds``
+    the iteration the point belongs to (after its update), and the run's training time
+    until then (:attr:`Trainer.train_seconds`: evaluations and pauses left out).
 ``grad_norm``
     ``||dW||`` of each Affine layer, from that iteration's own backward pass (with the L2
     term, as the optimizer saw it).
@@ -28,7 +29,7 @@ import numpy as np
 from .functions import to_label_indices
 from .layers import SoftmaxWithLoss
 
-HEALTH_KEYS = ("health_iteration", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std")
+HEALTH_KEYS = ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std")
 RECORDS_PER_RUN = 100  # at least this many points a run (every evaluation adds its own)
 FIXED_BATCH = 64       # images in the fixed batch the activations are measured on
 SATURATED = 0.01       # a Sigmoid output within this of 0 or 1, a Tanh output within it of -1 or 1
@@ -92,11 +93,14 @@ class Health:
                           "labels": to_label_indices(t[:k], self.net.output_size).astype(np.int64),
                           "batch_size": len(x), "loss_before": float(loss), "x": np.array(x), "t": np.array(t)}
 
-    def after_update(self, iteration, lr, h):
-        """Called once the optimizer has updated the weights: records the point into history ``h``."""
+    def after_update(self, trainer):
+        """Called by ``trainer`` once the optimizer has updated the weights, before it counts the
+        iteration: records the point into its history."""
+        h, iteration, lr = trainer.history, trainer.iteration + 1, trainer.optimizer.lr
         for key in HEALTH_KEYS:
             h.setdefault(key, [])
         h["health_iteration"].append(iteration)
+        h["health_seconds"].append(trainer.train_seconds)  # training time so far: a time axis for the curves
         h["grad_norm"].append(self._grad_norm)
         h["update_ratio"].append([_ratio(W, W0) for W, W0 in zip(self._weights, self._before)])
         inactive, mean, std = self.activations(self.x_fixed)

@@ -237,7 +237,7 @@ class Trainer:
                 self.health.before_update(x, t, loss)
             self.optimizer.update(*self._update_args)
             if watch:
-                self.health.after_update(self.iteration + 1, self.optimizer.lr, self.history)
+                self.health.after_update(self)
             self.iteration += 1
             ran += 1
             self.history["iteration"].append(self.iteration)

@@ -222,3 +222,55 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     if os.environ.get("FFN_SCREENSHOTS"):  # python -m pytest ... with FFN_SCREENSHOTS=assets: the README's pictures
         for name in ("gradients-article", "gradients-he", "tiles", "step"):
             (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
+
+
+def _cell_centre(page, chart, x, y):
+    """Where the confusion chart draws cell (predicted ``x``, true ``y``), in page pixels."""
+    return chart.locator(".js-plotly-plot").evaluate("""(gd, [x, y]) => {
+        const L = gd._fullLayout, box = gd.getBoundingClientRect();
+        return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
+    }""", [str(x), str(y)])
+
+
+def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path):
+    tabs = page.get_by_test_id("stTabs")
+    tabs.get_by_role("button", name="Start").click()
+    _finished(page)
+    activation = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Activation")
+    activation.get_by_role("combobox").click()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option", name="Sigmoid").click()
+    page.wait_for_timeout(800)
+    tabs.get_by_role("button", name="Start").click()
+    _finished(page)
+    compared = page.get_by_text("Your runs compared")
+    compared.wait_for(timeout=30000)
+    loss = page.locator(".st-key-compare_loss")
+    for label in ("activation = relu", "activation = sigmoid"):
+        loss.get_by_text(label).wait_for(timeout=15000)  # in the overlay's legend
+    compared.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.locator(".st-key-compare_panel").screenshot(path=str(tmp_path / "compare.png"))
+    page.get_by_role("tab", name="Evaluate").click()
+    page.get_by_text("The most confident mistakes").wait_for(timeout=60000)
+    chart = page.locator(".st-key-confusion_chart")
+    chart.locator(".js-plotly-plot").wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    chart.scroll_into_view_if_needed()
+    x, y = _cell_centre(page, chart, 7, 2)  # true 2 read as 7: an off-diagonal cell
+    page.mouse.click(x, y)
+    page.get_by_text("True 2, read as 7").wait_for(timeout=15000)
+    true = page.get_by_test_id("stSelectbox").filter(has_text="True digit").get_by_role("combobox")
+    assert true.input_value() == "2"  # the click chose the cell: the select boxes show it
+    page.wait_for_timeout(800)
+    page.locator(".st-key-confusion_chart").locator("xpath=ancestor::*[@data-testid='stHorizontalBlock'][1]").screenshot(
+        path=str(tmp_path / "confusion.png"))
+    mistakes = page.locator(".st-key-mistakes_panel")
+    mistakes.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    mistakes.screenshot(path=str(tmp_path / "mistakes.png"))
+    for name in ("compare", "confusion", "mistakes"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 5000
+    if os.environ.get("FFN_SCREENSHOTS"):
+        for name in ("compare", "confusion", "mistakes"):
+            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())

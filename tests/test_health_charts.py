@@ -41,3 +41,10 @@ def test_the_health_chart_ends_at_the_last_finite_point_and_leaves_zeros_out_of_
     assert list(lin.data[0].y) == [0.0, 0.5, 0.25, 0.25] and lin.layout.yaxis.type != "log"
     assert health_figure({"health_iteration": [], "grad_norm": []}).data == ()
     assert set(METRICS) == {"grad_norm", "update_ratio", "inactive", "act_std"}
+
+
+def test_a_log_axis_spans_whole_decades_around_the_data():
+    h = {"health_iteration": [1, 2], "grad_norm": [[0.002, 0.5], [0.003, 0.7]]}
+    assert tuple(health_figure(h).layout.yaxis.range) == (-3, 0)
+    one = {"health_iteration": [1], "grad_norm": [[1.0]]}
+    assert tuple(health_figure(one).layout.yaxis.range) == (0, 1)

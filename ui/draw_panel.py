@@ -27,7 +27,8 @@ def render():
         c1.slider(_("Pen width"), 8, 40, 20, key="brush")
         model_panel.render_upload()
     with top:
-        net = model_panel.render_choice()
+        chosen, net = model_panel.render_choice()
+        model_panel.render_kept_download(chosen)
         # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
         view = st.radio(_("View"), list(VIEWS), format_func=lambda k: _(VIEWS[k]), key="view", horizontal=True)
     with middle:

@@ -68,6 +68,16 @@ def _finite_prefix(xs, rows):
     return out_x, out_rows
 
 
+def log_axis(fig, values):
+    """A log y-axis from the power of ten below the smallest positive value to the one above the
+    largest, a tick at each: every line sits between two labelled decades."""
+    v = np.asarray([y for y in values if y is not None and math.isfinite(y) and y > 0], dtype=np.float64)
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    if v.size:
+        lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
+        fig.update_yaxes(range=[lo, max(hi, lo + 1)])
+
+
 def health_figure(history, metric="grad_norm", sizes=None):
     """One line per layer of ``history[metric]`` against iterations. ``sizes``: the
     network's layer sizes (784, H1, ..., 10), for the legend."""
@@ -85,7 +95,7 @@ def health_figure(history, metric="grad_norm", sizes=None):
         fig.add_scatter(x=xs, y=ys, mode="lines", name=name,
                         line=dict(width=2, color=LAYER_COLOURS[layer % 5], dash=LAYER_DASHES[layer % 5]))
     if log:
-        fig.update_yaxes(type="log", exponentformat="power", dtick=1)  # a tick at each power of ten
+        log_axis(fig, [y for row in rows for y in row])
     else:
         fig.update_yaxes(range=[0, 1], tickformat=".0%")
     # the legend under the plot: three layers' names beside the title would cover it on a phone

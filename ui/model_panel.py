@@ -7,6 +7,7 @@ import ffn
 
 from . import state
 from .i18n import _
+from .kept import kept_runs
 from .resources import bundled_model
 from .run import MODEL_LIMITS
 from .wording import model_file_error
@@ -14,26 +15,51 @@ from .wording import model_file_error
 log = logging.getLogger("ffn-digits")
 
 
-def render_choice():
-    """The model selector; returns the chosen network."""
-    models = {"bundled": (bundled_model(), _("Pretrained"))}
-    run = st.session_state.run
-    if run is not None and run.final:
-        models["session"] = (run.net, _("Trained in this session"))
-    if st.session_state.get("uploaded_model") is not None:
-        models["uploaded"] = (st.session_state.uploaded_model, _("Uploaded"))
-    if st.session_state.get("model_choice") not in models:
-        st.session_state.model_choice = "bundled"
+def models():
+    """The models a drawing or an evaluation can use: ``{key: (network, label)}``, the
+    bundled one first, then this session's current run, its other kept runs (newest
+    first) and an uploaded file."""
+    from .compare_panel import run_labels  # its labels name what each run changed
 
-    def label(k):
-        net, name = models[k]
-        acc = run.final.get("test") if k == "session" else net.meta.get("test_accuracy")
+    def named(name, acc):
         if isinstance(acc, (int, float)):
             return _("{name} ({accuracy:.1%} on MNIST test)").format(name=name, accuracy=acc)
         return name
+    bundled = bundled_model()
+    out = {"bundled": (bundled, named(_("Pretrained"), bundled.meta.get("test_accuracy")))}
+    run = st.session_state.run
+    kept = kept_runs()
+    labels = run_labels(kept)[0] if len(kept) > 1 else {}
+    if run is not None and run.final:
+        mine = labels.get(run.kept.number) if run.kept is not None else None
+        name = _("Trained in this session") + (f" ({mine})" if mine else "")
+        out["session"] = (run.net, named(name, run.final.get("test")))
+    for k in reversed(kept):
+        if run is None or k is not run.kept:
+            name = _("Run {n}").format(n=k.number) + (f" ({labels[k.number]})" if k.number in labels else "")
+            out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")))
+    if st.session_state.get("uploaded_model") is not None:
+        net = st.session_state.uploaded_model
+        out["uploaded"] = (net, named(_("Uploaded"), net.meta.get("test_accuracy")))
+    return out
 
-    key = st.radio(_("Model"), list(models), format_func=label, key="model_choice", horizontal=True)
-    return models[key][0]
+
+def render_choice(key="model_choice"):
+    """A model selector (the Draw tab's, or another under its own ``key``); returns
+    ``(key of the model, network)``."""
+    options = models()
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = "bundled"
+    chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key, horizontal=True)
+    return chosen, options[chosen][0]
+
+
+def render_kept_download(chosen):
+    """A kept run's model, chosen above, to download."""
+    k = next((k for k in kept_runs() if f"run{k.number}" == chosen), None)
+    if k is not None:
+        st.download_button(_("Download this model (.npz)"), k.model_file, file_name=f"ffn-run{k.number}.npz",
+                           mime="application/octet-stream", key="download_kept", on_click="ignore")
 
 
 def render_upload():

@@ -89,3 +89,13 @@ def settle():
     """
     gc.collect()  # first: what is already garbage is freed, not frozen for good
     gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def test_set():
+    """MNIST's 10,000 test images as uint8 (7.8 MB, shared by every session) and their labels:
+    the Evaluate tab's. ``evaluate`` scales them a chunk at a time."""
+    _train, (x, t) = ffn.load_mnist(normalize=False)
+    x.setflags(write=False)
+    t.setflags(write=False)
+    return x, t

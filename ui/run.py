@@ -62,6 +62,7 @@ class Run:
     late: bool = False             # running, but its worker has not reported lately
     wall_seconds: float = 0.0      # time spent running, pauses and the queue excluded
     net: object = None             # the trained network, read from the worker's model file
+    kept: object = None            # its ui.kept.KeptRun once kept
     _last_sync: float = 0.0
 
     @classmethod

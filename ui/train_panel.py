@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from . import charts, health_charts, health_panel
+from . import charts, compare_panel, health_charts, health_panel, kept
 from .i18n import _
 from .resources import session_id, training_pool
 from .run import Run
@@ -36,6 +36,7 @@ def render(settings, error, shown=True):
     st.fragment(_live, run_every=every)(loop=shown is not False, metric=metric, tiles=tiles, change=change)
     if run is not None:
         health_panel.render_step(run)
+    compare_panel.render()
     health_panel.render_gradcheck(run, settings, error)
 
 
@@ -44,6 +45,7 @@ def _controls(settings, error):
     if run is not None:
         run.sync()  # the buttons show the run as it is now...
         st.session_state.controls_show = run.state  # ...and the live fragment redraws them when it changes
+        kept.keep(run)  # once finished or stopped, it joins the runs compared
     busy = run is not None and not run.done
     c1, c2, c5, c3, c4 = st.columns(5)
     if c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None,
@@ -72,7 +74,7 @@ def _controls(settings, error):
                  help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None):
         run.stop()
         st.rerun()
-    if c4.button(_("Reset"), key="reset", disabled=run is None, help=_("Forget this run and its charts.")):
+    if c4.button(_("Reset"), key="reset", disabled=run is None, help=_("Clear this run and its charts (a finished run stays among the runs compared).")):
         if busy:
             run.handle.cancel()
         st.session_state.run = None

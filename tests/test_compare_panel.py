@@ -1,0 +1,50 @@
+"""Runs compared: the overlay appears by itself after a second run, each run labelled by what
+it changed; the axes, the table, forgetting."""
+import json
+
+import ffn
+from test_kept import finish_a_run
+from ui.compare_panel import run_labels
+from ui.kept import KeptRun
+
+
+def kept(number, **changes):
+    return KeptRun(number, ffn.TrainSettings(**changes), {}, {}, ("finished", {}), 1.0, None, None)
+
+
+def test_labels_name_exactly_the_settings_that_differ():
+    labels, fields = run_labels([kept(1), kept(2, activation="sigmoid")])
+    assert labels == {1: "activation = relu", 2: "activation = sigmoid"} and fields == ["activation"]
+    labels, _ = run_labels([kept(1), kept(2, weight_init="he", learning_rate=0.1)])
+    assert labels == {1: "weight init = std 0.01, learning rate = 0.01", 2: "weight init = he, learning rate = 0.1"}
+    labels, _ = run_labels([kept(1, augment=True), kept(2)])
+    assert labels == {1: "augment = on", 2: "augment = off"}
+    assert run_labels([kept(3), kept(4)])[0] == {3: "run 3", 4: "run 4"}  # the same settings twice
+    labels, _ = run_labels([kept(1), kept(2), kept(3, seed=1)])
+    assert labels == {1: "run 1 (seed = 0)", 2: "run 2 (seed = 0)", 3: "run 3 (seed = 1)"}
+
+
+def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):
+    finish_a_run(at, 300)
+    assert not any(h.value == "Your runs compared" for h in at.subheader)
+    assert any("press Start again" in c.value for c in at.caption)
+    at.selectbox(key="activation").set_value("sigmoid")
+    finish_a_run(at, 300)
+    assert any(h.value == "Your runs compared" for h in at.subheader)
+    assert at.multiselect(key="compare_runs").value == [1, 2]
+    figs = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key}
+    assert {"compare_loss", "compare_acc", "compare_grad"} <= set(figs)
+    assert [t["name"] for t in figs["compare_loss"]["data"]] == ["activation = relu", "activation = sigmoid"]
+    table = at.table[0].value
+    assert list(table["run"]) == ["activation = relu", "activation = sigmoid"]
+    assert list(table["activation"]) == ["relu", "sigmoid"]
+    assert "iterations to 90 % validation accuracy" in table.columns
+    for axis in ("images", "seconds"):
+        at.radio(key="compare_x").set_value(axis).run()
+        assert not at.exception
+        fig = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "compare_acc")
+        assert fig["layout"]["xaxis"]["title"]["text"] == {"images": "images seen", "seconds": "training seconds"}[axis]
+    at.multiselect(key="compare_runs").set_value([2]).run()
+    assert any("two runs or more" in i.value for i in at.info)
+    at.button(key="forget_runs").click().run()
+    assert not at.exception and not any(h.value == "Your runs compared" for h in at.subheader)

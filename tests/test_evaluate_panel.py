@@ -1,0 +1,59 @@
+"""The Evaluate tab through AppTest: the confusion matrix, a cell's images, the mistakes, each
+digit's accuracy, for the bundled model and for a run of this session."""
+import json
+
+import numpy as np
+
+from test_kept import finish_a_run
+
+
+def open_evaluate(at):
+    at.session_state["tab"] = "Evaluate"
+    at.run()
+    assert not at.exception
+
+
+def figure(at, key):
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == key)
+
+
+def galleries(at):
+    """The captions of each image element holding several images."""
+    return [[img.caption for img in i.proto.imgs] for i in at.get("image") if len(i.proto.imgs) > 1]
+
+
+def test_the_bundled_model_evaluated_with_a_cell_and_its_mistakes(at):
+    assert not any(c.key == "confusion_chart" for c in at.get("plotly_chart"))  # measured only when opened
+    open_evaluate(at)
+    acc = next(m for m in at.metric if m.label == "Test accuracy (10,000 images)")
+    assert acc.value == "99.31%"  # the bundled model's, as its file says
+    conf = figure(at, "confusion_chart")
+    heat = conf["data"][0]
+    assert heat["type"] == "heatmap" and len(heat["text"]) == 10
+    counts = np.array([[int(v.replace(",", "")) if v else 0 for v in row] for row in heat["text"]])
+    assert counts.sum() == 10000 and np.trace(counts) == 9931
+    assert conf["data"][1]["type"] == "scatter" and conf["data"][1]["marker"]["opacity"] == 0  # the click targets
+    true, pred = at.selectbox(key="drill_true").value, at.selectbox(key="drill_pred").value
+    assert true != pred and counts[true, pred] == counts[~np.eye(10, dtype=bool)].max()  # the commonest mistake
+    drill, mistakes = galleries(at)
+    assert len(drill) == min(40, counts[true, pred]) and all(c.startswith(f"{true}→{pred} ") for c in drill)
+    assert len(mistakes) == 24 and all(c[0] != c[2] for c in mistakes)  # true → read: never the same digit
+    confidences = [int(c.rsplit(" ", 1)[1][:-1]) for c in mistakes]
+    assert confidences == sorted(confidences, reverse=True)
+    at.selectbox(key="drill_true").set_value(3)
+    at.selectbox(key="drill_pred").set_value(3).run()
+    assert any(c.value.startswith("True 3, read right: 40 of 1,007 images") for c in at.caption)
+    at.toggle(key="confusion_normalised").set_value(True).run()
+    assert figure(at, "confusion_chart")["data"][0]["text"][3][3] == "100%"
+    bars = figure(at, "per_class_chart")["data"][0]
+    assert len(bars["x"]) == 10
+
+
+def test_a_session_run_is_evaluated_too(at):
+    finish_a_run(at, 200)
+    open_evaluate(at)
+    at.radio(key="eval_model").set_value("session").run()
+    assert not at.exception
+    run = at.session_state["run"]
+    acc = next(m for m in at.metric if m.label == "Test accuracy (10,000 images)")
+    assert acc.value == f"{run.final['test']:.2%}"  # the worker's own figure, measured again here

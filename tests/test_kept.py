@@ -1,0 +1,67 @@
+"""The session keeps its last five finished or stopped runs; Reset keeps them, Forget does not."""
+import numpy as np
+import pytest
+
+from ui.kept import MAX_KEPT, compact
+
+
+def finish_a_run(at, iters):
+    at.number_input(key="iters").set_value(iters)
+    at.button(key="start").click().run()
+    for _ in range(80):
+        run = at.session_state["run"]
+        if run is not None and run.done:
+            break
+        at.run()
+    at.run()
+    assert not at.exception and at.session_state["run"].done
+
+
+def test_the_last_five_runs_are_kept_and_reset_keeps_them(at):
+    for k in range(MAX_KEPT + 1):
+        finish_a_run(at, 20 + k)
+    kept = at.session_state["kept_runs"]
+    assert [k.number for k in kept] == [2, 3, 4, 5, 6]  # the oldest went first
+    assert [k.settings.iters for k in kept] == [21, 22, 23, 24, 25]
+    newest = kept[-1]
+    assert newest is at.session_state["run"].kept and newest.final["test"] > 0
+    assert isinstance(newest.history["loss"], np.ndarray) and newest.history["loss"].dtype == np.float32
+    assert len(newest.history["loss"]) == 25 and not any(k.startswith("snapshot_") for k in newest.history)
+    assert newest.model_file()[:2] == b"PK"  # an .npz made when asked
+    at.button(key="reset").click().run()
+    assert at.session_state["run"] is None and len(at.session_state["kept_runs"]) == MAX_KEPT
+    at.button(key="forget_runs").click().run()
+    assert not at.exception and at.session_state["kept_runs"] == []
+
+
+def test_a_stopped_run_is_kept_a_diverged_one_is_not(at):
+    at.select_slider(key="learning_rate").set_value(100.0)
+    finish_a_run(at, 300)
+    assert at.session_state["run"].outcome[0] == "diverged"
+    assert at.session_state["kept_runs"] == []
+    at.select_slider(key="learning_rate").set_value(0.1)
+    at.select_slider(key="hidden_size").set_value(512)  # a run of a minute: still going after a script run
+    at.select_slider(key="batch_size").set_value(1024)
+    at.number_input(key="iters").set_value(1400)
+    at.button(key="start").click().run()
+    for _ in range(80):
+        if at.session_state["run"].state == "running":
+            break
+        at.run()
+    at.button(key="stop").click().run()
+    for _ in range(80):
+        if at.session_state["run"].done:
+            break
+        at.run()
+    at.run()
+    assert at.session_state["run"].outcome[0] == "stopped"
+    assert len(at.session_state["kept_runs"]) == 1
+
+
+def test_compact_history_drops_snapshots_and_packs_series():
+    h = {"loss": [1.0, 0.5], "iteration": [1, 2], "grad_norm": [[0.1, 0.2], [0.3, 0.4]], "snapshot_w1": [object()]}
+    c = compact(h)
+    assert set(c) == {"loss", "iteration", "grad_norm"}
+    assert c["loss"].dtype == np.float32 and c["grad_norm"].shape == (2, 2)
+    assert c["iteration"].tolist() == [1, 2]
+    assert c["loss"].tolist() == pytest.approx([1.0, 0.5])

@@ -1,0 +1,112 @@
+"""Figures for comparing runs (overlays on a chosen axis) and for evaluating a model (the
+confusion matrix, each digit's accuracy). Okabe-Ito colours, with line styles besides."""
+import numpy as np
+import plotly.graph_objects as go
+
+from ffn.compare import seconds_at
+
+from .charts import smooth
+from .health_charts import LAYER_COLOURS, LAYER_DASHES, log_axis
+from .i18n import N_, _
+
+AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N_("training seconds")}
+
+
+def _x(kept, iterations, axis):
+    it = np.asarray(iterations, dtype=np.float64)
+    if axis == "images":
+        return it * kept.settings.batch_size
+    if axis == "seconds":
+        return seconds_at(kept.history, it)
+    return it
+
+
+def _layout(fig, title, xtitle, ytitle, log=False):
+    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=xtitle,
+                      yaxis_title=ytitle, legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
+    if log:
+        log_axis(fig, [y for trace in fig.data for y in trace.y])
+    return fig
+
+
+def _line(fig, i, x, y, label):
+    finite = np.isfinite(y)
+    fig.add_scatter(x=x[finite], y=y[finite], mode="lines", name=label,
+                    line=dict(width=2, color=LAYER_COLOURS[i % 5], dash=LAYER_DASHES[i % 5]))
+
+
+def loss_overlay(kept, labels, axis):
+    """Each run's smoothed loss."""
+    fig = go.Figure()
+    for i, k in enumerate(kept):
+        h = k.history
+        if len(h["loss"]):
+            step = max(1, len(h["loss"]) // 500)
+            _line(fig, i, _x(k, h["iteration"], axis)[::step], smooth(h["loss"])[::step], labels[k.number])
+    fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey", annotation_text=_("ln 10: guessing"),
+                  annotation_position="top right")
+    return _layout(fig, _("Loss (smoothed)"), _(AXES[axis]), _("cross-entropy"))
+
+
+def accuracy_overlay(kept, labels, axis, series):
+    """Each run's accuracy (``series``: valid_acc or train_acc) at its evaluations."""
+    fig = go.Figure()
+    for i, k in enumerate(kept):
+        h = k.history
+        y = np.asarray(h.get(series, []), dtype=np.float64)
+        if len(y):
+            _line(fig, i, _x(k, h["eval_iteration"][:len(y)], axis), y, labels[k.number])
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    title = _("Validation accuracy") if series == "valid_acc" else _("Training accuracy")
+    return _layout(fig, title, _(AXES[axis]), _("accuracy"))
+
+
+def gradient_overlay(kept, labels, axis, layer):
+    """Each run's gradient norm of one layer (0 for the first), on a log scale."""
+    fig = go.Figure()
+    for i, k in enumerate(kept):
+        g = np.asarray(k.history.get("grad_norm", []), dtype=np.float64)
+        if g.ndim == 2 and g.shape[1] > layer:
+            y = np.where(g[:, layer] > 0, g[:, layer], np.nan)
+            _line(fig, i, _x(k, k.history["health_iteration"], axis), y, labels[k.number])
+    return _layout(fig, _("Layer {n}'s gradient norm ‖dW‖").format(n=layer + 1), _(AXES[axis]),
+                   _("‖dW‖ (log scale)"), log=True)
+
+
+def confusion_figure(confusion, normalised=False):
+    """The confusion matrix as a heatmap with its counts (or row shares) written in the cells,
+    and an invisible marker at each cell's centre, so that a click on a cell can choose it."""
+    c = np.asarray(confusion, dtype=np.float64)
+    rows = c.sum(axis=1, keepdims=True)
+    z = np.divide(c, rows, out=np.zeros_like(c), where=rows > 0) if normalised else c
+    text = [[(f"{v:.0%}" if normalised else f"{int(n):,}") if n else "" for v, n in zip(zr, cr)]
+            for zr, cr in zip(z, c)]
+    digits = [str(d) for d in range(len(c))]
+    # colour on a square-root scale: the diagonal's thousands would leave every mistake white
+    fig = go.Figure(go.Heatmap(z=np.sqrt(z), x=digits, y=digits, text=text, texttemplate="%{text}",
+                               colorscale=[[0, "#ffffff"], [1, "#0072B2"]], showscale=False, hoverinfo="skip"))
+    # the markers take the hover and the click (a heatmap's selection does not reach Streamlit)
+    xs, ys = np.meshgrid(digits, digits)
+    fig.add_scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", marker=dict(size=28, opacity=0),
+                    customdata=[v or "0" for row in text for v in row], showlegend=False,
+                    hovertemplate=_("true %{y}, predicted %{x}: %{customdata}") + "<extra></extra>")
+    fig.update_yaxes(autorange="reversed", title=_("true digit"), type="category")
+    fig.update_xaxes(title=_("predicted digit"), side="top", type="category")
+    fig.update_layout(height=460, margin=dict(l=10, r=10, t=40, b=10), clickmode="event+select",
+                      dragmode=False)
+    return fig
+
+
+def per_class_figure(per_class):
+    """Each digit's accuracy as a bar, the lowest in orange."""
+    acc = np.nan_to_num(np.asarray(per_class, dtype=np.float64))
+    worst = int(np.argmin(acc))
+    colours = ["#D55E00" if i == worst else "#0072B2" for i in range(len(acc))]
+    fig = go.Figure(go.Bar(x=[str(i) for i in range(len(acc))], y=acc, marker_color=colours,
+                           text=[f"{a:.1%}" for a in acc], textposition="outside"))
+    low = max(0.0, float(acc.min()) - 0.1)
+    fig.update_yaxes(range=[low, 1.02], tickformat=".0%")
+    fig.update_xaxes(type="category")
+    fig.update_layout(title=_("Accuracy on each digit"), height=320, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title=_("true digit"), yaxis_title=_("accuracy"))
+    return fig

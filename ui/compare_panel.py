@@ -1,0 +1,105 @@
+"""Your runs compared: the last finished or stopped runs overlaid, each labelled by what it
+changed, with a table. It appears by itself once two runs are kept."""
+import streamlit as st
+
+from ffn.compare import differing_settings, iterations_to
+
+from . import compare_charts
+from .i18n import N_, _
+from .kept import forget, kept_runs
+
+FIELD_NAMES = {
+    "hidden_size": N_("H"), "hidden_size_list": N_("hidden layers"), "activation": N_("activation"),
+    "weight_init": N_("weight init"), "weight_init_std": N_("init std"), "optimizer": N_("optimizer"),
+    "learning_rate": N_("learning rate"), "lr_schedule": N_("schedule"), "batch_size": N_("batch size"),
+    "iters": N_("iterations"), "epochs": N_("epochs"), "weight_decay": N_("weight decay"),
+    "valid_ratio": N_("validation ratio"), "train_size": N_("training-set size"), "augment": N_("augment"),
+    "seed": N_("seed"),
+}
+
+
+def value_text(s, field):
+    """A setting's value as the labels show it: stable identifiers and plain numbers."""
+    v = getattr(s, field)
+    if field == "weight_init" and v == "std":
+        return f"std {s.weight_init_std:g}"
+    if isinstance(v, bool):
+        return _("on") if v else _("off")
+    if field == "train_size" and v == 0:
+        return _("all")
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, tuple):
+        return "-".join(map(str, v)) or _("from H")
+    return str(v)
+
+
+def run_labels(kept):
+    """``{number: label}``: each run named by the settings in which the runs differ, for
+    example "activation = sigmoid"; "run N" when they differ in nothing."""
+    fields = differing_settings([k.settings for k in kept])
+    if "weight_init_std" in fields and "weight_init" in fields:
+        fields.remove("weight_init_std")  # "weight init = std 0.01" says it
+    labels = {}
+    for k in kept:
+        parts = [f"{_(FIELD_NAMES[f])} = {value_text(k.settings, f)}" for f in fields]
+        labels[k.number] = ", ".join(parts) if parts else _("run {n}").format(n=k.number)
+    if len(set(labels.values())) < len(labels):  # the same settings twice: number them
+        labels = {n: _("run {n}").format(n=n) + (f" ({label})" if fields else "") for n, label in labels.items()}
+    return labels, fields
+
+
+def render():
+    kept = kept_runs()
+    if len(kept) < 2:
+        if kept:
+            st.caption(_("Change one setting and press Start again: your runs appear here side by side."))
+        return
+    with st.container(key="compare_panel"):
+        _compared(kept)
+
+
+def _compared(kept):
+    st.subheader(_("Your runs compared"))
+    labels, fields = run_labels(kept)
+    numbers = [k.number for k in kept]
+    if st.session_state.get("compare_seen") != numbers:  # a new run is in the overlay at once
+        st.session_state.compare_seen = st.session_state.compare_runs = numbers
+    chosen = st.multiselect(_("Runs"), numbers, format_func=lambda n: labels[n], key="compare_runs", max_selections=5)
+    shown = [k for k in kept if k.number in chosen]
+    c1, c2 = st.columns([2, 1])
+    axis = c1.radio(_("Along"), list(compare_charts.AXES), format_func=lambda a: _(compare_charts.AXES[a]),
+                    key="compare_x", horizontal=True)
+    depth = max(len(k.settings.hidden_sizes()) for k in kept) + 1
+    layer = c2.selectbox(_("Gradient of layer"), list(range(depth)), format_func=lambda i: str(i + 1),
+                         key="compare_layer")
+    if len(shown) < 2:
+        st.info(_("Choose two runs or more to compare."))
+    else:
+        series = "valid_acc" if all(len(k.history.get("valid_acc", [])) for k in shown) else "train_acc"
+        g1, g2, g3 = st.columns(3)
+        g1.plotly_chart(compare_charts.loss_overlay(shown, labels, axis), key="compare_loss")
+        g2.plotly_chart(compare_charts.accuracy_overlay(shown, labels, axis, series), key="compare_acc")
+        g3.plotly_chart(compare_charts.gradient_overlay(shown, labels, axis, layer), key="compare_grad")
+    _table(kept, labels, fields)
+    if st.button(_("Forget these runs"), key="forget_runs",
+                 help=_("The kept runs and their models go; the current run stays.")):
+        forget()
+        st.rerun()
+
+
+def _table(kept, labels, fields):
+    valid = all(k.settings.valid_ratio > 0 for k in kept)
+    to90 = _("iterations to 90 % validation accuracy") if valid else _("iterations to 90 % training accuracy")
+    rows = []
+    for k in kept:
+        row = {_("run"): labels[k.number]}
+        for f in fields:
+            row[_(FIELD_NAMES[f])] = value_text(k.settings, f)
+        n = iterations_to(k.history, 0.9, "valid_acc" if valid else "train_acc")
+        row.update({_("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
+                    _("wall time"): f"{k.wall_seconds:.1f} s", to90: f"{n:,}" if n is not None else _("never")})
+        rows.append(row)
+    st.table(rows)
+    if not valid:
+        st.caption(_("A run without a validation set is measured on its training accuracy here."))
