@@ -1,0 +1,71 @@
+"""The memory of the five runs a session keeps, at the largest the app allows.
+
+    python bench/kept_memory.py
+
+Each kept run is as large as the app's caps make it: the network 784-512-256-10 (535,818
+weights), a history of 20,000 iterations (the most a run may have) with 25 evaluations
+and its gradient-health points, the first layer's starting tiles. The history comes from
+a real trainer's series (a short run of that network), stretched to 20,000 iterations.
+tracemalloc counts what five kept runs hold (the network, the compacted history, the
+tiles), against the same runs kept with their history as the worker's lists.
+"""
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import ffn  # noqa: E402
+from ffn.health import first_layer  # noqa: E402
+from ui.kept import MAX_KEPT, KeptRun, compact  # noqa: E402
+
+ITERS = 20000
+
+
+def history(tr):
+    """A 20,000-iteration history shaped like ``tr``'s (lists of Python numbers, as reported)."""
+    h = tr.history
+    reps = ITERS // len(h["loss"]) + 1
+    out = {"iteration": list(range(1, ITERS + 1)), "loss": [float(v) for v in (h["loss"] * reps)[:ITERS]]}
+    for key in ("eval_iteration", "epoch", "train_acc", "valid_acc"):
+        out[key] = [float(v) for v in (h[key] * 2)[:25]]
+    n = len(h["health_iteration"])
+    for key in ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std"):
+        out[key] = [h[key][i % n] for i in range(130)]
+    return out
+
+
+def measure(make):
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    runs = [make(k) for k in range(MAX_KEPT)]
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    size = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    return runs, size / 2**20
+
+
+def main():
+    (x, t), _ = ffn.load_mnist()
+    s = ffn.preset("article_he", hidden_size=512, iters=200, batch_size=64)
+    tr = ffn.build_trainer(s, x, t, eval_size=500, evals_per_run=10)
+    tr.step()
+    model = ffn.model_bytes(tr.net)
+
+    def kept(k, pack=True):
+        h = history(tr)
+        net = ffn.load_model(model)  # each kept run has its own network, read from its model file
+        return KeptRun(k + 1, s, compact(h) if pack else h, {"test": 0.9}, ("finished", {}), 30.0, net,
+                       first_layer(net))
+    _runs, packed = measure(kept)
+    _runs, lists = measure(lambda k: kept(k, pack=False))
+    weights = sum(p.nbytes for p in tr.net.params.values()) / 2**20
+    print(f"{MAX_KEPT} kept runs of 784-512-256-10 ({weights:.2f} MB of weights each), {ITERS:,} iterations each:")
+    print(f"  history compacted to arrays: {packed:.1f} MB in all, {packed / MAX_KEPT:.2f} MB a run")
+    print(f"  history kept as the worker's lists: {lists:.1f} MB in all, {lists / MAX_KEPT:.2f} MB a run")
+
+
+if __name__ == "__main__":
+    main()
