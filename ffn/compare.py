@@ -35,3 +35,25 @@ def seconds_at(history, iterations):
     if len(known_it) == 0:
         return np.full(iterations.shape, np.nan)
     return np.interp(iterations, np.concatenate([[0.0], known_it]), np.concatenate([[0.0], known_s]))
+
+
+AXES = ("iteration", "images", "seconds")
+
+
+def x_values(history, iterations, batch_size, axis="iteration"):
+    """``iterations`` of a run on the chosen axis: themselves, the images seen by then
+    (``iteration * batch_size``), or the run's training seconds by then (:func:`seconds_at`)."""
+    if axis not in AXES:
+        raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
+    it = np.asarray(iterations, dtype=np.float64)
+    if axis == "images":
+        return it * batch_size
+    if axis == "seconds":
+        return seconds_at(history, it)
+    return it
+
+
+def accuracy_series(settings_list):
+    """The accuracy runs are compared on: ``valid_acc`` when every run holds a validation set,
+    else ``train_acc`` (a run with ``valid_ratio`` 0 has no validation curve)."""
+    return "valid_acc" if all(s.valid_ratio > 0 for s in settings_list) else "train_acc"

@@ -62,3 +62,18 @@ def cell(result, t, true, pred, limit=40):
     t = np.asarray(t)
     idx = np.flatnonzero((t == true) & (result["predicted"] == pred))
     return idx[np.argsort(-result["confidence"][idx], kind="stable")][:limit]
+
+
+def row_shares(confusion):
+    """Each row of a confusion matrix as shares of its total (a row of zeros stays zeros)."""
+    c = np.asarray(confusion, dtype=np.float64)
+    rows = c.sum(axis=1, keepdims=True)
+    return np.divide(c, rows, out=np.zeros_like(c), where=rows > 0)
+
+
+def commonest_mistake(confusion):
+    """``(true, predicted)`` of the largest off-diagonal cell."""
+    c = np.array(confusion)
+    np.fill_diagonal(c, -1)
+    true, pred = np.unravel_index(np.argmax(c), c.shape)
+    return int(true), int(pred)

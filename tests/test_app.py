@@ -81,7 +81,7 @@ def test_a_short_run_trains_and_reports_test_accuracy(at):
     assert at.button(key="start").disabled is False
     assert any("Finished 300 iterations" in s.value for s in at.success)
     # the trained model is now a choice on the Draw tab
-    assert any(o.startswith("Trained in this session") for o in at.radio(key="model_choice").options)
+    assert any(o.startswith("Trained in this session: run 1") for o in at.radio(key="model_choice").options)
 
 
 def long_run(at):

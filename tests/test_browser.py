@@ -246,7 +246,7 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     compared = page.get_by_text("Your runs compared")
     compared.wait_for(timeout=30000)
     loss = page.locator(".st-key-compare_loss")
-    for label in ("activation = relu", "activation = sigmoid"):
+    for label in ("activation = ReLU", "activation = Sigmoid"):
         loss.get_by_text(label).wait_for(timeout=15000)  # in the overlay's legend
     compared.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
@@ -262,6 +262,13 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     page.get_by_text("True 2, read as 7").wait_for(timeout=15000)
     true = page.get_by_test_id("stSelectbox").filter(has_text="True digit").get_by_role("combobox")
     assert true.input_value() == "2"  # the click chose the cell: the select boxes show it
+    shares = page.get_by_test_id("stCheckbox").filter(has_text="Share of each row").first
+    for x_, y_ in ((4, 9), (7, 2)):  # a chart redrawn by the toggle still takes clicks
+        shares.click()
+        page.wait_for_timeout(1500)
+        x, y = _cell_centre(page, chart, x_, y_)
+        page.mouse.click(x, y)
+        page.get_by_text(f"True {y_}, read as {x_}").wait_for(timeout=15000)
     page.wait_for_timeout(800)
     page.locator(".st-key-confusion_chart").locator("xpath=ancestor::*[@data-testid='stHorizontalBlock'][1]").screenshot(
         path=str(tmp_path / "confusion.png"))

@@ -33,3 +33,16 @@ def test_seconds_are_interpolated_from_the_health_points(mnist):
     tr.step()
     s = seconds_at(tr.history, tr.history["iteration"])
     assert np.all(np.diff(s) >= 0) and 0 < s[-1] <= tr.train_seconds
+
+
+def test_the_axes_and_the_accuracy_compared_on():
+    from ffn.compare import accuracy_series, x_values
+    h = {"health_iteration": [10, 20], "health_seconds": [1.0, 2.0]}
+    assert x_values(h, [10, 20], 64, "images").tolist() == [640, 1280]
+    assert x_values(h, [10, 20], 64, "seconds").tolist() == [1.0, 2.0]
+    assert x_values(h, [10, 20], 64).tolist() == [10, 20]
+    import pytest
+    with pytest.raises(ValueError, match="axis must be one of"):
+        x_values(h, [1], 64, "epochs")
+    assert accuracy_series([ffn.TrainSettings(), ffn.TrainSettings(valid_ratio=0.2)]) == "valid_acc"
+    assert accuracy_series([ffn.TrainSettings(), ffn.TrainSettings(valid_ratio=0.0)]) == "train_acc"

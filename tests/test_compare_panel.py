@@ -14,9 +14,9 @@ def kept(number, **changes):
 
 def test_labels_name_exactly_the_settings_that_differ():
     labels, fields = run_labels([kept(1), kept(2, activation="sigmoid")])
-    assert labels == {1: "activation = relu", 2: "activation = sigmoid"} and fields == ["activation"]
+    assert labels == {1: "activation = ReLU", 2: "activation = Sigmoid"} and fields == ["activation"]
     labels, _ = run_labels([kept(1), kept(2, weight_init="he", learning_rate=0.1)])
-    assert labels == {1: "weight init = std 0.01, learning rate = 0.01", 2: "weight init = he, learning rate = 0.1"}
+    assert labels == {1: "weight init = std 0.01, learning rate = 0.01", 2: "weight init = He, learning rate = 0.1"}
     labels, _ = run_labels([kept(1, augment=True), kept(2)])
     assert labels == {1: "augment = on", 2: "augment = off"}
     assert run_labels([kept(3), kept(4)])[0] == {3: "run 3", 4: "run 4"}  # the same settings twice
@@ -34,10 +34,10 @@ def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):
     assert at.multiselect(key="compare_runs").value == [1, 2]
     figs = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key}
     assert {"compare_loss", "compare_acc", "compare_grad"} <= set(figs)
-    assert [t["name"] for t in figs["compare_loss"]["data"]] == ["activation = relu", "activation = sigmoid"]
+    assert [t["name"] for t in figs["compare_loss"]["data"]] == ["activation = ReLU", "activation = Sigmoid"]
     table = at.table[0].value
-    assert list(table["run"]) == ["activation = relu", "activation = sigmoid"]
-    assert list(table["activation"]) == ["relu", "sigmoid"]
+    assert list(table["run"]) == ["activation = ReLU", "activation = Sigmoid"]
+    assert list(table["activation"]) == ["ReLU", "Sigmoid"]
     assert "iterations to 90 % validation accuracy" in table.columns
     for axis in ("images", "seconds"):
         at.radio(key="compare_x").set_value(axis).run()
@@ -48,3 +48,20 @@ def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):
     assert any("two runs or more" in i.value for i in at.info)
     at.button(key="forget_runs").click().run()
     assert not at.exception and not any(h.value == "Your runs compared" for h in at.subheader)
+
+
+def test_a_new_run_joins_the_overlay_and_one_kept_run_can_be_forgotten(at):
+    for iters in (40, 41, 42):
+        finish_a_run(at, iters)
+    at.multiselect(key="compare_runs").set_value([1, 2]).run()
+    finish_a_run(at, 43)
+    assert at.multiselect(key="compare_runs").value == [1, 2, 3, 4]  # the newest is in at once
+    at.radio(key="model_choice").set_value("run2").run()
+    at.button(key="reset").click().run()
+    assert at.radio(key="model_choice").value == "run2"  # its label did not change with Reset
+    at.button(key="forget_runs").click().run()
+    assert not at.exception and at.radio(key="model_choice").value == "bundled"
+    finish_a_run(at, 44)
+    assert any("press Start again" in c.value for c in at.caption)
+    at.button(key="forget_runs").click().run()  # one kept run can be forgotten too
+    assert at.session_state["kept_runs"] == []

@@ -62,3 +62,11 @@ def test_uint8_images_are_scaled_as_load_mnist_scales_them(mnist):
         evaluate(net, xt[:0], tt[:0])
     with pytest.raises(ValueError, match="5 rows but t has 4"):
         evaluate(net, xt[:5], tt[:4])
+
+
+def test_row_shares_and_the_commonest_mistake():
+    from ffn.evaluate import commonest_mistake, row_shares
+    c = np.array([[8, 2, 0], [0, 0, 0], [5, 1, 4]])
+    np.testing.assert_allclose(row_shares(c), [[0.8, 0.2, 0], [0, 0, 0], [0.5, 0.1, 0.4]])
+    assert commonest_mistake(c) == (2, 0)
+    assert c[0, 0] == 8  # the matrix given is left alone

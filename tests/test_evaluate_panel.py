@@ -52,8 +52,29 @@ def test_the_bundled_model_evaluated_with_a_cell_and_its_mistakes(at):
 def test_a_session_run_is_evaluated_too(at):
     finish_a_run(at, 200)
     open_evaluate(at)
-    at.radio(key="eval_model").set_value("session").run()
+    at.radio(key="eval_model").set_value("run1").run()
     assert not at.exception
     run = at.session_state["run"]
     acc = next(m for m in at.metric if m.label == "Test accuracy (10,000 images)")
     assert acc.value == f"{run.final['test']:.2%}"  # the worker's own figure, measured again here
+
+
+def test_each_model_is_evaluated_once_and_a_forgotten_one_is_let_go(at, monkeypatch):
+    import ui.evaluate_panel as panel
+    calls = []
+    real = panel.evaluate
+    monkeypatch.setattr(panel, "evaluate", lambda net, x, t: calls.append(net) or real(net, x, t))
+    finish_a_run(at, 100)
+    open_evaluate(at)
+    at.radio(key="eval_model").set_value("run1").run()
+    at.toggle(key="confusion_normalised").set_value(True).run()
+    at.radio(key="eval_model").set_value("bundled").run()
+    at.radio(key="eval_model").set_value("run1").run()
+    assert not at.exception
+    assert len([n for n in calls if n is at.session_state["kept_runs"][0].net]) == 1  # once, not per rerun
+    at.session_state["tab"] = "Train"
+    at.run()
+    at.button(key="forget_runs").click().run()
+    open_evaluate(at)
+    assert not at.exception and at.radio(key="eval_model").value == "bundled"  # its model is gone
+    assert "evaluations" not in at.session_state or "run1" not in at.session_state["evaluations"]

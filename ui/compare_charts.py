@@ -3,7 +3,8 @@ confusion matrix, each digit's accuracy). Okabe-Ito colours, with line styles be
 import numpy as np
 import plotly.graph_objects as go
 
-from ffn.compare import seconds_at
+from ffn.compare import x_values
+from ffn.evaluate import row_shares
 
 from .charts import smooth
 from .health_charts import LAYER_COLOURS, LAYER_DASHES, log_axis
@@ -13,12 +14,7 @@ AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N
 
 
 def _x(kept, iterations, axis):
-    it = np.asarray(iterations, dtype=np.float64)
-    if axis == "images":
-        return it * kept.settings.batch_size
-    if axis == "seconds":
-        return seconds_at(kept.history, it)
-    return it
+    return x_values(kept.history, iterations, kept.settings.batch_size, axis)
 
 
 def _layout(fig, title, xtitle, ytitle, log=False):
@@ -77,8 +73,7 @@ def confusion_figure(confusion, normalised=False):
     """The confusion matrix as a heatmap with its counts (or row shares) written in the cells,
     and an invisible marker at each cell's centre, so that a click on a cell can choose it."""
     c = np.asarray(confusion, dtype=np.float64)
-    rows = c.sum(axis=1, keepdims=True)
-    z = np.divide(c, rows, out=np.zeros_like(c), where=rows > 0) if normalised else c
+    z = row_shares(c) if normalised else c
     text = [[(f"{v:.0%}" if normalised else f"{int(n):,}") if n else "" for v, n in zip(zr, cr)]
             for zr, cr in zip(z, c)]
     digits = [str(d) for d in range(len(c))]

@@ -2,11 +2,12 @@
 changed, with a table. It appears by itself once two runs are kept."""
 import streamlit as st
 
-from ffn.compare import differing_settings, iterations_to
+from ffn.compare import accuracy_series, differing_settings, iterations_to
 
 from . import compare_charts
 from .i18n import N_, _
 from .kept import forget, kept_runs
+from .sidebar import CHOICE_LABELS
 
 FIELD_NAMES = {
     "hidden_size": N_("H"), "hidden_size_list": N_("hidden layers"), "activation": N_("activation"),
@@ -23,6 +24,8 @@ def value_text(s, field):
     v = getattr(s, field)
     if field == "weight_init" and v == "std":
         return f"std {s.weight_init_std:g}"
+    if isinstance(v, str) and v in CHOICE_LABELS:  # as the sidebar names it: "ReLU", "Adam", "cosine"
+        return _(CHOICE_LABELS[v])
     if isinstance(v, bool):
         return _("on") if v else _("off")
     if field == "train_size" and v == 0:
@@ -49,14 +52,20 @@ def run_labels(kept):
     return labels, fields
 
 
-def render():
+def render(shown=True):
+    """The comparison, when the Train tab is on screen (``shown``) and two runs or more are kept."""
     kept = kept_runs()
-    if len(kept) < 2:
-        if kept:
-            st.caption(_("Change one setting and press Start again: your runs appear here side by side."))
+    if not kept or shown is False:
         return
-    with st.container(key="compare_panel"):
-        _compared(kept)
+    if len(kept) < 2:
+        st.caption(_("Change one setting and press Start again: your runs appear here side by side."))
+    else:
+        with st.container(key="compare_panel"):
+            _compared(kept)
+    if st.button(_("Forget the kept runs"), key="forget_runs",
+                 help=_("The kept runs and their models go; the current run stays.")):
+        forget()
+        st.rerun()
 
 
 def _compared(kept):
@@ -73,32 +82,28 @@ def _compared(kept):
     depth = max(len(k.settings.hidden_sizes()) for k in kept) + 1
     layer = c2.selectbox(_("Gradient of layer"), list(range(depth)), format_func=lambda i: str(i + 1),
                          key="compare_layer")
+    series = accuracy_series([k.settings for k in kept])  # one rule for the chart and the table
     if len(shown) < 2:
         st.info(_("Choose two runs or more to compare."))
     else:
-        series = "valid_acc" if all(len(k.history.get("valid_acc", [])) for k in shown) else "train_acc"
         g1, g2, g3 = st.columns(3)
         g1.plotly_chart(compare_charts.loss_overlay(shown, labels, axis), key="compare_loss")
         g2.plotly_chart(compare_charts.accuracy_overlay(shown, labels, axis, series), key="compare_acc")
         g3.plotly_chart(compare_charts.gradient_overlay(shown, labels, axis, layer), key="compare_grad")
-    _table(kept, labels, fields)
-    if st.button(_("Forget these runs"), key="forget_runs",
-                 help=_("The kept runs and their models go; the current run stays.")):
-        forget()
-        st.rerun()
+    _table(kept, labels, fields, series)
 
 
-def _table(kept, labels, fields):
-    valid = all(k.settings.valid_ratio > 0 for k in kept)
+def _table(kept, labels, fields, series):
+    valid = series == "valid_acc"
     to90 = _("iterations to 90 % validation accuracy") if valid else _("iterations to 90 % training accuracy")
     rows = []
     for k in kept:
         row = {_("run"): labels[k.number]}
         for f in fields:
             row[_(FIELD_NAMES[f])] = value_text(k.settings, f)
-        n = iterations_to(k.history, 0.9, "valid_acc" if valid else "train_acc")
+        n = iterations_to(k.history, 0.9, series)
         row.update({_("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
-                    _("wall time"): f"{k.wall_seconds:.1f} s", to90: f"{n:,}" if n is not None else _("never")})
+                    _("wall time"): _("{seconds:.1f} s").format(seconds=k.wall_seconds), to90: f"{n:,}" if n is not None else _("never")})
         rows.append(row)
     st.table(rows)
     if not valid:

@@ -3,7 +3,7 @@ drill-down into any cell, its most confident mistakes, and each digit's accuracy
 import numpy as np
 import streamlit as st
 
-from ffn.evaluate import cell, evaluate
+from ffn.evaluate import cell, commonest_mistake, evaluate
 
 from . import compare_charts, model_panel
 from .i18n import _
@@ -11,35 +11,53 @@ from .resources import test_set
 
 DRILL = 40     # images shown from one cell
 MISTAKES = 24  # the most confident mistakes shown
-KEEP = 8       # evaluations a session keeps (one per model it looked at)
 
 
 @st.cache_resource(show_spinner=False)
 def _bundled_evaluation(_net):
     x, t = test_set()
-    return evaluate(_net, x, t)
+    r = evaluate(_net, x, t)
+    for a in r.values():  # shared by every session: read-only
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+    return r
 
 
-def evaluation(key, net):
+_measured = set()  # the bundled model's evaluation is cached: no spinner for it again
+
+
+def evaluation(key, net, options):
     """``ffn.evaluate`` of ``net`` on the test set, once per model: the bundled model's is shared
-    by every session, the others are kept in the session (the network with its result)."""
+    by every session; the others are kept in the session while their model is on offer
+    (``options``, from :func:`ui.model_panel.models`), the network with its result."""
     if key == "bundled":
+        if key not in _measured:
+            with st.spinner(_("Measuring the model on 10,000 test images…")):
+                _bundled_evaluation(net)
+            _measured.add(key)
         return _bundled_evaluation(net)
     cache = st.session_state.setdefault("evaluations", {})
-    held = cache.get(key)
-    if held is None or held[0] is not net:
+    for k in [k for k, (n, _r) in cache.items() if k not in options or options[k][0] is not n]:
+        del cache[k]  # a forgotten run, a removed upload: their networks go
+    if key not in cache:
         x, t = test_set()
-        cache.pop(key, None)
-        cache[key] = (net, evaluate(net, x, t))
-        while len(cache) > KEEP:
-            cache.pop(next(iter(cache)))
+        with st.spinner(_("Measuring the model on 10,000 test images…")):
+            cache[key] = (net, evaluate(net, x, t))
     return cache[key][1]
 
 
+def _pick_cell():
+    """A click on the confusion matrix (its invisible marker at a cell's centre) chooses the cell:
+    run before the script, so the select boxes below show it."""
+    points = st.session_state.confusion_chart.selection.points
+    if points:
+        st.session_state.drill_true, st.session_state.drill_pred = int(points[0]["y"]), int(points[0]["x"])
+
+
 def render():
-    key, net = model_panel.render_choice(key="eval_model")
-    with st.spinner(_("Measuring the model on 10,000 test images…")):
-        r = evaluation(key, net)
+    options = model_panel.models()
+    key, net = model_panel.render_choice(key="eval_model", options=options)
+    r = evaluation(key, net, options)
     x, t = test_set()
     wrong = len(r["mistakes"])
     st.metric(_("Test accuracy (10,000 images)"), f"{r['accuracy']:.2%}",
@@ -48,12 +66,12 @@ def render():
     with left:
         normalised = st.toggle(_("Share of each row"), key="confusion_normalised",
                                help=_("Each true digit's row as shares of its images, instead of counts"))
-        event = st.plotly_chart(compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
-                                on_select="rerun", selection_mode="points", config={"displayModeBar": False})
+        st.plotly_chart(compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
+                        on_select=_pick_cell, selection_mode="points", config={"displayModeBar": False})
         st.caption(_("Rows: the true digit. Columns: what the network read. The diagonal is right; every "
                      "other cell is a kind of mistake. Click a cell, or choose it below, to see its images."))
     with right:
-        _drill(event, r, x, t)
+        _drill(r, x, t)
     with st.container(key="mistakes_panel"):
         st.subheader(_("The most confident mistakes"))
         st.caption(_("The {n} test images the network got wrong while most sure of itself: true digit → what it "
@@ -62,16 +80,9 @@ def render():
         st.plotly_chart(compare_charts.per_class_figure(r["per_class"]), key="per_class_chart")
 
 
-def _drill(event, r, x, t):
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if points:  # a click on a cell chooses it, once: the select boxes stay free to change after
-        pick = (int(points[0]["y"]), int(points[0]["x"]))
-        if st.session_state.get("cell_pick") != pick:
-            st.session_state.cell_pick = pick
-            st.session_state.drill_true, st.session_state.drill_pred = pick
+def _drill(r, x, t):
     if "drill_true" not in st.session_state:  # start on the most frequent mistake
-        off = r["confusion"] - np.diag(np.diag(r["confusion"]))
-        st.session_state.drill_true, st.session_state.drill_pred = map(int, np.unravel_index(np.argmax(off), off.shape))
+        st.session_state.drill_true, st.session_state.drill_pred = commonest_mistake(r["confusion"])
     c1, c2 = st.columns(2)
     true = c1.selectbox(_("True digit"), list(range(10)), key="drill_true")
     pred = c2.selectbox(_("Read as"), list(range(10)), key="drill_pred")

@@ -9,6 +9,7 @@ from ffn.health import first_layer
 
 from . import health_charts
 from .i18n import _
+from .kept import kept_runs
 from .resources import session_id, training_pool
 from .run import job_spec
 
@@ -50,6 +51,7 @@ def render_model_tiles(net):
     with st.expander(_("What this model's first layer learned")):
         run = st.session_state.get("run")
         start = run.snapshot("w1_init") if run is not None and net is run.net else None
+        start = next((k.w1_init for k in kept_runs() if k.net is net), start)
         change = st.toggle(_("Tiles: what training changed"), value=False, key="model_tiles_change",
                            disabled=start is None,
                            help=_("W1 minus W1 at the start of the run: known for a model trained in this "

@@ -53,8 +53,8 @@ def keep(run):
     """Keep ``run`` (a :class:`ui.run.Run`) once it has finished or been stopped; once only."""
     if run.kept is not None or not run.done or not run.outcome:
         return run.kept
-    if run.outcome[0] not in KEPT_OUTCOMES or run.net is None:
-        return None
+    if run.outcome[0] not in KEPT_OUTCOMES or run.net is None or len(run.history["eval_iteration"]) < 2:
+        return None  # a run stopped before its first evaluation (a Step or two) has nothing to compare
     runs = kept_runs()
     number = st.session_state["kept_counter"] = st.session_state.get("kept_counter", 0) + 1
     k = KeptRun(number, run.settings, compact(run.history), dict(run.final), run.outcome,
@@ -66,5 +66,6 @@ def keep(run):
 
 
 def forget():
-    """Forget every kept run (the current run, if any, stays)."""
+    """Forget every kept run (the current run, if any, stays), and what was measured of them."""
     st.session_state.kept_runs = []
+    st.session_state.pop("evaluations", None)

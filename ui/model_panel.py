@@ -7,7 +7,7 @@ import ffn
 
 from . import state
 from .i18n import _
-from .kept import kept_runs
+from .kept import keep, kept_runs
 from .resources import bundled_model
 from .run import MODEL_LIMITS
 from .wording import model_file_error
@@ -16,9 +16,11 @@ log = logging.getLogger("ffn-digits")
 
 
 def models():
-    """The models a drawing or an evaluation can use: ``{key: (network, label)}``, the
-    bundled one first, then this session's current run, its other kept runs (newest
-    first) and an uploaded file."""
+    """The models a drawing or an evaluation can use: ``{key: (network, label, caption)}``, the
+    bundled one first, then this session's runs (kept ones newest first) and an uploaded file.
+
+    A label never changes while its model is on offer (a radio keeps its choice by label);
+    what a run changed, which moves as runs come and go, is in the caption."""
     from .compare_panel import run_labels  # its labels name what each run changed
 
     def named(name, acc):
@@ -26,31 +28,32 @@ def models():
             return _("{name} ({accuracy:.1%} on MNIST test)").format(name=name, accuracy=acc)
         return name
     bundled = bundled_model()
-    out = {"bundled": (bundled, named(_("Pretrained"), bundled.meta.get("test_accuracy")))}
+    out = {"bundled": (bundled, named(_("Pretrained"), bundled.meta.get("test_accuracy")), "")}
     run = st.session_state.run
+    if run is not None:
+        keep(run)  # a run that has just finished is offered at once, wherever this is asked first
     kept = kept_runs()
-    labels = run_labels(kept)[0] if len(kept) > 1 else {}
-    if run is not None and run.final:
-        mine = labels.get(run.kept.number) if run.kept is not None else None
-        name = _("Trained in this session") + (f" ({mine})" if mine else "")
-        out["session"] = (run.net, named(name, run.final.get("test")))
+    if run is not None and run.final and run.kept is None:  # a run that is not kept (it diverged)
+        out["session"] = (run.net, named(_("Trained in this session"), run.final.get("test")), "")
+    labels, fields = run_labels(kept) if len(kept) > 1 else ({}, [])
     for k in reversed(kept):
-        if run is None or k is not run.kept:
-            name = _("Run {n}").format(n=k.number) + (f" ({labels[k.number]})" if k.number in labels else "")
-            out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")))
+        name = _("Trained in this session: run {n}").format(n=k.number)
+        out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")), labels.get(k.number, "") if fields else "")
     if st.session_state.get("uploaded_model") is not None:
         net = st.session_state.uploaded_model
-        out["uploaded"] = (net, named(_("Uploaded"), net.meta.get("test_accuracy")))
+        out["uploaded"] = (net, named(_("Uploaded"), net.meta.get("test_accuracy")), "")
     return out
 
 
-def render_choice(key="model_choice"):
+def render_choice(key="model_choice", options=None):
     """A model selector (the Draw tab's, or another under its own ``key``); returns
     ``(key of the model, network)``."""
-    options = models()
+    options = options or models()
     if st.session_state.get(key) not in options:
         st.session_state[key] = "bundled"
-    chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key, horizontal=True)
+    captions = [options[k][2] for k in options]
+    chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key, horizontal=True,
+                      captions=captions if any(captions) else None)
     return chosen, options[chosen][0]
 
 

@@ -36,7 +36,7 @@ def render(settings, error, shown=True):
     st.fragment(_live, run_every=every)(loop=shown is not False, metric=metric, tiles=tiles, change=change)
     if run is not None:
         health_panel.render_step(run)
-    compare_panel.render()
+    compare_panel.render(shown)
     health_panel.render_gradcheck(run, settings, error)
 
 
