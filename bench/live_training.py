@@ -1,6 +1,6 @@
 """What live training in the app costs against the trainer run headless.
 
-    python bench/live_training.py [--preset article_he] [--repeats 2] [--app DIR]
+    python bench/live_training.py [--preset article_he] [--repeats 2] [--app DIR] [--pinned-only]
 
 Method. The same run (a preset's settings) is timed twice:
   headless  the trainer the app's worker builds, stepped to the end in a plain Python
@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--preset", default="article_he")
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is timed")
+    ap.add_argument("--pinned-only", action="store_true", help="skip the unpinned pair")
     args = ap.parse_args()
     taskset = shutil.which("taskset")
     setups = [("pinned: server on core 0, browser on core 1", ["taskset", "-c", "0"],
@@ -72,6 +73,8 @@ def main():
     if not taskset:
         setups = setups[1:]
         print("taskset not found: only the unpinned figures")
+    elif args.pinned_only:
+        setups = setups[:1]
     print(f"app {args.app.resolve()}; preset {args.preset}; best of {args.repeats} pairs (headless, then the app) each")
     for name, prefix, env, chromium in setups:
         hs, ws = [], []

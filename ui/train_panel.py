@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from . import charts, compare_panel, health_charts, health_panel, kept
+from . import charts, compare_panel, health_charts, health_panel, kept, state
 from .i18n import _
 from .resources import session_id, training_pool
 from .run import Run
@@ -48,42 +48,55 @@ def _controls(settings, error):
         kept.keep(run)  # once finished or stopped, it joins the runs compared
     busy = run is not None and not run.done
     c1, c2, c5, c3, c4 = st.columns(5)
-    if c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None,
-                 help=_("Finish or stop the current run first.") if busy else None):
-        try:
-            st.session_state.run = Run.start(settings, session_id(), training_pool())
-        except (ValueError, RuntimeError):  # this session started one a moment ago; the server is stopping
-            pass
-        st.rerun()
-    if c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
-                 disabled=not busy or run.state == "queued"):
-        run.toggle_pause()
-        st.rerun()
-    if c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
-                 help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
-                        "and after, and how the first layer changed.")):
-        if busy:
-            run.handle.step()
-        else:
-            try:
-                st.session_state.run = Run.start(settings, session_id(), training_pool(), step=True)
-            except (ValueError, RuntimeError):
-                pass
-        st.rerun()
-    if c3.button(_("Stop"), key="stop", disabled=not busy,
-                 help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None):
-        run.stop()
-        st.rerun()
-    if c4.button(_("Reset"), key="reset", disabled=run is None, help=_("Clear this run and its charts (a finished run stays among the runs compared).")):
-        if busy:
-            run.handle.cancel()
-        st.session_state.run = None
-        st.rerun()
+    # Each button acts in its callback, before the script reruns: a Start reaches the pool
+    # at once, and the rerun that follows already shows the run (no second rerun).
+    c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None, on_click=_start,
+              help=_("Finish or stop the current run first.") if busy else None)
+    c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
+              disabled=not busy or run.state == "queued", on_click=_act, args=("pause",))
+    c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
+              on_click=_step,
+              help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
+                     "and after, and how the first layer changed."))
+    c3.button(_("Stop"), key="stop", disabled=not busy, on_click=_act, args=("stop",),
+              help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None)
+    c4.button(_("Reset"), key="reset", disabled=run is None, on_click=_act, args=("reset",),
+              help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
     if busy and settings != run.settings:
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
     if run is not None:
         st.caption(_("Reloading or closing this page ends the run: it lives only as long as "
                      "this browser tab. Download the model when the run ends to keep it."))
+
+
+def _start(step=False):
+    """The sidebar's settings as they are now (a widget changed in the same breath counts)."""
+    try:
+        st.session_state.run = Run.start(state.settings(), session_id(), training_pool(), step=step)
+    except (TypeError, ValueError, RuntimeError):  # out of range; this session started one a moment ago;
+        pass                                       # the server is stopping
+
+
+def _step():
+    run = st.session_state.run
+    if run is not None and not run.done:
+        if run.paused:
+            run.handle.step()
+    else:
+        _start(step=True)
+
+
+def _act(what):
+    """Pause or Resume, Stop, Reset: on the run as it is when the click arrives."""
+    run = st.session_state.run
+    if run is None:
+        return
+    if what == "reset":
+        if not run.done:
+            run.handle.cancel()
+        st.session_state.run = None
+    elif not run.done:
+        run.toggle_pause() if what == "pause" else run.stop()
 
 
 def _progress(run):
