@@ -168,3 +168,8 @@ class SoftmaxWithLoss:
             dx[np.arange(batch_size), t] -= 1
         dx *= dout / batch_size
         return dx
+
+
+# The tricks of the article's last paragraph (batch and layer normalisation, dropout, the
+# residual block) live in ffn/tricks.py, under the same contract; they are named here too.
+from .tricks import BatchNormalization, Dropout, LayerNormalization, Residual  # noqa: E402,F401

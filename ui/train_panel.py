@@ -53,14 +53,14 @@ def _controls(settings, error):
     c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None, on_click=_start,
               help=_("Finish or stop the current run first.") if busy else None)
     c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
-              disabled=not busy or run.state == "queued", on_click=_act, args=("pause",))
+              disabled=not busy or run.state == "queued", on_click=_pause)
     c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
               on_click=_step,
               help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
                      "and after, and how the first layer changed."))
-    c3.button(_("Stop"), key="stop", disabled=not busy, on_click=_act, args=("stop",),
+    c3.button(_("Stop"), key="stop", disabled=not busy, on_click=_stop,
               help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None)
-    c4.button(_("Reset"), key="reset", disabled=run is None, on_click=_act, args=("reset",),
+    c4.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
     if busy and settings != run.settings:
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
@@ -86,17 +86,23 @@ def _step():
         _start(step=True)
 
 
-def _act(what):
-    """Pause or Resume, Stop, Reset: on the run as it is when the click arrives."""
+def _pause():  # Pause or Resume, on the run as it is when the click arrives
     run = st.session_state.run
-    if run is None:
-        return
-    if what == "reset":
-        if not run.done:
-            run.handle.cancel()
-        st.session_state.run = None
-    elif not run.done:
-        run.toggle_pause() if what == "pause" else run.stop()
+    if run is not None and not run.done:
+        run.toggle_pause()
+
+
+def _stop():
+    run = st.session_state.run
+    if run is not None and not run.done:
+        run.stop()
+
+
+def _reset():
+    run = st.session_state.run
+    if run is not None and not run.done:
+        run.handle.cancel()
+    st.session_state.run = None
 
 
 def _progress(run):
