@@ -71,7 +71,7 @@ class Trainer:
         kept})`` with ``how`` in {'nan', 'inf', 'large'}.
     advice : (str, dict) or None
         ``('stalled', {loss, iteration, classes, guess_loss, grad1})`` once the loss has stayed
-        near log(classes), the loss of guessing, for ``STALL_AFTER`` iterations (``stalled_scaled``
+        near log(classes) for ``STALL_AFTER`` iterations, None again once it leaves (``stalled_scaled``
         when the initial weights were scaled to the layers); ``grad1`` is layer 1's gradient norm.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
@@ -173,10 +173,12 @@ class Trainer:
         self.outcome = ("diverged", {"how": how, "loss": loss, "iteration": self.iteration + 1,
                                      "lr": self.base_lr, "kept": self._good_iteration})
 
-    def _check_stall(self):
-        if self.iteration >= STALL_AFTER and self.advice is None:
+    def _check_stall(self):  # at each evaluation: the note says where the run is now, and goes once it learns
+        if self.iteration >= STALL_AFTER:
             recent, classes = float(np.mean(self.history["loss"][-100:])), self.net.output_size
-            if recent > math.log(classes) - STALL_MARGIN:  # grad1: layer 1's gradient norm, lately
+            if recent <= math.log(classes) - STALL_MARGIN:
+                self.advice = None
+            else:  # grad1: layer 1's gradient norm, lately
                 grad1 = (self.history["grad_norm"] or [[math.nan]])[-1][0]
                 code = "stalled" if self.net.weight_init == "std" else "stalled_scaled"  # tiny weights, or not
                 self.advice = (code, {"loss": recent, "iteration": self.iteration, "classes": classes,
@@ -285,11 +287,8 @@ class Trainer:
                 "status": self.status, "lr": self.optimizer.lr}
 
     def final_accuracy(self, x_test=None, t_test=None):
-        """Accuracy on the full training, validation and (if given) test sets.
-
-        Waits for a chunk in progress on another thread, so the figures are those of
-        one set of weights.
-        """
+        """Accuracy on the full training, validation and (if given) test sets, of one set of
+        weights (it waits for a chunk in progress on another thread)."""
         with self._lock:
             out = {"train": self.net.accuracy(self.x_train, self.t_train)}
             if self.x_valid is not None and len(self.x_valid):

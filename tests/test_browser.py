@@ -199,7 +199,7 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
         _finished(page)
         charts.first.scroll_into_view_if_needed()
         charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
-    assert page.get_by_text("The Gradients chart shows why").count() == 0  # He does not stall
+    assert page.get_by_text("shows why: layer 1").count() == 0  # He does not stall
     page.get_by_test_id("stCheckbox").filter(has_text="Tiles: what training changed").first.click()
     tiles = page.get_by_test_id("stImage").filter(has_text="What training changed")
     tiles.first.wait_for(timeout=15000)

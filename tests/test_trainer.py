@@ -249,3 +249,18 @@ def test_one_epoch_gives_the_weights_of_the_straightforward_version(mnist, optim
     for key in start:
         assert not np.allclose(net.params[key], start[key])  # it learned something
         np.testing.assert_allclose(net.params[key], ref[key], **tol, err_msg=key)
+
+
+def test_the_stall_note_follows_the_run_and_goes_once_it_learns(mnist):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [16, 8], 10, weight_init="std", weight_init_std=0.01, seed=0)
+    tr = ffn.Trainer(net, ffn.SGD(0.01), x[:2000], t[:2000], batch_size=50, iters=1200, eval_every=100)
+    tr.step(max_iters=600)
+    first = tr.advice
+    assert first[0] == "stalled" and first[1]["iteration"] == 600 and first[1]["grad1"] > 0
+    tr.step(max_iters=100)
+    assert tr.advice[1]["iteration"] == 700  # refreshed at each evaluation while it stays stalled
+    tr.net.param_vector[...] *= 30  # a push out of the plateau: weights of a sensible size...
+    tr.optimizer.lr = tr.base_lr = 0.1  # ...and larger steps
+    tr.step()
+    assert np.mean(tr.history["loss"][-100:]) < 2.0 and tr.advice is None

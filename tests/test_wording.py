@@ -52,7 +52,7 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
     notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice]
     assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled", "stalled_scaled"]
     for n in notes:  # the English catalogue words each note as the CLI does, numbers formatted alike
-        page, cli = wording.note(n).replace("The Gradients chart shows why", "Why"), ffn.describe(n)
+        page, cli = wording.note(n).replace("The third chart, on “Gradient norm ‖dW‖”, shows why", "Why"), ffn.describe(n)
         assert re.sub(r"[\d,.]+", "#", page).replace("digits", "classes") == re.sub(r"[\d,.]+", "#", cli)
     assert wording.note(stopped.outcome) == "Stopped by you at iteration 7 of 100."
     assert np.isfinite(blown.net.params["W1"]).all()

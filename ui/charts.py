@@ -5,6 +5,9 @@ import plotly.graph_objects as go
 from .i18n import _
 
 BLUE, ORANGE = "#0072B2", "#D55E00"  # Okabe-Ito, colour-blind safe; the inside views use the same
+# No toolbar over the charts: on a phone it never hides and covers titles and legends
+# (a drag still zooms, a double click goes back).
+CONFIG = {"displayModeBar": False}
 
 MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)
 

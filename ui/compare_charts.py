@@ -74,8 +74,8 @@ def confusion_figure(confusion, normalised=False):
     and an invisible marker at each cell's centre, so that a click on a cell can choose it."""
     c = np.asarray(confusion, dtype=np.float64)
     z = row_shares(c) if normalised else c
-    text = [[(f"{v:.0%}" if normalised else f"{int(n):,}") if n else "" for v, n in zip(zr, cr)]
-            for zr, cr in zip(z, c)]
+    text = [[(f"{v:.1%}" if normalised else f"{int(n):,}") if n else "" for v, n in zip(zr, cr)]
+            for zr, cr in zip(z, c)]  # one decimal: a single image of 980 is 0.1 %, not "0 %"
     digits = [str(d) for d in range(len(c))]
     # colour on a square-root scale: the diagonal's thousands would leave every mistake white
     fig = go.Figure(go.Heatmap(z=np.sqrt(z), x=digits, y=digits, text=text, texttemplate="%{text}",
@@ -84,9 +84,9 @@ def confusion_figure(confusion, normalised=False):
     xs, ys = np.meshgrid(digits, digits)
     fig.add_scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", marker=dict(size=28, opacity=0),
                     customdata=[v or "0" for row in text for v in row], showlegend=False,
-                    hovertemplate=_("true %{y}, predicted %{x}: %{customdata}") + "<extra></extra>")
+                    hovertemplate=_("true %{y}, read as %{x}: %{customdata}") + "<extra></extra>")
     fig.update_yaxes(autorange="reversed", title=_("true digit"), type="category")
-    fig.update_xaxes(title=_("predicted digit"), side="top", type="category")
+    fig.update_xaxes(title=_("read as"), side="top", type="category")
     fig.update_layout(height=460, margin=dict(l=10, r=10, t=40, b=10), clickmode="event+select",
                       dragmode=False)
     return fig
@@ -98,10 +98,9 @@ def per_class_figure(per_class):
     worst = int(np.argmin(acc))
     colours = ["#D55E00" if i == worst else "#0072B2" for i in range(len(acc))]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(len(acc))], y=acc, marker_color=colours,
-                           text=[f"{a:.1%}" for a in acc], textposition="outside"))
-    low = max(0.0, float(acc.min()) - 0.1)
-    fig.update_yaxes(range=[low, 1.02], tickformat=".0%")
+                           text=[f"{a:.1%}" for a in acc], textposition="outside", cliponaxis=False))
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%")  # from 0: a bar's height is its accuracy
     fig.update_xaxes(type="category")
-    fig.update_layout(title=_("Accuracy on each digit"), height=320, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis_title=_("true digit"), yaxis_title=_("accuracy"))
+    fig.update_layout(title=_("Accuracy on each digit (the weakest in orange)"), height=320,
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title=_("true digit"), yaxis_title=_("accuracy"))
     return fig

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ffn.compare import accuracy_series, differing_settings, iterations_to
 
-from . import compare_charts
+from . import charts, compare_charts
 from .i18n import N_, _
 from .kept import forget, kept_runs
 from .sidebar import CHOICE_LABELS
@@ -53,28 +53,31 @@ def run_labels(kept):
 
 
 def render(shown=True):
-    """The comparison, when the Train tab is on screen (``shown``) and two runs or more are kept."""
+    """The comparison, once two runs or more are kept. Its controls are drawn even while the
+    Train tab is hidden (``shown`` False: a widget left out of a script run loses its state);
+    its charts and table only while it is on screen."""
     kept = kept_runs()
-    if not kept or shown is False:
+    if not kept:
         return
     if len(kept) < 2:
         st.caption(_("Change one setting and press Start again: your runs appear here side by side."))
     else:
         with st.container(key="compare_panel"):
-            _compared(kept)
+            _compared(kept, shown is not False)
     if st.button(_("Forget the kept runs"), key="forget_runs",
-                 help=_("The kept runs and their models go; the current run stays.")):
+                 help=_("The kept runs and their models go; the current run stays on this tab.")):
         forget()
         st.rerun()
 
 
-def _compared(kept):
+def _compared(kept, draw):
     st.subheader(_("Your runs compared"))
-    labels, fields = run_labels(kept)
+    labels, _fields = run_labels(kept)
     numbers = [k.number for k in kept]
     if st.session_state.get("compare_seen") != numbers:  # a new run is in the overlay at once
         st.session_state.compare_seen = st.session_state.compare_runs = numbers
-    chosen = st.multiselect(_("Runs"), numbers, format_func=lambda n: labels[n], key="compare_runs", max_selections=5)
+    chosen = st.multiselect(_("Runs"), numbers, format_func=lambda n: labels[n], key="compare_runs",
+                            max_selections=5)
     shown = [k for k in kept if k.number in chosen]
     c1, c2 = st.columns([2, 1])
     axis = c1.radio(_("Along"), list(compare_charts.AXES), format_func=lambda a: _(compare_charts.AXES[a]),
@@ -82,29 +85,31 @@ def _compared(kept):
     depth = max(len(k.settings.hidden_sizes()) for k in kept) + 1
     layer = c2.selectbox(_("Gradient of layer"), list(range(depth)), format_func=lambda i: str(i + 1),
                          key="compare_layer")
+    if not draw:
+        return
     series = accuracy_series([k.settings for k in kept])  # one rule for the chart and the table
     if len(shown) < 2:
         st.info(_("Choose two runs or more to compare."))
     else:
         g1, g2, g3 = st.columns(3)
-        g1.plotly_chart(compare_charts.loss_overlay(shown, labels, axis), key="compare_loss")
-        g2.plotly_chart(compare_charts.accuracy_overlay(shown, labels, axis, series), key="compare_acc")
-        g3.plotly_chart(compare_charts.gradient_overlay(shown, labels, axis, layer), key="compare_grad")
-    _table(kept, labels, fields, series)
+        figures = (compare_charts.loss_overlay(shown, labels, axis),
+                   compare_charts.accuracy_overlay(shown, labels, axis, series),
+                   compare_charts.gradient_overlay(shown, labels, axis, layer))
+        for box, fig, key in zip((g1, g2, g3), figures, ("compare_loss", "compare_acc", "compare_grad")):
+            box.plotly_chart(fig, key=key, config=charts.CONFIG)
+    _table(kept, labels, series)
 
 
-def _table(kept, labels, fields, series):
+def _table(kept, labels, series):
+    """One row a run: its label (what it changed), test accuracy, wall time, iterations to 90 %."""
     valid = series == "valid_acc"
     to90 = _("iterations to 90 % validation accuracy") if valid else _("iterations to 90 % training accuracy")
     rows = []
     for k in kept:
-        row = {_("run"): labels[k.number]}
-        for f in fields:
-            row[_(FIELD_NAMES[f])] = value_text(k.settings, f)
         n = iterations_to(k.history, 0.9, series)
-        row.update({_("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
-                    _("wall time"): _("{seconds:.1f} s").format(seconds=k.wall_seconds), to90: f"{n:,}" if n is not None else _("never")})
-        rows.append(row)
+        rows.append({_("run"): labels[k.number], _("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
+                     _("wall time"): _("{seconds:.1f} s").format(seconds=k.wall_seconds),
+                     to90: f"{n:,}" if n is not None else _("never")})
     st.table(rows)
     if not valid:
         st.caption(_("A run without a validation set is measured on its training accuracy here."))

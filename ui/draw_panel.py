@@ -142,4 +142,4 @@ def _prediction(net, x):
               delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
     c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
              width=140)
-    st.plotly_chart(charts.probability_figure(proba), key="proba_chart")
+    st.plotly_chart(charts.probability_figure(proba), key="proba_chart", config=charts.CONFIG)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ffn.evaluate import cell, commonest_mistake, evaluate
 
-from . import compare_charts, model_panel
+from . import charts, compare_charts, model_panel
 from .i18n import _
 from .resources import test_set
 
@@ -67,7 +67,7 @@ def render():
         normalised = st.toggle(_("Share of each row"), key="confusion_normalised",
                                help=_("Each true digit's row as shares of its images, instead of counts"))
         st.plotly_chart(compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
-                        on_select=_pick_cell, selection_mode="points", config={"displayModeBar": False})
+                        on_select=_pick_cell, selection_mode="points", config=charts.CONFIG)
         st.caption(_("Rows: the true digit. Columns: what the network read. The diagonal is right; every "
                      "other cell is a kind of mistake. Click a cell, or choose it below, to see its images."))
     with right:
@@ -77,7 +77,7 @@ def render():
         st.caption(_("The {n} test images the network got wrong while most sure of itself: true digit → what it "
                      "read, and the probability it gave that.").format(n=MISTAKES))
         _gallery(x, r["mistakes"][:MISTAKES], t, r)
-        st.plotly_chart(compare_charts.per_class_figure(r["per_class"]), key="per_class_chart")
+        st.plotly_chart(compare_charts.per_class_figure(r["per_class"]), key="per_class_chart", config=charts.CONFIG)
 
 
 def _drill(r, x, t):

@@ -33,7 +33,7 @@ def models():
     if run is not None:
         keep(run)  # a run that has just finished is offered at once, wherever this is asked first
     kept = kept_runs()
-    if run is not None and run.final and run.kept is None:  # a run that is not kept (it diverged)
+    if run is not None and run.final and (run.kept is None or run.kept not in kept):  # not kept, or forgotten
         out["session"] = (run.net, named(_("Trained in this session"), run.final.get("test")), "")
     labels, fields = run_labels(kept) if len(kept) > 1 else ({}, [])
     for k in reversed(kept):

@@ -15,14 +15,14 @@ _NOTES = {
                    "iteration {kept:,} are kept."),
     "stalled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
                   "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                  "stalled. The Gradients chart shows why: layer 1's gradient norm is only {grad1:.1e}. With "
+                  "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. With "
                   "tiny initial weights the signal shrinks through each layer, and so does the gradient on "
                   "its way back, so the first layer's weights barely move. Start the same network with He "
                   "initialisation and its layer-1 gradient is hundreds of times larger. Try He "
                   "initialisation, or a larger learning rate."),
     "stalled_scaled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
                          "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                         "stalled. The Gradients chart shows why: layer 1's gradient norm is only {grad1:.1e}. "
+                         "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. "
                          "Its initial weights are already scaled to each layer's size, so the learning rate or "
                          "the activation holds it back: try a larger learning rate, Adam, or ReLU."),
 }
