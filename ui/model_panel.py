@@ -28,7 +28,9 @@ def models():
             return _("{name} ({accuracy:.1%} on MNIST test)").format(name=name, accuracy=acc)
         return name
     bundled = bundled_model()
-    out = {"bundled": (bundled, named(_("Pretrained"), bundled.meta.get("test_accuracy")), "")}
+    shape = "-".join(map(str, [bundled.input_size, *bundled.hidden_size_list, bundled.output_size]))
+    name = _("Pretrained {shape}").format(shape=shape)
+    out = {"bundled": (bundled, named(name, bundled.meta.get("test_accuracy")), "")}
     run = st.session_state.run
     if run is not None:
         keep(run)  # a run that has just finished is offered at once, wherever this is asked first
