@@ -43,13 +43,15 @@ def loss_figure(history):
     fig = go.Figure()
     if len(it):
         sm = smooth(loss)
+        mode = "lines+markers" if len(it) < 20 else "lines"  # a Step or two: points, not an invisible line
         xi, yi = _thin(it, loss)
-        fig.add_scatter(x=xi, y=yi, mode="lines", name=_("loss (each batch)"),
+        fig.add_scatter(x=xi, y=yi, mode=mode, name=_("loss (each batch)"),
                         line=dict(width=1, color="rgba(0,114,178,0.3)"))
         xs, ys = _thin(it, sm)
-        fig.add_scatter(x=xs, y=ys, mode="lines", name=_("smoothed"), line=dict(width=3, color=BLUE))
+        fig.add_scatter(x=xs, y=ys, mode=mode, name=_("smoothed"), line=dict(width=3, color=BLUE))
+    # the label under its line, at the left: the curve starts above ln 10 and falls away to the right
     fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey",
-                  annotation_text=_("ln 10: guessing"), annotation_position="top right")
+                  annotation_text=_("ln 10: guessing"), annotation_position="bottom left")
     return _layout(fig, _("Loss"), _("iteration"), _("cross-entropy"))
 
 
@@ -63,6 +65,7 @@ def accuracy_figure(history):
         fig.add_scatter(x=ep, y=history["valid_acc"], mode="lines+markers", name=_("validation"),
                         line=dict(dash="dash", color=ORANGE), marker=dict(symbol="diamond"))
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(rangemode="nonnegative")  # no negative epochs around a single point
     return _layout(fig, _("Accuracy"), _("epoch"), _("accuracy"))
 
 
