@@ -40,7 +40,9 @@ def test_the_health_chart_ends_at_the_last_finite_point_and_leaves_zeros_out_of_
     lin = health_figure(h, "inactive")
     assert list(lin.data[0].y) == [0.0, 0.5, 0.25, 0.25] and lin.layout.yaxis.type != "log"
     assert health_figure({"health_iteration": [], "grad_norm": []}).data == ()
-    assert set(METRICS) == {"grad_norm", "update_ratio", "inactive", "act_std"}
+    assert set(METRICS) == {"grad_norm", "update_ratio", "inactive", "act_std", "act_mean"}
+    mean = health_figure({"health_iteration": [1, 2], "act_mean": [[-0.2], [0.4]]}, "act_mean")
+    assert list(mean.data[0].y) == [-0.2, 0.4] and mean.layout.yaxis.type != "log"  # a mean may be negative
 
 
 def test_a_log_axis_spans_whole_decades_around_the_data():

@@ -53,7 +53,7 @@ def test_a_run_shows_the_gradient_chart_and_the_tiles_and_each_measure(at):
     assert tiles and "iteration 300" in tiles[0].proto.imgs[0].caption
     at.toggle(key="tiles_change").set_value(True).run()
     assert any("What training changed" in i.proto.imgs[0].caption for i in at.get("image"))
-    for metric in ("update_ratio", "inactive", "act_std"):
+    for metric in ("update_ratio", "inactive", "act_std", "act_mean"):
         at.selectbox(key="health_metric").set_value(metric).run()
         assert not at.exception
         assert len(health_chart(at)["data"]) == (3 if metric == "update_ratio" else 2)  # hidden layers only

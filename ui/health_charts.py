@@ -16,11 +16,12 @@ from .inside_charts import _paint
 
 LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito, layer 1 first
 LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]           # colour never alone
-METRICS = {  # key in the history -> (label, log scale, axis title)
-    "grad_norm": (N_("Gradient norm ‖dW‖"), True, N_("‖dW‖ (log scale)")),
-    "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), True, N_("‖ΔW‖ / ‖W‖ (log scale)")),
-    "inactive": (N_("Units that never fire"), False, N_("share of the layer's units")),
-    "act_std": (N_("Activation spread (std)"), True, N_("standard deviation (log scale)")),
+METRICS = {  # key in the history -> (label, y scale: log, share or linear, axis title)
+    "grad_norm": (N_("Gradient norm ‖dW‖"), "log", N_("‖dW‖ (log scale)")),
+    "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), "log", N_("‖ΔW‖ / ‖W‖ (log scale)")),
+    "inactive": (N_("Units that never fire"), "share", N_("share of the layer's units")),
+    "act_std": (N_("Activation spread (std)"), "log", N_("standard deviation (log scale)")),
+    "act_mean": (N_("Activation mean"), "linear", N_("mean activation")),
 }
 
 
@@ -81,7 +82,8 @@ def log_axis(fig, values):
 def health_figure(history, metric="grad_norm", sizes=None):
     """One line per layer of ``history[metric]`` against iterations. ``sizes``: the
     network's layer sizes (784, H1, ..., 10), for the legend."""
-    label, log, ytitle = METRICS[metric]
+    label, scale, ytitle = METRICS[metric]
+    log = scale == "log"
     xs, rows = _finite_prefix(history.get("health_iteration", []), history.get(metric, []))
     fig = go.Figure()
     n = len(rows[0]) if rows else 0
@@ -96,7 +98,7 @@ def health_figure(history, metric="grad_norm", sizes=None):
                         line=dict(width=2, color=LAYER_COLOURS[layer % 5], dash=LAYER_DASHES[layer % 5]))
     if log:
         log_axis(fig, [y for row in rows for y in row])
-    else:
+    elif scale == "share":
         fig.update_yaxes(range=[0, 1], tickformat=".0%")
     # the legend under the plot: three layers' names beside the title would cover it on a phone
     fig.update_layout(title=_(label), height=340, margin=dict(l=10, r=10, t=40, b=10),
