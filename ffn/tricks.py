@@ -16,6 +16,8 @@ read-only).
 """
 import numpy as np
 
+from .workspace import new_array
+
 
 class BatchNormalization:
     """``out = gamma * (x - mean) / sqrt(var + eps) + beta``, per unit.
@@ -62,8 +64,7 @@ class BatchNormalization:
         gathers the others' through them: the two sums below.
         """
         n = dout.shape[0]
-        self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(self.xn * dout, axis=0)
+        self.dbeta, self.dgamma = _param_grads(self.xn, dout, self.gamma, scratch)
         dxn = self.gamma * dout
         dxc = dxn / self.std
         dstd = -np.sum(dxn * self.xc / (self.std * self.std), axis=0)
@@ -93,8 +94,7 @@ class LayerNormalization:
 
     def backward(self, dout, scratch=None):
         """dout : (N, D) -> dx : (N, D); sets dgamma and dbeta (D,)."""
-        self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(self.xn * dout, axis=0)
+        self.dbeta, self.dgamma = _param_grads(self.xn, dout, self.gamma, scratch)
         dxn = self.gamma * dout
         # each row's mean and spread depend on all its units: dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std
         return (dxn - dxn.mean(axis=1, keepdims=True)
@@ -165,6 +165,14 @@ class Residual:
         for layer in reversed(self.layers):
             d = layer.backward(d)
         return dout + d  # the skip's path plus the block's
+
+
+def _param_grads(xn, dout, gamma, scratch):
+    """``dbeta = sum(dout)`` and ``dgamma = sum(xn * dout)`` over the batch, written into the
+    trainer's gradient vector when it passes a scratch (as Affine writes dW)."""
+    dbeta = dout.sum(axis=0, out=new_array(scratch, "dbeta", gamma.shape, dout.dtype))
+    dgamma = np.einsum("ij,ij->j", xn, dout, out=new_array(scratch, "dgamma", gamma.shape, dout.dtype))
+    return dbeta, dgamma
 
 
 def _forward(layer, x, keep, train_flg):

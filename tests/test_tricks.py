@@ -137,3 +137,19 @@ def test_a_small_network_with_every_trick_on_passes_the_gradient_check(rng):
             assert np.abs(g).max() < 1e-12 and np.abs(numerical).max() < 1e-10
             continue
         assert relative_error(g, numerical) < 1e-6, key
+
+
+def test_the_scale_and_shift_gradients_go_where_a_trainer_keeps_them(x, rng):
+    from ffn.workspace import Scratch
+    for layer in (BatchNormalization(rng.standard_normal(5), rng.standard_normal(5)),
+                  LayerNormalization(rng.standard_normal(5), rng.standard_normal(5))):
+        vector = np.zeros(10)
+        scratch = Scratch("Norm1")
+        scratch.bind("dgamma", vector[:5])
+        scratch.bind("dbeta", vector[5:])
+        layer.forward(x)
+        dout = rng.standard_normal(x.shape)
+        layer.backward(dout, scratch=scratch)
+        assert np.shares_memory(layer.dgamma, vector) and np.shares_memory(layer.dbeta, vector)
+        np.testing.assert_allclose(vector[:5], np.sum(layer.xn * dout, axis=0))
+        np.testing.assert_allclose(vector[5:], dout.sum(axis=0))
