@@ -9,7 +9,6 @@ and the whole pool job as the page waits for it: from submitting it to a fresh
 TrainingPool's idle worker to its table arriving.
 """
 import argparse
-import dataclasses
 import os
 import statistics
 import sys

@@ -44,6 +44,12 @@ def wait_until(run, states, timeout=60):
     raise AssertionError(f"run still {run.state} after {timeout} s, expected {states}")
 
 
+def trained(run, n):
+    """Wait until ``run`` reports at least ``n`` iterations."""
+    while not (run.progress and run.progress["iteration"] >= n):
+        time.sleep(0.01)
+
+
 def weights(result):
     import io
     net = ffn.load_model(io.BytesIO(result["model"]))
@@ -113,8 +119,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     wait_until(straight, {"done"})
     run = pool.submit("paused", spec(iters=1500, optimizer="adam", learning_rate=1e-3))
     seen = wait_until(run, {"running"})
-    while not (run.progress and run.progress["iteration"] >= 50):
-        time.sleep(0.01)
+    trained(run, 50)
     run.pause()
     wait_until(run, {"paused"})
     at = run.checkpoint["iteration"]
@@ -131,8 +136,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
 def test_no_iteration_after_a_stop_is_acknowledged(pool):
     run = pool.submit("s", spec(iters=20000))
     wait_until(run, {"running"})
-    while not (run.progress and run.progress["iteration"] >= 30):
-        time.sleep(0.01)
+    trained(run, 30)
     before = wait_until(run, {"running"})["points"]["iteration"]
     run.stop()
     after = wait_until(run, {"done"})["points"].get("iteration", [])
@@ -422,8 +426,7 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
 def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     run = pool.submit("s", spec(iters=20000))
     wait_until(run, {"running"})
-    while not (run.progress and run.progress["iteration"] >= 30):
-        time.sleep(0.01)
+    trained(run, 30)
     run.pause()
     seen = wait_until(run, {"paused"})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.checkpoint["iteration"]

@@ -7,23 +7,10 @@ from ffn.evaluate import cell, commonest_mistake, evaluate
 
 from . import charts, compare_charts, model_panel
 from .i18n import _
-from .resources import test_set
+from .resources import bundled_evaluation, test_set
 
 DRILL = 40     # images shown from one cell
 MISTAKES = 24  # the most confident mistakes shown
-
-
-@st.cache_resource(show_spinner=False)
-def _bundled_evaluation(_net):
-    x, t = test_set()
-    r = evaluate(_net, x, t)
-    for a in r.values():  # shared by every session: read-only
-        if isinstance(a, np.ndarray):
-            a.setflags(write=False)
-    return r
-
-
-_measured = set()  # the bundled model's evaluation is cached: no spinner for it again
 
 
 def evaluation(key, net, options):
@@ -31,11 +18,7 @@ def evaluation(key, net, options):
     by every session; the others are kept in the session while their model is on offer
     (``options``, from :func:`ui.model_panel.models`), the network with its result."""
     if key == "bundled":
-        if key not in _measured:
-            with st.spinner(_("Measuring the model on 10,000 test images…")):
-                _bundled_evaluation(net)
-            _measured.add(key)
-        return _bundled_evaluation(net)
+        return bundled_evaluation()
     cache = st.session_state.setdefault("evaluations", {})
     for k in [k for k, (n, _r) in cache.items() if k not in options or options[k][0] is not n]:
         del cache[k]  # a forgotten run, a removed upload: their networks go

@@ -8,6 +8,7 @@ import gc
 import os
 import uuid
 
+import numpy as np
 import streamlit as st
 
 import ffn
@@ -99,3 +100,19 @@ def test_set():
     x.setflags(write=False)
     t.setflags(write=False)
     return x, t
+
+
+def bundled_evaluation():
+    """``ffn.evaluate`` of the bundled model on the test set: once per server, shared read-only."""
+    return _first_load(_bundled_evaluation, _("Measuring the model on 10,000 test images…"))
+
+
+@st.cache_resource(show_spinner=False)
+def _bundled_evaluation():
+    from ffn.evaluate import evaluate
+    x, t = test_set()
+    r = evaluate(_bundled_model(), x, t)
+    for a in r.values():  # shared by every session: read-only
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+    return r
