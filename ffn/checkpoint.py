@@ -1,8 +1,9 @@
 """A training run's whole state, taken and put back bit-exactly.
 
 A checkpoint holds what a :class:`~ffn.trainer.Trainer` needs to go on as if it had never
-stopped: the weights, the optimizer's state, the iteration, the epoch's batch order, the
-random generator's state, the copy of the weights kept against a blow-up, and the history.
+stopped: the weights and batch normalisation's running statistics, the optimizer's state,
+the iteration, the epoch's batch order, the random generators' states (the batches' and
+dropout's), the copy of the weights kept against a blow-up, and the history.
 Pausing a run in the app takes one, which frees the worker process that ran it; resuming
 builds a trainer from the same settings and puts the checkpoint back.
 
@@ -27,7 +28,8 @@ def take(trainer):
         "iteration": trainer.iteration, "status": trainer.status,
         "outcome": copy.deepcopy(trainer.outcome), "advice": copy.deepcopy(trainer.advice),
         "train_seconds": trainer.train_seconds, "history": copy.deepcopy(trainer.history),
-        "params": trainer.net.param_vector.copy(),
+        "params": trainer.net.state_vector.copy(),  # the weights, then batch norm's running statistics
+        "net_rng": copy.deepcopy(trainer.net.rng.bit_generator.state),  # dropout's masks
         "good": trainer._good.copy(), "good_iteration": trainer._good_iteration,
         "order": None if trainer._order is None else trainer._order.copy(),
         "rng": copy.deepcopy(trainer.rng.bit_generator.state),
@@ -54,10 +56,11 @@ def restore(trainer, state):
     if saved["type"] != type(opt).__name__:
         raise ValueError(f"the checkpoint is of a {saved['type']} run, this trainer uses {type(opt).__name__}")
     params = np.asarray(state["params"])
-    if params.shape != trainer.net.param_vector.shape:
-        raise ValueError(f"the checkpoint has {params.size} parameters, this network "
-                         f"{trainer.net.param_vector.size}")
-    np.copyto(trainer.net.param_vector, params)  # in place: the layers keep their arrays
+    if params.shape != trainer.net.state_vector.shape:
+        raise ValueError(f"the checkpoint has {params.size} parameters and statistics, this network "
+                         f"{trainer.net.state_vector.size}")
+    np.copyto(trainer.net.state_vector, params)  # in place: the layers keep their arrays
+    trainer.net.rng.bit_generator.state = copy.deepcopy(state["net_rng"])
     np.copyto(trainer._good, state["good"])
     trainer._good_iteration = state["good_iteration"]
     trainer.iteration, trainer.status = state["iteration"], state["status"]

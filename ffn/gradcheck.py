@@ -7,6 +7,9 @@ both and gives, for each parameter array, their relative error
 the two agree to about seven digits: the hand-written ``backward`` is right. A wrong
 one gives errors near 1.
 
+Batch normalisation is checked as it trains, on the batch's own statistics, and dropout
+with one fixed mask per layer.
+
 A large array (the first layer of a 512-unit network has 401,408 weights) is checked at
 a random sample of its entries: each costs two forward passes.
 """
@@ -14,16 +17,29 @@ import numpy as np
 
 from .gradient import numerical_gradient_at, relative_error
 from .network import MultiLayerNet
+from .tricks import Dropout
 
 THRESHOLD = 1e-7
+ZERO = 1e-9      # both gradients below this (largest entry): the parameter does nothing here
 ENTRIES = 100    # entries checked in each parameter array, at most
 BATCH = 8        # images in the batch the loss is measured on
 
 
 def float64_copy(net):
-    """A float64 network with ``net``'s configuration and weights (``net`` is only read)."""
+    """A float64 network with ``net``'s configuration, weights and running statistics (``net``
+    is only read)."""
     return MultiLayerNet(**net.config(), dtype=np.float64,
-                         params={k: v.astype(np.float64) for k, v in net.params.items()})
+                         params={k: v.astype(np.float64) for k, v in net.params.items()},
+                         stats={k: v.astype(np.float64) for k, v in net.stats.items()})
+
+
+def fix_dropout(net, n, rng):
+    """Give each of ``net``'s Dropout layers a fixed mask for a batch of ``n`` rows, drawn
+    from ``rng``: the loss is then a function of the weights alone, as a check needs."""
+    for name, layer in net.named_layers().items():
+        if isinstance(layer, Dropout):
+            units = net.hidden_size_list[int(name[len("Dropout"):]) - 1]
+            layer.fixed_mask = rng.random((n, units)) >= layer.ratio
 
 
 def gradient_check(net, x, t, entries=ENTRIES, seed=0, h=1e-4):
@@ -45,19 +61,25 @@ def gradient_check(net, x, t, entries=ENTRIES, seed=0, h=1e-4):
     list of dict
         One per parameter array, in the network's order: ``param`` ('W1', 'b1', ...),
         ``shape``, ``checked`` and ``size`` (entries compared, entries in all),
-        ``relative_error`` and ``ok`` (below :data:`THRESHOLD`).
+        ``relative_error`` and ``ok`` (below :data:`THRESHOLD`), and ``zero``: both
+        gradients are 0 to within :data:`ZERO`, as a bias just before batch normalisation's
+        is (the batch's mean takes any shift away); a relative error of two zeros is
+        meaningless, so it is given as 0 and the row passes.
     """
     if isinstance(entries, bool) or not isinstance(entries, (int, np.integer)) or entries < 1:
         raise ValueError(f"entries must be a positive integer, got {entries!r}")
     copy = float64_copy(net)
     x = np.asarray(x, dtype=np.float64)
-    backprop = copy.gradient(x, t)  # the loss's forward passes below leave these arrays alone
     rng = np.random.default_rng(seed)
+    fix_dropout(copy, len(x), rng)
+    backprop = copy.gradient(x, t)  # the loss's forward passes below leave these arrays alone
     rows = []
     for key, p in copy.params.items():
         idx = np.arange(p.size) if p.size <= entries else np.sort(rng.choice(p.size, entries, replace=False))
         numerical = numerical_gradient_at(lambda: copy.loss(x, t), p, idx, h)
-        err = relative_error(numerical, backprop[key].reshape(-1)[idx])
+        analytic = backprop[key].reshape(-1)[idx]
+        zero = max(np.abs(numerical).max(), np.abs(analytic).max()) < ZERO
+        err = 0.0 if zero else relative_error(numerical, analytic)
         rows.append({"param": key, "shape": tuple(p.shape), "checked": int(len(idx)), "size": int(p.size),
-                     "relative_error": err, "ok": err < THRESHOLD})
+                     "relative_error": err, "ok": err < THRESHOLD, "zero": bool(zero)})
     return rows

@@ -85,13 +85,19 @@ class Health:
     def before_update(self, x, t, loss):
         """Called with the iteration's batch, its loss and gradients in place, before the update."""
         self._before = [W.copy() for W in self._weights]
-        self._grad_norm = [float(np.linalg.norm(getattr(self.net.layers[name], attr)))
-                           for name, attr in self._dW_at]
+        layers = self.net.named_layers()
+        self._grad_norm = [float(np.linalg.norm(getattr(layers[name], attr))) for name, attr in self._dW_at]
         if self._capture:
             k = min(STEP_IMAGES, len(x))
             self._step = {"images": np.clip(np.rint(x[:k] * 255), 0, 255).astype(np.uint8),
                           "labels": to_label_indices(t[:k], self.net.output_size).astype(np.int64),
-                          "batch_size": len(x), "loss_before": float(loss), "x": np.array(x), "t": np.array(t)}
+                          "batch_size": len(x), "loss_before": self._loss(x, t), "x": np.array(x), "t": np.array(t)}
+
+    def _loss(self, x, t):
+        """The batch's mean cross-entropy as the network predicts (without dropout, with batch
+        norm's running statistics), before and after an update alike; with neither trick it
+        is the loss the trainer reports."""
+        return float(SoftmaxWithLoss().forward(self.net.predict(x), t))
 
     def after_update(self, trainer):
         """Called by ``trainer`` once the optimizer has updated the weights, before it counts the
@@ -110,7 +116,7 @@ class Health:
         if self._capture:
             s = self._step
             x, t = s.pop("x"), s.pop("t")
-            s["loss_after"] = float(SoftmaxWithLoss().forward(self.net.predict(x), t))  # as the trainer measures it
+            s["loss_after"] = self._loss(x, t)
             s["dW1"] = first_layer(self.net) - self._before[0][:, :TILES].astype(np.float32)
             s.update(iteration=iteration, lr=float(lr))
             self.step, self._capture = s, False
@@ -124,7 +130,7 @@ class Health:
         act = self.net.activation
         inactive, mean, std = [], [], []
         for name, a in outputs:
-            if name.startswith("Affine"):
+            if not name.startswith(act.capitalize()):  # the activations: not Affine, BatchNorm, Dropout...
                 continue
             if act == "relu":
                 dead = a <= 0

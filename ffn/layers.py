@@ -170,6 +170,14 @@ class SoftmaxWithLoss:
         return dx
 
 
-# The tricks of the article's last paragraph (batch and layer normalisation, dropout, the
-# residual block) live in ffn/tricks.py, under the same contract; they are named here too.
-from .tricks import BatchNormalization, Dropout, LayerNormalization, Residual  # noqa: E402,F401
+# The tricks of the article's last paragraph (batch and layer normalisation, dropout) live in
+# ffn/tricks.py and the residual block in ffn/blocks.py, under the same contract; they are
+# named here too.
+from .tricks import BatchNormalization, Dropout, LayerNormalization  # noqa: E402,F401
+
+
+def __getattr__(name):
+    if name == "Residual":  # ffn.blocks imports this module: fetched when first asked for
+        from .blocks import Residual
+        return Residual
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,7 @@
 """Saving and loading networks as ``.npz`` files, safely.
 
-A model file is a zip of plain arrays (``W1``, ``b1``, ...) and one string array
+A model file is a zip of plain arrays (``W1``, ``b1``, ..., and with normalisation
+``gamma1``, ``beta1``, ``running_mean1``, ``running_var1``, ...) and one string array
 ``meta`` holding JSON: the architecture, the training settings and the accuracy. Loading
 never unpickles (``allow_pickle=False``) and checks sizes, names, shapes, dtypes and
 finiteness before building a network, so a file handed in by a user can do no harm.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .architecture import CONFIG_KEYS, check_config, param_count, param_shapes
+from .architecture import CONFIG_KEYS, check_config, param_count, param_shapes, stat_shapes
 from .network import MultiLayerNet
 
 FORMAT = "ffn-digits/1"
@@ -23,10 +24,10 @@ BUNDLED = Path(__file__).resolve().parent.parent / "weights" / "model.npz"
 MAX_FILE_BYTES = 32 * 1024 * 1024       # on disk / upload
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024  # all members decompressed (zip bombs)
 MAX_META_BYTES = 64 * 1024              # the meta member: JSON of about 1 KB in practice
-MAX_MEMBERS = 2 * 9 + 1                 # W1..W9, b1..b9 (8 hidden layers) and meta
+MAX_MEMBERS = 2 * 9 + 4 * 8 + 1         # W1..W9, b1..b9, 4 arrays of 8 batch-norm layers, and meta
 MAX_NPY_HEADER = 4096                   # bytes an .npy member may carry beyond its numbers
 MAX_DIR_ENTRY = 128                     # bytes of one directory entry (about 55 for 'W1.npy')
-_MEMBER = re.compile(r"^(?:[Wb][1-9][0-9]?|meta)\.npy$")
+_MEMBER = re.compile(r"^(?:(?:W|b|gamma|beta|running_mean|running_var)[1-9][0-9]?|meta)\.npy$")
 _ACCURACIES = ("test_accuracy", "train_accuracy", "valid_accuracy")
 
 
@@ -58,7 +59,7 @@ def save_model(net, path, **meta):
         ``test_accuracy=0.98``, ``command="python -m ffn.train ..."``.
     """
     info = {**net.meta, **meta, "format": FORMAT, "config": net.config()}
-    arrays = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
+    arrays = {k: np.ascontiguousarray(v) for k, v in (*net.params.items(), *net.stats.items())}
     arrays["meta"] = np.array(json.dumps(info))
     if isinstance(path, (str, os.PathLike)):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +189,7 @@ def _read_config(cfg, input_size, output_size, max_params):
             raise ModelFileError("wrong_size", f"this model has {cfg[name]} {name.split('_')[0]}s; it must have "
                                                f"{want} (a 28x28 image in, ten digits out)",
                                  inputs=cfg["input_size"], outputs=cfg["output_size"])
-    n = param_count(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
+    n = param_count(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"], cfg["normalization"])
     if max_params is not None and n > max_params:
         raise ModelFileError("too_many_weights", f"this model has {n:,} weights; the limit here is {max_params:,}",
                              count=n, limit=max_params)
@@ -254,7 +255,8 @@ def _load(data, input_size, output_size, max_params):
         sizes = _members(zf)
         meta = _read_meta(zf, sizes["meta.npy"])
         cfg = _read_config(meta["config"], input_size, output_size, max_params)
-        shapes = param_shapes(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
+        shapes = {**param_shapes(cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"], cfg["normalization"]),
+                  **stat_shapes(cfg["hidden_size_list"], cfg["normalization"])}
         if set(sizes) - {"meta.npy"} != {f"{k}.npy" for k in shapes}:
             found = sorted(n[:-4] for n in sizes if n != "meta.npy")
             raise ModelFileError("not_a_model", f"expected arrays {sorted(shapes)}, found {found!r}")
@@ -277,7 +279,10 @@ def _load(data, input_size, output_size, max_params):
             params[key] = _read(zf, f"{key}.npy")
             if not np.all(np.isfinite(params[key])):
                 raise ModelFileError("not_finite", f"{key} contains NaN or infinite values")
-    net = MultiLayerNet(**cfg, dtype=dtypes.pop(), params=params)
+            if key.startswith("running_var") and np.any(params[key] < 0):
+                raise ModelFileError("not_a_model", f"{key} holds a negative variance")
+    stats = {k: params.pop(k) for k in list(params) if k.startswith("running_")}
+    net = MultiLayerNet(**cfg, dtype=dtypes.pop(), params=params, stats=stats)
     _probe(net)
     net.meta = meta
     return net

@@ -3,19 +3,20 @@
 ``MultiLayerNet`` takes any list of hidden sizes; ``ThreeLayerNet`` is the article's
 784 -> H -> H//2 -> 10 network with its defaults (ReLU, weights drawn with std 0.01).
 """
-from collections import OrderedDict
-
 import numpy as np
 
-from .architecture import ACTIVATIONS, CONFIG_KEYS, _check_size, check_config, init_scale, param_shapes
+from .architecture import (CONFIG_KEYS, _check_size, check_config, check_input, initial_params, param_shapes,
+                           stat_shapes)
+from .blocks import backward_layers, build_layers, forward_layers, fresh_layers, grad_sources, named_layers
 from .functions import softmax
 from .gradient import numerical_gradient as _numerical_gradient
-from .layers import Affine, SoftmaxWithLoss
+from .layers import SoftmaxWithLoss
 from .workspace import new_array, vector_views
 
 
 class MultiLayerNet:
-    """A fully connected network: (Affine -> activation) x len(hidden) -> Affine -> softmax.
+    """A fully connected network: (Affine -> activation) x len(hidden) -> Affine -> softmax,
+    with the article's tricks as options (see :mod:`ffn.blocks` for the layers' order).
 
     Parameters
     ----------
@@ -32,13 +33,21 @@ class MultiLayerNet:
         The standard deviation used when ``weight_init='std'``.
     weight_decay_lambda : float
         L2 penalty: the loss adds ``0.5 * lambda * sum(W**2)`` over all weight matrices.
+    normalization : {'none', 'batch', 'layer'}
+        Batch or layer normalisation after each hidden Affine, before the activation.
+    dropout_ratio : float in [0, 0.9]
+        The share of each hidden layer's units dropped at random while training.
+    residual : bool
+        Skip connections, ``x + F(x)``, around each hidden layer whose input has its size.
     seed : int or None
-        Seeds the initial weights; the same seed gives the same network.
+        Seeds the initial weights and the dropout masks; the same seed gives the same network.
     dtype : {np.float32, np.float64}
         float32 trains about twice as fast; float64 is for gradient checks.
     params : dict of ndarray, optional
         Weights to use instead of random ones (a loaded model): ``W1`` of shape
-        (input_size, H1), ``b1`` of shape (H1,), and so on.
+        (input_size, H1), ``b1`` of shape (H1,), and so on (:func:`ffn.architecture.param_shapes`).
+    stats : dict of ndarray, optional
+        Batch normalisation's running statistics to use instead of 0 and 1 (a loaded model).
 
     Attributes
     ----------
@@ -48,67 +57,63 @@ class MultiLayerNet:
     param_vector : ndarray of shape (P,)
         All the parameters, one after another: ``params`` are views of it. An element-wise
         optimizer (all of :mod:`ffn.optimizers`) may update this one vector in one call.
+    stats : dict of ndarray
+        ``'running_mean1'``, ``'running_var1'``, ...: batch normalisation's running
+        statistics, moved by training but not learnt by gradient (empty without it).
+    state_vector : ndarray of shape (P + S,)
+        ``param_vector`` then the statistics: everything a trainer keeps or puts back.
+    rng : numpy.random.Generator
+        Draws the dropout masks.
     meta : dict
         Facts about the run that made it (accuracy, settings), saved with the model.
     layers : OrderedDict
-        ``'Affine1'``, ``'Relu1'``, ..., in forward order.
+        ``'Affine1'``, ``'Relu1'``, ..., in forward order; a residual block holds its own
+        layers (:meth:`named_layers` lists them all).
     lastLayer : SoftmaxWithLoss
 
     Notes
     -----
     A network may be shared read-only, as the app shares its bundled model with every
-    session: :meth:`predict`, :meth:`predict_proba`, :meth:`accuracy` and
-    :meth:`input_gradient` write nothing into it, so any number of threads may call them
-    at once. :meth:`loss` and :meth:`gradient` keep the forward pass for backward: only
-    the one thread that trains a network may call them.
+    session: :meth:`predict`, :meth:`predict_proba`, :meth:`accuracy` and :meth:`input_gradient`
+    write nothing into it (batch normalisation's running statistics included), so any number
+    of threads may call them at once. :meth:`loss` and :meth:`gradient` keep the forward pass
+    for backward and move the statistics: only the thread that trains a network calls them.
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init="he", weight_init_std=0.01, weight_decay_lambda=0.0,
-                 seed=None, dtype=np.float32, params=None):
+                 normalization="none", dropout_ratio=0.0, residual=False,
+                 seed=None, dtype=np.float32, params=None, stats=None):
         cfg = check_config(input_size, hidden_size_list, output_size, activation, weight_init,
-                           weight_init_std, weight_decay_lambda)
+                           weight_init_std, weight_decay_lambda, normalization, dropout_ratio, residual)
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-        self.input_size, self.hidden_size_list, self.output_size = (
-            cfg["input_size"], cfg["hidden_size_list"], cfg["output_size"])
-        self.activation, self.weight_init = activation, weight_init
-        self.weight_init_std, self.weight_decay_lambda = cfg["weight_init_std"], cfg["weight_decay_lambda"]
-        self.seed = seed
-        self.dtype = np.dtype(dtype)
+        for key in CONFIG_KEYS:
+            setattr(self, key, cfg[key])
+        self.seed, self.dtype = seed, np.dtype(dtype)
         self.meta = {}  # facts about the run that made it, filled by whoever saves or loads it
 
-        shapes = param_shapes(self.input_size, self.hidden_size_list, self.output_size)
+        shapes = param_shapes(self.input_size, self.hidden_size_list, self.output_size, normalization)
+        s_shapes = stat_shapes(self.hidden_size_list, normalization)
         if params is None:
-            params = self._init_params(shapes, seed)
-        elif set(params) != set(shapes) or any(np.shape(params[k]) != s for k, s in shapes.items()):
-            raise ValueError(f"params must have shapes {shapes}, got "
-                             f"{ {k: np.shape(v) for k, v in params.items()} }")
-        self.param_vector = np.empty(sum(int(np.prod(s)) for s in shapes.values()), self.dtype)
+            params = initial_params(shapes, weight_init, self.weight_init_std, seed, self.dtype)
+        if stats is None:  # a mean of 0 and a variance of 1 until training measures them
+            stats = {k: np.full(s, float(k.startswith("running_var"))) for k, s in s_shapes.items()}
+        for name, given, want in (("params", params, shapes), ("stats", stats, s_shapes)):
+            if set(given) != set(want) or any(np.shape(given[k]) != s for k, s in want.items()):
+                raise ValueError(f"{name} must have shapes {want}, got {({k: np.shape(v) for k, v in given.items()})}")
+        n_params = sum(int(np.prod(s)) for s in shapes.values())
+        self.state_vector = np.empty(n_params + sum(int(np.prod(s)) for s in s_shapes.values()), self.dtype)
+        self.param_vector = self.state_vector[:n_params]
         self.params = vector_views(self.param_vector, shapes)
-        for key, p in params.items():
-            self.params[key][...] = p
+        self.stats = vector_views(self.state_vector[n_params:], s_shapes)
+        for key, p in (*params.items(), *stats.items()):
+            (self.params if key in shapes else self.stats)[key][...] = p
 
-        self.layers = OrderedDict()
-        name = activation.capitalize()
-        for i in range(1, self.n_affine + 1):
-            self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"], input_grad=i > 1)
-            if i < self.n_affine:
-                self.layers[f"{name}{i}"] = ACTIVATIONS[activation]()
+        self.rng = np.random.default_rng(None if seed is None else [seed, 1])  # dropout's, apart from the weights'
+        self.layers = build_layers(self.params, self.stats, cfg, self.rng)
         self.lastLayer = SoftmaxWithLoss()
-        self._grad_sources = {key: (f"Affine{key[1:]}", "d" + key[0]) for key in self.params}
-
-    def _init_params(self, shapes, seed):
-        """Random weights scaled by ``weight_init``, zero biases."""
-        rng = np.random.default_rng(seed)
-        params = {}
-        for key, shape in shapes.items():
-            if key.startswith("W"):
-                scale = init_scale(self.weight_init, shape[0], self.weight_init_std)
-                params[key] = (scale * rng.standard_normal(shape)).astype(self.dtype)
-            else:
-                params[key] = np.zeros(shape, dtype=self.dtype)
-        return params
+        self._grad_sources = grad_sources(self.params, normalization)
 
     @property
     def n_affine(self):
@@ -122,24 +127,19 @@ class MultiLayerNet:
         return cfg
 
     def _check_x(self, x):
-        """x as (N, input_size) of the network's dtype, or ValueError (wrong shape, not numbers, NaN)."""
-        x = np.asarray(x)
-        if x.ndim == 1:
-            x = x.reshape(1, -1)
-        if x.ndim != 2 or x.shape[1] != self.input_size:
-            raise ValueError(f"x must have shape (N, {self.input_size}), got {x.shape}")
-        if not np.issubdtype(x.dtype, np.number):
-            raise ValueError(f"x must be numeric, got dtype {x.dtype}")
-        x = x.astype(self.dtype, copy=False)
-        if not np.all(np.isfinite(x)):
-            raise ValueError("x contains NaN or infinite values")
-        return x
+        """x as (N, input_size) of the network's dtype, or ValueError (:func:`check_input`)."""
+        return check_input(x, self.input_size, self.dtype)
 
     def grad_sources(self):
-        """Where each parameter's gradient is found after backward: ``{'W1': ('Affine1', 'dW'), ...}``."""
+        """Where each parameter's gradient is found after backward: ``{'W1': ('Affine1', 'dW'),
+        ..., 'gamma1': ('BatchNorm1', 'dgamma'), ...}``, by the names of :meth:`named_layers`."""
         return dict(self._grad_sources)
 
-    def predict(self, x, keep=False, workspace=None, outputs=None):
+    def named_layers(self):
+        """Every layer by name in forward order, those inside residual blocks included."""
+        return named_layers(self.layers)
+
+    def predict(self, x, keep=False, workspace=None, outputs=None, train_flg=None):
         """Scores (logits) of shape (N, output_size) for x of shape (N, input_size).
 
         Parameters
@@ -152,13 +152,12 @@ class MultiLayerNet:
             A trainer's arrays, which the layers then write into (training only).
         outputs : list, optional
             Each layer's ``(name, output)`` is appended to it (:func:`ffn.inside.layer_outputs`).
+        train_flg : bool, optional
+            Batch statistics and dropout (True) or running statistics and no dropout
+            (False); by default, training exactly when ``keep``.
         """
-        for name, layer in self.layers.items():
-            scratch = None if workspace is None else workspace.scratch(name)
-            x = layer.forward(x, keep=keep, scratch=scratch)
-            if outputs is not None:
-                outputs.append((name, x))
-        return x
+        return forward_layers(self.layers.items(), x, keep=keep, train_flg=train_flg, outputs=outputs,
+                              scratch=None if workspace is None else workspace.scratch)
 
     def predict_proba(self, x, batch_size=4096):
         """Class probabilities, (N, output_size) rows summing to 1; x (N, input_size) or (input_size,).
@@ -219,9 +218,10 @@ class MultiLayerNet:
         y = self.predict(x, keep=True, workspace=workspace)
         self.lastLayer.forward(y, t, scratch=scratch("SoftmaxWithLoss"))  # the L2 term has no effect on dout
         dout = self.lastLayer.backward(1, scratch=scratch("SoftmaxWithLoss"))
-        for name, layer in reversed(self.layers.items()):
-            dout = layer.backward(dout, scratch=scratch(name))  # None after Affine1: the data needs no gradient
-        grads = {key: getattr(self.layers[name], attr) for key, (name, attr) in self._grad_sources.items()}
+        # each layer's backward, last first; None after Affine1: the data needs no gradient
+        backward_layers(self.layers.items(), dout, scratch=None if workspace is None else workspace.scratch)
+        layers = self.named_layers()
+        grads = {key: getattr(layers[name], attr) for key, (name, attr) in self._grad_sources.items()}
         if self.weight_decay_lambda:  # d/dW of 0.5 * lambda * sum(W**2) is lambda * W
             for i in range(1, self.n_affine + 1):
                 W = self.params[f"W{i}"]
@@ -249,10 +249,8 @@ class MultiLayerNet:
             raise ValueError("give exactly one of t (labels) and dscores (a gradient at the scores)")
         shape = np.shape(x)
         x = self._check_x(x)
-        layers = [Affine(layer.W, layer.b) if isinstance(layer, Affine) else type(layer)()
-                  for layer in self.layers.values()]
-        for layer in layers:
-            x = layer.forward(x)
+        layers = fresh_layers(self.layers)  # its own copies, in inference mode: nothing written here
+        x = forward_layers(layers.items(), x, keep=True, train_flg=False)
         if dscores is None:
             last = SoftmaxWithLoss()
             last.forward(x, t)
@@ -262,9 +260,7 @@ class MultiLayerNet:
             if dout.shape not in ((x.shape[1],), x.shape) or not np.all(np.isfinite(dout)):
                 raise ValueError(f"dscores must be finite, of shape {x.shape} or ({x.shape[1]},), got {dout.shape}")
             dout = np.broadcast_to(dout, x.shape)
-        for layer in reversed(layers):
-            dout = layer.backward(dout)
-        return dout.reshape(shape)
+        return backward_layers(layers.items(), dout).reshape(shape)
 
     def numerical_gradient(self, x, t, h=1e-4):
         """Gradients of :meth:`loss` by central differences (slow: for checking only)."""

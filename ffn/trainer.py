@@ -119,7 +119,7 @@ class Trainer:
         # iterations: copying 235,000 weights at every step cost 4 % of the step).
         self._workspace = Workspace(net)
         self._batch_arrays = BatchArrays(x_train, t_train, self.batch_size, net.dtype)
-        self._good, self._good_iteration = net.param_vector.copy(), 0
+        self._good, self._good_iteration = net.state_vector.copy(), 0  # weights and running statistics
         # An optimizer that works element by element may update the whole network as one
         # vector: one NumPy call per operation instead of one per array.
         if getattr(optimizer, "elementwise", False):
@@ -167,7 +167,7 @@ class Trainer:
         return self._batch_arrays.gather(self.x_train, self.t_train, self._batch_indices())
 
     def _diverged(self, loss):
-        np.copyto(self.net.param_vector, self._good)  # in place: the layers keep their arrays
+        np.copyto(self.net.state_vector, self._good)  # in place: the layers keep their arrays
         self.status = "diverged"
         how = "nan" if math.isnan(loss) else "inf" if math.isinf(loss) else "large"
         self.outcome = ("diverged", {"how": how, "loss": loss, "iteration": self.iteration + 1,
@@ -232,7 +232,7 @@ class Trainer:
                 self._diverged(loss)
                 return ran
             if self.iteration % KEEP_EVERY == 0:  # these weights gave a finite loss: keep a copy
-                np.copyto(self._good, net.param_vector)
+                np.copyto(self._good, net.state_vector)
                 self._good_iteration = self.iteration
             watch = self.health.due(self.iteration + 1)
             if watch:  # about every hundredth iteration: the gradient norms, weights before the update

@@ -8,7 +8,8 @@ returns ``dx``, sets the layer's parameter gradients, and never modifies ``dout`
   training and at inference.
 - :class:`Dropout` drops units at random while training (inverted dropout: the kept
   ones are scaled by 1 / (1 - ratio)), and does nothing at inference.
-- :class:`Residual` adds a block's input to its output, ``x + F(x)``.
+- :class:`ffn.blocks.Residual` adds a block's input to its output, ``x + F(x)``; it
+  lives with the code that runs a list of layers, since that is what it does.
 
 ``train_flg`` chooses training or inference; left out, it follows ``keep`` (inference,
 ``keep=False``, writes nothing into the layer: a network shared between sessions stays
@@ -37,24 +38,30 @@ class BatchNormalization:
         self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
         self.running_var = np.ones_like(gamma) if running_var is None else running_var
         self.xc = self.std = self.xn = None
+        self.batch_stats = True  # whether the kept forward pass used the batch's statistics
         self.dgamma = self.dbeta = None
 
     def forward(self, x, keep=True, scratch=None, train_flg=None):
-        """x : (N, D) -> (N, D). Training: the batch's statistics (and the running ones move
-        towards them); inference: the running statistics, and nothing is written."""
-        if not (keep if train_flg is None else train_flg):
-            return self.gamma * (x - self.running_mean) / np.sqrt(self.running_var + self.eps) + self.beta
-        mu = x.mean(axis=0)
-        xc = x - mu
-        var = np.mean(xc ** 2, axis=0)
-        std = np.sqrt(var + self.eps)
+        """x : (N, D) -> (N, D). Training: the batch's own statistics, and, when ``keep``
+        (a pass that backward will follow), the running ones move towards them; inference:
+        the running statistics. ``keep=False`` writes nothing into the layer."""
+        batch_stats = keep if train_flg is None else train_flg
+        if batch_stats:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc ** 2, axis=0)
+            std = np.sqrt(var + self.eps)
+            if keep:
+                self.running_mean *= self.momentum
+                self.running_mean += (1 - self.momentum) * mu
+                self.running_var *= self.momentum
+                self.running_var += (1 - self.momentum) * var
+        else:  # inference: a fixed scale and shift per unit
+            xc = x - self.running_mean
+            std = np.sqrt(self.running_var + self.eps)
         xn = xc / std
-        self.running_mean *= self.momentum
-        self.running_mean += (1 - self.momentum) * mu
-        self.running_var *= self.momentum
-        self.running_var += (1 - self.momentum) * var
         if keep:
-            self.xc, self.std, self.xn = xc, std, xn
+            self.xc, self.std, self.xn, self.batch_stats = xc, std, xn, batch_stats
         return self.gamma * xn + self.beta
 
     def backward(self, dout, scratch=None):
@@ -66,6 +73,8 @@ class BatchNormalization:
         n = dout.shape[0]
         self.dbeta, self.dgamma = _param_grads(self.xn, dout, self.gamma, scratch)
         dxn = self.gamma * dout
+        if not self.batch_stats:  # inference (a saliency map): the statistics are constants
+            return dxn / self.std
         dxc = dxn / self.std
         dstd = -np.sum(dxn * self.xc / (self.std * self.std), axis=0)
         dvar = 0.5 * dstd / self.std
@@ -122,6 +131,8 @@ class Dropout:
 
     def forward(self, x, keep=True, scratch=None, train_flg=None):
         if not (keep if train_flg is None else train_flg) or self.ratio == 0:
+            if keep:
+                self.mask = None  # backward passes dout through
             return x
         mask = self.fixed_mask if self.fixed_mask is not None else self.rng.random(x.shape) >= self.ratio
         scale = np.asarray(1.0 / (1.0 - self.ratio), dtype=x.dtype)
@@ -130,41 +141,9 @@ class Dropout:
         return x * mask * scale
 
     def backward(self, dout, scratch=None):
-        if self.ratio == 0:
+        if self.mask is None:
             return dout
         return dout * self.mask * np.asarray(1.0 / (1.0 - self.ratio), dtype=dout.dtype)
-
-
-class Residual:
-    """A skip connection around a block of layers ``F``: ``out = x + F(x)``.
-
-    Parameters
-    ----------
-    layers : list
-        The block, e.g. ``[Affine(W, b), Relu()]``; its output must have the shape of its input.
-
-    Its backward adds the two paths the gradient takes back to ``x``: straight through
-    the skip (``dout`` itself) and back through the block (``F.backward(dout)``). That
-    sum is the whole point: even when the block's gradient is tiny, ``dout`` reaches the
-    layers below unchanged, so a deep network keeps learning.
-    """
-
-    def __init__(self, layers):
-        self.layers = list(layers)
-
-    def forward(self, x, keep=True, scratch=None, train_flg=None):
-        out = x
-        for layer in self.layers:
-            out = _forward(layer, out, keep, train_flg)
-        if out.shape != x.shape:
-            raise ValueError(f"a residual block must keep its input's shape: got {x.shape} in, {out.shape} out")
-        return x + out
-
-    def backward(self, dout, scratch=None):
-        d = dout
-        for layer in reversed(self.layers):
-            d = layer.backward(d)
-        return dout + d  # the skip's path plus the block's
 
 
 def _param_grads(xn, dout, gamma, scratch):
@@ -173,10 +152,3 @@ def _param_grads(xn, dout, gamma, scratch):
     dbeta = dout.sum(axis=0, out=new_array(scratch, "dbeta", gamma.shape, dout.dtype))
     dgamma = np.einsum("ij,ij->j", xn, dout, out=new_array(scratch, "dgamma", gamma.shape, dout.dtype))
     return dbeta, dgamma
-
-
-def _forward(layer, x, keep, train_flg):
-    """A layer's forward, passing ``train_flg`` only to the layers that take it."""
-    if isinstance(layer, (BatchNormalization, LayerNormalization, Dropout, Residual)):
-        return layer.forward(x, keep=keep, train_flg=train_flg)
-    return layer.forward(x, keep=keep)

@@ -145,8 +145,12 @@ def _check_result(polling=False):
         st.write(_("Checked: {what}.").format(what=job["what"]))
         st.table([{_("Parameter"): r["param"], _("Shape"): " × ".join(map(str, r["shape"])),
                    _("Weights checked"): f"{r['checked']:,} / {r['size']:,}",
-                   _("Relative error"): f"{r['relative_error']:.2e}",
+                   _("Relative error"): _("both 0") if r.get("zero") else f"{r['relative_error']:.2e}",
                    _("Below 1e-7?"): "✓" if r["ok"] else "✗ " + _("no")} for r in rows])
+        if any(r.get("zero") for r in rows):
+            st.caption(_("“both 0”: backprop and the numerical gradient agree that this array does nothing "
+                         "here. A bias just before batch normalisation is one: the batch's mean takes "
+                         "any shift away."))
         bad = [r["param"] for r in rows if not r["ok"]]
         if bad:
             st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(names=", ".join(bad)))
