@@ -5,7 +5,8 @@ import numpy as np
 
 from .augment import Augment
 from .mnist import split_validation
-from .architecture import ACTIVATIONS, MAX_DECAY, MAX_INIT_STD, MAX_LAYERS, MAX_UNITS, WEIGHT_INITS
+from .architecture import (ACTIVATIONS, MAX_DECAY, MAX_DROPOUT, MAX_INIT_STD, MAX_LAYERS, MAX_UNITS, NORMALIZATIONS,
+                           WEIGHT_INITS, residual_layers)
 from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
@@ -19,6 +20,7 @@ CHOICES = {
     "weight_init": WEIGHT_INITS,
     "optimizer": tuple(OPTIMIZERS),
     "lr_schedule": tuple(SCHEDULES),
+    "normalization": NORMALIZATIONS,
 }
 
 
@@ -35,7 +37,8 @@ class SettingsError(ValueError):
 class TrainSettings:
     """Everything that defines a training run. Defaults are the article's."""
     hidden_size: int = 64                 # H: the article's net is 784 -> H -> H//2 -> 10
-    hidden_size_list: tuple = ()          # explicit hidden sizes; overrides hidden_size
+    depth: int = 2                        # hidden layers: depth - 1 of H units, then H//2
+    hidden_size_list: tuple = ()          # explicit hidden sizes; overrides hidden_size and depth
     activation: str = "relu"              # CHOICES["activation"]
     weight_init: str = "std"              # CHOICES["weight_init"]; std is the article's 0.01
     weight_init_std: float = 0.01
@@ -49,13 +52,17 @@ class TrainSettings:
     valid_ratio: float = 0.1              # the first 10 % held out, as in the article
     train_size: int = 0                   # 0: all remaining training images
     augment: bool = False                 # random distortions of each batch
+    normalization: str = "none"           # CHOICES["normalization"]: none, batch or layer
+    dropout: float = 0.0                  # share of hidden units dropped while training
+    residual: bool = False                # x + F(x) around hidden layers of equal size
     seed: int = 0
 
     def hidden_sizes(self):
-        """The hidden layer sizes: ``hidden_size_list`` or the article's [H, H // 2]."""
+        """The hidden layer sizes: ``hidden_size_list``, or ``depth - 1`` layers of H units
+        then H // 2: the article's [H, H // 2] at depth 2, deeper with more layers of H."""
         if self.hidden_size_list:
             return [int(h) for h in self.hidden_size_list]
-        return [int(self.hidden_size), int(self.hidden_size) // 2]
+        return [int(self.hidden_size)] * (int(self.depth) - 1) + [int(self.hidden_size) // 2]
 
     def to_dict(self):
         d = asdict(self)
@@ -155,6 +162,9 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     def need(ok, code, msg, **values):
         if not ok:
             raise SettingsError(code, msg, **values)
+    need(bool(s.hidden_size_list) or isinstance(s.depth, (int, np.integer)) and 2 <= s.depth <= limits.max_layers, "depth",
+         f"depth must be between 2 and {limits.max_layers} hidden layers, got {s.depth!r}",
+         limit=limits.max_layers, got=s.depth)
     sizes = s.hidden_sizes()
     need(1 <= len(sizes) <= limits.max_layers, "layers",
          f"between 1 and {limits.max_layers} hidden layers, got {len(sizes)}", limit=limits.max_layers, got=len(sizes))
@@ -163,6 +173,10 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     for name in CHOICES:
         need(getattr(s, name) in CHOICES[name], "choice",
              f"{name} must be one of {list(CHOICES[name])}, got {getattr(s, name)!r}", name=name, got=getattr(s, name))
+    need(np.isfinite(s.dropout) and 0 <= s.dropout <= MAX_DROPOUT, "dropout",
+         f"dropout must be in [0, {MAX_DROPOUT:g}], got {s.dropout}", limit=MAX_DROPOUT, got=s.dropout)
+    need(not s.residual or bool(residual_layers(sizes)), "residual",
+         f"residual connections need two hidden layers of the same size, got {sizes}", got=sizes)
     need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= MAX_INIT_STD, "init_std",
          f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {s.weight_init_std}", got=s.weight_init_std)
     lo, hi = limits.lr_range
@@ -204,7 +218,8 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
         x_train, t_train = x_train[:s.train_size], t_train[:s.train_size]
     net = MultiLayerNet(x.shape[1], s.hidden_sizes(), 10, activation=s.activation,
                         weight_init=s.weight_init, weight_init_std=s.weight_init_std,
-                        weight_decay_lambda=s.weight_decay, seed=s.seed)
+                        weight_decay_lambda=s.weight_decay, normalization=s.normalization,
+                        dropout_ratio=s.dropout, residual=bool(s.residual), seed=s.seed)
     optimizer = make_optimizer(s.optimizer, s.learning_rate)
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None
@@ -227,6 +242,14 @@ PRESETS = {
     "fast": TrainSettings(hidden_size=256, weight_init="he", optimizer="adam",
                           learning_rate=8e-3, lr_schedule="cosine", batch_size=256,
                           epochs=4),
+    # Five Sigmoid layers of tiny weights (std 0.01) and plain SGD: the signal, and so the
+    # gradient, shrinks at every layer, and the run stays at chance (11 % on MNIST test).
+    "deep_stuck": TrainSettings(hidden_size=128, depth=5, activation="sigmoid", weight_init="std",
+                                learning_rate=0.3, batch_size=100, epochs=4),
+    # The same network with batch normalisation: each layer's sums are rescaled to mean 0 and
+    # variance 1 whatever the weights' size, so the gradient gets through: 95 % in 4 epochs.
+    "deep_bn": TrainSettings(hidden_size=128, depth=5, activation="sigmoid", weight_init="std",
+                             learning_rate=0.3, batch_size=100, epochs=4, normalization="batch"),
 }
 
 

@@ -277,3 +277,62 @@ def test_weights_that_cancel_on_uniform_inputs_are_caught_by_the_random_probes()
     net.params["W2"][0, 0] = 1e200      # ...and overflows on almost any other
     with pytest.raises(ValueError, match="probabilities are not finite"):
         load_model(model_bytes(net))
+
+
+@pytest.fixture
+def tricks_net(rng):
+    net = ffn.MultiLayerNet(784, [16, 16, 8], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=3)
+    net.gradient(rng.random((32, 784)).astype(np.float32), rng.integers(0, 10, 32))  # measured statistics
+    return net
+
+
+def test_a_network_with_the_tricks_saves_and_loads_and_predicts_the_same(tricks_net, rng):
+    loaded = load_model(model_bytes(tricks_net), input_size=784, output_size=10)
+    assert loaded.config() == tricks_net.config()
+    np.testing.assert_array_equal(loaded.state_vector, tricks_net.state_vector)  # running statistics too
+    assert loaded.stats["running_var2"].any() and not np.array_equal(loaded.stats["running_var2"], 1)
+    x = rng.random((20, 784)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.predict_proba(x), tricks_net.predict_proba(x))
+    assert loaded.named_layers()["BatchNorm2"].running_mean is loaded.stats["running_mean2"]
+    layer = ffn.MultiLayerNet(784, [16, 8], 10, normalization="layer", seed=1)
+    np.testing.assert_array_equal(load_model(model_bytes(layer)).predict(x), layer.predict(x))
+
+
+def test_a_model_saved_before_the_tricks_existed_still_loads(net):
+    meta = {"format": "ffn-digits/1", "config": {k: v for k, v in net.config().items()
+                                                 if k not in ("normalization", "dropout_ratio", "residual")}}
+    loaded = load_model(npz_bytes(**good_arrays(net, meta)))
+    assert loaded.normalization == "none" and loaded.dropout_ratio == 0 and loaded.residual is False
+
+
+def with_config(arrays, **changes):
+    meta = json.loads(str(arrays["meta"]))
+    meta["config"].update(changes)
+    arrays["meta"] = np.array(json.dumps(meta))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: a["running_var1"].__setitem__(0, -1.0), "running_var1 holds a negative variance"),
+    (lambda a: a["running_mean2"].__setitem__(3, np.nan), "running_mean2 contains NaN"),
+    (lambda a: a["gamma3"].__setitem__(0, np.inf), "gamma3 contains NaN or infinite"),
+    (lambda a: a.pop("running_var3"), "expected arrays"),
+    (lambda a: a.pop("beta1"), "expected arrays"),
+    (lambda a: a.update(gamma2=np.ones(15, np.float32)), r"gamma2 has shape \(15,\)"),
+    (lambda a: a.update(running_mean1=np.zeros((16, 16), np.float32)), r"running_mean1 has shape \(16, 16\)"),
+    (lambda a: a.update(running_mean9=np.zeros(16, np.float32)), "expected arrays"),
+    (lambda a: a.update(running_mean1=a["running_mean1"].astype(np.float64)), "float32 or all float64"),
+    (lambda a: a.update(gamma_1=np.zeros(16, np.float32)), "not an ffn model"),
+    (lambda a: with_config(a, normalization="layer"), "expected arrays"),   # LayerNorm keeps no statistics
+    (lambda a: with_config(a, normalization="<b>group</b>"), "normalization must be one of"),
+    (lambda a: with_config(a, dropout_ratio=1.5), "dropout_ratio must be in"),
+    (lambda a: with_config(a, residual="true"), "residual must be True or False"),
+    (lambda a: with_config(a, hidden_size_list=[16, 8, 8], residual=True), "expected arrays|has shape"),
+    (lambda a: with_config(a, hidden_size_list=[16, 12, 8], residual=True), "same size"),
+])
+def test_hostile_files_with_the_tricks_arrays_are_refused(tricks_net, change, message):
+    arrays = good_arrays(tricks_net)
+    arrays.update({k: v.copy() for k, v in tricks_net.stats.items()})
+    load_model(npz_bytes(**arrays))  # the untouched arrays load
+    change(arrays)
+    with pytest.raises(ffn.ModelFileError, match=message):
+        load_model(npz_bytes(**arrays), input_size=784, output_size=10)

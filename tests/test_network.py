@@ -105,7 +105,7 @@ def test_predict_proba_rejects_bad_input(x, message):
 def layer_state(net):
     """Every attribute of every layer, by identity: what a forward pass could write."""
     return {name: {k: id(v) for k, v in vars(layer).items()} for name, layer in
-            [*net.layers.items(), ("last", net.lastLayer)]}
+            [*net.named_layers().items(), ("last", net.lastLayer)]}
 
 
 @pytest.mark.timeout(60)
@@ -172,3 +172,102 @@ def test_params_are_views_of_one_vector():
     loaded = ffn.MultiLayerNet(784, [16, 8], 10, params=given)
     given["W1"][0, 0] = 5  # the network copied them into its own vector
     assert loaded.params["W1"][0, 0] == 1
+
+
+TRICKS = [dict(normalization="batch", dropout_ratio=0.3, residual=True),
+          dict(normalization="layer", dropout_ratio=0.5, residual=True, activation="tanh"),
+          dict(normalization="batch", activation="sigmoid", weight_decay_lambda=0.05)]
+
+
+@pytest.mark.parametrize("tricks", TRICKS)
+def test_a_network_with_the_tricks_matches_its_numerical_gradient_everywhere(tricks, rng):
+    """Every entry of every array, in float64, dropout on a fixed mask per layer."""
+    from ffn.gradcheck import fix_dropout
+    net = MultiLayerNet(9, [6, 6, 5], 3, weight_init="he", seed=2, dtype=np.float64, **tricks)
+    x, t = rng.normal(size=(7, 9)), rng.integers(0, 3, 7)
+    fix_dropout(net, len(x), rng)
+    grad, num = net.gradient(x, t), net.numerical_gradient(x, t, h=1e-5)
+    assert set(grad) == set(net.params) and {"gamma1", "beta1", "W2"} <= set(grad)
+    for key in net.params:
+        if key in ("b1", "b2", "b3") and tricks["normalization"] == "batch":  # before BN: no effect at all
+            assert np.abs(grad[key]).max() < 1e-12 and np.abs(num[key]).max() < 1e-9
+        else:
+            assert relative_error(grad[key], num[key]) < 1e-6, key
+
+
+def test_batch_norm_at_inference_uses_the_running_statistics_and_writes_nothing(rng):
+    net = MultiLayerNet(9, [6, 4], 3, normalization="batch", seed=1, dtype=np.float64)
+    for _ in range(3):  # training passes move the running statistics
+        net.gradient(rng.normal(size=(10, 9)) * 2 + 1, rng.integers(0, 3, 10))
+    assert not np.allclose(net.stats["running_mean1"], 0)
+    before = net.state_vector.copy()
+    x = rng.normal(size=(5, 9))
+    p = net.params
+    h = x @ p["W1"] + p["b1"]
+    h = p["gamma1"] * (h - net.stats["running_mean1"]) / np.sqrt(net.stats["running_var1"] + 1e-5) + p["beta1"]
+    h = np.maximum(h, 0) @ p["W2"] + p["b2"]
+    h = p["gamma2"] * (h - net.stats["running_mean2"]) / np.sqrt(net.stats["running_var2"] + 1e-5) + p["beta2"]
+    np.testing.assert_allclose(net.predict(x), np.maximum(h, 0) @ p["W3"] + p["b3"])
+    np.testing.assert_array_equal(net.state_vector, before)
+    one = net.predict(x[:1])  # one drawing alone gets the same scores as in a batch: no batch statistics
+    np.testing.assert_allclose(one, net.predict(x)[:1])
+
+
+def test_dropout_is_off_at_inference_and_seeded_while_training(rng):
+    x = rng.random((4, 784)).astype(np.float32)
+    a, b = (MultiLayerNet(784, [32, 16], 10, dropout_ratio=0.5, seed=7) for _ in range(2))
+    np.testing.assert_array_equal(a.predict(x), a.predict(x))
+    np.testing.assert_array_equal(a.predict(x), MultiLayerNet(784, [32, 16], 10, seed=7).predict(x))
+    np.testing.assert_array_equal(a.predict(x, keep=True), b.predict(x, keep=True))  # the same seed, the same masks
+    assert not np.array_equal(a.predict(x, keep=True), a.predict(x))
+
+
+@pytest.mark.parametrize("tricks", TRICKS)
+def test_input_gradient_with_the_tricks_is_the_inference_networks(tricks, rng):
+    """A saliency map runs backward through the network as it predicts: running statistics,
+    no dropout; and it writes nothing, running statistics included."""
+    net = MultiLayerNet(12, [7, 7, 5], 4, seed=2, dtype=np.float64, **tricks)
+    net.gradient(rng.normal(size=(16, 12)), rng.integers(0, 4, 16))  # some running statistics
+    x, t = rng.normal(size=(3, 12)), np.array([0, 3, 1])
+    before, state = layer_state(net), net.state_vector.copy()
+    dx = net.input_gradient(x, t)
+    assert layer_state(net) == before
+    np.testing.assert_array_equal(net.state_vector, state)
+    num = ffn.numerical_gradient(lambda: ffn.layers.SoftmaxWithLoss().forward(net.predict(x), t), x, h=1e-5)
+    assert relative_error(dx, num) < 1e-6
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(normalization="group"), "normalization must be one of"),
+    (dict(normalization=None), "normalization must be one of"),
+    (dict(dropout_ratio=0.95), "dropout_ratio must be in"),
+    (dict(dropout_ratio=float("nan")), "dropout_ratio must be in"),
+    (dict(residual="yes"), "residual must be True or False"),
+    (dict(hidden_size_list=[8, 4], residual=True), r"same size, got \[8, 4\]"),
+])
+def test_the_tricks_options_are_checked(kwargs, message):
+    kwargs = {"hidden_size_list": [8, 8], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        MultiLayerNet(784, output_size=10, **kwargs)
+
+
+def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
+    net = ffn.MultiLayerNet(784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.5, residual=True, seed=0)
+    net.gradient(rng.random((20, 784)).astype(np.float32), rng.integers(0, 10, 20))
+    xs = [rng.random((3, 784)).astype(np.float32) for _ in range(6)]
+    expected = [net.predict_proba(x) for x in xs]
+    before, state = layer_state(net), net.state_vector.copy()
+    mismatches = []
+
+    def session(i):
+        for _ in range(100):
+            if not np.array_equal(net.predict_proba(xs[i]), expected[i]) or net.input_gradient(xs[i], [1, 2, 3]) is None:
+                mismatches.append(i)
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert not any(th.is_alive() for th in threads) and not mismatches
+    assert layer_state(net) == before
+    np.testing.assert_array_equal(net.state_vector, state)

@@ -1,3 +1,4 @@
+from dataclasses import replace
 import io
 import time
 
@@ -75,8 +76,12 @@ def test_app_limits_keep_runs_short():
 
 
 def test_the_model_budget_is_twice_the_largest_network_the_sidebar_builds():
-    largest = ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"])).hidden_sizes()
-    assert largest == [512, 256]
-    check(ffn.TrainSettings(hidden_size_list=tuple(largest)), APP_LIMITS)
-    assert MODEL_LIMITS["max_params"] == 2 * (784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10)
-    assert ffn.load_model(**MODEL_LIMITS).hidden_size_list == largest  # the bundled model fits
+    widest = ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"]))
+    largest = replace(widest, depth=max(STOPS["depth"]), normalization="batch")
+    assert widest.hidden_sizes() == [512, 256] and largest.hidden_sizes() == [512] * 5 + [256]
+    check(largest, APP_LIMITS)
+    with pytest.raises(ffn.SettingsError):
+        check(replace(largest, depth=largest.depth + 1), APP_LIMITS)
+    weights = 784 * 512 + 4 * 512 * 512 + 512 * 256 + 256 * 10       # and a bias, a scale and a shift per unit
+    assert MODEL_LIMITS["max_params"] == 2 * (weights + 3 * (5 * 512 + 256) + 10)
+    assert ffn.load_model(**MODEL_LIMITS).hidden_size_list == [512, 256]  # the bundled model fits

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 import ffn
@@ -66,3 +67,44 @@ def test_run_length_counts_as_the_trainer_does(mnist):
         assert (iters, batch, n_train) == (tr.total_iters, tr.batch_size, len(tr.x_train))
         tr.iteration = iters
         assert epochs == tr.epoch
+
+
+def test_depth_adds_layers_of_h_before_the_articles_last_h_over_2():
+    assert TrainSettings(hidden_size=64).hidden_sizes() == [64, 32]          # the article's, depth 2
+    assert TrainSettings(hidden_size=64, depth=5).hidden_sizes() == [64, 64, 64, 64, 32]
+    assert TrainSettings(hidden_size_list=(10, 7), depth=6).hidden_sizes() == [10, 7]
+    check(TrainSettings(depth=3, residual=True, normalization="layer", dropout=0.5))
+
+
+@pytest.mark.parametrize("changes, code", [
+    (dict(depth=1), "depth"), (dict(depth=9), "depth"), (dict(depth=2.5), "depth"),
+    (dict(dropout=0.95), "dropout"), (dict(dropout=float("nan")), "dropout"),
+    (dict(residual=True), "residual"),                       # depth 2: H and H/2, nothing to add
+    (dict(normalization="group"), "choice"),
+])
+def test_the_tricks_settings_out_of_range_are_named(changes, code):
+    with pytest.raises(SettingsError) as e:
+        check(TrainSettings(**changes))
+    assert e.value.code == code
+
+
+def test_the_deep_presets_are_one_network_with_and_without_batch_norm(mnist):
+    stuck, bn = PRESETS["deep_stuck"], PRESETS["deep_bn"]
+    assert {k: v for k, v in vars(stuck).items() if getattr(bn, k) != v} == {"normalization": "none"}
+    assert stuck.hidden_sizes() == [128] * 4 + [64] and stuck.activation == "sigmoid" and stuck.optimizer == "sgd"
+    (x, t), _ = mnist
+    net = build_trainer(bn, x, t).net
+    assert [n for n in net.named_layers() if n.endswith("1")] == ["Affine1", "BatchNorm1", "Sigmoid1"]
+
+
+def test_the_deep_network_stalls_without_batch_norm_and_learns_with_it(mnist):
+    """A short version of the two lesson presets (300 iterations on 5,000 images): the loss
+    of the plain network stays at chance, ln 10; with batch normalisation it falls."""
+    (x, t), _ = mnist
+    losses = {}
+    for name in ("deep_stuck", "deep_bn"):
+        tr = build_trainer(preset(name, train_size=5000, epochs=0, iters=300), x, t)
+        tr.step()
+        losses[name] = float(np.mean(tr.history["loss"][-30:]))
+    assert losses["deep_stuck"] > np.log(10) - 0.02
+    assert losses["deep_bn"] < 1.5

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from ffn.gradcheck import BATCH, THRESHOLD
+from ffn.gradcheck import ATOL, BATCH, THRESHOLD
 from ffn.health import first_layer
 
 from . import health_charts
@@ -145,12 +145,15 @@ def _check_result(polling=False):
         st.write(_("Checked: {what}.").format(what=job["what"]))
         st.table([{_("Parameter"): r["param"], _("Shape"): " × ".join(map(str, r["shape"])),
                    _("Weights checked"): f"{r['checked']:,} / {r['size']:,}",
-                   _("Relative error"): _("both 0") if r.get("zero") else f"{r['relative_error']:.2e}",
-                   _("Below 1e-7?"): "✓" if r["ok"] else "✗ " + _("no")} for r in rows])
-        if any(r.get("zero") for r in rows):
-            st.caption(_("“both 0”: backprop and the numerical gradient agree that this array does nothing "
-                         "here. A bias just before batch normalisation is one: the batch's mean takes "
-                         "any shift away."))
+                   _("Relative error"): f"{r['relative_error']:.2e}",
+                   _("Largest difference"): f"{r['max_difference']:.1e}",
+                   _("Agree?"): ("✓ " + _("tiny") if r["tiny"] else "✓") if r["ok"] else "✗ " + _("no")}
+                  for r in rows])
+        if any(r["tiny"] for r in rows):
+            st.caption(_("“✓ tiny”: every difference is below {atol:g}, under the rounding noise of the "
+                         "numerical gradient, so the relative error says nothing. The gradient itself is that "
+                         "small: a bias just before batch normalisation (the batch's mean takes any shift "
+                         "away), or a layer the gradient hardly reaches.").format(atol=ATOL))
         bad = [r["param"] for r in rows if not r["ok"]]
         if bad:
             st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(names=", ".join(bad)))
