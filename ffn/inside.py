@@ -40,6 +40,20 @@ def layer_outputs(net, x):
     return [(name, out[0]) for name, out in outputs]
 
 
+def hidden_outputs(outputs):
+    """From :func:`layer_outputs`, what each hidden layer passes on: the output just before
+    the next ``Affine``: the activation, or after dropout (nothing, at inference) or a
+    residual block's sum (its input plus the activation) when the network has them.
+
+    Returns
+    -------
+    list of (str, ndarray)
+        One per hidden layer, in order.
+    """
+    names = [name for name, _ in outputs]
+    return [outputs[at - 1] for at, name in enumerate(names) if name.startswith("Affine") and at > 0]
+
+
 def saliency(net, x, target, versus=None):
     """How much each pixel would raise the score of ``target``: the gradient of that
     score with respect to the input, by backpropagation from a one-hot ``dout`` at the
@@ -97,10 +111,13 @@ def unit_arithmetic(net, x, layer, unit, top=5, outputs=None):
     dict
         ``inputs`` (D,): what the layer reads (the pixels, or the previous activations);
         ``weights`` (D,): the unit's incoming weights ``W[:, unit]``; ``terms`` (D,): their
-        products; ``bias``; ``z``: the terms' sum plus the bias; ``activation``: its name
-        (None in the last layer); ``out``: the activation of ``z`` as the network computed
-        it (``z`` itself in the last layer); ``top``: indices of the ``top`` largest terms
-        by absolute value, largest first.
+        products; ``bias``; ``z``: the terms' sum plus the bias; ``steps``: the unit's
+        value after each layer between this Affine and the next, as ``(layer name, value)``
+        (``[('Relu1', a)]``, or ``[('BatchNorm1', n), ('Relu1', a)]``, ...; none in the last
+        layer, and none for dropout, which does nothing at inference); ``activation``: the
+        activation layer's name (None in the last layer); ``out``: what the unit passes on
+        (``z`` itself in the last layer); ``top``: indices of the ``top`` largest terms by
+        absolute value, largest first.
     """
     x = _one(net, x)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer <= net.n_affine:
@@ -113,10 +130,12 @@ def unit_arithmetic(net, x, layer, unit, top=5, outputs=None):
     at = names.index(f"Affine{layer}")
     inputs = x[0] if layer == 1 else outputs[at - 1][1]
     terms = W[:, unit] * inputs
-    last = layer == net.n_affine
+    end = names.index(f"Affine{layer + 1}") if layer < net.n_affine else at + 1
+    steps = [(name, out[unit]) for name, out in outputs[at + 1:end] if not name.startswith("Dropout")]
+    activation = next((name for name, _ in steps if name.startswith(net.activation.capitalize())), None)
     return {"inputs": inputs, "weights": W[:, unit].copy(), "terms": terms, "bias": b[unit],
-            "z": terms.sum(dtype=np.float64) + b[unit], "activation": None if last else names[at + 1],
-            "out": outputs[at if last else at + 1][1][unit], "top": np.argsort(-np.abs(terms))[:top]}
+            "z": terms.sum(dtype=np.float64) + b[unit], "steps": steps, "activation": activation,
+            "out": outputs[end - 1][1][unit], "top": np.argsort(-np.abs(terms))[:top]}
 
 
 def score_contributions(net, x, target, outputs=None):

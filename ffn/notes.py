@@ -27,6 +27,13 @@ def describe(note):
                 f"gradient on its way back, so the first layer's weights barely move. Start the same "
                 f"network with He initialisation and its layer-1 gradient is hundreds of times larger. "
                 f"Try He initialisation, or a larger learning rate.")
+    if code == "stalled_deep":
+        return (f"The loss is still {v['loss']:.2f} after {v['iteration']} iterations, close to "
+                f"ln {v['classes']} = {v['guess_loss']:.2f}, the loss of guessing all {v['classes']} classes "
+                f"equally. The network is stalled. Why: layer 1's gradient norm is only {v['grad1']:.1e}. "
+                f"With tiny initial weights the signal shrinks through each of the many layers, and so "
+                f"does the gradient on its way back. Batch normalisation rescales each layer's sums to "
+                f"mean 0 and variance 1, whatever the weights' size: try it, or He initialisation.")
     if code == "stalled_scaled":
         return (f"The loss is still {v['loss']:.2f} after {v['iteration']} iterations, close to "
                 f"ln {v['classes']} = {v['guess_loss']:.2f}, the loss of guessing all {v['classes']} classes "

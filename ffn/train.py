@@ -5,6 +5,8 @@ Examples
 python -m ffn.train                                  # the article's exact run (stalls)
 python -m ffn.train --preset article_he              # the same network, He init
 python -m ffn.train --preset fast --out weights/fast.npz
+python -m ffn.train --preset deep_stuck               # five Sigmoid layers: stalls
+python -m ffn.train --preset deep_stuck --normalization batch   # the same with batch norm: learns
 """
 import argparse
 import shlex
@@ -18,7 +20,8 @@ from .notes import describe
 from .settings import CHOICES, PRESETS, TrainSettings, build_trainer, preset, run_metadata
 _HELP = {
     "hidden_size": "H: hidden layers are H and H//2 (the article: 64)",
-    "hidden_size_list": "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size)",
+    "depth": "hidden layers: depth-1 of H units, then H//2 (the article: 2)",
+    "hidden_size_list": "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size and --depth)",
     "activation": "activation of the hidden layers",
     "weight_init": "std: a fixed std (the article's 0.01); he: sqrt(2/fan_in); xavier: sqrt(1/fan_in)",
     "weight_init_std": "std of the initial weights with --weight-init std",
@@ -32,7 +35,10 @@ _HELP = {
     "valid_ratio": "fraction held out for validation (the first ones, as in the article)",
     "train_size": "use only this many training images (0 = all)",
     "augment": "randomly distort training batches (rotation, scale, shear, shift, stroke width)",
-    "seed": "random seed (weights, batch order, augmentation)",
+    "normalization": "batch or layer normalisation after each hidden Affine, before its activation",
+    "dropout": "share of hidden units dropped at random while training (0 = none)",
+    "residual": "skip connections x + F(x) around hidden layers of equal size",
+    "seed": "random seed (weights, batch order, augmentation, dropout)",
 }
 
 
@@ -98,7 +104,9 @@ def main(argv=None):
     acc = tr.final_accuracy(x_test, t_test)
     print(describe(tr.outcome))
     print(f"layers: 784-{'-'.join(map(str, s.hidden_sizes()))}-10  {s.activation}  init {s.weight_init}  "
-          f"{s.optimizer} lr {s.learning_rate:g} ({s.lr_schedule})  batch {s.batch_size}")
+          f"{s.optimizer} lr {s.learning_rate:g} ({s.lr_schedule})  batch {s.batch_size}"
+          + "".join(f"  {t}" for t, on in ((f"{s.normalization} norm", s.normalization != "none"),
+                                          (f"dropout {s.dropout:g}", s.dropout > 0), ("residual", s.residual)) if on))
     print(f"time: {wall:.1f} s wall, {tr.train_seconds:.1f} s in training steps, "
           f"{tr.progress()['samples_per_sec']:,.0f} images/s")
     print("accuracy: " + ", ".join(f"{k} {v:.4f}" for k, v in acc.items()))

@@ -72,7 +72,8 @@ class Trainer:
     advice : (str, dict) or None
         ``('stalled', {loss, iteration, classes, guess_loss, grad1})`` once the loss has stayed
         near log(classes) for ``STALL_AFTER`` iterations, None again once it leaves (``stalled_scaled``
-        when the initial weights were scaled to the layers); ``grad1`` is layer 1's gradient norm.
+        when the initial weights were scaled to the layers, ``stalled_deep`` when tiny weights go
+        through more than two hidden layers without normalisation); ``grad1`` is layer 1's gradient norm.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
         and ``valid_acc`` per evaluation; the gradient health of :mod:`ffn.health`.
@@ -115,11 +116,11 @@ class Trainer:
         self._order = None
         # What one training step writes, made once: the layers' arrays and the gradient
         # vector (self._workspace), the batch (gathered into fixed arrays), and a copy of
-        # the weights to go back to if the run blows up (refreshed every KEEP_EVERY
-        # iterations: copying 235,000 weights at every step cost 4 % of the step).
+        # the weights (and statistics) to go back to if the run blows up (refreshed every
+        # KEEP_EVERY iterations: copying 235,000 weights at every step cost 4 % of the step).
         self._workspace = Workspace(net)
         self._batch_arrays = BatchArrays(x_train, t_train, self.batch_size, net.dtype)
-        self._good, self._good_iteration = net.state_vector.copy(), 0  # weights and running statistics
+        self._good, self._good_iteration = net.state_vector.copy(), 0
         # An optimizer that works element by element may update the whole network as one
         # vector: one NumPy call per operation instead of one per array.
         if getattr(optimizer, "elementwise", False):
@@ -180,7 +181,8 @@ class Trainer:
                 self.advice = None
             else:  # grad1: layer 1's gradient norm, lately
                 grad1 = (self.history["grad_norm"] or [[math.nan]])[-1][0]
-                code = "stalled" if self.net.weight_init == "std" else "stalled_scaled"  # tiny weights, or not
+                deep = len(self.net.hidden_size_list) > 2 and self.net.normalization == "none"
+                code = "stalled_scaled" if self.net.weight_init != "std" else "stalled_deep" if deep else "stalled"
                 self.advice = (code, {"loss": recent, "iteration": self.iteration, "classes": classes,
                                       "guess_loss": math.log(classes), "grad1": grad1})
 

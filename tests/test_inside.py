@@ -144,3 +144,25 @@ def test_a_units_weights_are_a_copy_not_the_shared_network(rng):
     a = unit_arithmetic(net, rng.random(12), 1, 0)
     a["weights"][:] = 0
     assert np.any(net.params["W1"][:, 0] != 0)
+
+
+def test_with_the_tricks_each_step_of_a_unit_is_named_and_what_it_passes_on_is_what_the_next_layer_reads(rng):
+    from ffn.inside import hidden_outputs
+    net = MultiLayerNet(784, [16, 16, 8], 10, normalization="batch", dropout_ratio=0.5, residual=True, seed=1,
+                            dtype=np.float64)
+    net.gradient(rng.random((32, 784)), rng.integers(0, 10, 32))  # running statistics to use
+    x = rng.random(784)
+    outputs = layer_outputs(net, x)
+    hidden = hidden_outputs(outputs)
+    assert [name for name, _ in hidden] == ["Dropout1", "Residual2", "Dropout3"]
+    a = unit_arithmetic(net, x, 2, 5, outputs=outputs)
+    assert [name for name, _ in a["steps"]] == ["BatchNorm2", "Relu2", "Residual2"]  # dropout: nothing at inference
+    assert a["activation"] == "Relu2"
+    bn = net.stats
+    p = net.params
+    n = p["gamma2"][5] * (a["z"] - bn["running_mean2"][5]) / np.sqrt(bn["running_var2"][5] + 1e-5) + p["beta2"][5]
+    np.testing.assert_allclose([v for _, v in a["steps"]], [n, max(n, 0), hidden[0][1][5] + max(n, 0)])
+    assert a["out"] == hidden[1][1][5]                      # what layer 3 reads
+    np.testing.assert_allclose(hidden[-1][1] @ p["W4"] + p["b4"], outputs[-1][1])
+    last = unit_arithmetic(net, x, 4, 3, outputs=outputs)
+    assert last["steps"] == [] and last["activation"] is None and last["out"] == outputs[-1][1][3]

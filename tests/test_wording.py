@@ -49,8 +49,11 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
     stalled.step()
     slow = tiny(mnist, iters=600, lr=1e-4)  # He's weights, but steps too small to move
     slow.step()
-    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice]
-    assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled", "stalled_scaled"]
+    (x, t), _ = mnist
+    deep = ffn.build_trainer(ffn.preset("deep_stuck", train_size=2000, epochs=0, iters=600), x, t)
+    deep.step()
+    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice, deep.advice]
+    assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled", "stalled_scaled", "stalled_deep"]
     for n in notes:  # the English catalogue words each note as the CLI does, numbers formatted alike
         page, cli = wording.note(n).replace("The third chart, on “Gradient norm ‖dW‖”, shows why", "Why"), ffn.describe(n)
         assert re.sub(r"[\d,.]+", "#", page).replace("digits", "classes") == re.sub(r"[\d,.]+", "#", cli)

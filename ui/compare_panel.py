@@ -15,7 +15,8 @@ FIELD_NAMES = {
     "learning_rate": N_("learning rate"), "lr_schedule": N_("schedule"), "batch_size": N_("batch size"),
     "iters": N_("iterations"), "epochs": N_("epochs"), "weight_decay": N_("weight decay"),
     "valid_ratio": N_("validation ratio"), "train_size": N_("training-set size"), "augment": N_("augment"),
-    "seed": N_("seed"),
+    "seed": N_("seed"), "depth": N_("hidden layers"), "normalization": N_("normalisation"),
+    "dropout": N_("dropout"), "residual": N_("residual"),
 }
 
 

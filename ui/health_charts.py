@@ -10,6 +10,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from ffn.architecture import residual_layers
+
 from .i18n import N_, _
 from .charts import BLUE, ORANGE
 from .inside_charts import _paint
@@ -79,9 +81,23 @@ def log_axis(fig, values):
         fig.update_yaxes(range=[lo, max(hi, lo + 1)])
 
 
-def health_figure(history, metric="grad_norm", sizes=None):
+def layer_tags(cfg):
+    """What each Affine layer of a network with config ``cfg`` (``net.config()``) has besides
+    its activation, as short text for a legend: ``['BatchNorm, dropout 0.2', 'BatchNorm,
+    dropout 0.2, residual', ..., '']`` (the last layer, the scores, has none)."""
+    skips = residual_layers(cfg["hidden_size_list"]) if cfg.get("residual") else []
+    tags = []
+    for i in range(1, len(cfg["hidden_size_list"]) + 1):
+        parts = [{"batch": "BatchNorm", "layer": "LayerNorm"}.get(cfg.get("normalization"))]
+        parts.append(_("dropout {ratio:g}").format(ratio=cfg["dropout_ratio"]) if cfg.get("dropout_ratio") else None)
+        parts.append(_("residual") if i in skips else None)
+        tags.append(", ".join(p for p in parts if p))
+    return tags + [""]
+
+
+def health_figure(history, metric="grad_norm", sizes=None, tags=None):
     """One line per layer of ``history[metric]`` against iterations. ``sizes``: the
-    network's layer sizes (784, H1, ..., 10), for the legend."""
+    network's layer sizes (784, H1, ..., 10), and ``tags``: :func:`layer_tags`, for the legend."""
     label, scale, ytitle = METRICS[metric]
     log = scale == "log"
     xs, rows = _finite_prefix(history.get("health_iteration", []), history.get(metric, []))
@@ -90,7 +106,8 @@ def health_figure(history, metric="grad_norm", sizes=None):
     for layer in range(n):
         name = _("layer {n}").format(n=layer + 1)
         if sizes is not None and layer + 1 < len(sizes):
-            name += f" ({sizes[layer]}→{sizes[layer + 1]})"
+            tag = tags[layer] if tags is not None and layer < len(tags) else ""
+            name += f" ({sizes[layer]}→{sizes[layer + 1]}{', ' + tag if tag else ''})"
         ys = [row[layer] for row in rows]
         if log:  # a zero has no place on a log scale: left as a gap
             ys = [y if y > 0 else None for y in ys]

@@ -6,12 +6,14 @@ The maths is :mod:`ffn.inside`'s, through the network's own layers; this only dr
 import numpy as np
 import streamlit as st
 
-from ffn.inside import layer_outputs, saliency, score_contributions, unit_arithmetic
+from ffn.inside import hidden_outputs, layer_outputs, saliency, score_contributions, unit_arithmetic
 
 from . import charts, inside_charts
 from .i18n import _
+from .health_charts import layer_tags
 
-ACTIVATION_NAMES = {"Relu": "ReLU", "Sigmoid": "Sigmoid", "Tanh": "Tanh"}
+STEP_NAMES = {"Relu": "ReLU", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "BatchNorm": "BatchNorm",
+              "LayerNorm": "LayerNorm"}  # layer names as the arithmetic shows them (names, not translated)
 
 
 def render_inside(net, x):
@@ -19,7 +21,7 @@ def render_inside(net, x):
     and the units that pushed the predicted digit's score."""
     x = np.asarray(x).reshape(1, -1)
     outputs = layer_outputs(net, x)
-    hidden = [(name, out) for name, out in outputs if not name.startswith("Affine")]
+    hidden = hidden_outputs(outputs)  # what each hidden layer passes on
     scores = outputs[-1][1]
     digit = int(np.argmax(scores))
     c = score_contributions(net, x, digit, outputs=outputs)  # one forward pass for the whole view
@@ -27,7 +29,9 @@ def render_inside(net, x):
     relu = net.activation == "relu"  # only ReLU leaves units at exactly 0
     st.markdown(_("**The drawing's journey, layer by layer**"))
     left, right = st.columns([1.3, 1])
+    tags = layer_tags(net.config())
     parts = [_("the input, 28×28 pixels")] + [_("hidden layer {i}: {n} units").format(i=i, n=len(a))
+                                              + (f" ({tags[i - 1]})" if tags[i - 1] else "")
                                               for i, (_name, a) in enumerate(hidden, 1)]
     left.image(inside_charts.journey_image(x[0], [a for _name, a in hidden], net.activation),
                caption=_("Left to right: {parts}. A square per unit.").format(parts="; ".join(parts)))
@@ -66,7 +70,7 @@ def _unit(net, x, outputs):
         return _("Hidden layer {i} ({n} units)").format(i=i, n=n)
     c1, c2 = st.columns(2)
     layer = c1.selectbox(_("Layer"), layers, format_func=layer_label, key="inside_layer")
-    shown = dict(outputs)[f"Affine{layer}"] if layer == net.n_affine else outputs[2 * layer - 1][1]
+    shown = dict(outputs)[f"Affine{layer}"] if layer == net.n_affine else hidden_outputs(outputs)[layer - 1][1]
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
     unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}",
                         format_func=lambda j: _("unit {j}: {value:.3f}").format(j=j, value=float(shown[j])))
@@ -89,13 +93,15 @@ def _unit(net, x, outputs):
 
 
 def _arithmetic(a, layer, net):
-    """``z = Σ wᵢ·xᵢ + b = ... → ReLU → ...`` and the largest terms, as plain text."""
+    """``z = Σ wᵢ·xᵢ + b = ... → ReLU → ...`` and the largest terms, as plain text. Each step
+    after the sum (normalisation, activation, the residual sum) is named with its value."""
     z, b = float(a["z"]), float(a["bias"])
     line = _("z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}").format(sum=z - b, b=b, z=z)
-    if a["activation"] is not None:
-        name = ACTIVATION_NAMES[a["activation"].rstrip("0123456789")]
-        line += f" → {name} → {float(a['out']):.3f}"
-    else:
+    for name, value in a["steps"]:
+        kind = name.rstrip("0123456789")
+        shown = _("+ its input (residual)") if kind == "Residual" else STEP_NAMES[kind]
+        line += f" → {shown} → {float(value):.3f}"
+    if not a["steps"]:
         line += " " + _("(a score: softmax comes after)")
     terms = []
     for i in a["top"]:

@@ -13,8 +13,9 @@ from ffn.settings import PRESETS, run_length
 from .i18n import DEFAULT_LANGUAGE
 from .resources import session_id
 
-SETTING_KEYS = ("hidden_size", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
-                "batch_size", "iters", "weight_decay", "valid_ratio", "train_size", "augment", "seed")
+SETTING_KEYS = ("hidden_size", "depth", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
+                "batch_size", "iters", "weight_decay", "normalization", "dropout", "residual", "valid_ratio",
+                "train_size", "augment", "seed")
 DEFAULT_PRESET = "article_he"
 UPLOAD_KEYS = ("uploaded_model", "upload_error", "upload_id")
 

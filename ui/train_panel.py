@@ -145,7 +145,7 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
         return
     progress_box = st.empty()
     c1, c2, c3 = st.columns(3)
-    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings.hidden_sizes())
+    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings)
     if run.done:  # the figures, below the charts, sent before them: they are what the student waits for
         with st.container():
             _results(run)
@@ -177,9 +177,12 @@ class _Curves:
     when its data changed: they cost far more to build and send than the progress bar (and
     an identical chart drawn twice in one run is a duplicate element to Streamlit)."""
 
-    def __init__(self, loss_box, acc_box, health_box, metric, hidden):
+    def __init__(self, loss_box, acc_box, health_box, metric, settings):
         self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
+        hidden = settings.hidden_sizes()
         self.metric, self.sizes = metric, [784, *hidden, 10]
+        self.tags = health_charts.layer_tags({"hidden_size_list": hidden, "normalization": settings.normalization,
+                                              "dropout_ratio": settings.dropout, "residual": settings.residual})
         self.drawn = None          # when the charts were last drawn
         self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
 
@@ -195,7 +198,7 @@ class _Curves:
             self.acc_box.plotly_chart(charts.accuracy_figure(h), config=charts.CONFIG)
         points = len(h.get("health_iteration", ()))
         if points and points != self.shown[2]:
-            self.health_box.plotly_chart(health_charts.health_figure(h, self.metric, self.sizes), config=charts.CONFIG)
+            self.health_box.plotly_chart(health_charts.health_figure(h, self.metric, self.sizes, self.tags), config=charts.CONFIG)
         self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
 
 

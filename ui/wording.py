@@ -20,6 +20,12 @@ _NOTES = {
                   "its way back, so the first layer's weights barely move. Start the same network with He "
                   "initialisation and its layer-1 gradient is hundreds of times larger. Try He "
                   "initialisation, or a larger learning rate."),
+    "stalled_deep": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
+                       "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
+                       "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. "
+                       "With tiny initial weights the signal shrinks through each of the many layers, and so "
+                       "does the gradient on its way back. Batch normalisation rescales each layer's sums to "
+                       "mean 0 and variance 1, whatever the weights' size: try it, or He initialisation."),
     "stalled_scaled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
                          "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
                          "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. "
@@ -40,6 +46,10 @@ _SETTINGS = {
     "train_size": N_("The training set can have at most {limit:,} images after the validation split."),
     "epochs": N_("The number of epochs can't be negative."),
     "iters": N_("A run here has at most {limit:,} iterations (this one has {got:,})."),
+    "depth": N_("Use between 2 and {limit} hidden layers."),
+    "dropout": N_("The dropout ratio must be between 0 and {limit:g}."),
+    "residual": N_("Residual connections add a layer's input to its output, so they need two hidden layers "
+                   "of the same size: choose 3 or more hidden layers."),
     "samples": N_("This run would process {got:,} images; the limit here is {limit:,}. Choose fewer "
                   "iterations or a smaller batch."),
 }
