@@ -83,3 +83,21 @@ def test_every_view_works_for_other_depths_and_activations(drawn, hidden, activa
     assert not drawn.exception and not drawn.error
     crossed = any("Crossed out" in c.value for c in drawn.caption)
     assert crossed == (activation == "relu")              # only ReLU leaves units at exactly 0
+
+
+def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
+    """A network with batch norm, dropout and a residual block, handed in: the journey names
+    each hidden layer's tricks and a unit's arithmetic goes through BatchNorm, the activation
+    and the residual sum; the saliency map is drawn through the same layers."""
+    net = ffn.MultiLayerNet(784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=2)
+    net.gradient(rng.random((64, 784)).astype("float32"), rng.integers(0, 10, 64))
+    upload(drawn, ffn.model_bytes(net))
+    drawn.radio(key="model_choice").set_value("uploaded").run()
+    open_view(drawn, "inside")
+    journey = drawn.get("image")[0].proto.imgs[0].caption
+    assert "hidden layer 2: 32 units (BatchNorm, dropout 0.3, residual)" in journey
+    drawn.selectbox(key="inside_layer").set_value(2).run()
+    arithmetic = drawn.code[1].value
+    assert "→ BatchNorm →" in arithmetic and "→ ReLU →" in arithmetic and "→ + its input (residual) →" in arithmetic
+    open_view(drawn, "why")
+    assert drawn.get("plotly_chart")
