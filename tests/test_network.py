@@ -1,4 +1,5 @@
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -271,3 +272,38 @@ def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
     assert not any(th.is_alive() for th in threads) and not mismatches
     assert layer_state(net) == before
     np.testing.assert_array_equal(net.state_vector, state)
+
+
+SEED_ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+
+
+class _Plot:
+    """matplotlib.pyplot as the article's script uses it, recording the calls (no display here)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self.calls.append(name)
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.is_dir(), reason="the article (../shared/seed) is not beside the project")
+def test_the_articles_own_training_script_runs_unchanged_against_ffn(capsys):
+    """The article's script, from "读入并划分数据" to its test accuracy, read from the article
+    itself and run as written: only its imports are given (ffn's ThreeLayerNet and load_mnist
+    for its own, a recorder for matplotlib). With the article's settings it stalls, as its
+    README says, so this checks that it runs and reports, not what it reaches."""
+    text = next(SEED_ARTICLE.glob("*.txt")).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# 读入并划分数据"))
+    end = next(i for i, line in enumerate(lines) if line.startswith('print("test acc'))
+    script = "\n".join(lines[start:end + 1])
+    plt = _Plot()
+    exec(compile(script, "article_script", "exec"), {"np": np, "plt": plt, "ThreeLayerNet": ffn.ThreeLayerNet,
+                                                    "load_mnist": ffn.load_mnist})
+    out = capsys.readouterr().out.splitlines()
+    per_epoch = [line for line in out if line.startswith("train acc, valid acc | ")]
+    assert len(per_epoch) == 19  # 5,000 iterations of 200 from 54,000 images: an evaluation every 270
+    test_acc = float(out[-1].split("|")[1])
+    assert out[-1].startswith("test acc | ") and 0 <= test_acc <= 1
+    assert plt.calls[:2] == ["plot", "plot"] and "show" in plt.calls
