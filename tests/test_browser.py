@@ -281,3 +281,33 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     if os.environ.get("FFN_SCREENSHOTS"):
         for name in ("compare", "confusion", "mistakes"):
             (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
+
+
+def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
+    """The lesson of issue 14 as a student runs it: the two presets one after the other, the
+    stall note that names batch normalisation, the gradient chart of each, the comparison."""
+    tabs = page.get_by_test_id("stTabs")
+    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
+        has=page.get_by_text("layer 1 (784→128"))
+    for preset, name in (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")):
+        _preset(page, preset)
+        tabs.get_by_role("button", name="Start").click()
+        _finished(page)
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
+        if name == "deep-stuck":
+            assert page.get_by_text("Batch normalisation rescales each layer's sums").count() == 1
+    assert page.get_by_text("layer 2 (128→128, BatchNorm)").count() >= 1  # the legend names the trick
+    compared = page.locator(".st-key-compare_loss")
+    for label in ("normalisation = none", "normalisation = batch norm"):
+        compared.get_by_text(label).wait_for(timeout=15000)
+    page.get_by_text("Your runs compared").scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    page.locator(".st-key-compare_panel").screenshot(path=str(tmp_path / "compare-deep.png"))
+    names = ("gradients-deep-stuck", "gradients-deep-bn", "compare-deep")
+    for name in names:
+        assert (tmp_path / f"{name}.png").stat().st_size > 5000
+    if os.environ.get("FFN_SCREENSHOTS"):
+        for name in names:
+            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())

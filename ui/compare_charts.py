@@ -28,7 +28,7 @@ def _layout(fig, title, xtitle, ytitle, log=False):
 def _line(fig, i, x, y, label):
     finite = np.isfinite(y)
     fig.add_scatter(x=x[finite], y=y[finite], mode="lines", name=label,
-                    line=dict(width=2, color=LAYER_COLOURS[i % 5], dash=LAYER_DASHES[i % 5]))
+                    line=dict(width=2, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], dash=LAYER_DASHES[i % len(LAYER_DASHES)]))
 
 
 def loss_overlay(kept, labels, axis):

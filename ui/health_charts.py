@@ -16,8 +16,9 @@ from .i18n import N_, _
 from .charts import BLUE, ORANGE
 from .inside_charts import _paint
 
-LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito, layer 1 first
-LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]           # colour never alone
+# Okabe-Ito, layer 1 first: seven styles for the seven Affine layers of six hidden ones
+LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,2px"]  # colour never alone
 METRICS = {  # key in the history -> (label, y scale: log, share or linear, axis title)
     "grad_norm": (N_("Gradient norm ‖dW‖"), "log", N_("‖dW‖ (log scale)")),
     "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), "log", N_("‖ΔW‖ / ‖W‖ (log scale)")),
@@ -112,7 +113,7 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
         if log:  # a zero has no place on a log scale: left as a gap
             ys = [y if y > 0 else None for y in ys]
         fig.add_scatter(x=xs, y=ys, mode="lines", name=name,
-                        line=dict(width=2, color=LAYER_COLOURS[layer % 5], dash=LAYER_DASHES[layer % 5]))
+                        line=dict(width=2, color=LAYER_COLOURS[layer % len(LAYER_COLOURS)], dash=LAYER_DASHES[layer % len(LAYER_DASHES)]))
     if log:
         log_axis(fig, [y for row in rows for y in row])
     elif scale == "share":
