@@ -82,12 +82,14 @@ class Residual:
                                   ((f"{type(layer).__name__}{k}", layer) for k, layer in enumerate(layers)))
 
     def forward(self, x, keep=True, scratch=None, train_flg=None, outputs=None):
+        """x : (N, D) -> x + F(x) : (N, D); the block's layers run as :func:`forward_layers` runs them."""
         out = forward_layers(self.layers.items(), x, keep, scratch, train_flg, outputs)
         if out.shape != x.shape:
             raise ValueError(f"a residual block must keep its input's shape: got {x.shape} in, {out.shape} out")
         return x + out
 
     def backward(self, dout, scratch=None):
+        """dout : (N, D) -> dx : (N, D), the sum of the skip's path (``dout``) and the block's."""
         return dout + backward_layers(self.layers.items(), dout, scratch)  # the skip's path plus the block's
 
 

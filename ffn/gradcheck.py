@@ -20,7 +20,7 @@ from .network import MultiLayerNet
 from .tricks import Dropout
 
 THRESHOLD = 1e-7
-ATOL = 1e-9      # differences below this are under what central differences resolve here
+ATOL = 1e-9      # differences below this are under what central differences resolve: too small to check
 ENTRIES = 100    # entries checked in each parameter array, at most
 BATCH = 8        # images in the batch the loss is measured on
 
@@ -64,13 +64,14 @@ def gradient_check(net, x, t, entries=ENTRIES, seed=0, h=1e-5):
         One per parameter array, in the network's order: ``param`` ('W1', 'b1', ...),
         ``shape``, ``checked`` and ``size`` (entries compared, entries in all),
         ``relative_error``, ``max_difference`` (the largest ``|numerical - backprop|``),
-        ``ok`` and ``tiny``. A row is ``ok`` when its relative error is below
-        :data:`THRESHOLD`, or when every difference is below :data:`ATOL`: then ``tiny``
-        is True. Central differences in float64 with ``h = 1e-5`` carry a rounding noise
-        of about 1e-10 per entry, so a gradient that small has no reliable relative error:
-        a bias just before batch normalisation (whose gradient is 0, since the batch's
-        mean takes any shift away), or a layer deep in a stalled network that the
-        gradient hardly reaches.
+        ``ok`` (the relative error is below :data:`THRESHOLD`: backprop is right) and
+        ``tiny`` (not ok, but every difference is below :data:`ATOL`: too small to check).
+        Central differences in float64 with ``h = 1e-5`` carry a rounding noise of about
+        1e-10 per entry, so a gradient that small has no reliable relative error, and the
+        check can say neither right nor wrong: a bias just before batch normalisation
+        (whose gradient is 0, since the batch's mean takes any shift away), or a layer
+        deep in a stalled network that the gradient hardly reaches. A row neither ok nor
+        tiny is a disagreement.
     """
     if isinstance(entries, bool) or not isinstance(entries, (int, np.integer)) or entries < 1:
         raise ValueError(f"entries must be a positive integer, got {entries!r}")
@@ -86,6 +87,6 @@ def gradient_check(net, x, t, entries=ENTRIES, seed=0, h=1e-5):
         analytic = backprop[key].reshape(-1)[idx]
         err, diff = relative_error(numerical, analytic), float(np.abs(numerical - analytic).max())
         rows.append({"param": key, "shape": tuple(p.shape), "checked": int(len(idx)), "size": int(p.size),
-                     "relative_error": err, "max_difference": diff, "ok": err < THRESHOLD or diff < ATOL,
+                     "relative_error": err, "max_difference": diff, "ok": err < THRESHOLD,
                      "tiny": err >= THRESHOLD and diff < ATOL})
     return rows

@@ -280,7 +280,7 @@ def _load(data, input_size, output_size, max_params):
             if not np.all(np.isfinite(params[key])):
                 raise ModelFileError("not_finite", f"{key} contains NaN or infinite values")
             if key.startswith("running_var") and np.any(params[key] < 0):
-                raise ModelFileError("not_a_model", f"{key} holds a negative variance")
+                raise ModelFileError("not_a_model", f"{key} holds a negative variance, {params[key].min():.3g}")
     stats = {k: params.pop(k) for k in list(params) if k.startswith("running_")}
     net = MultiLayerNet(**cfg, dtype=dtypes.pop(), params=params, stats=stats)
     _probe(net)

@@ -173,10 +173,15 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     for name in CHOICES:
         need(getattr(s, name) in CHOICES[name], "choice",
              f"{name} must be one of {list(CHOICES[name])}, got {getattr(s, name)!r}", name=name, got=getattr(s, name))
-    need(np.isfinite(s.dropout) and 0 <= s.dropout <= MAX_DROPOUT, "dropout",
-         f"dropout must be in [0, {MAX_DROPOUT:g}], got {s.dropout}", limit=MAX_DROPOUT, got=s.dropout)
+    need(_real(s.dropout) and 0 <= s.dropout <= MAX_DROPOUT, "dropout",
+         f"dropout must be in [0, {MAX_DROPOUT:g}], got {s.dropout!r}", limit=MAX_DROPOUT, got=s.dropout)
+    need(isinstance(s.residual, (bool, np.bool_)), "choice", f"residual must be True or False, got {s.residual!r}",
+         name="residual", got=s.residual)
     need(not s.residual or bool(residual_layers(sizes)), "residual",
          f"residual connections need two hidden layers of the same size, got {sizes}", got=sizes)
+    batch_norm = s.normalization == "batch"
+    need(not batch_norm or s.batch_size >= 2, "batch_norm_batch",
+         f"batch normalisation needs batches of at least 2 images, got {s.batch_size}", got=s.batch_size)
     need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= MAX_INIT_STD, "init_std",
          f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {s.weight_init_std}", got=s.weight_init_std)
     lo, hi = limits.lr_range
@@ -202,6 +207,10 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
          f"this run would process {samples:,} images; the limit here is {limits.max_samples:,} "
          f"(fewer iterations or a smaller batch)", limit=limits.max_samples, got=samples)
     return s
+
+
+def _real(v):
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
 
 def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None):

@@ -250,7 +250,7 @@ class Trainer:
             if self.iteration % self.eval_every == 0 or self.iteration == self.total_iters:
                 self._evaluate()
                 self._check_stall()
-        if not np.isfinite(net.param_vector).all():
+        if not np.isfinite(net.state_vector).all():  # the weights, and batch norm's statistics
             self._diverged(float("nan"))
         elif self.iteration >= self.total_iters:
             self.status = "finished"

@@ -130,10 +130,19 @@ class Dropout:
         self.fixed_mask = None  # set (a gradient check), it is used instead of a random one
 
     def forward(self, x, keep=True, scratch=None, train_flg=None):
+        """x : (N, D) -> (N, D): ``x`` itself at inference; while training, ``x * mask / (1 - ratio)``
+        with a new mask drawn from ``rng`` (or ``fixed_mask``).
+
+        Drawing a mask moves ``rng``: a training pass must be one that backward follows
+        (``keep``), so that ``keep=False`` writes nothing here, as for every layer.
+        """
         if not (keep if train_flg is None else train_flg) or self.ratio == 0:
             if keep:
                 self.mask = None  # backward passes dout through
             return x
+        if not keep and self.fixed_mask is None:
+            raise ValueError("dropout in training mode draws a mask from its rng: pass keep=True "
+                             "(a pass that backward follows), or set fixed_mask")
         mask = self.fixed_mask if self.fixed_mask is not None else self.rng.random(x.shape) >= self.ratio
         scale = np.asarray(1.0 / (1.0 - self.ratio), dtype=x.dtype)
         if keep:
@@ -141,6 +150,7 @@ class Dropout:
         return x * mask * scale
 
     def backward(self, dout, scratch=None):
+        """dout : (N, D) -> dx : (N, D): the gradient flows only through the units kept, scaled alike."""
         if self.mask is None:
             return dout
         return dout * self.mask * np.asarray(1.0 / (1.0 - self.ratio), dtype=dout.dtype)

@@ -129,14 +129,16 @@ def _run(conn, job, spec, data, limit_threads):
 
 
 def _check(conn, job, spec, tr, threads):
-    """The gradient check of the run's network (``spec['params']``, or its starting weights)."""
+    """The gradient check of the run's network (``spec['params']``: its ``state_vector``, weights
+    and running statistics; or its starting weights)."""
     try:
         params = spec.get("params")
         if params is not None:
             params = np.asarray(params, dtype=tr.net.dtype)
-            if params.shape != tr.net.param_vector.shape:
-                raise ValueError(f"expected {tr.net.param_vector.size} parameters, got shape {params.shape}")
-            tr.net.param_vector[...] = params
+            if params.shape != tr.net.state_vector.shape:
+                raise ValueError(f"expected {tr.net.state_vector.size} parameters and statistics, "
+                                 f"got shape {params.shape}")
+            tr.net.state_vector[...] = params
         with threads:
             rows = gradient_check(tr.net, tr.x_train[:BATCH], tr.t_train[:BATCH])
     except (ValueError, TypeError, FloatingPointError) as e:  # the worker lives on for the next run

@@ -87,18 +87,26 @@ def test_fresh_copies_share_the_weights_and_write_nothing_into_the_originals(rng
     assert all(getattr(layer, "x", None) is None for layer in named_layers(layers).values())
 
 
-def test_a_workspace_receives_every_layers_arrays_inside_a_residual_block_too(rng):
+@pytest.mark.parametrize("normalization", ["batch", "layer"])
+def test_a_workspace_gets_every_layers_arrays_and_the_same_gradients_as_without_one(normalization, rng):
     import ffn
-    net = ffn.MultiLayerNet(784, [16, 16, 8], 10, normalization="layer", dropout_ratio=0.1, residual=True,
-                            seed=3, dtype=np.float64)
-    ws = Workspace(net)
+
+    def net():
+        return ffn.MultiLayerNet(784, [16, 16, 8], 10, normalization=normalization, dropout_ratio=0.1,
+                                 residual=True, weight_decay_lambda=0.01, seed=3, dtype=np.float64)
+    with_ws, without = net(), net()
+    ws = Workspace(with_ws)
     x, t = rng.random((5, 784)), rng.integers(0, 10, 5)
-    grads = net.gradient(x, t, workspace=ws)
+    for _ in range(2):  # the second time through, every array is the workspace's kept one
+        grads = with_ws.gradient(x, t, workspace=ws)
+        plain = without.gradient(x, t)
     for key, g in grads.items():
         assert np.shares_memory(g, ws.grads_vector), key
+        np.testing.assert_array_equal(g, plain[key])  # the same masks (one seed), the same numbers
+    np.testing.assert_array_equal(with_ws.state_vector, without.state_vector)
     names = {layer for layer, _role in ws.arrays()}
-    assert {"Affine2", "LayerNorm2", "Relu2"} <= names
-    np.testing.assert_allclose(ws.grads["gamma2"], net.named_layers()["LayerNorm2"].dgamma)
+    norm = {"batch": "BatchNorm2", "layer": "LayerNorm2"}[normalization]
+    assert {"Affine2", norm, "Relu2"} <= names
 
 
 def test_batch_norm_in_a_fresh_copy_backpropagates_through_the_running_statistics(rng):

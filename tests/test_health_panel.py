@@ -130,3 +130,22 @@ def test_the_models_first_layer_on_the_draw_tab(at):
     images = [i.proto.imgs[0].caption for i in at.get("image")]
     assert any("first 64 units of layer 1" in c for c in images)  # the bundled model's
     assert at.toggle(key="model_tiles_change").disabled  # its starting weights are unknown
+
+
+def test_the_gradient_check_of_a_paused_run_with_batch_norm(at):
+    """The paused run's state (weights and running statistics) goes to the check: the
+    biases before batch norm are too small to check, and the page says why."""
+    at.select_slider(key="depth").set_value(3)
+    at.selectbox(key="normalization").set_value("batch")
+    at.select_slider(key="dropout").set_value(0.2)
+    at.button(key="step").click().run()
+    run = rerun_until(at, lambda r: r.paused)
+    assert len(run.params()) > len(run.settings.hidden_sizes())  # a state vector came back
+    at.button(key="gradcheck").click().run()
+    assert "the run's network at iteration 1" in " ".join(m.value for m in at.markdown)
+    table = at.table[0].value
+    assert list(table.iloc[:4, 0]) == ["W1", "b1", "gamma1", "beta1"]
+    verdicts = dict(zip(table.iloc[:, 0], table.iloc[:, -1]))
+    assert verdicts["b1"] == "– too small to check" and verdicts["gamma1"] == verdicts["W4"] == "✓"
+    assert any("b1, b2, b3: too small to check" in i.value for i in at.info)
+    assert not at.error

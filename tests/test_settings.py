@@ -81,6 +81,8 @@ def test_depth_adds_layers_of_h_before_the_articles_last_h_over_2():
     (dict(dropout=0.95), "dropout"), (dict(dropout=float("nan")), "dropout"),
     (dict(residual=True), "residual"),                       # depth 2: H and H/2, nothing to add
     (dict(normalization="group"), "choice"),
+    (dict(residual="no", depth=3), "choice"), (dict(dropout="0.5"), "dropout"), (dict(dropout=None), "dropout"),
+    (dict(normalization="batch", batch_size=1), "batch_norm_batch"),  # one image has no spread to normalise
 ])
 def test_the_tricks_settings_out_of_range_are_named(changes, code):
     with pytest.raises(SettingsError) as e:

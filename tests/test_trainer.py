@@ -264,3 +264,15 @@ def test_the_stall_note_follows_the_run_and_goes_once_it_learns(mnist):
     tr.optimizer.lr = tr.base_lr = 0.1  # ...and larger steps
     tr.step()
     assert np.mean(tr.history["loss"][-100:]) < 2.0 and tr.advice is None
+
+
+def test_running_statistics_gone_infinite_end_the_run_and_go_back_with_the_weights(mnist):
+    (x, t), _ = mnist
+    tr = ffn.build_trainer(ffn.preset("article_he", normalization="batch", train_size=2000, iters=300), x, t)
+    tr.step(max_iters=120)
+    kept = tr._good.copy()
+    tr.net.stats["running_var1"][0] = np.inf  # as a blown-up batch would leave them
+    tr.step(max_iters=10)
+    assert tr.status == "diverged"
+    np.testing.assert_array_equal(tr.net.state_vector, kept)  # the statistics came back with the weights
+    assert np.isfinite(tr.net.stats["running_var1"]).all()

@@ -88,6 +88,10 @@ def test_dropout_is_off_at_inference_and_keeps_the_expected_value(rng):
     for bad in (1.0, -0.1, True, "half"):
         with pytest.raises(ValueError, match="ratio must be in"):
             Dropout(bad)
+    state = d.rng.bit_generator.state
+    with pytest.raises(ValueError, match="pass keep=True"):  # a mask drawn without keep would move the rng
+        d.forward(x, keep=False, train_flg=True)
+    assert d.rng.bit_generator.state == state
 
 
 def test_a_small_network_with_every_trick_on_passes_the_gradient_check(rng):

@@ -147,16 +147,19 @@ def _check_result(polling=False):
                    _("Weights checked"): f"{r['checked']:,} / {r['size']:,}",
                    _("Relative error"): f"{r['relative_error']:.2e}",
                    _("Largest difference"): f"{r['max_difference']:.1e}",
-                   _("Agree?"): ("✓ " + _("tiny") if r["tiny"] else "✓") if r["ok"] else "✗ " + _("no")}
+                   _("Agree?"): "✓" if r["ok"] else "– " + _("too small to check") if r["tiny"] else "✗ " + _("no")}
                   for r in rows])
-        if any(r["tiny"] for r in rows):
-            st.caption(_("“✓ tiny”: every difference is below {atol:g}, under the rounding noise of the "
-                         "numerical gradient, so the relative error says nothing. The gradient itself is that "
-                         "small: a bias just before batch normalisation (the batch's mean takes any shift "
-                         "away), or a layer the gradient hardly reaches.").format(atol=ATOL))
-        bad = [r["param"] for r in rows if not r["ok"]]
+        bad = [r["param"] for r in rows if not (r["ok"] or r["tiny"])]
+        tiny = [r["param"] for r in rows if r["tiny"]]
         if bad:
             st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(names=", ".join(bad)))
+        elif tiny:
+            st.info(_("Every array whose gradient is large enough to measure agrees to better than {threshold:g}. "
+                      "{names}: too small to check. Every difference is below {atol:g}, under the numerical "
+                      "gradient's own rounding noise, because the gradient itself hardly exists: a bias just "
+                      "before batch normalisation (the batch's mean takes any shift away), or a layer the "
+                      "gradient hardly reaches, as in a stalled network.").format(
+                threshold=THRESHOLD, names=", ".join(tiny), atol=ATOL))
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))

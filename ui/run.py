@@ -118,9 +118,10 @@ class Run:
         return values[-1] if values else None
 
     def params(self):
-        """The run's current weights as one vector when it is paused or finished, else None."""
+        """The run's current state (weights, then batch norm's running statistics) as one
+        vector when it is paused or finished, else None: a network's ``state_vector``."""
         if self.net is not None:
-            return self.net.param_vector
+            return self.net.state_vector
         checkpoint = getattr(self.handle, "checkpoint", None) if self.paused else None
         return None if checkpoint is None else checkpoint["params"]
 

@@ -50,6 +50,8 @@ _SETTINGS = {
     "dropout": N_("The dropout ratio must be between 0 and {limit:g}."),
     "residual": N_("Residual connections add a layer's input to its output, so they need two hidden layers "
                    "of the same size: choose 3 or more hidden layers."),
+    "batch_norm_batch": N_("Batch normalisation measures each unit over the batch: use batches of at least "
+                           "2 images."),
     "samples": N_("This run would process {got:,} images; the limit here is {limit:,}. Choose fewer "
                   "iterations or a smaller batch."),
 }
