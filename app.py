@@ -12,8 +12,9 @@ state.init()
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide")
 st.title(_("ffn-digits"))
-st.caption(_("A feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: Affine, "
-             "ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation. "
+st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "
+             "Affine, ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation, with "
+             "its tricks as layers too (batch and layer normalisation, dropout, residual connections). "
              "Train it, then draw a digit and watch it decide."))
 settings, error = sidebar.render()
 train, draw, evaluate = st.tabs([_("Train"), _("Draw"), _("Evaluate")], key="tab", on_change="rerun")

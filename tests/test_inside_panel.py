@@ -1,5 +1,7 @@
 """The Draw tab's View switch and its two inside views, through AppTest (the canvas is
 replaced by a drawing sent as a data URL, as in test_app.py)."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,7 +55,7 @@ def test_inside_the_network_shows_the_journey_a_unit_and_its_arithmetic(drawn):
     assert not drawn.exception and "(a score: softmax comes after)" in drawn.code[1].value
     drawn.selectbox(key="inside_layer").set_value(2)       # the last hidden layer
     drawn.run()
-    drawn.selectbox(key="inside_unit_2").set_value(5)
+    drawn.selectbox(key="inside_unit_2_bundled").set_value(5)
     drawn.run()
     assert not drawn.exception and drawn.code[1].value
     assert any("added" in c.value and "to the score of 7" in c.value for c in drawn.caption)
@@ -98,6 +100,9 @@ def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
     assert "hidden layer 2: 32 units (BatchNorm, dropout 0.3, residual)" in journey
     drawn.selectbox(key="inside_layer").set_value(2).run()
     arithmetic = drawn.code[1].value
-    assert "→ BatchNorm →" in arithmetic and "→ ReLU →" in arithmetic and "→ + its input (residual) →" in arithmetic
+    assert "→ BatchNorm →" in arithmetic and "→ ReLU →" in arithmetic
+    relu, skip, total = map(float, re.search(r"→ ReLU → (-?[\d.]+) → \+ its input (-?[\d.]+) \(residual\) → "
+                                             r"(-?[\d.]+)", arithmetic).groups())
+    assert total == pytest.approx(relu + skip, abs=2e-3)  # the sum a student can check
     open_view(drawn, "why")
     assert drawn.get("plotly_chart")

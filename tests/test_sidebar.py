@@ -43,8 +43,11 @@ def test_residual_connections_need_equal_layers_and_say_so(at):
     at.checkbox(key="residual").check().run()  # depth 2: H then H/2
     assert any("need two hidden layers of the same size: choose 3 or more" in e.value for e in at.sidebar.error)
     assert at.button(key="start").disabled is True
+    assert any("need two hidden layers" in w.value for w in at.warning)  # beside Start, too: not below the fold
+    assert any(c.value == "Changed from the preset: residual." for c in at.sidebar.caption)
     at.select_slider(key="depth").set_value(3).run()
-    assert not at.sidebar.error and at.button(key="start").disabled is False
+    assert not at.sidebar.error and at.button(key="start").disabled is False and not at.warning
+    assert any(c.value == "Changed from the preset: hidden layers, residual." for c in at.sidebar.caption)
     assert caption(at).startswith("Layers 784 → 64 → 64 → 32 → 10.")
 
 

@@ -51,7 +51,8 @@ def loss_figure(history):
         fig.add_scatter(x=xs, y=ys, mode=mode, name=_("smoothed"), line=dict(width=3, color=BLUE))
     # the label under its line, at the left: the curve starts above ln 10 and falls away to the right
     fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey",
-                  annotation_text=_("ln 10: guessing"), annotation_position="bottom left")
+                  annotation_text=_("ln 10: guessing"), annotation_position="bottom left",
+                  annotation_bgcolor="rgba(255,255,255,0.85)")  # readable where a stalled curve runs along it
     return _layout(fig, _("Loss"), _("iteration"), _("cross-entropy"))
 
 

@@ -7,17 +7,8 @@ from ffn.compare import accuracy_series, differing_settings, iterations_to
 from . import charts, compare_charts
 from .i18n import N_, _
 from .kept import forget, kept_runs
-from .sidebar import CHOICE_LABELS
+from .sidebar import CHOICE_LABELS, FIELD_NAMES
 
-FIELD_NAMES = {
-    "hidden_size": N_("H"), "hidden_size_list": N_("hidden layers"), "activation": N_("activation"),
-    "weight_init": N_("weight init"), "weight_init_std": N_("init std"), "optimizer": N_("optimizer"),
-    "learning_rate": N_("learning rate"), "lr_schedule": N_("schedule"), "batch_size": N_("batch size"),
-    "iters": N_("iterations"), "epochs": N_("epochs"), "weight_decay": N_("weight decay"),
-    "valid_ratio": N_("validation ratio"), "train_size": N_("training-set size"), "augment": N_("augment"),
-    "seed": N_("seed"), "depth": N_("hidden layers"), "normalization": N_("normalisation"),
-    "dropout": N_("dropout"), "residual": N_("residual"),
-}
 
 
 def value_text(s, field):

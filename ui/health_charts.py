@@ -74,12 +74,13 @@ def _finite_prefix(xs, rows):
 
 def log_axis(fig, values):
     """A log y-axis from the power of ten below the smallest positive value to the one above the
-    largest, a tick at each: every line sits between two labelled decades."""
+    largest, a tick at each (at every other one past six decades, which would crowd): every
+    line sits between two labelled decades."""
     v = np.asarray([y for y in values if y is not None and math.isfinite(y) and y > 0], dtype=np.float64)
     fig.update_yaxes(type="log", exponentformat="power", dtick=1)
     if v.size:
         lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
-        fig.update_yaxes(range=[lo, max(hi, lo + 1)])
+        fig.update_yaxes(range=[lo, max(hi, lo + 1)], dtick=2 if hi - lo > 6 else 1)
 
 
 def layer_tags(cfg):
@@ -118,10 +119,12 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
         log_axis(fig, [y for row in rows for y in row])
     elif scale == "share":
         fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    # the legend under the plot: three layers' names beside the title would cover it on a phone
-    fig.update_layout(title=_(label), height=340, margin=dict(l=10, r=10, t=40, b=10),
+    # the legend under the plot, clear of the axis title: three layers' names beside the title
+    # would cover it on a phone; a deep network's seven lines make the chart taller, not the plot smaller
+    fig.update_layout(title=_(label), height=340 + 22 * max(0, n - 3), margin=dict(l=10, r=10, t=40, b=10),
                       xaxis_title=_("iteration"), yaxis_title=_(ytitle),
-                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0, xanchor="left"))
+                      legend=dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0,
+                                  xanchor="left"))
     return fig
 
 

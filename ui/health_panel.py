@@ -62,10 +62,11 @@ def render_model_tiles(net):
 
 def tiles_explained():
     """What to look for in the tiles: measured with bench/health_runs.py (the README's figures)."""
-    st.caption(_("Compare the article's initialisation (std 0.01) with He's. With std 0.01 the first "
-                 "layer hardly moves while the run is stalled, and when it does move, many units learn "
-                 "the same blurred, average digit. With He initialisation each unit's change is its own "
-                 "pattern: strokes and edges in different places."))
+    st.caption(_("Compare the article's initialisation (std 0.01) with He's. With std 0.01 and no "
+                 "normalisation the first layer hardly moves while the run is stalled, and when it does "
+                 "move, many units learn the same blurred, average digit. With He initialisation, or with "
+                 "batch normalisation, each unit's change is its own pattern: strokes and edges in "
+                 "different places."))
 
 
 def render_step(run):
@@ -143,12 +144,12 @@ def _check_result(polling=False):
     if h.state == "done":
         rows = h.result["check"]
         st.write(_("Checked: {what}.").format(what=job["what"]))
-        st.table([{_("Parameter"): r["param"], _("Shape"): " × ".join(map(str, r["shape"])),
-                   _("Weights checked"): f"{r['checked']:,} / {r['size']:,}",
+        st.table([{_("Parameter"): r["param"],  # the verdict first: a phone shows the left columns
+                   _("Agree?"): "✓" if r["ok"] else "– " + _("too small to check") if r["tiny"] else "✗ " + _("no"),
                    _("Relative error"): f"{r['relative_error']:.2e}",
                    _("Largest difference"): f"{r['max_difference']:.1e}",
-                   _("Agree?"): "✓" if r["ok"] else "– " + _("too small to check") if r["tiny"] else "✗ " + _("no")}
-                  for r in rows])
+                   _("Shape"): " × ".join(map(str, r["shape"])),
+                   _("Weights checked"): f"{r['checked']:,} / {r['size']:,}"} for r in rows])
         bad = [r["param"] for r in rows if not (r["ok"] or r["tiny"])]
         tiny = [r["param"] for r in rows if r["tiny"]]
         if bad:

@@ -72,7 +72,7 @@ def _unit(net, x, outputs):
     layer = c1.selectbox(_("Layer"), layers, format_func=layer_label, key="inside_layer")
     shown = dict(outputs)[f"Affine{layer}"] if layer == net.n_affine else hidden_outputs(outputs)[layer - 1][1]
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
-    unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}",
+    unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}_{_model_id()}",
                         format_func=lambda j: _("unit {j}: {value:.3f}").format(j=j, value=float(shown[j])))
     a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
     left, right = st.columns([1.2, 1])
@@ -92,15 +92,27 @@ def _unit(net, x, outputs):
                 share=share, digit=digit))
 
 
+def _model_id():
+    """Which model the Draw tab reads with, for the unit menu's key: a menu shows one model's
+    numbers, and a menu kept across models would show the last one's."""
+    choice = st.session_state.get("model_choice", "bundled")
+    return f"{choice}{st.session_state.get('upload_id', '')}" if choice == "uploaded" else choice
+
+
 def _arithmetic(a, layer, net):
     """``z = Σ wᵢ·xᵢ + b = ... → ReLU → ...`` and the largest terms, as plain text. Each step
     after the sum (normalisation, activation, the residual sum) is named with its value."""
     z, b = float(a["z"]), float(a["bias"])
     line = _("z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}").format(sum=z - b, b=b, z=z)
+    before = z
     for name, value in a["steps"]:
         kind = name.rstrip("0123456789")
-        shown = _("+ its input (residual)") if kind == "Residual" else STEP_NAMES[kind]
+        if kind == "Residual":  # the block's input for this unit: the sum minus what the block made
+            shown = _("+ its input {skip:.3f} (residual)").format(skip=float(value) - float(before))
+        else:
+            shown = STEP_NAMES[kind]
         line += f" → {shown} → {float(value):.3f}"
+        before = value
     if not a["steps"]:
         line += " " + _("(a score: softmax comes after)")
     terms = []

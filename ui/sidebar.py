@@ -29,6 +29,15 @@ CHOICE_LABELS = {"std": N_("std 0.01 (article)"), "he": N_("He"), "xavier": N_("
                  "sigmoid": N_("Sigmoid"), "tanh": N_("Tanh"),
                  "constant": N_("constant"), "step": N_("step"), "cosine": N_("cosine"),
                  "none": N_("none"), "batch": N_("batch norm"), "layer": N_("layer norm")}
+FIELD_NAMES = {
+    "hidden_size": N_("H"), "hidden_size_list": N_("hidden layers"), "activation": N_("activation"),
+    "weight_init": N_("weight init"), "weight_init_std": N_("init std"), "optimizer": N_("optimizer"),
+    "learning_rate": N_("learning rate"), "lr_schedule": N_("schedule"), "batch_size": N_("batch size"),
+    "iters": N_("iterations"), "epochs": N_("epochs"), "weight_decay": N_("weight decay"),
+    "valid_ratio": N_("validation ratio"), "train_size": N_("training-set size"), "augment": N_("augment"),
+    "seed": N_("seed"), "depth": N_("hidden layers"), "normalization": N_("normalisation"),
+    "dropout": N_("dropout"), "residual": N_("residual"),
+}
 assert set(PRESET_LABELS) == set(PRESETS)
 assert {c for choices in CHOICES.values() for c in choices} <= set(CHOICE_LABELS)
 
@@ -53,6 +62,9 @@ def render():
                         "set in 4 epochs); “Deep with batch norm” is the same network with batch "
                         "normalisation, and reaches about 95 %. Train one, then the other: the run "
                         "comparison overlays them."))
+    changed = state.changed_from_preset()
+    if changed:
+        sb.caption(_("Changed from the preset: {fields}.").format(fields=", ".join(_(FIELD_NAMES[k]) for k in changed)))
     sb.select_slider(_("Hidden size H"), STOPS["hidden_size"], key="hidden_size")
     sb.select_slider(_("Hidden layers"), STOPS["depth"], key="depth",
                      help=_("2 is the article's network: H units, then H/2. Each more adds a layer of H "

@@ -45,6 +45,13 @@ def apply_preset():
     st.session_state.update(preset_values(st.session_state.preset))
 
 
+def changed_from_preset():
+    """The sidebar's settings that no longer have the chosen preset's values, in sidebar order."""
+    ss = st.session_state
+    preset = preset_values(ss.preset)
+    return [k for k in SETTING_KEYS if k in ss and ss[k] != preset[k]]
+
+
 def settings():
     """The :class:`ffn.TrainSettings` the sidebar shows."""
     return ffn.TrainSettings(**{k: st.session_state[k] for k in SETTING_KEYS})

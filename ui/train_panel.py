@@ -64,6 +64,8 @@ def _controls(settings, error):
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
     if busy and settings != run.settings:
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
+    if error is not None and not busy:  # the sidebar says it too, but perhaps below the fold
+        st.warning(_("These settings can't run here: {reason}").format(reason=error))
     if run is not None:
         st.caption(_("Reloading or closing this page ends the run: it lives only as long as "
                      "this browser tab. Download the model when the run ends to keep it."))
