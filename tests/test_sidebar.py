@@ -6,18 +6,7 @@ import json
 import pytest
 
 from ffn.settings import PRESETS
-
-
-def rerun_until(at, predicate, max_runs=120):
-    for _ in range(max_runs):
-        at.run()
-        assert not at.exception
-        run = at.session_state["run"]
-        if run is not None and predicate(run):
-            at.run()
-            assert not at.exception
-            return run
-    raise AssertionError("the run never got there")
+from test_health_panel import rerun_until
 
 
 def caption(at):
