@@ -129,7 +129,7 @@ def main():
             t_nav = time.perf_counter()
             page.goto(url)
             page.get_by_text("Hyperparameters").wait_for(timeout=60000)
-            page.get_by_role("tab", name="Draw").click()
+            page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
             page.locator(CANVAS).first.wait_for(timeout=60000)
             page.get_by_text("The canvas is empty").wait_for(timeout=60000)
             t_page = time.perf_counter() - t_nav
@@ -142,7 +142,7 @@ def main():
                 t1 = time.perf_counter()
                 other.goto(url)
                 other.get_by_text("Hyperparameters").wait_for(timeout=60000)
-                other.get_by_role("tab", name="Draw").click()
+                other.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
                 other.get_by_text("The canvas is empty").wait_for(timeout=60000)
                 warm.append(time.perf_counter() - t1)
                 other.close()
@@ -164,7 +164,7 @@ def main():
                 sent = [f for f in frames if f > t0]
                 if sent:
                     share.append(t1 - sent[0])
-                page.get_by_test_id("stTabs").get_by_role("button", name="Clear").click()
+                page.locator(".st-key-panels").get_by_role("button", name="Clear").click()
                 page.get_by_text("The canvas is empty").wait_for(timeout=15000)
                 time.sleep(0.5)  # the canvas empties itself when its new (empty) drawing arrives
             browser.close()

@@ -113,7 +113,7 @@ async def drawer(page, frames, n, out, errors):
             t1 = time.perf_counter()
             out.append((t1 - t0, server_share(frames)))
             # a browser holding sixteen pages can take its time: the server's share is what is timed
-            await page.get_by_test_id("stTabs").get_by_role("button", name="Clear").click(timeout=120000)
+            await page.locator(".st-key-panels").get_by_role("button", name="Clear").click(timeout=120000)
             await page.get_by_text("The canvas is empty").wait_for(timeout=120000)
             await asyncio.sleep(0.5)
         except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
@@ -132,7 +132,7 @@ async def trainer(page, frames, preset, out, errors):
         await page.get_by_role("option", name=LABELS[preset]).click()
         await page.wait_for_timeout(1500)
     frames.clear()
-    await page.get_by_test_id("stTabs").get_by_role("button", name="Start").click(timeout=120000)
+    await page.locator(".st-key-panels").get_by_role("button", name="Start").click(timeout=120000)
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < 900:
         await asyncio.sleep(0.5)
@@ -188,7 +188,7 @@ async def run(args, url, port, log):
         for _ in range(args.drawers):
             frames = []
             page = await open_page(browser, url, frames)
-            await page.get_by_role("tab", name="Draw").click()
+            await page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
             await page.get_by_text("The canvas is empty").wait_for(timeout=60000)
             drawers.append((page, frames))
         trainers = []

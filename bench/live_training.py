@@ -47,7 +47,7 @@ def live(preset, prefix, env, chromium, app=ROOT):
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
             page.get_by_role("option", name=LABELS[preset]).click()
             time.sleep(1)
-        start = page.get_by_test_id("stTabs").get_by_role("button", name="Start")
+        start = page.locator(".st-key-panels").get_by_role("button", name="Start")
         t0 = time.perf_counter()
         start.click()
         # A check every 100 ms: Playwright's own wait re-reads the whole page at every

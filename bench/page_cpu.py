@@ -35,7 +35,7 @@ def one_run(page, port, tiles):
         page.wait_for_timeout(1500)
     server, workers = processes(port)
     c0, w0, t0 = cpu_seconds(server), sum(cpu_seconds(w) for w in workers), time.perf_counter()
-    page.get_by_test_id("stTabs").get_by_role("button", name="Start").click()
+    page.locator(".st-key-panels").get_by_role("button", name="Start").click()
     page.wait_for_function(f"() => !({DONE})()", timeout=30000)
     page.wait_for_function(DONE, polling=250, timeout=600000)
     wall = time.perf_counter() - t0

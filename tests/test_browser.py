@@ -47,7 +47,7 @@ def prediction(page, timeout=15000):
 
 
 def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
-    page.get_by_role("tab", name="Draw").click()
+    page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
     page.get_by_text("The canvas is empty").wait_for(timeout=30000)
     draw(page, SEVEN)
     assert prediction(page) == "7"
@@ -56,7 +56,7 @@ def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
     page.screenshot(path=str(tmp_path / "draw.png"), full_page=True)
     assert (tmp_path / "draw.png").stat().st_size > 10000
 
-    page.get_by_test_id("stTabs").get_by_role("button", name="Clear").click()
+    page.locator(".st-key-panels").get_by_role("button", name="Clear").click()
     page.get_by_text("The canvas is empty").wait_for(timeout=15000)
     page.wait_for_timeout(500)  # the canvas empties itself when its new (empty) drawing arrives
     draw(page, ONE)
@@ -68,15 +68,15 @@ def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
 
 
 def test_train_see_the_chart_and_stop(page, tmp_path):
-    page.get_by_test_id("stTabs").get_by_role("button", name="Start").click()
+    page.locator(".st-key-panels").get_by_role("button", name="Start").click()
     page.get_by_text("Loss").first.wait_for(timeout=30000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
     page.get_by_text(re.compile(r"iteration [\d,]+ / 5,000")).wait_for(timeout=30000)
-    page.get_by_test_id("stTabs").get_by_role("button", name="Stop").click()
+    page.locator(".st-key-panels").get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped by you").wait_for(timeout=15000)
     page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=30000)
     page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
-    assert page.get_by_test_id("stTabs").get_by_role("button", name="Start").is_enabled()
+    assert page.locator(".st-key-panels").get_by_role("button", name="Start").is_enabled()
 
 
 def bar_iteration(page):
@@ -88,7 +88,7 @@ def bar_iteration(page):
 def test_clicks_during_a_run_never_train_it_twice(page, server_log):
     """Sidebar changes and Pause/Resume during a run, then Stop: the stop message and the
     progress bar name the same iteration, and the server logged no traceback."""
-    tabs = page.get_by_test_id("stTabs")
+    tabs = page.locator(".st-key-panels")
     hidden = (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
               .filter(has_text="Hidden size").get_by_role("slider"))
     hidden.press("End")  # 784-512-256-10: a run long enough for every click below, on a slow machine too
@@ -132,7 +132,7 @@ def test_a_drawing_on_a_high_density_screen_is_read(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, device_scale_factor=3)
         page.goto(app_url)
-        page.get_by_role("tab", name="Draw").click()
+        page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
         page.get_by_text("The canvas is empty").wait_for(timeout=30000)
         draw(page, SEVEN)
         assert prediction(page) == "7"
@@ -141,7 +141,7 @@ def test_a_drawing_on_a_high_density_screen_is_read(app_url):
 
 
 def test_inside_the_network_and_why_this_digit(page, tmp_path):
-    page.get_by_role("tab", name="Draw").click()
+    page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
     page.get_by_text("The canvas is empty").wait_for(timeout=30000)
     draw(page, SEVEN)
     assert prediction(page) == "7"
@@ -190,7 +190,7 @@ def _finished(page):
 def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     """The README's screenshots of issue 12: the gradient chart for the article's settings and
     for He's, the first layer's tiles, and a Step."""
-    tabs = page.get_by_test_id("stTabs")
+    tabs = page.locator(".st-key-panels")
     charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
         has=page.get_by_text("layer 1 (784→64)"))
     for preset, name in (("Article's exact settings", "article"), ("Article's network, He init", "he")):
@@ -233,7 +233,7 @@ def _cell_centre(page, chart, x, y):
 
 
 def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path):
-    tabs = page.get_by_test_id("stTabs")
+    tabs = page.locator(".st-key-panels")
     tabs.get_by_role("button", name="Start").click()
     _finished(page)
     activation = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Activation")
@@ -251,7 +251,7 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     compared.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     page.locator(".st-key-compare_panel").screenshot(path=str(tmp_path / "compare.png"))
-    page.get_by_role("tab", name="Evaluate").click()
+    page.locator(".st-key-tab").get_by_role("radio", name="Evaluate").click()
     page.get_by_text("The most confident mistakes").wait_for(timeout=60000)
     chart = page.locator(".st-key-confusion_chart")
     chart.locator(".js-plotly-plot").wait_for(timeout=30000)
@@ -286,7 +286,7 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
 def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
     """The lesson of issue 14 as a student runs it: the two presets one after the other, the
     stall note that names batch normalisation, the gradient chart of each, the comparison."""
-    tabs = page.get_by_test_id("stTabs")
+    tabs = page.locator(".st-key-panels")
     charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
         has=page.get_by_text("layer 1 (784→128"))
     for preset, name in (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")):

@@ -8,7 +8,7 @@ from test_kept import finish_a_run
 
 
 def open_evaluate(at):
-    at.session_state["tab"] = "Evaluate"
+    at.session_state["tab"] = "evaluate"
     at.run()
     assert not at.exception
 
@@ -72,7 +72,7 @@ def test_each_model_is_evaluated_once_and_a_forgotten_one_is_let_go(at, monkeypa
     at.radio(key="eval_model").set_value("run1").run()
     assert not at.exception
     assert len([n for n in calls if n is at.session_state["kept_runs"][0].net]) == 1  # once, not per rerun
-    at.session_state["tab"] = "Train"
+    at.session_state["tab"] = "train"
     at.run()
     at.button(key="forget_runs").click().run()
     open_evaluate(at)

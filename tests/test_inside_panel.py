@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ffn
-from test_app import APP, a_seven, data_url, metric, upload
+from test_app import APP, a_seven, code_blocks, data_url, metric, upload
 
 
 @pytest.fixture
@@ -45,19 +45,19 @@ def test_inside_the_network_shows_the_journey_a_unit_and_its_arithmetic(drawn):
     assert not drawn.get("plotly_chart")                   # ...but only this view is drawn
     # the journey (input, two hidden layers), the unit's weights; and the model's tiles (in their expander)
     assert len(drawn.get("image")) == 3
-    table = drawn.code[0].value.splitlines()
+    table = code_blocks(drawn)[0].value.splitlines()
     assert "softmax" in table[0] and table[8].strip().startswith("7") and table[8].endswith("◀")
-    arithmetic = drawn.code[1].value
+    arithmetic = code_blocks(drawn)[1].value
     assert arithmetic.startswith("z = Σ wᵢ·xᵢ + b =") and "→ ReLU →" in arithmetic
     assert any("Crossed out" in c.value for c in drawn.caption)
     drawn.selectbox(key="inside_layer").set_value(3)       # the scores' layer
     drawn.run()
-    assert not drawn.exception and "(a score: softmax comes after)" in drawn.code[1].value
+    assert not drawn.exception and "(a score: softmax comes after)" in code_blocks(drawn)[1].value
     drawn.selectbox(key="inside_layer").set_value(2)       # the last hidden layer
     drawn.run()
     drawn.selectbox(key="inside_unit_2_bundled").set_value(5)
     drawn.run()
-    assert not drawn.exception and drawn.code[1].value
+    assert not drawn.exception and code_blocks(drawn)[1].value
     assert any("added" in c.value and "to the score of 7" in c.value for c in drawn.caption)
 
 
@@ -99,7 +99,7 @@ def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
     journey = drawn.get("image")[0].proto.imgs[0].caption
     assert "hidden layer 2: 32 units (BatchNorm, dropout 0.3, residual)" in journey
     drawn.selectbox(key="inside_layer").set_value(2).run()
-    arithmetic = drawn.code[1].value
+    arithmetic = code_blocks(drawn)[1].value
     assert "→ BatchNorm →" in arithmetic and "→ ReLU →" in arithmetic
     relu, skip, total = map(float, re.search(r"→ ReLU → (-?[\d.]+) → \+ its input (-?[\d.]+) \(residual\) → "
                                              r"(-?[\d.]+)", arithmetic).groups())

@@ -3,11 +3,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .i18n import _
+from .layout import scale
 
 BLUE, ORANGE = "#0072B2", "#D55E00"  # Okabe-Ito, colour-blind safe; the inside views use the same
 # No toolbar over the charts: on a phone it never hides and covers titles and legends
 # (a drag still zooms, a double click goes back).
 CONFIG = {"displayModeBar": False}
+
+def plot(box, fig, key=None, **kwargs):
+    """Draw ``fig`` in ``box`` (``st`` or a container) without the toolbar, larger while presenting."""
+    return box.plotly_chart(scale(fig), key=key, config=CONFIG, **kwargs)
+
 
 MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)
 

@@ -88,7 +88,7 @@ def _compared(kept, draw):
                    compare_charts.accuracy_overlay(shown, labels, axis, series),
                    compare_charts.gradient_overlay(shown, labels, axis, layer))
         for box, fig, key in zip((g1, g2, g3), figures, ("compare_loss", "compare_acc", "compare_grad")):
-            box.plotly_chart(fig, key=key, config=charts.CONFIG)
+            charts.plot(box, fig, key=key)
     _table(kept, labels, series)
 
 

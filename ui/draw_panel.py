@@ -8,11 +8,11 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 
-from . import charts, health_panel, inside_panel, model_panel
+from . import charts, health_panel, inside_panel, layout, model_panel
+from .layout import PRESENT_CANVAS
 from .i18n import N_, _
 
-CANVAS = 280                           # canvas side in CSS pixels
-CANVAS_MAX_PIXELS = (4 * CANVAS) ** 2  # the canvas's PNG at a device pixel ratio of up to 4
+CANVAS_MAX_PIXELS = (4 * PRESENT_CANVAS) ** 2  # the largest canvas's PNG at a device pixel ratio of up to 4
 Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
 UNREADABLE = object()  # what the canvas gave when its value from the browser was unusable
 VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"), "why": N_("Why this digit?")}
@@ -100,7 +100,7 @@ def _drawing(net, view):
 def _canvas():
     try:
         return st_canvas(stroke_width=st.session_state.get("brush", 20), stroke_color="#000000",
-                         background_color="#FFFFFF", height=CANVAS, width=CANVAS,
+                         background_color="#FFFFFF", height=layout.canvas_size(), width=layout.canvas_size(),
                          drawing_mode="freedraw", return_image_data=True, key="canvas",
                          initial_drawing={"objects": [], "clears": st.session_state.canvas_id})
     except Exception:  # the component's value comes from the browser: anything may arrive
@@ -142,4 +142,4 @@ def _prediction(net, x):
               delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
     c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
              width=140)
-    st.plotly_chart(charts.probability_figure(proba), key="proba_chart", config=charts.CONFIG)
+    charts.plot(st, charts.probability_figure(proba), key="proba_chart")

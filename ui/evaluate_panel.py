@@ -49,8 +49,8 @@ def render():
     with left:
         normalised = st.toggle(_("Share of each row"), key="confusion_normalised",
                                help=_("Each true digit's row as shares of its images, instead of counts"))
-        st.plotly_chart(compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
-                        on_select=_pick_cell, selection_mode="points", config=charts.CONFIG)
+        charts.plot(st, compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
+                    on_select=_pick_cell, selection_mode="points")
         st.caption(_("Rows: the true digit. Columns: what the network read. The diagonal is right; every "
                      "other cell is a kind of mistake. Click a cell, or choose it below, to see its images."))
     with right:
@@ -60,7 +60,7 @@ def render():
         st.caption(_("The {n} test images the network got wrong while most sure of itself: true digit → what it "
                      "read, and the probability it gave that.").format(n=MISTAKES))
         _gallery(x, r["mistakes"][:MISTAKES], t, r)
-        st.plotly_chart(compare_charts.per_class_figure(r["per_class"]), key="per_class_chart", config=charts.CONFIG)
+        charts.plot(st, compare_charts.per_class_figure(r["per_class"]), key="per_class_chart")
 
 
 def _drill(r, x, t):

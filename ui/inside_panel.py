@@ -80,7 +80,7 @@ def _unit(net, x, outputs):
         left.image(inside_charts.weights_image(a["weights"]), width=224,
                    caption=_("Unit {unit}'s 784 incoming weights, one per pixel").format(unit=unit))
     else:
-        left.plotly_chart(inside_charts.weights_figure(a["weights"], unit), key="weights_chart", config=charts.CONFIG)
+        charts.plot(left, inside_charts.weights_figure(a["weights"], unit), key="weights_chart")
     left.caption(_("Orange: a positive weight (that input raises the unit's sum); blue: a negative one."))
     with right:
         st.markdown(_("**Its arithmetic, with this drawing's numbers**"))
@@ -133,7 +133,7 @@ def render_why(net, x):
                           format_func=lambda d: _("(any other digit)") if d is None else str(d))
     s = saliency(net, x, digit, versus=versus)
     left, right = st.columns([1.2, 1])
-    left.plotly_chart(inside_charts.saliency_figure(x[0], s), key="saliency_chart", config=charts.CONFIG)
+    charts.plot(left, inside_charts.saliency_figure(x[0], s), key="saliency_chart")
     with right:
         if versus is None:
             st.markdown(_("How each pixel moves the **score of {digit}**: orange (marked +) raises it, blue "

@@ -50,51 +50,77 @@ def _number(value):
     return f"{value:g}"
 
 
-def render():
-    """Draw the sidebar; return ``(settings, error)``, the error worded, or None."""
-    sb = st.sidebar
-    sb.header(_("Hyperparameters"))
-    sb.selectbox(_("Preset"), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
-                 on_change=state.apply_preset,
-                 help=_("The article's exact settings stall near 20-30 % accuracy: try them, "
-                        "then switch to He init to see why initialisation matters. “Deep and stuck” "
-                        "stacks five Sigmoid layers of tiny weights and stays at chance (11 % on the test "
-                        "set in 4 epochs); “Deep with batch norm” is the same network with batch "
-                        "normalisation, and reaches about 95 %. Train one, then the other: the run "
-                        "comparison overlays them."))
+def _changed():
     changed = state.changed_from_preset()
     if changed:
-        sb.caption(_("Changed from the preset: {fields}.").format(fields=", ".join(_(FIELD_NAMES[k]) for k in changed)))
-    sb.select_slider(_("Hidden size H"), STOPS["hidden_size"], key="hidden_size")
-    sb.select_slider(_("Hidden layers"), STOPS["depth"], key="depth",
-                     help=_("2 is the article's network: H units, then H/2. Each more adds a layer of H "
-                            "units before the last."))
-    sb.selectbox(_("Activation"), CHOICES["activation"], format_func=_choice, key="activation")
-    sb.selectbox(_("Weight init"), CHOICES["weight_init"], format_func=_choice, key="weight_init")
-    sb.selectbox(_("Optimizer"), CHOICES["optimizer"], format_func=_choice, key="optimizer")
-    sb.select_slider(_("Learning rate"), STOPS["learning_rate"], key="learning_rate", format_func=_number)
-    sb.selectbox(_("Learning-rate schedule"), CHOICES["lr_schedule"], format_func=_choice, key="lr_schedule")
-    sb.select_slider(_("Batch size"), STOPS["batch_size"], key="batch_size")
-    sb.number_input(_("Iterations"), min_value=10, max_value=APP_LIMITS.max_iters, step=100, key="iters")
-    sb.select_slider(_("Weight decay (L2)"), STOPS["weight_decay"], key="weight_decay", format_func=_number)
-    sb.selectbox(_("Normalisation"), CHOICES["normalization"], format_func=_choice, key="normalization",
-                 help=_("Rescales each hidden layer's sums before the activation. Batch norm: to mean 0 and "
-                        "variance 1 over the batch while training, with running averages at prediction. "
-                        "Layer norm: over each image's units, the same at training and prediction."))
-    sb.select_slider(_("Dropout"), STOPS["dropout"], key="dropout", format_func=_number,
-                     help=_("While training, each hidden unit is switched off with this probability, so "
-                            "that none can rely on another; at prediction every unit works."))
-    sb.checkbox(_("Residual connections"), key="residual",
-                help=_("Each hidden layer whose input has its size adds that input to its output, "
-                       "x + F(x): the gradient then has a path back that skips the layer."))
-    sb.slider(_("Validation ratio"), 0.0, 0.3, step=0.05, key="valid_ratio",
-              help=_("The first part of the training set is held out, as in the article."))
-    sb.select_slider(_("Training-set size"), STOPS["train_size"], key="train_size",
-                     format_func=lambda v: _("all") if v == 0 else f"{v:,}")
-    sb.checkbox(_("Augment (distort each batch)"), key="augment",
-                help=_("Random rotation, scaling, shear, shift and stroke width: slower, but "
-                       "the network then reads drawn digits better."))
-    sb.number_input(_("Random seed"), min_value=0, max_value=2**31 - 1, step=1, key="seed")
+        st.sidebar.caption(_("Changed from the preset: {fields}.").format(
+            fields=", ".join(_(FIELD_NAMES[k]) for k in changed)))
+
+
+def render():
+    """Draw the sidebar; return ``(settings, error)``, the error worded, or None. The controls a
+    lesson link hides are left out; their values apply all the same."""
+    sb = st.sidebar
+    hidden = set(st.session_state.lesson.hide) if "lesson" in st.session_state else set()
+    sb.header(_("Hyperparameters"))
+    controls = {
+        "preset": lambda: sb.selectbox(
+            _("Preset"), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
+            on_change=state.apply_preset,
+            help=_("The article's exact settings stall near 20-30 % accuracy: try them, "
+                   "then switch to He init to see why initialisation matters. “Deep and stuck” "
+                   "stacks five Sigmoid layers of tiny weights and stays at chance (11 % on the test "
+                   "set in 4 epochs); “Deep with batch norm” is the same network with batch "
+                   "normalisation, and reaches about 95 %. Train one, then the other: the run "
+                   "comparison overlays them.")),
+        "changed": _changed,
+        "hidden_size": lambda: sb.select_slider(_("Hidden size H"), STOPS["hidden_size"], key="hidden_size"),
+        "depth": lambda: sb.select_slider(
+            _("Hidden layers"), STOPS["depth"], key="depth",
+            help=_("2 is the article's network: H units, then H/2. Each more adds a layer of H units before the last.")),
+        "activation": lambda: sb.selectbox(_("Activation"), CHOICES["activation"], format_func=_choice, key="activation"),
+        "weight_init": lambda: sb.selectbox(_("Weight init"), CHOICES["weight_init"], format_func=_choice,
+                                            key="weight_init"),
+        "optimizer": lambda: sb.selectbox(_("Optimizer"), CHOICES["optimizer"], format_func=_choice, key="optimizer"),
+        "learning_rate": lambda: sb.select_slider(_("Learning rate"), STOPS["learning_rate"], key="learning_rate",
+                                                  format_func=_number),
+        "lr_schedule": lambda: sb.selectbox(_("Learning-rate schedule"), CHOICES["lr_schedule"], format_func=_choice,
+                                            key="lr_schedule"),
+        "batch_size": lambda: sb.select_slider(_("Batch size"), STOPS["batch_size"], key="batch_size"),
+        "iters": lambda: sb.number_input(_("Iterations"), min_value=10, max_value=APP_LIMITS.max_iters, step=100,
+                                         key="iters"),
+        "weight_decay": lambda: sb.select_slider(_("Weight decay (L2)"), STOPS["weight_decay"], key="weight_decay",
+                                                 format_func=_number),
+        "normalization": lambda: sb.selectbox(
+            _("Normalisation"), CHOICES["normalization"], format_func=_choice, key="normalization",
+            help=_("Rescales each hidden layer's sums before the activation. Batch norm: to mean 0 and "
+                   "variance 1 over the batch while training, with running averages at prediction. "
+                   "Layer norm: over each image's units, the same at training and prediction.")),
+        "dropout": lambda: sb.select_slider(
+            _("Dropout"), STOPS["dropout"], key="dropout", format_func=_number,
+            help=_("While training, each hidden unit is switched off with this probability, so "
+                   "that none can rely on another; at prediction every unit works.")),
+        "residual": lambda: sb.checkbox(
+            _("Residual connections"), key="residual",
+            help=_("Each hidden layer whose input has its size adds that input to its output, "
+                   "x + F(x): the gradient then has a path back that skips the layer.")),
+        "valid_ratio": lambda: sb.slider(_("Validation ratio"), 0.0, 0.3, step=0.05, key="valid_ratio",
+                                         help=_("The first part of the training set is held out, as in the article.")),
+        "train_size": lambda: sb.select_slider(_("Training-set size"), STOPS["train_size"], key="train_size",
+                                               format_func=lambda v: _("all") if v == 0 else f"{v:,}"),
+        "augment": lambda: sb.checkbox(
+            _("Augment (distort each batch)"), key="augment",
+            help=_("Random rotation, scaling, shear, shift and stroke width: slower, but "
+                   "the network then reads drawn digits better.")),
+        "seed": lambda: sb.number_input(_("Random seed"), min_value=0, max_value=2**31 - 1, step=1, key="seed"),
+    }
+    for key, draw in controls.items():
+        if key not in hidden:
+            draw()
+    if hidden:
+        sb.caption(_("Set by the lesson's link, and hidden: {fields}.").format(
+            fields=", ".join(_("preset") if k == "preset" else _(FIELD_NAMES[k]) for k in hidden
+                             if k in FIELD_NAMES or k == "preset")))
     s = state.settings()
     try:
         check(s, APP_LIMITS)

@@ -1,7 +1,7 @@
 """The session's state, set up in one place.
 
 Keys: the sidebar's settings (under :class:`ffn.TrainSettings`' field names) and its
-``preset``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to clear the
+``preset``; ``lesson`` (what the session's link asked for), ``tab``, ``view``, ``present``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to clear the
 canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_id``,
 ``upload_error``.
 """
@@ -21,15 +21,19 @@ UPLOAD_KEYS = ("uploaded_model", "upload_error", "upload_id")
 
 
 def init():
-    """Give every key its first value, once per session."""
+    """Give every key its first value, once per session; True on the session's first run
+    (the page then reads its link: :func:`ui.lesson_panel.open_link`)."""
     ss = st.session_state
-    if "preset" not in ss:
+    first = "preset" not in ss
+    if first:
         ss.preset = DEFAULT_PRESET
         apply_preset()
     ss.setdefault("run", None)
     session_id()  # starts the training pool with the first page, and keeps this session's run
     ss.setdefault("canvas_id", 0)
     ss.setdefault("lang", DEFAULT_LANGUAGE)
+    ss.setdefault("present", False)
+    return first
 
 
 def preset_values(name):

@@ -195,12 +195,12 @@ class _Curves:
         if not (force or self.drawn is None or now - self.drawn >= CHART_EVERY):
             return
         if len(h["loss"]) != self.shown[0]:
-            self.loss_box.plotly_chart(charts.loss_figure(h), config=charts.CONFIG)
+            charts.plot(self.loss_box, charts.loss_figure(h))
         if len(h["eval_iteration"]) != self.shown[1]:
-            self.acc_box.plotly_chart(charts.accuracy_figure(h), config=charts.CONFIG)
+            charts.plot(self.acc_box, charts.accuracy_figure(h))
         points = len(h.get("health_iteration", ()))
         if points and points != self.shown[2]:
-            self.health_box.plotly_chart(health_charts.health_figure(h, self.metric, self.sizes, self.tags), config=charts.CONFIG)
+            charts.plot(self.health_box, health_charts.health_figure(h, self.metric, self.sizes, self.tags))
         self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
 
 

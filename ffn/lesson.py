@@ -1,0 +1,233 @@
+"""A lesson in a link: the app's settings, open tab and view, language and teacher's
+choices as a query string, and back.
+
+Every value in a link is a stable identifier (``adam``, ``he``, ``0.001``, ``1``), never a
+label, so a link means the same in every language and after a label changes. Reading one
+never raises: each part that can't be used is left out and named in ``problems``, and
+what it would have set keeps its default. The fields come after the preset they arrive
+with, and override it.
+
+The page decides what a field may hold (its sliders' stops, its menus' choices, its caps)
+and hands it in as a :class:`LinkSpec`; this module only reads and writes.
+"""
+import math
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+MAX_NOTE = 500                 # characters of a teacher's note
+MAX_PARAM = 2000               # characters of one value read at all
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters, newline and tab kept
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A field that holds one of ``options`` (strings, or numbers compared as numbers)."""
+    options: tuple
+
+
+@dataclass(frozen=True)
+class Integer:
+    """A whole number in ``[low, high]``."""
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A number in ``[low, high]`` that is a whole number of ``step`` from ``low``."""
+    low: float
+    high: float
+    step: float
+
+
+@dataclass(frozen=True)
+class Flag:
+    """On or off: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """What a link may hold.
+
+    fields : dict
+        Setting name -> :class:`Choice`, :class:`Integer`, :class:`Steps` or :class:`Flag`.
+    presets : dict
+        Preset name -> its values for every field.
+    default_preset : str
+    tabs, views, languages : tuple of str
+        The first of each is the default.
+    hideable : tuple of str
+        The names ``hide=`` may list.
+    check : callable
+        ``check(values)`` raises ``ValueError`` when values valid one by one are together
+        over the app's caps; its message is shown.
+    """
+    fields: dict
+    presets: dict
+    default_preset: str
+    tabs: tuple
+    views: tuple
+    languages: tuple
+    hideable: tuple
+    check: object = None
+
+
+@dataclass
+class Lesson:
+    """What a link asks for. ``problems``: ``(name, value, reason)`` for each part not used,
+    ``reason`` a code the page words ('unknown', 'choice', 'number', 'range', 'step',
+    'flag', 'too_long', 'caps' with the check's message after a colon)."""
+    preset: str
+    values: dict
+    tab: str
+    view: str
+    language: str | None = None
+    hide: tuple = ()
+    note: str = ""
+    present: bool = False
+    given: tuple = ()          # the fields the link itself set (beside its preset)
+    problems: list = field(default_factory=list)
+
+
+class _Bad(ValueError):
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_value(raw, spec):
+    """``raw`` (a string from a link) as the value ``spec`` allows, or ``ValueError`` whose
+    message is the reason: 'choice', 'number', 'range', 'step' or 'flag'."""
+    text = raw.strip()
+    if isinstance(spec, Flag):
+        if text.lower() in TRUE or text.lower() in FALSE:
+            return text.lower() in TRUE
+        raise _Bad("flag")
+    if isinstance(spec, Choice):
+        if not any(isinstance(o, str) for o in spec.options) and _number(text) is None:
+            raise _Bad("number")
+        for option in spec.options:
+            if isinstance(option, str):
+                if text == option:
+                    return option
+            elif _number(text) is not None and math.isclose(_number(text), option, rel_tol=1e-9, abs_tol=1e-12):
+                return option
+        raise _Bad("choice")
+    number = _number(text)
+    if number is None:
+        raise _Bad("number")
+    if isinstance(spec, Integer):
+        if number != int(number):
+            raise _Bad("number")
+        if not spec.low <= number <= spec.high:
+            raise _Bad("range")
+        return int(number)
+    if not spec.low - 1e-12 <= number <= spec.high + 1e-12:
+        raise _Bad("range")
+    k = round((number - spec.low) / spec.step)
+    if not math.isclose(spec.low + k * spec.step, number, abs_tol=1e-9):
+        raise _Bad("step")
+    return round(spec.low + k * spec.step, 10)
+
+
+def write_value(value, spec):
+    """A field's value as a link writes it: ``adam``, ``128``, ``0.001``, ``1``."""
+    if isinstance(spec, Flag) or isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return format(value, "g")
+    return str(value)
+
+
+def _number(text):
+    if len(text) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return None  # no 'nan', 'inf', '1_000' or hex: what a person writes
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _last(value):
+    """A query value: the last of several (``?a=1&a=2`` means 2), as a string."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else ""
+    return str(value)
+
+
+def parse(query, spec):
+    """The :class:`Lesson` a link's query asks for; never raises.
+
+    Parameters
+    ----------
+    query : mapping of str to str or list of str
+        The link's parameters (``st.query_params.to_dict()``, or ``parse_qs``'s lists).
+    spec : LinkSpec
+    """
+    q = {str(k): _last(v)[:MAX_PARAM] for k, v in dict(query).items()}
+    problems = []
+
+    def one(name, allowed, default):
+        if name not in q:
+            return default
+        try:
+            return read_value(q[name], allowed)
+        except _Bad as e:
+            problems.append((name, q[name], e.reason))
+            return default
+
+    preset = one("preset", Choice(tuple(spec.presets)), spec.default_preset)
+    values = dict(spec.presets[preset])
+    given = []
+    for name, allowed in spec.fields.items():
+        if name in q:
+            before = len(problems)
+            values[name] = one(name, allowed, values[name])
+            if len(problems) == before:
+                given.append(name)
+    if given and spec.check is not None:
+        try:
+            spec.check(values)
+        except ValueError as e:  # each value fine, together over the caps: the preset's apply
+            for name in given:
+                problems.append((name, q[name], f"caps:{e}"))
+            values, given = dict(spec.presets[preset]), []
+    lesson = Lesson(preset=preset, values=values, tab=one("tab", Choice(spec.tabs), spec.tabs[0]),
+                    view=one("view", Choice(spec.views), spec.views[0]),
+                    language=one("lang", Choice(spec.languages), None),
+                    present=one("present", Flag(), False), given=tuple(given), problems=problems)
+    if "hide" in q:
+        names = [n.strip() for n in q["hide"].split(",") if n.strip()]
+        lesson.hide = tuple(dict.fromkeys(n for n in names if n in spec.hideable))
+        problems += [("hide", n, "choice") for n in names if n not in spec.hideable]
+    if "note" in q:
+        note = _CONTROL.sub("", q["note"]).strip()
+        if len(note) > MAX_NOTE:
+            problems.append(("note", note[:40] + "…", "too_long"))
+            note = note[:MAX_NOTE]
+        lesson.note = note
+    known = {"preset", "tab", "view", "lang", "present", "hide", "note", *spec.fields}
+    problems += [(name, q[name], "unknown") for name in q if name not in known]
+    return lesson
+
+
+def query(lesson, spec):
+    """The link's parameters for ``lesson``: every field always, so a link keeps its meaning
+    when a default changes; ``hide``, ``note`` and ``present`` only when set."""
+    out = {"preset": lesson.preset}
+    out.update({name: write_value(lesson.values[name], allowed) for name, allowed in spec.fields.items()})
+    out.update(tab=lesson.tab, view=lesson.view)
+    if lesson.language:
+        out["lang"] = lesson.language
+    if lesson.hide:
+        out["hide"] = ",".join(lesson.hide)
+    if lesson.note:
+        out["note"] = lesson.note
+    if lesson.present:
+        out["present"] = "1"
+    return out
+
+
+def link(base, lesson, spec):
+    """``base`` (the app's address, without a query) with ``lesson``'s query."""
+    return base.split("?", 1)[0].split("#", 1)[0] + "?" + urlencode(query(lesson, spec))

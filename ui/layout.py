@@ -1,0 +1,56 @@
+"""The page's frame: its tabs, and presenter mode for a projector.
+
+The tabs are a keyed control of stable names (``train``, ``draw``, ``evaluate``), not
+``st.tabs``, whose state is its labels: the open tab then survives a change of language
+and can be set by a link. Every tab's panel is drawn in every run, as ``st.tabs`` draws
+them, so its widgets keep their state; the panels not chosen are hidden by CSS.
+
+Presenter mode folds the sidebar away and draws text and charts 1.5 times larger, with a
+larger canvas; the colours are Okabe-Ito's everywhere, and never the only cue.
+"""
+import streamlit as st
+
+from .i18n import N_, _
+
+TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate")}
+PRESENT_SCALE = 1.5     # text and chart fonts in presenter mode
+CANVAS, PRESENT_CANVAS = 280, 420  # the drawing canvas's side in pixels
+
+
+def presenting():
+    return bool(st.session_state.get("present"))
+
+
+def sidebar_state():
+    """For ``st.set_page_config``: folded away while presenting."""
+    return "collapsed" if presenting() else "auto"
+
+
+def style():
+    """Presenter mode's larger type: the page's sizes are in rem, so the root font scales them."""
+    if presenting():
+        st.html(f"<style>html {{font-size: {100 * PRESENT_SCALE:.0f}%;}}</style>")
+
+
+def tabs():
+    """The tab bar; returns the open tab's name and hides the other panels."""
+    tab = st.segmented_control(_("Tab"), list(TAB_LABELS), format_func=lambda t: _(TAB_LABELS[t]), key="tab",
+                               required=True, label_visibility="collapsed", width="stretch")
+    hidden = "".join(f".st-key-panel_{t} {{display: none;}}" for t in TAB_LABELS if t != tab)
+    st.html(f"<style>{hidden}</style>")
+    return tab
+
+
+def canvas_size():
+    return PRESENT_CANVAS if presenting() else CANVAS
+
+
+def scale(fig):
+    """A Plotly figure's fonts, 1.5 times larger while presenting (and the figure taller)."""
+    if presenting():
+        base = fig.layout.font.size or 14
+        fig.update_layout(font_size=base * PRESENT_SCALE,
+                          title_font_size=(fig.layout.title.font.size or 17) * PRESENT_SCALE)
+        if fig.layout.height:
+            fig.update_layout(height=int(fig.layout.height * 1.3))
+    return fig

@@ -1,0 +1,155 @@
+"""A lesson in a link, on the page: reading the link a session opens with, keeping the
+address bar in step with the page, the teacher's note and hidden controls, "Share these
+settings", "Back to the lesson" and presenter mode.
+
+The reading and writing is :mod:`ffn.lesson`'s; this says what the app's fields may hold
+(its sliders' stops and menus), and draws.
+"""
+import io
+
+import segno
+import streamlit as st
+
+from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, link, parse, query
+from ffn.settings import CHOICES, PRESETS, SettingsError, TrainSettings, check
+
+from . import state
+from .i18n import LANGUAGES, N_, _
+from .draw_panel import VIEWS
+from .layout import TAB_LABELS
+from .run import APP_LIMITS
+from .sidebar import FIELD_NAMES, STOPS
+from .wording import settings_error
+
+HIDEABLE = ("preset", *state.SETTING_KEYS)
+DEFAULT_URL = "http://localhost:8501/"   # where there is no browser to ask (a unit test)
+_REASONS = {
+    "unknown": N_("not something this app reads"),
+    "choice": N_("not one of the choices here"),
+    "number": N_("not a number"),
+    "range": N_("out of range"),
+    "step": N_("not one of the slider's steps"),
+    "flag": N_("use 1 for on or 0 for off"),
+    "too_long": N_("longer than {n} characters: the rest is cut"),
+    "caps": N_("with the link's other settings, the run can't run here ({reason}); the preset's values apply"),
+}
+
+
+def _check(values):
+    try:
+        check(TrainSettings(**values), APP_LIMITS)
+    except SettingsError as e:
+        raise ValueError(settings_error(e)) from None  # worded in the reader's language
+
+
+def spec():
+    """What each part of a link may hold here: the sidebar's own stops and menus."""
+    fields = {k: Choice(tuple(STOPS[k])) for k in ("hidden_size", "depth", "learning_rate", "batch_size",
+                                                   "weight_decay", "dropout", "train_size")}
+    fields.update({k: Choice(tuple(CHOICES[k])) for k in CHOICES})
+    fields.update(iters=Integer(10, APP_LIMITS.max_iters), valid_ratio=Steps(0.0, 0.3, 0.05),
+                  augment=Flag(), residual=Flag(), seed=Integer(0, 2**31 - 1))
+    return LinkSpec(fields={k: fields[k] for k in state.SETTING_KEYS},
+                    presets={name: state.preset_values(name) for name in PRESETS},
+                    default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
+                    languages=LANGUAGES, hideable=HIDEABLE, check=_check)
+
+
+def open_link():
+    """Set the session up from the link it opened with (once, the session's first run)."""
+    ss = st.session_state
+    lesson = parse(st.query_params.to_dict(), spec())
+    ss.lesson = lesson
+    ss.preset = lesson.preset
+    ss.update(lesson.values)
+    ss.tab, ss.view, ss.present = lesson.tab, lesson.view, lesson.present
+    if lesson.language:
+        ss.lang = lesson.language
+
+
+def keep_hidden():
+    """A hidden control's value still applies: a widget not drawn in a run loses its state,
+    unless the run sets it itself."""
+    ss = st.session_state
+    for key in ss.lesson.hide:
+        if key in ss:
+            ss[key] = ss[key]
+
+
+def current(hide=None, note=None):
+    """The page as it is now, as a :class:`ffn.lesson.Lesson` (the lesson's hide and note kept)."""
+    ss = st.session_state
+    return Lesson(preset=ss.preset, values={k: ss[k] for k in state.SETTING_KEYS}, tab=ss.tab, view=ss.view,
+                  language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
+                  note=ss.lesson.note if note is None else note, present=bool(ss.present))
+
+
+def sync():
+    """Write every field into the address bar, so that a reload or a copied address keeps the page."""
+    st.query_params.from_dict(query(current(), spec()))
+
+
+def page_link(lesson):
+    return link(st.context.url or DEFAULT_URL, lesson, spec())
+
+
+def back_to_lesson():
+    """The link's settings again (the button's callback)."""
+    lesson = st.session_state.lesson
+    st.session_state.preset = lesson.preset
+    st.session_state.update(lesson.values)
+
+
+def render_top():
+    """Above the tabs: the teacher's note, the parts of the link not used, and the row of
+    Share, Back to the lesson and Presenter mode (with the QR code while presenting)."""
+    ss = st.session_state
+    lesson = ss.lesson
+    if lesson.note:
+        with st.container(border=True, key="lesson_note"):
+            st.text(lesson.note)  # plain text: a link's words are never HTML or Markdown
+    if lesson.problems and not ss.get("problems_dismissed"):
+        with st.container(key="link_problems"):
+            st.warning(_("Some parts of the link were not used, and the defaults apply instead:"))
+            st.text("\n".join(f"{name}={value}: {_reason(reason)}" for name, value, reason in lesson.problems))
+            st.button(_("OK"), key="problems_ok", on_click=_dismiss)
+    share, back, present = st.columns([1, 1, 1])
+    with share.popover(_("Share these settings"), key="share"):
+        _share()
+    if lesson.given or lesson.preset != state.DEFAULT_PRESET:
+        changed = {k: ss[k] for k in state.SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
+        back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson, disabled=not changed,
+                    help=_("The settings the link opened with"))
+    present.toggle(_("Presenter mode"), key="present",
+                   help=_("For a projector: larger text and charts, the sidebar folded away, and a QR code "
+                          "of this page for the students' phones."))
+    if ss.present:
+        _qr()
+
+
+def _dismiss():
+    st.session_state.problems_dismissed = True
+
+
+def _reason(code):
+    name, _sep, detail = code.partition(":")
+    return _(_REASONS[name]).format(n=MAX_NOTE, reason=detail)
+
+
+def _share():
+    """The link of the page as it is, with what to hide and a note for the class."""
+    ss = st.session_state
+    hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide), key="share_hide",
+                          format_func=lambda k: _("preset") if k == "preset" else _(FIELD_NAMES[k]),
+                          help=_("Hidden controls keep the link's values: the class can't change them."))
+    note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
+                        help=_("Shown above the tabs as plain text."))
+    st.code(page_link(current(hide=hide, note=note.strip())), language=None, wrap_lines=True)
+    st.caption(_("Copy this link (the button at its top right). It opens this page with these settings."))
+
+
+def _qr():
+    qr = segno.make(page_link(current()), error="m")
+    buf = io.BytesIO()
+    qr.save(buf, kind="png", scale=6, border=2)
+    st.image(buf.getvalue(), width=220, caption=_("Scan to open this page, with these settings, on a phone"))
