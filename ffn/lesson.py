@@ -142,8 +142,8 @@ def write_value(value, spec):
 
 
 def _number(text):
-    if len(text) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-        return None  # no 'nan', 'inf', '1_000' or hex: what a person writes
+    if len(text) > 40 or not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
+        return None  # ASCII digits as a person writes them: no 'nan', 'inf', '1_000', hex or '６４'
     value = float(text)
     return value if math.isfinite(value) else None
 

@@ -78,6 +78,7 @@ def draw(page, strokes, steps=12):
     """
     canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=30000)
+    canvas.scroll_into_view_if_needed()  # a pointer outside the window reaches nothing
     box = canvas.bounding_box()
     sx, sy = box["width"] / 280, box["height"] / 280
     for stroke in strokes:
@@ -94,3 +95,25 @@ def draw(page, strokes, steps=12):
         released = time.perf_counter()
         page.mouse.up()
     return released
+
+
+def draw_touch(page, strokes, steps=12):
+    """Draw polylines on the canvas with a finger: touch events through the DevTools
+    protocol (Playwright's touchscreen only taps). ``page``'s context must have ``has_touch``."""
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for(timeout=30000)
+    box = canvas.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind, x=None, y=None):
+        points = [] if x is None else [{"x": box["x"] + x * sx, "y": box["y"] + y * sy, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    for stroke in strokes:
+        touch("touchStart", *stroke[0])
+        for (a, b), (c, d) in zip(stroke, stroke[1:]):
+            for k in range(1, steps + 1):
+                touch("touchMove", a + (c - a) * k / steps, b + (d - b) * k / steps)
+                page.wait_for_timeout(8)
+        touch("touchEnd")
+        page.wait_for_timeout(100)

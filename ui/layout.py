@@ -46,11 +46,16 @@ def canvas_size():
 
 
 def scale(fig):
-    """A Plotly figure's fonts, 1.5 times larger while presenting (and the figure taller)."""
+    """A Plotly figure's fonts, 1.5 times larger while presenting (and the figure taller).
+
+    Streamlit's chart theme sizes the ticks, axis titles and legend itself, so each is set
+    here: the theme's 12, 14 and 16 px become 18, 21 and 24 px."""
     if presenting():
-        base = fig.layout.font.size or 14
-        fig.update_layout(font_size=base * PRESENT_SCALE,
-                          title_font_size=(fig.layout.title.font.size or 17) * PRESENT_SCALE)
+        s = PRESENT_SCALE
+        fig.update_layout(font_size=14 * s, title_font_size=16 * s, legend_font_size=12 * s)
+        fig.update_xaxes(tickfont_size=12 * s, title_font_size=14 * s)
+        fig.update_yaxes(tickfont_size=12 * s, title_font_size=14 * s)
+        fig.update_annotations(font_size=12 * s)
         if fig.layout.height:
             fig.update_layout(height=int(fig.layout.height * 1.3))
     return fig

@@ -113,7 +113,7 @@ def render_top():
             st.warning(_("Some parts of the link were not used, and the defaults apply instead:"))
             st.text("\n".join(f"{name}={value}: {_reason(reason)}" for name, value, reason in lesson.problems))
             st.button(_("OK"), key="problems_ok", on_click=_dismiss)
-    share, back, present = st.columns([1, 1, 1])
+    share, back, present, code = st.columns([1, 1, 1, 1] if ss.present else [1, 1, 1, 0.01])
     with share.popover(_("Share these settings"), key="share"):
         _share()
     if lesson.given or lesson.preset != state.DEFAULT_PRESET:
@@ -124,7 +124,7 @@ def render_top():
                    help=_("For a projector: larger text and charts, the sidebar folded away, and a QR code "
                           "of this page for the students' phones."))
     if ss.present:
-        _qr()
+        _qr(code)
 
 
 def _dismiss():
@@ -148,8 +148,9 @@ def _share():
     st.caption(_("Copy this link (the button at its top right). It opens this page with these settings."))
 
 
-def _qr():
+def _qr(box):
+    """The QR code of this page's link, at the top right where a class sees it first."""
     qr = segno.make(page_link(current()), error="m")
     buf = io.BytesIO()
-    qr.save(buf, kind="png", scale=6, border=2)
-    st.image(buf.getvalue(), width=220, caption=_("Scan to open this page, with these settings, on a phone"))
+    qr.save(buf, kind="png", scale=5, border=2)
+    box.image(buf.getvalue(), width=240, caption=_("Scan to open this page, with these settings, on a phone"))

@@ -119,8 +119,7 @@ def render():
             draw()
     if hidden:
         sb.caption(_("Set by the lesson's link, and hidden: {fields}.").format(
-            fields=", ".join(_("preset") if k == "preset" else _(FIELD_NAMES[k]) for k in hidden
-                             if k in FIELD_NAMES or k == "preset")))
+            fields=", ".join(_("preset") if k == "preset" else _(FIELD_NAMES[k]) for k in controls if k in hidden)))
     s = state.settings()
     try:
         check(s, APP_LIMITS)

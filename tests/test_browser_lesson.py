@@ -1,0 +1,102 @@
+"""A lesson in a link in headless Chromium: the link's settings and tab, a drawing read;
+a finger drawing on a phone without scrolling the page; presenter mode on a projector."""
+import os
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, streamlit_app
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+TWO = [[(70, 85), (105, 45), (170, 42), (205, 85), (190, 135), (80, 235), (220, 232)]]
+SEVEN = [[(50, 50), (230, 50), (110, 250)]]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_app() as url:
+        yield url
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def prediction(page, timeout=20000):
+    metric = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    metric.wait_for(timeout=timeout)
+    return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_a_link_opens_with_its_settings_and_tab_and_reads_a_drawing(browser, app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url + "?hidden_size=128&optimizer=adam&tab=draw")
+    page.get_by_text("The canvas is empty").wait_for(timeout=60000)  # the Draw tab is the one open
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
+    optimizer = sidebar.get_by_test_id("stSelectbox").filter(has_text="Optimizer").get_by_role("combobox")
+    assert optimizer.input_value() == "Adam"
+    assert page.locator(".st-key-tab").get_by_role("radio", name="Draw").get_attribute("aria-checked") == "true"
+    draw(page, TWO)
+    assert prediction(page) == "2"
+    page.wait_for_function("() => location.search.includes('hidden_size=128') && location.search.includes('seed=0')")
+
+
+def test_a_finger_draws_on_a_phone_and_the_page_does_not_scroll(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(app_url + "?tab=draw")
+    page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+    canvas = page.locator('[data-testid="stBidiComponentIsolated"]').first
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = canvas.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the canvas fits the screen
+    before = page.evaluate("() => [window.scrollY, document.scrollingElement.scrollTop, "
+                           "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]")
+    draw_touch(page, SEVEN)
+    assert prediction(page) == "7"
+    after = page.evaluate("() => [window.scrollY, document.scrollingElement.scrollTop, "
+                          "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]")
+    assert after == before, (before, after)
+    metric = page.get_by_test_id("stMetric").filter(has_text="Prediction").bounding_box()
+    assert metric["y"] > box["y"] + box["height"] - 1  # the prediction sits below the canvas
+    context.close()
+
+
+def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(app_url + "?present=1&tab=draw&note=Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F")
+    page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24",
+                           timeout=15000)  # 1.5 x 16 px
+    sidebar = page.get_by_test_id("stSidebar").bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # folded away
+    qr = page.get_by_test_id("stImage").filter(has_text="Scan to open this page")
+    qr.wait_for(timeout=30000)
+    box = page.locator('[data-testid="stBidiComponentIsolated"]').first.bounding_box()
+    assert box["width"] >= 420
+    draw(page, SEVEN)
+    assert prediction(page) == "7"
+    page.get_by_text("Softmax probabilities").wait_for()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(tmp_path / "presenter-draw.png"))
+    page.get_by_role("heading", name="ffn-digits").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "presenter.png"))
+    assert (tmp_path / "presenter.png").stat().st_size > 20000
+    if os.environ.get("FFN_SCREENSHOTS"):
+        for name in ("presenter", "presenter-draw"):
+            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes(
+                (tmp_path / f"{name}.png").read_bytes())

@@ -1,0 +1,126 @@
+"""A lesson in a link, through AppTest: the widgets a link sets, the controls it hides (and
+still applies), its note as plain text, the parts it can't use, Back to the lesson, the
+address bar kept in step, the share control's link, and presenter mode."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_app import APP
+
+EVERY = {"preset": "fast", "hidden_size": "128", "depth": "3", "activation": "tanh", "weight_init": "xavier",
+         "optimizer": "rmsprop", "learning_rate": "0.003", "lr_schedule": "step", "batch_size": "64",
+         "iters": "1234", "weight_decay": "0.0001", "normalization": "layer", "dropout": "0.2", "residual": "1",
+         "valid_ratio": "0.2", "train_size": "5000", "augment": "1", "seed": "7", "tab": "draw", "view": "inside",
+         "lang": "en"}
+WIDGETS = {"hidden_size": ("select_slider", 128), "depth": ("select_slider", 3), "activation": ("selectbox", "tanh"),
+           "weight_init": ("selectbox", "xavier"), "optimizer": ("selectbox", "rmsprop"),
+           "learning_rate": ("select_slider", 0.003), "lr_schedule": ("selectbox", "step"),
+           "batch_size": ("select_slider", 64), "iters": ("number_input", 1234),
+           "weight_decay": ("select_slider", 0.0001), "normalization": ("selectbox", "layer"),
+           "dropout": ("select_slider", 0.2), "residual": ("checkbox", True), "valid_ratio": ("slider", 0.2),
+           "train_size": ("select_slider", 5000), "augment": ("checkbox", True), "seed": ("number_input", 7),
+           "preset": ("selectbox", "fast")}
+
+
+def opened(query):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def widget(at, key):
+    kind = WIDGETS[key][0]
+    return getattr(at, kind)(key=key)
+
+
+def tab(at):
+    return next(b for b in at.get("button_group") if b.key == "tab")
+
+
+def test_a_link_with_every_parameter_sets_every_widget_and_the_tab():
+    at = opened(EVERY)
+    for key, (_kind, value) in WIDGETS.items():
+        got = widget(at, key).value
+        assert got == pytest.approx(value) if isinstance(value, float) else got == value, key
+    assert tab(at).value == "draw" and at.radio(key="view").value == "inside"
+    assert not at.warning  # nothing in it was refused
+    assert dict(at.query_params)["seed"] == "7"  # and the address bar keeps it
+
+
+def test_hidden_controls_are_hidden_and_still_apply():
+    at = opened({"optimizer": "adam", "learning_rate": "0.001", "hide": "optimizer,learning_rate,preset",
+                 "iters": "100", "train_size": "1000"})
+    keys = {w.key for w in at.selectbox} | {w.key for w in at.select_slider}
+    assert not keys & {"optimizer", "learning_rate", "preset"} and "activation" in keys
+    assert any("Set by the lesson's link, and hidden: preset, optimizer, learning rate." == c.value
+               for c in at.sidebar.caption)
+    at.selectbox(key="activation").set_value("sigmoid").run()  # a few reruns: the hidden values stay
+    at.run()
+    at.button(key="start").click().run()
+    run = at.session_state["run"]
+    assert (run.settings.optimizer, run.settings.learning_rate, run.settings.activation) == ("adam", 0.001, "sigmoid")
+    assert dict(at.query_params)["hide"] == "optimizer,learning_rate,preset"
+
+
+def test_the_note_is_plain_text_as_typed():
+    note = "<script>alert('x')</script> **bold** [link](https://example.com) :red[red]"
+    at = opened({"note": note})
+    assert [t.value for t in at.text][0] == note
+    assert not any("<script>" in m.value or "bold" in m.value for m in at.markdown)
+    assert dict(at.query_params)["note"] == note
+
+
+def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
+    at = opened({"hidden_size": "100", "optimizer": "<b>adamw</b>", "iters": "20000", "batch_size": "1024",
+                 "tab": "nowhere", "colour": "red"})
+    assert at.warning[0].value.startswith("Some parts of the link were not used")
+    problems = at.text[0].value
+    for part in ("hidden_size=100: not one of the choices here", "optimizer=<b>adamw</b>: not one of the choices",
+                 "tab=nowhere", "colour=red: not something this app reads",
+                 "iters=20000: with the link's other settings, the run can't run here"):
+        assert part in problems, problems
+    assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
+    assert at.number_input(key="iters").value == 5000  # over the caps together: the preset's values
+    at.button(key="problems_ok").click().run()
+    assert not at.warning
+
+
+def test_back_to_the_lesson_restores_the_links_settings():
+    at = opened({"preset": "article", "hidden_size": "256", "activation": "sigmoid"})
+    back = at.button(key="back_to_lesson")
+    assert back.disabled  # nothing changed yet
+    at.select_slider(key="hidden_size").set_value(32)
+    at.selectbox(key="preset").set_value("fast").run()
+    assert not at.button(key="back_to_lesson").disabled
+    at.button(key="back_to_lesson").click().run()
+    assert (at.selectbox(key="preset").value, at.select_slider(key="hidden_size").value,
+            at.selectbox(key="activation").value, at.selectbox(key="weight_init").value) == ("article", 256, "sigmoid", "std")
+    assert at.button(key="back_to_lesson").disabled
+
+
+def test_the_address_bar_follows_the_page_and_the_share_control_composes_a_link():
+    at = opened({})
+    assert "back_to_lesson" not in {b.key for b in at.button}  # no lesson to go back to
+    at.select_slider(key="hidden_size").set_value(256).run()
+    at.session_state["tab"] = "evaluate"
+    at.run()
+    q = dict(at.query_params)
+    assert q["hidden_size"] == "256" and q["tab"] == "evaluate" and q["optimizer"] == "sgd" and len(q) == 21
+    at.multiselect(key="share_hide").set_value(["optimizer", "seed"])
+    at.text_area(key="share_note").input("Watch the gradient").run()
+    shared = next(c.value for c in at.code if c.value.startswith("http"))
+    assert "hidden_size=256" in shared and "hide=optimizer%2Cseed" in shared and "note=Watch+the+gradient" in shared
+    assert "hide" not in dict(at.query_params)  # composing a link changes nothing on this page
+
+
+def test_presenter_mode_from_the_link_and_the_toggle():
+    at = opened({"present": "1"})
+    assert at.toggle(key="present").value is True
+    qr = [i for i in at.get("image") if "Scan to open this page" in i.proto.imgs[0].caption]
+    assert qr
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert "font-size: 150%" in styles
+    at.toggle(key="present").set_value(False).run()
+    assert not [i for i in at.get("image") if "Scan to open" in i.proto.imgs[0].caption]
+    assert "present" not in dict(at.query_params)
