@@ -10,7 +10,8 @@ from ui.i18n import _
 
 if state.init():
     lesson_panel.open_link()  # a session's first run: the settings, tab and view its link asks for
-lesson_panel.keep_hidden()
+else:
+    lesson_panel.follow_address()  # the browser's Back or Forward
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
 layout.style()

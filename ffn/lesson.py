@@ -18,7 +18,9 @@ from urllib.parse import urlencode
 MAX_NOTE = 500                 # characters of a teacher's note
 MAX_PARAM = 2000               # characters of one value read at all
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters, newline and tab kept
+# control characters (newline and tab kept), and the invisible ones that reorder or hide text:
+# bidirectional overrides and isolates, zero-width characters, line and paragraph separators
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def parse(query, spec):
             note = note[:MAX_NOTE]
         lesson.note = note
     known = {"preset", "tab", "view", "lang", "present", "hide", "note", *spec.fields}
-    problems += [(name, q[name], "unknown") for name in q if name not in known]
+    problems += [(name[:60], q[name], "unknown") for name in q if name not in known]
     return lesson
 
 

@@ -75,6 +75,8 @@ def test_the_teachers_parts():
     assert any(n == "note" and r == "too_long" for n, _v, r in lesson.problems)
     note = parse({"note": "<script>alert(1)</script> **bold**\nline two"}, SPEC).note
     assert note == "<script>alert(1)</script> **bold**\nline two"  # kept as typed: the page shows it as text
+    hidden = parse({"note": "pay\u202eyap \u200bzero\u2028sep\ufeff"}, SPEC).note
+    assert hidden == "payyap zerosep"  # no invisible character reorders or hides a note's words
 
 
 def test_several_values_for_one_name_mean_the_last_and_nothing_at_all_is_the_default():

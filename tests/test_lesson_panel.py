@@ -124,3 +124,57 @@ def test_presenter_mode_from_the_link_and_the_toggle():
     at.toggle(key="present").set_value(False).run()
     assert not [i for i in at.get("image") if "Scan to open" in i.proto.imgs[0].caption]
     assert "present" not in dict(at.query_params)
+
+
+def test_after_a_reload_the_changes_stay_and_back_to_the_lesson_still_returns_to_the_link():
+    at = opened({"preset": "article", "hidden_size": "256"})
+    at.select_slider(key="hidden_size").set_value(32).run()
+    address = dict(at.query_params)
+    assert address["hidden_size"] == "32" and "hidden_size=256" in address["lesson"]
+    again = opened(address)  # a reload: a new session on the address the page wrote
+    assert again.select_slider(key="hidden_size").value == 32 and not again.warning
+    again.button(key="back_to_lesson").click().run()
+    assert again.select_slider(key="hidden_size").value == 256 and again.selectbox(key="preset").value == "article"
+
+
+def test_the_browsers_back_button_steps_the_page_back():
+    at = opened({})
+    at.select_slider(key="hidden_size").set_value(128).run()
+    before = dict(at.query_params)
+    at.session_state["tab"] = "draw"
+    at.select_slider(key="hidden_size").set_value(512).run()
+    assert dict(at.query_params)["hidden_size"] == "512"
+    at.query_params.clear()
+    at.query_params.update(before)  # Back: the browser shows the earlier address and reruns the page
+    at.run()
+    assert at.select_slider(key="hidden_size").value == 128 and tab(at).value == "train"
+
+
+def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_chinese_note(monkeypatch):
+    import segno
+    made = []
+    real = segno.make
+
+    def spy(content, **kwargs):
+        made.append(content)
+        return real(content, **kwargs)
+    monkeypatch.setattr(segno, "make", spy)
+    at = opened({"present": "1", "hide": "seed", "note": "上课" * 250})
+    assert made and "present" not in made[-1] and "hide=seed" in made[-1] and "note=" not in made[-1]
+    assert any("the note is too long" in i.proto.imgs[0].caption for i in at.get("image"))
+    at = opened({"present": "1", "note": "Try He"})
+    assert "note=Try+He" in made[-1] and "present" not in made[-1]
+
+
+def test_presenter_mode_draws_the_charts_larger():
+    import json
+    at = opened({"present": "1", "iters": "60", "train_size": "1000"})
+    at.button(key="start").click().run()
+    for _ in range(40):
+        if at.session_state["run"].done:
+            break
+        at.run()
+    at.run()
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    loss = next(f for f in figures if f["layout"]["title"]["text"] == "Loss")
+    assert loss["layout"]["xaxis"]["tickfont"]["size"] == 18 and loss["layout"]["font"]["size"] == 21

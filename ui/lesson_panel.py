@@ -6,6 +6,7 @@ The reading and writing is :mod:`ffn.lesson`'s; this says what the app's fields 
 (its sliders' stops and menus), and draws.
 """
 import io
+from urllib.parse import parse_qs, urlencode
 
 import segno
 import streamlit as st
@@ -23,6 +24,7 @@ from .wording import settings_error
 
 HIDEABLE = ("preset", *state.SETTING_KEYS)
 DEFAULT_URL = "http://localhost:8501/"   # where there is no browser to ask (a unit test)
+LESSON = "lesson"                        # the address bar's copy of the lesson the page opened with
 _REASONS = {
     "unknown": N_("not something this app reads"),
     "choice": N_("not one of the choices here"),
@@ -56,10 +58,32 @@ def spec():
 
 
 def open_link():
-    """Set the session up from the link it opened with (once, the session's first run)."""
+    """Set the session up from the link it opened with (once, the session's first run).
+
+    The address bar holds the page as it is, and, once a lesson's link has been opened,
+    that lesson too under ``lesson=``: a reload keeps both the student's changes and the
+    lesson that Back to the lesson returns to.
+    """
     ss = st.session_state
-    lesson = parse(st.query_params.to_dict(), spec())
-    ss.lesson = lesson
+    q = st.query_params.to_dict()
+    inner = q.pop(LESSON, None)
+    lesson = parse(parse_qs(inner) if inner else q, spec())
+    ss.lesson, ss.from_link = lesson, bool(inner or q)
+    _apply(parse(q, spec()) if inner else lesson)
+
+
+def follow_address():
+    """The browser's Back and Forward: an address that is not the one this page last wrote
+    is a step through the page's history, and the page takes its settings."""
+    ss = st.session_state
+    q = st.query_params.to_dict()
+    if ss.get("written") is not None and q != ss.written:
+        q.pop(LESSON, None)
+        _apply(parse(q, spec()))
+
+
+def _apply(lesson):
+    ss = st.session_state
     ss.preset = lesson.preset
     ss.update(lesson.values)
     ss.tab, ss.view, ss.present = lesson.tab, lesson.view, lesson.present
@@ -67,26 +91,24 @@ def open_link():
         ss.lang = lesson.language
 
 
-def keep_hidden():
-    """A hidden control's value still applies: a widget not drawn in a run loses its state,
-    unless the run sets it itself."""
-    ss = st.session_state
-    for key in ss.lesson.hide:
-        if key in ss:
-            ss[key] = ss[key]
-
-
-def current(hide=None, note=None):
+def current(hide=None, note=None, present=None):
     """The page as it is now, as a :class:`ffn.lesson.Lesson` (the lesson's hide and note kept)."""
     ss = st.session_state
     return Lesson(preset=ss.preset, values={k: ss[k] for k in state.SETTING_KEYS}, tab=ss.tab, view=ss.view,
                   language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
-                  note=ss.lesson.note if note is None else note, present=bool(ss.present))
+                  note=ss.lesson.note if note is None else note,
+                  present=bool(ss.present) if present is None else present)
 
 
 def sync():
-    """Write every field into the address bar, so that a reload or a copied address keeps the page."""
-    st.query_params.from_dict(query(current(), spec()))
+    """Write every field into the address bar, so that a reload or a copied address keeps the
+    page (and the lesson, when the page opened with one)."""
+    ss = st.session_state
+    q = query(current(), spec())
+    if ss.from_link:
+        q[LESSON] = urlencode(query(ss.lesson, spec()))
+    st.query_params.from_dict(q)
+    ss.written = q
 
 
 def page_link(lesson):
@@ -116,7 +138,7 @@ def render_top():
     share, back, present, code = st.columns([1, 1, 1, 1] if ss.present else [1, 1, 1, 0.01])
     with share.popover(_("Share these settings"), key="share"):
         _share()
-    if lesson.given or lesson.preset != state.DEFAULT_PRESET:
+    if ss.from_link:
         changed = {k: ss[k] for k in state.SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
         back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson, disabled=not changed,
                     help=_("The settings the link opened with"))
@@ -144,13 +166,23 @@ def _share():
                           help=_("Hidden controls keep the link's values: the class can't change them."))
     note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
                         help=_("Shown above the tabs as plain text."))
-    st.code(page_link(current(hide=hide, note=note.strip())), language=None, wrap_lines=True)
+    st.code(page_link(current(hide=hide, note=note.strip(), present=False)), language=None, wrap_lines=True)
     st.caption(_("Copy this link (the button at its top right). It opens this page with these settings."))
 
 
 def _qr(box):
-    """The QR code of this page's link, at the top right where a class sees it first."""
-    qr = segno.make(page_link(current()), error="m")
-    buf = io.BytesIO()
-    qr.save(buf, kind="png", scale=5, border=2)
-    box.image(buf.getvalue(), width=240, caption=_("Scan to open this page, with these settings, on a phone"))
+    """The QR code of this page's link, at the top right where a class sees it first: not in
+    presenter mode (a phone is no projector), and without the note if the note makes it too
+    long for a QR code (a note in Chinese is 9 characters of link a character)."""
+    for lesson, caption in ((current(present=False), _("Scan to open this page, with these settings, on a phone")),
+                            (current(present=False, note=""), _("Scan to open this page, with these settings, on "
+                                                                "a phone (the note is too long to go with them)"))):
+        try:
+            qr = segno.make(page_link(lesson), error="m")
+        except segno.DataOverflowError:
+            continue
+        buf = io.BytesIO()
+        qr.save(buf, kind="png", scale=5, border=2)
+        box.image(buf.getvalue(), width=240, caption=caption)
+        return
+    box.caption(_("This page's link is too long for a QR code: share it with Share these settings."))

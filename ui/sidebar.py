@@ -51,7 +51,8 @@ def _number(value):
 
 
 def _changed():
-    changed = state.changed_from_preset()
+    hidden = set(st.session_state.lesson.hide) if "lesson" in st.session_state else set()
+    changed = [k for k in state.changed_from_preset() if k not in hidden]  # what the student changed
     if changed:
         st.sidebar.caption(_("Changed from the preset: {fields}.").format(
             fields=", ".join(_(FIELD_NAMES[k]) for k in changed)))
