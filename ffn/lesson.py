@@ -213,11 +213,14 @@ def parse(query, spec):
     return lesson
 
 
-def query(lesson, spec):
+def query(lesson, spec, compact=False):
     """The link's parameters for ``lesson``: every field always, so a link keeps its meaning
-    when a default changes; ``hide``, ``note`` and ``present`` only when set."""
+    when a default changes; ``hide``, ``note`` and ``present`` only when set. ``compact``:
+    only the fields that differ from the preset's (a QR code's fewer, larger squares)."""
     out = {"preset": lesson.preset}
-    out.update({name: write_value(lesson.values[name], allowed) for name, allowed in spec.fields.items()})
+    preset = spec.presets[lesson.preset]
+    out.update({name: write_value(lesson.values[name], allowed) for name, allowed in spec.fields.items()
+                if not compact or lesson.values[name] != preset[name]})
     out.update(tab=lesson.tab, view=lesson.view)
     if lesson.language:
         out["lang"] = lesson.language
@@ -230,6 +233,6 @@ def query(lesson, spec):
     return out
 
 
-def link(base, lesson, spec):
-    """``base`` (the app's address, without a query) with ``lesson``'s query."""
-    return base.split("?", 1)[0].split("#", 1)[0] + "?" + urlencode(query(lesson, spec))
+def link(base, lesson, spec, compact=False):
+    """``base`` (the app's address, without a query) with ``lesson``'s query (see :func:`query`)."""
+    return base.split("?", 1)[0].split("#", 1)[0] + "?" + urlencode(query(lesson, spec, compact))

@@ -175,7 +175,7 @@ class TrainingPool:
                         run.points.setdefault(key, []).extend(values)
                 run.progress, run.advice = report["progress"], report["advice"]
                 return
-            w.run = None
+            w.run, run.ran_before = None, run.ran_before + time.monotonic() - run.started_at  # a stay ends
             self._by_job.pop(msg[1], None)
             if kind == "paused":
                 run.state, run.checkpoint = "paused", msg[2]

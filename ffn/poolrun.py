@@ -32,6 +32,7 @@ class PoolRun:
         self.cancel_reason = None
         self.last_heard = time.monotonic()
         self.started_at = None           # when its current stay in a worker began
+        self.ran_before = 0.0            # seconds in workers before that stay (its wall time so far)
         self.done_before = 0             # images it had trained when that stay began
 
     @property
@@ -64,12 +65,15 @@ class PoolRun:
         """What is new since the last poll: a dict with ``state``, ``points`` (series ->
         new values), ``progress``, ``advice``, ``result`` (once done), ``error`` (a code
         once failed), ``cancel_reason``, ``place`` and ``wait`` (seconds, estimated) while
-        queued, and ``late`` when a running worker has not reported for longer than the
-        deadline."""
+        queued, ``late`` when a running worker has not reported for longer than the
+        deadline, and ``run_seconds``: the wall time it has spent in workers, the queue and
+        pauses left out, whenever the page asks."""
         pool = self._pool
         with pool._lock:
             out = {"state": self.state, "points": self.points, "progress": self.progress, "advice": self.advice,
-                   "result": self.result, "error": self.error, "cancel_reason": self.cancel_reason, "late": False}
+                   "result": self.result, "error": self.error, "cancel_reason": self.cancel_reason, "late": False,
+                   "run_seconds": self.ran_before + (time.monotonic() - self.started_at
+                                                     if self.state == "running" and self.started_at else 0.0)}
             self.points = {}
             if self.state == "queued":
                 ahead = list(itertools.takewhile(lambda r: r is not self, pool._queue))

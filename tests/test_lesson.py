@@ -40,6 +40,10 @@ def test_a_link_writes_every_field_as_a_stable_identifier_and_reads_back_the_sam
     q = query(lesson, SPEC)
     assert set(FIELDS) <= set(q) and q["learning_rate"] == "0.0001" and q["valid_ratio"] == "0.25"
     assert q["activation"] == "tanh" and q["augment"] == "1" and "hide" not in q and "present" not in q
+    compact = query(lesson, SPEC, compact=True)
+    assert compact == {"preset": "b", "learning_rate": "0.0001", "valid_ratio": "0.25", "tab": "train",
+                       "view": "prediction"}
+    assert parse(compact, SPEC).values == lesson.values  # the same lesson, while the preset stays as it is
     url = link("http://host:8501/app?old=1#x", lesson, SPEC)
     assert url.startswith("http://host:8501/app?preset=b&")
     again = parse({k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}, SPEC)

@@ -53,8 +53,9 @@ def test_hidden_controls_are_hidden_and_still_apply():
                  "iters": "100", "train_size": "1000"})
     keys = {w.key for w in at.selectbox} | {w.key for w in at.select_slider}
     assert not keys & {"optimizer", "learning_rate", "preset"} and "activation" in keys
-    assert any("Set by the lesson's link, and hidden: preset, optimizer, learning rate." == c.value
+    assert any("Set by the lesson, and hidden: Preset, Optimizer = Adam, Learning rate = 0.001." == c.value
                for c in at.sidebar.caption)
+    assert not any(c.value.startswith("Changed from the preset: optimizer") for c in at.sidebar.caption)
     at.selectbox(key="activation").set_value("sigmoid").run()  # a few reruns: the hidden values stay
     at.run()
     at.button(key="start").click().run()
@@ -76,10 +77,13 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
                  "tab": "nowhere", "colour": "red"})
     assert at.warning[0].value.startswith("Some parts of the link were not used")
     problems = at.text[0].value
-    for part in ("hidden_size=100: not one of the choices here", "optimizer=<b>adamw</b>: not one of the choices",
-                 "tab=nowhere", "colour=red: not something this app reads",
-                 "iters=20000: with the link's other settings, the run can't run here"):
+    for part in ("Hidden size H (hidden_size=100): not one of the choices here",
+                 "Optimizer (optimizer=<b>adamw</b>): not one of the choices", "tab=nowhere",
+                 "colour=red: not something this app reads",
+                 "Batch size (batch_size=1024), Iterations (iters=20000): with the link's other settings, the "
+                 "run can't run here (This run would process 20,480,000 images"):
         assert part in problems, problems
+    assert problems.count("can't run here") == 1
     assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
     assert at.number_input(key="iters").value == 5000  # over the caps together: the preset's values
     at.button(key="problems_ok").click().run()
@@ -162,8 +166,9 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
     at = opened({"present": "1", "hide": "seed", "note": "上课" * 250})
     assert made and "present" not in made[-1] and "hide=seed" in made[-1] and "note=" not in made[-1]
     assert any("the note is too long" in i.proto.imgs[0].caption for i in at.get("image"))
-    at = opened({"present": "1", "note": "Try He"})
+    at = opened({"present": "1", "note": "Try He", "optimizer": "adam"})
     assert "note=Try+He" in made[-1] and "present" not in made[-1]
+    assert "optimizer=adam" in made[-1] and "hidden_size" not in made[-1]  # compact: what differs from the preset
 
 
 def test_presenter_mode_draws_the_charts_larger():

@@ -27,6 +27,20 @@ def follow(run, timeout=60):
 
 
 @pytest.mark.timeout(120)
+def test_the_wall_time_is_the_pools_not_when_the_page_looked(pool):
+    """A page on the Draw tab stops polling; the run that ends meanwhile keeps its own time."""
+    run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "w", pool)
+    deadline = time.monotonic() + 60
+    while run.handle.state != "done":  # the page does not look
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(2.0)
+    follow(run)
+    assert 0 < run.wall_seconds < 1.5, run.wall_seconds  # 150 iterations take well under a second here
+    assert run.wall_seconds == follow(run).wall_seconds  # and it stops when the run does
+
+
+@pytest.mark.timeout(120)
 def test_a_run_trains_in_the_pool_and_offers_its_model(pool):
     run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "a", pool)
     assert run.active

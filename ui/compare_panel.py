@@ -7,26 +7,8 @@ from ffn.compare import accuracy_series, differing_settings, iterations_to
 from . import charts, compare_charts
 from .i18n import N_, _
 from .kept import forget, kept_runs
-from .sidebar import CHOICE_LABELS, FIELD_NAMES
+from .sidebar import FIELD_NAMES, value_text
 
-
-
-def value_text(s, field):
-    """A setting's value as the labels show it: stable identifiers and plain numbers."""
-    v = getattr(s, field)
-    if field == "weight_init" and v == "std":
-        return f"std {s.weight_init_std:g}"
-    if isinstance(v, str) and v in CHOICE_LABELS:  # as the sidebar names it: "ReLU", "Adam", "cosine"
-        return _(CHOICE_LABELS[v])
-    if isinstance(v, bool):
-        return _("on") if v else _("off")
-    if field == "train_size" and v == 0:
-        return _("all")
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, tuple):
-        return "-".join(map(str, v)) or _("from H")
-    return str(v)
 
 
 def run_labels(kept):

@@ -63,11 +63,16 @@ def _drawing(net, view):
 
     A fragment, and a small one: a stroke reruns only this. The Train tab's live fragment
     stops polling while this tab is shown (the run goes on in its worker), so a drawing
-    never waits behind it.
+    never waits behind it; a run that has ended meanwhile reruns the whole page once, at
+    the next stroke, so that its model joins the choices.
     """
+    run = st.session_state.get("run")
+    if run is not None and run.active and run.handle.state in ("done", "failed", "cancelled"):
+        run.sync()  # first: the rerun then finds it ended, and reruns no more
+        st.rerun()
     left, right = st.columns([1, 1.3])
     with left:
-        st.markdown(_("**Draw a digit (0-9)** with the mouse, as large as the box allows."))
+        st.markdown(_("**Draw a digit (0-9)** with the mouse or a finger, as large as the box allows."))
         canvas = _canvas()
         if st.button(_("Clear"), key="clear"):
             st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas

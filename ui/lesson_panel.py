@@ -19,7 +19,7 @@ from .i18n import LANGUAGES, N_, _
 from .draw_panel import VIEWS
 from .layout import TAB_LABELS
 from .run import APP_LIMITS
-from .sidebar import FIELD_NAMES, STOPS
+from .sidebar import CONTROL_LABELS, STOPS
 from .wording import settings_error
 
 HIDEABLE = ("preset", *state.SETTING_KEYS)
@@ -111,8 +111,8 @@ def sync():
     ss.written = q
 
 
-def page_link(lesson):
-    return link(st.context.url or DEFAULT_URL, lesson, spec())
+def page_link(lesson, compact=False):
+    return link(st.context.url or DEFAULT_URL, lesson, spec(), compact=compact)
 
 
 def back_to_lesson():
@@ -131,9 +131,9 @@ def render_top():
         with st.container(border=True, key="lesson_note"):
             st.text(lesson.note)  # plain text: a link's words are never HTML or Markdown
     if lesson.problems and not ss.get("problems_dismissed"):
-        with st.container(key="link_problems"):
+        with st.container(key="link_problems", border=True):
             st.warning(_("Some parts of the link were not used, and the defaults apply instead:"))
-            st.text("\n".join(f"{name}={value}: {_reason(reason)}" for name, value, reason in lesson.problems))
+            st.text(_problems(lesson.problems))
             st.button(_("OK"), key="problems_ok", on_click=_dismiss)
     share, back, present, code = st.columns([1, 1, 1, 1] if ss.present else [1, 1, 1, 0.01])
     with share.popover(_("Share these settings"), key="share"):
@@ -153,6 +153,19 @@ def _dismiss():
     st.session_state.problems_dismissed = True
 
 
+def _problems(problems):
+    """One line for each part of a link not used, named as the sidebar names it; the parts
+    refused together for the app's caps on one line."""
+    def named(name, value):
+        label = _(CONTROL_LABELS[name]) if name in CONTROL_LABELS else None
+        return f"{label} ({name}={value})" if label else f"{name}={value}"
+    lines = [f"{named(n, v)}: {_reason(r)}" for n, v, r in problems if not r.startswith("caps:")]
+    caps = [(n, v, r) for n, v, r in problems if r.startswith("caps:")]
+    if caps:
+        lines.append(", ".join(named(n, v) for n, v, _r in caps) + ": " + _reason(caps[0][2]))
+    return "\n".join(lines)
+
+
 def _reason(code):
     name, _sep, detail = code.partition(":")
     return _(_REASONS[name]).format(n=MAX_NOTE, reason=detail)
@@ -162,12 +175,13 @@ def _share():
     """The link of the page as it is, with what to hide and a note for the class."""
     ss = st.session_state
     hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide), key="share_hide",
-                          format_func=lambda k: _("preset") if k == "preset" else _(FIELD_NAMES[k]),
+                          format_func=lambda k: _(CONTROL_LABELS[k]),
                           help=_("Hidden controls keep the link's values: the class can't change them."))
     note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
                         help=_("Shown above the tabs as plain text."))
     st.code(page_link(current(hide=hide, note=note.strip(), present=False)), language=None, wrap_lines=True)
-    st.caption(_("Copy this link (the button at its top right). It opens this page with these settings."))
+    st.caption(_("Copy this link (the button at its top right). It opens this page with these settings. "
+                 "A note joins the link when you press Ctrl+Enter or click outside the box."))
 
 
 def _qr(box):
@@ -178,11 +192,14 @@ def _qr(box):
                             (current(present=False, note=""), _("Scan to open this page, with these settings, on "
                                                                 "a phone (the note is too long to go with them)"))):
         try:
-            qr = segno.make(page_link(lesson), error="m")
+            qr = segno.make(page_link(lesson, compact=True), error="m")
         except segno.DataOverflowError:
             continue
         buf = io.BytesIO()
         qr.save(buf, kind="png", scale=5, border=2)
         box.image(buf.getvalue(), width=240, caption=caption)
+        if any(host in (st.context.url or "") for host in ("//localhost", "//127.0.0.1", "//[::1]")):
+            box.caption(_("This address is this computer's own: a phone needs the server's address on "
+                          "the network (run Streamlit with --server.address 0.0.0.0 and open it by that)."))
         return
     box.caption(_("This page's link is too long for a QR code: share it with Share these settings."))

@@ -8,7 +8,6 @@ measures accuracy on subsets during a run so that it costs little.
 """
 import dataclasses
 import io
-import time
 from dataclasses import dataclass, field
 
 from ffn.architecture import param_count
@@ -64,7 +63,6 @@ class Run:
     wall_seconds: float = 0.0      # time spent running, pauses and the queue excluded
     net: object = None             # the trained network, read from the worker's model file
     kept: object = None            # its ui.kept.KeptRun once kept
-    _last_sync: float = 0.0
 
     @classmethod
     def start(cls, settings, session, pool, step=False):
@@ -88,10 +86,7 @@ class Run:
     def sync(self):
         """Bring in what the worker reported since the last call."""
         p = self.handle.poll()
-        now = time.monotonic()
-        if self.state == "running" and self._last_sync:
-            self.wall_seconds += now - self._last_sync
-        self._last_sync = now if p["state"] == "running" else 0.0
+        self.wall_seconds = p["run_seconds"]  # the pool's clock: a page that looked away is not counted
         for key, values in p["points"].items():
             if key.startswith(SNAPSHOT):  # pictures of the run: only the latest is kept
                 self.history[key] = values[-1:]

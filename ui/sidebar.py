@@ -38,8 +38,46 @@ FIELD_NAMES = {
     "seed": N_("seed"), "depth": N_("hidden layers"), "normalization": N_("normalisation"),
     "dropout": N_("dropout"), "residual": N_("residual"),
 }
+CONTROL_LABELS = {  # the sidebar's controls by setting, as they are labelled (and named in a lesson's hide list)
+    "preset": N_("Preset"),
+    "hidden_size": N_("Hidden size H"),
+    "depth": N_("Hidden layers"),
+    "activation": N_("Activation"),
+    "weight_init": N_("Weight init"),
+    "optimizer": N_("Optimizer"),
+    "learning_rate": N_("Learning rate"),
+    "lr_schedule": N_("Learning-rate schedule"),
+    "batch_size": N_("Batch size"),
+    "iters": N_("Iterations"),
+    "weight_decay": N_("Weight decay (L2)"),
+    "normalization": N_("Normalisation"),
+    "dropout": N_("Dropout"),
+    "residual": N_("Residual connections"),
+    "valid_ratio": N_("Validation ratio"),
+    "train_size": N_("Training-set size"),
+    "augment": N_("Augment (distort each batch)"),
+    "seed": N_("Random seed"),
+}
 assert set(PRESET_LABELS) == set(PRESETS)
 assert {c for choices in CHOICES.values() for c in choices} <= set(CHOICE_LABELS)
+
+
+def value_text(s, field):
+    """A setting's value as the labels show it: stable identifiers and plain numbers."""
+    v = getattr(s, field)
+    if field == "weight_init" and v == "std":
+        return f"std {s.weight_init_std:g}"
+    if isinstance(v, str) and v in CHOICE_LABELS:  # as the sidebar names it: "ReLU", "Adam", "cosine"
+        return _(CHOICE_LABELS[v])
+    if isinstance(v, bool):
+        return _("on") if v else _("off")
+    if field == "train_size" and v == 0:
+        return _("all")
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, tuple):
+        return "-".join(map(str, v)) or _("from H")
+    return str(v)
 
 
 def _choice(value):
@@ -66,7 +104,7 @@ def render():
     sb.header(_("Hyperparameters"))
     controls = {
         "preset": lambda: sb.selectbox(
-            _("Preset"), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
+            _(CONTROL_LABELS["preset"]), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
             on_change=state.apply_preset,
             help=_("The article's exact settings stall near 20-30 % accuracy: try them, "
                    "then switch to He init to see why initialisation matters. “Deep and stuck” "
@@ -75,52 +113,53 @@ def render():
                    "normalisation, and reaches about 95 %. Train one, then the other: the run "
                    "comparison overlays them.")),
         "changed": _changed,
-        "hidden_size": lambda: sb.select_slider(_("Hidden size H"), STOPS["hidden_size"], key="hidden_size"),
+        "hidden_size": lambda: sb.select_slider(_(CONTROL_LABELS["hidden_size"]), STOPS["hidden_size"], key="hidden_size"),
         "depth": lambda: sb.select_slider(
-            _("Hidden layers"), STOPS["depth"], key="depth",
+            _(CONTROL_LABELS["depth"]), STOPS["depth"], key="depth",
             help=_("2 is the article's network: H units, then H/2. Each more adds a layer of H units before the last.")),
-        "activation": lambda: sb.selectbox(_("Activation"), CHOICES["activation"], format_func=_choice, key="activation"),
-        "weight_init": lambda: sb.selectbox(_("Weight init"), CHOICES["weight_init"], format_func=_choice,
+        "activation": lambda: sb.selectbox(_(CONTROL_LABELS["activation"]), CHOICES["activation"], format_func=_choice, key="activation"),
+        "weight_init": lambda: sb.selectbox(_(CONTROL_LABELS["weight_init"]), CHOICES["weight_init"], format_func=_choice,
                                             key="weight_init"),
-        "optimizer": lambda: sb.selectbox(_("Optimizer"), CHOICES["optimizer"], format_func=_choice, key="optimizer"),
-        "learning_rate": lambda: sb.select_slider(_("Learning rate"), STOPS["learning_rate"], key="learning_rate",
+        "optimizer": lambda: sb.selectbox(_(CONTROL_LABELS["optimizer"]), CHOICES["optimizer"], format_func=_choice, key="optimizer"),
+        "learning_rate": lambda: sb.select_slider(_(CONTROL_LABELS["learning_rate"]), STOPS["learning_rate"], key="learning_rate",
                                                   format_func=_number),
-        "lr_schedule": lambda: sb.selectbox(_("Learning-rate schedule"), CHOICES["lr_schedule"], format_func=_choice,
+        "lr_schedule": lambda: sb.selectbox(_(CONTROL_LABELS["lr_schedule"]), CHOICES["lr_schedule"], format_func=_choice,
                                             key="lr_schedule"),
-        "batch_size": lambda: sb.select_slider(_("Batch size"), STOPS["batch_size"], key="batch_size"),
-        "iters": lambda: sb.number_input(_("Iterations"), min_value=10, max_value=APP_LIMITS.max_iters, step=100,
+        "batch_size": lambda: sb.select_slider(_(CONTROL_LABELS["batch_size"]), STOPS["batch_size"], key="batch_size"),
+        "iters": lambda: sb.number_input(_(CONTROL_LABELS["iters"]), min_value=10, max_value=APP_LIMITS.max_iters, step=100,
                                          key="iters"),
-        "weight_decay": lambda: sb.select_slider(_("Weight decay (L2)"), STOPS["weight_decay"], key="weight_decay",
+        "weight_decay": lambda: sb.select_slider(_(CONTROL_LABELS["weight_decay"]), STOPS["weight_decay"], key="weight_decay",
                                                  format_func=_number),
         "normalization": lambda: sb.selectbox(
-            _("Normalisation"), CHOICES["normalization"], format_func=_choice, key="normalization",
+            _(CONTROL_LABELS["normalization"]), CHOICES["normalization"], format_func=_choice, key="normalization",
             help=_("Rescales each hidden layer's sums before the activation. Batch norm: to mean 0 and "
                    "variance 1 over the batch while training, with running averages at prediction. "
                    "Layer norm: over each image's units, the same at training and prediction.")),
         "dropout": lambda: sb.select_slider(
-            _("Dropout"), STOPS["dropout"], key="dropout", format_func=_number,
+            _(CONTROL_LABELS["dropout"]), STOPS["dropout"], key="dropout", format_func=_number,
             help=_("While training, each hidden unit is switched off with this probability, so "
                    "that none can rely on another; at prediction every unit works.")),
         "residual": lambda: sb.checkbox(
-            _("Residual connections"), key="residual",
+            _(CONTROL_LABELS["residual"]), key="residual",
             help=_("Each hidden layer whose input has its size adds that input to its output, "
                    "x + F(x): the gradient then has a path back that skips the layer.")),
-        "valid_ratio": lambda: sb.slider(_("Validation ratio"), 0.0, 0.3, step=0.05, key="valid_ratio",
+        "valid_ratio": lambda: sb.slider(_(CONTROL_LABELS["valid_ratio"]), 0.0, 0.3, step=0.05, key="valid_ratio",
                                          help=_("The first part of the training set is held out, as in the article.")),
-        "train_size": lambda: sb.select_slider(_("Training-set size"), STOPS["train_size"], key="train_size",
+        "train_size": lambda: sb.select_slider(_(CONTROL_LABELS["train_size"]), STOPS["train_size"], key="train_size",
                                                format_func=lambda v: _("all") if v == 0 else f"{v:,}"),
         "augment": lambda: sb.checkbox(
-            _("Augment (distort each batch)"), key="augment",
+            _(CONTROL_LABELS["augment"]), key="augment",
             help=_("Random rotation, scaling, shear, shift and stroke width: slower, but "
                    "the network then reads drawn digits better.")),
-        "seed": lambda: sb.number_input(_("Random seed"), min_value=0, max_value=2**31 - 1, step=1, key="seed"),
+        "seed": lambda: sb.number_input(_(CONTROL_LABELS["seed"]), min_value=0, max_value=2**31 - 1, step=1, key="seed"),
     }
+    if hidden:  # at the top, where a student looks first: what the lesson set, and to what
+        now = state.settings()
+        sb.caption(_("Set by the lesson, and hidden: {fields}.").format(fields=", ".join(
+            _(CONTROL_LABELS[k]) + ("" if k == "preset" else " = " + value_text(now, k)) for k in controls if k in hidden)))
     for key, draw in controls.items():
         if key not in hidden:
             draw()
-    if hidden:
-        sb.caption(_("Set by the lesson's link, and hidden: {fields}.").format(
-            fields=", ".join(_("preset") if k == "preset" else _(FIELD_NAMES[k]) for k in controls if k in hidden)))
     s = state.settings()
     try:
         check(s, APP_LIMITS)
