@@ -100,3 +100,25 @@ def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
         for name in ("presenter", "presenter-draw"):
             (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes(
                 (tmp_path / f"{name}.png").read_bytes())
+
+
+def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app_url + "?lang=zh&hidden_size=128&optimizer=adam&tab=draw")
+    page.get_by_text("超参数").wait_for(timeout=60000)           # the sidebar's header, in Chinese
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
+    optimizer = sidebar.get_by_test_id("stSelectbox").filter(has_text="优化器").get_by_role("combobox")
+    assert optimizer.input_value() == "Adam"
+    assert page.locator(".st-key-tab").get_by_role("radio", name="手写").get_attribute("aria-checked") == "true"
+    draw(page, TWO)
+    metric = page.get_by_test_id("stMetric").filter(has_text="预测")
+    metric.wait_for(timeout=20000)
+    assert metric.get_by_test_id("stMetricValue").inner_text().strip() == "2"
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(tmp_path / "chinese.png"))
+    assert (tmp_path / "chinese.png").stat().st_size > 20000
+    if os.environ.get("FFN_SCREENSHOTS"):
+        (Path(os.environ["FFN_SCREENSHOTS"]) / "screenshot-chinese.png").write_bytes((tmp_path / "chinese.png").read_bytes())
+    context.close()

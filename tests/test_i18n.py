@@ -103,7 +103,7 @@ def test_translations_are_per_session_never_installed_for_the_process(tmp_path, 
     try:
         app = str(ROOT / "app.py")
         xx, en = AppTest.from_file(app, default_timeout=60), AppTest.from_file(app, default_timeout=60)
-        xx.session_state["lang"] = "xx"
+        xx.query_params["lang"] = "xx"
         xx.run()
         en.run()
         assert not xx.exception and not en.exception
@@ -118,3 +118,82 @@ def test_translations_are_per_session_never_installed_for_the_process(tmp_path, 
 def test_an_unknown_language_is_refused():
     with pytest.raises(ValueError, match="'klingon'"):
         i18n.translator("klingon")
+
+
+# Chinese identical to its English source only for names and units, which stay as they are.
+SAME_IN_CHINESE = {"ffn-digits", "{seconds:.1f} s", "z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}", "SGD", "Adam", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "ReLU", "Sigmoid", "Tanh",
+                   "He", "Xavier", "H", "✓", "Up ▲", "Down ▼"}
+
+
+def zh_catalogue():
+    with (i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id}
+
+
+def test_the_chinese_catalogue_translates_every_message():
+    import re
+    field = re.compile(r"\{[^{}]*\}")
+    zh, en = zh_catalogue(), catalogue("en")
+    assert set(zh) == en, "run pybabel update, then translate the new messages (locale/zh/GLOSSARY.md)"
+    assert [m for m, s in zh.items() if not s.strip()] == []
+    same = {m for m, s in zh.items() if s == m}
+    assert same <= SAME_IN_CHINESE, same - SAME_IN_CHINESE
+    words = [m for m in zh if any(c.isalpha() and c.isascii() for c in field.sub("", m)) and m not in SAME_IN_CHINESE]
+    assert [m for m in words if not any("\u4e00" <= c <= "\u9fff" for c in zh[m])] == []  # words, in Chinese
+
+
+def test_every_placeholder_is_in_both_languages():
+    import re
+    field = re.compile(r"\{[^{}]*\}")
+    mismatched = {m: s for m, s in zh_catalogue().items() if sorted(field.findall(m)) != sorted(field.findall(s))}
+    assert mismatched == {}
+
+
+def test_the_glossary_fixes_the_articles_terms_and_the_catalogue_uses_them():
+    glossary = (i18n.LOCALE_DIR / "zh" / "GLOSSARY.md").read_text(encoding="utf-8")
+    terms = ["前馈神经网络", "反向传播", "学习率", "批大小", "权重初始化", "激活函数", "隐藏层", "准确率", "损失", "梯度",
+             "数值梯度", "过拟合"]
+    assert [t for t in terms if t not in glossary] == []
+    text = "".join(zh_catalogue().values())
+    assert [t for t in terms if t != "过拟合" and t not in text] == []  # the page uses the article's words
+
+
+@pytest.mark.parametrize("locale, lang", [("zh-CN", "zh"), ("zh-SG", "zh"), ("zh", "zh"), ("zh-TW", "zh"),
+                                          ("zh-HK", "zh"), ("zh_Hans_CN", "zh"), ("en-US", "en"), ("de-DE", "en"),
+                                          ("ja-JP", "en"), ("", "en"), (None, "en")])
+def test_the_language_follows_the_browsers_locale(locale, lang):
+    assert i18n.negotiate(locale) == lang
+
+
+def browser(locale, query=None):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.context["locale"] = locale
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_chinese_browser_gets_chinese_and_a_link_saying_english_gets_english():
+    zh = browser("zh-CN")
+    assert zh.session_state["lang"] == "zh" and zh.button(key="start").label == "开始"
+    assert zh.selectbox(key="optimizer").label == "优化器" and zh.sidebar.header[0].value == "超参数"
+    en = browser("zh-CN", {"lang": "en"})
+    assert en.session_state["lang"] == "en" and en.button(key="start").label == "Start"
+    assert browser("fr-FR").button(key="start").label == "Start"
+
+
+def test_switching_the_language_mid_run_keeps_the_run_the_tab_and_the_settings():
+    at = browser("en-GB", {"hidden_size": "512", "batch_size": "1024", "iters": "1400", "activation": "tanh"})
+    at.button(key="start").click().run()
+    run = at.session_state["run"]
+    at.session_state["tab"] = "draw"
+    at.run()
+    at.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception and at.session_state["run"] is run and run.active
+    assert next(b for b in at.get("button_group") if b.key == "tab").value == "draw"
+    assert (at.select_slider(key="hidden_size").value, at.selectbox(key="activation").value) == (512, "tanh")
+    assert at.button(key="stop").label == "停止"
+    at.selectbox(key="lang").set_value("en").run()
+    assert at.session_state["run"] is run and at.button(key="stop").label == "Stop"
+    at.button(key="stop").click().run()

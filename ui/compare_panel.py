@@ -4,11 +4,10 @@ import streamlit as st
 
 from ffn.compare import accuracy_series, differing_settings, iterations_to
 
-from . import charts, compare_charts
+from . import charts, compare_charts, i18n
 from .i18n import N_, _
 from .kept import forget, kept_runs
 from .sidebar import FIELD_NAMES, value_text
-
 
 
 def run_labels(kept):
@@ -54,7 +53,7 @@ def _compared(kept, draw):
                             max_selections=5)
     shown = [k for k in kept if k.number in chosen]
     c1, c2 = st.columns([2, 1])
-    axis = c1.radio(_("Along"), list(compare_charts.AXES), format_func=lambda a: _(compare_charts.AXES[a]),
+    axis = c1.radio(_("Along"), list(compare_charts.AXES), format_func=i18n.labels(compare_charts.AXES),
                     key="compare_x", horizontal=True)
     depth = max(len(k.settings.hidden_sizes()) for k in kept) + 1
     layer = c2.selectbox(_("Gradient of layer"), list(range(depth)), format_func=lambda i: str(i + 1),

@@ -10,7 +10,7 @@ import ffn
 
 from . import charts, health_panel, inside_panel, layout, model_panel
 from .layout import PRESENT_CANVAS
-from .i18n import N_, _
+from .i18n import N_, _, labels
 
 CANVAS_MAX_PIXELS = (4 * PRESENT_CANVAS) ** 2  # the largest canvas's PNG at a device pixel ratio of up to 4
 Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
@@ -30,7 +30,7 @@ def render():
         chosen, net = model_panel.render_choice()
         model_panel.render_kept_download(chosen)
         # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
-        view = st.radio(_("View"), list(VIEWS), format_func=lambda k: _(VIEWS[k]), key="view", horizontal=True)
+        view = st.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
     with middle:
         _drawing(net, view)
     with bottom:

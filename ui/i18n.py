@@ -22,8 +22,21 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
-LANGUAGES = ("en",)   # catalogues present; English is the source language
+LANGUAGES = ("en", "zh")   # catalogues present; English is the source language, zh Simplified Chinese
 DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}  # each in its own language, as a selector shows them
+
+
+def negotiate(locale):
+    """The language for a browser's locale (``st.context.locale``, e.g. ``'zh-CN'``): Simplified
+    Chinese for any Chinese locale, English for every other.
+
+    ``zh-TW``, ``zh-HK`` and ``zh-MO`` get Simplified Chinese too, not English: the article this
+    app teaches is written in Simplified Chinese, so a reader there is reading Simplified terms
+    already, and the page's terms then match the article's; the selector offers English.
+    """
+    tag = str(locale or "").replace("_", "-").lower()
+    return "zh" if tag == "zh" or tag.startswith("zh-") else DEFAULT_LANGUAGE
 
 
 @lru_cache(maxsize=None)
@@ -49,6 +62,13 @@ def language():
 def _(message):
     """``message`` in this session's language."""
     return translator(language()).gettext(message)
+
+
+def labels(table):
+    """A widget's ``format_func`` for options ``table`` (key -> message), translated now, in
+    this run: Streamlit's test harness calls a format_func again outside the script run,
+    where no session says the language."""
+    return {key: _(message) for key, message in table.items()}.get
 
 
 def N_(message):

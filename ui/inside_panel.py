@@ -68,12 +68,13 @@ def _unit(net, x, outputs):
         if i == net.n_affine:
             return _("Scores ({n})").format(n=n)
         return _("Hidden layer {i} ({n} units)").format(i=i, n=n)
-    c1, c2 = st.columns(2)
-    layer = c1.selectbox(_("Layer"), layers, format_func=layer_label, key="inside_layer")
+    c1, c2 = st.columns(2)  # labels made in this run (see ui.i18n.labels)
+    layer = c1.selectbox(_("Layer"), layers, format_func={i: layer_label(i) for i in layers}.get, key="inside_layer")
     shown = dict(outputs)[f"Affine{layer}"] if layer == net.n_affine else hidden_outputs(outputs)[layer - 1][1]
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
     unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}_{_model_id()}",
-                        format_func=lambda j: _("unit {j}: {value:.3f}").format(j=j, value=float(shown[j])))
+                        format_func=[_("unit {j}: {value:.3f}").format(j=j, value=float(v))
+                                     for j, v in enumerate(shown)].__getitem__)
     a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
     left, right = st.columns([1.2, 1])
     if layer == 1:
@@ -130,7 +131,7 @@ def render_why(net, x):
     digit = int(np.argmax(scores))
     others = [None] + [d for d in range(net.output_size) if d != digit]
     versus = st.columns(2)[0].selectbox(_("Why {digit} and not…").format(digit=digit), others, key="why_versus",
-                          format_func=lambda d: _("(any other digit)") if d is None else str(d))
+                          format_func={d: _("(any other digit)") if d is None else str(d) for d in others}.get)
     s = saliency(net, x, digit, versus=versus)
     left, right = st.columns([1.2, 1])
     charts.plot(left, inside_charts.saliency_figure(x[0], s), key="saliency_chart")

@@ -12,7 +12,7 @@ larger canvas; the colours are Okabe-Ito's everywhere, and never the only cue.
 """
 import streamlit as st
 
-from .i18n import N_, _
+from .i18n import N_, _, labels
 
 TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate")}
 PRESENT_SCALE = 1.5     # text and chart fonts in presenter mode
@@ -36,7 +36,7 @@ def style():
 
 def tabs():
     """The tab bar; returns the open tab's name and hides the other panels."""
-    tab = st.segmented_control(_("Tab"), list(TAB_LABELS), format_func=lambda t: _(TAB_LABELS[t]), key="tab",
+    tab = st.segmented_control(_("Tab"), list(TAB_LABELS), format_func=labels(TAB_LABELS), key="tab",
                                required=True, label_visibility="collapsed", width="stretch")
     hidden = "".join(f".st-key-panel_{t} {{display: none;}}" for t in TAB_LABELS if t != tab)
     st.html(f"<style>{hidden}</style>")

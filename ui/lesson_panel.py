@@ -14,8 +14,8 @@ import streamlit as st
 from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, link, parse, query
 from ffn.settings import CHOICES, PRESETS, SettingsError, TrainSettings, check
 
-from . import state
-from .i18n import LANGUAGES, N_, _
+from . import i18n, state
+from .i18n import N_, _, labels, negotiate
 from .draw_panel import VIEWS
 from .layout import TAB_LABELS
 from .run import APP_LIMITS
@@ -54,7 +54,7 @@ def spec():
     return LinkSpec(fields={k: fields[k] for k in state.SETTING_KEYS},
                     presets={name: state.preset_values(name) for name in PRESETS},
                     default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
-                    languages=LANGUAGES, hideable=HIDEABLE, check=_check)
+                    languages=i18n.LANGUAGES, hideable=HIDEABLE, check=_check)
 
 
 def open_link():
@@ -69,7 +69,10 @@ def open_link():
     inner = q.pop(LESSON, None)
     lesson = parse(parse_qs(inner) if inner else q, spec())
     ss.lesson, ss.from_link = lesson, bool(inner or q)
-    _apply(parse(q, spec()) if inner else lesson)
+    now = parse(q, spec()) if inner else lesson
+    _apply(now)
+    if not now.language:  # ?lang= first, then the browser's locale
+        ss.lang = negotiate(st.context.locale)
 
 
 def follow_address():
@@ -175,7 +178,7 @@ def _share():
     """The link of the page as it is, with what to hide and a note for the class."""
     ss = st.session_state
     hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide), key="share_hide",
-                          format_func=lambda k: _(CONTROL_LABELS[k]),
+                          format_func=labels(CONTROL_LABELS),
                           help=_("Hidden controls keep the link's values: the class can't change them."))
     note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
                         help=_("Shown above the tabs as plain text."))

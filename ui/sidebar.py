@@ -3,8 +3,8 @@ import streamlit as st
 
 from ffn.settings import CHOICES, PRESETS, SettingsError, check, run_length
 
-from . import state
-from .i18n import N_, _
+from . import i18n, state
+from .i18n import LANGUAGE_NAMES, N_, _, labels
 from .run import APP_LIMITS
 from .wording import settings_error
 
@@ -80,10 +80,6 @@ def value_text(s, field):
     return str(v)
 
 
-def _choice(value):
-    return _(CHOICE_LABELS[value])
-
-
 def _number(value):
     return f"{value:g}"
 
@@ -100,16 +96,20 @@ def render():
     """Draw the sidebar; return ``(settings, error)``, the error worded, or None. The controls a
     lesson link hides are left out; their values apply all the same."""
     sb = st.sidebar
+    choice = labels(CHOICE_LABELS)  # the menus' options as this run's language names them
     hidden = set(st.session_state.lesson.hide) if "lesson" in st.session_state else set()
+    sb.selectbox(_("Language"), list(i18n.LANGUAGES), format_func={k: LANGUAGE_NAMES.get(k, k) for k in i18n.LANGUAGES}.get,
+                 key="lang",
+                 help=_("The page's language. Changing it keeps the open tab, every setting, the run and the drawing."))
     sb.header(_("Hyperparameters"))
     controls = {
         "preset": lambda: sb.selectbox(
-            _(CONTROL_LABELS["preset"]), list(PRESET_LABELS), format_func=lambda k: _(PRESET_LABELS[k]), key="preset",
+            _(CONTROL_LABELS["preset"]), list(PRESET_LABELS), format_func=labels(PRESET_LABELS), key="preset",
             on_change=state.apply_preset,
             help=_("The article's exact settings stall near 20-30 % accuracy: try them, "
                    "then switch to He init to see why initialisation matters. “Deep and stuck” "
-                   "stacks five Sigmoid layers of tiny weights and stays at chance (11 % on the test "
-                   "set in 4 epochs); “Deep with batch norm” is the same network with batch "
+                   "stacks five Sigmoid layers of tiny weights and stays at chance (11 %, on the test "
+                   "set after 4 epochs); “Deep with batch norm” is the same network with batch "
                    "normalisation, and reaches about 95 %. Train one, then the other: the run "
                    "comparison overlays them.")),
         "changed": _changed,
@@ -117,13 +117,13 @@ def render():
         "depth": lambda: sb.select_slider(
             _(CONTROL_LABELS["depth"]), STOPS["depth"], key="depth",
             help=_("2 is the article's network: H units, then H/2. Each more adds a layer of H units before the last.")),
-        "activation": lambda: sb.selectbox(_(CONTROL_LABELS["activation"]), CHOICES["activation"], format_func=_choice, key="activation"),
-        "weight_init": lambda: sb.selectbox(_(CONTROL_LABELS["weight_init"]), CHOICES["weight_init"], format_func=_choice,
+        "activation": lambda: sb.selectbox(_(CONTROL_LABELS["activation"]), CHOICES["activation"], format_func=choice, key="activation"),
+        "weight_init": lambda: sb.selectbox(_(CONTROL_LABELS["weight_init"]), CHOICES["weight_init"], format_func=choice,
                                             key="weight_init"),
-        "optimizer": lambda: sb.selectbox(_(CONTROL_LABELS["optimizer"]), CHOICES["optimizer"], format_func=_choice, key="optimizer"),
+        "optimizer": lambda: sb.selectbox(_(CONTROL_LABELS["optimizer"]), CHOICES["optimizer"], format_func=choice, key="optimizer"),
         "learning_rate": lambda: sb.select_slider(_(CONTROL_LABELS["learning_rate"]), STOPS["learning_rate"], key="learning_rate",
                                                   format_func=_number),
-        "lr_schedule": lambda: sb.selectbox(_(CONTROL_LABELS["lr_schedule"]), CHOICES["lr_schedule"], format_func=_choice,
+        "lr_schedule": lambda: sb.selectbox(_(CONTROL_LABELS["lr_schedule"]), CHOICES["lr_schedule"], format_func=choice,
                                             key="lr_schedule"),
         "batch_size": lambda: sb.select_slider(_(CONTROL_LABELS["batch_size"]), STOPS["batch_size"], key="batch_size"),
         "iters": lambda: sb.number_input(_(CONTROL_LABELS["iters"]), min_value=10, max_value=APP_LIMITS.max_iters, step=100,
@@ -131,7 +131,7 @@ def render():
         "weight_decay": lambda: sb.select_slider(_(CONTROL_LABELS["weight_decay"]), STOPS["weight_decay"], key="weight_decay",
                                                  format_func=_number),
         "normalization": lambda: sb.selectbox(
-            _(CONTROL_LABELS["normalization"]), CHOICES["normalization"], format_func=_choice, key="normalization",
+            _(CONTROL_LABELS["normalization"]), CHOICES["normalization"], format_func=choice, key="normalization",
             help=_("Rescales each hidden layer's sums before the activation. Batch norm: to mean 0 and "
                    "variance 1 over the batch while training, with running averages at prediction. "
                    "Layer norm: over each image's units, the same at training and prediction.")),
@@ -146,7 +146,8 @@ def render():
         "valid_ratio": lambda: sb.slider(_(CONTROL_LABELS["valid_ratio"]), 0.0, 0.3, step=0.05, key="valid_ratio",
                                          help=_("The first part of the training set is held out, as in the article.")),
         "train_size": lambda: sb.select_slider(_(CONTROL_LABELS["train_size"]), STOPS["train_size"], key="train_size",
-                                               format_func=lambda v: _("all") if v == 0 else f"{v:,}"),
+                                               format_func={v: _("all") if v == 0 else f"{v:,}"
+                                                            for v in STOPS["train_size"]}.get),
         "augment": lambda: sb.checkbox(
             _(CONTROL_LABELS["augment"]), key="augment",
             help=_("Random rotation, scaling, shear, shift and stroke width: slower, but "

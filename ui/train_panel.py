@@ -5,7 +5,7 @@ import time
 import streamlit as st
 
 from . import charts, compare_panel, health_charts, health_panel, kept, state
-from .i18n import _
+from .i18n import _, labels
 from .resources import session_id, training_pool
 from .run import Run
 from .wording import note
@@ -28,7 +28,7 @@ def render(settings, error, shown=True):
     run = st.session_state.run
     c1, c2, c3 = st.columns([1.2, 1, 1])
     metric = c1.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
-                          format_func=lambda k: _(health_charts.METRICS[k][0]))
+                          format_func=labels({k: m[0] for k, m in health_charts.METRICS.items()}))
     tiles = c2.toggle(_("Show the first layer live"), value=True, key="tiles_live")
     change = c3.toggle(_("Tiles: what training changed"), value=False, key="tiles_change",
                        help=_("W1 minus W1 at the start of the run"))
