@@ -128,7 +128,7 @@ async def trainer(page, frames, preset, out, errors):
     """Press Start and follow the run by the frames the server sends (their browser times), not
     by reading a page that a browser holding sixteen pages may be slow to draw."""
     if preset != "article_he":
-        await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+        await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
         await page.get_by_role("option", name=LABELS[preset]).click()
         await page.wait_for_timeout(1500)
     frames.clear()

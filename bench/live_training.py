@@ -44,7 +44,7 @@ def live(preset, prefix, env, chromium, app=ROOT):
         page.goto(url)
         page.get_by_text("Hyperparameters").wait_for(timeout=60000)
         if preset != "article_he":
-            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
             page.get_by_role("option", name=LABELS[preset]).click()
             time.sleep(1)
         start = page.locator(".st-key-panels").get_by_role("button", name="Start")

@@ -34,7 +34,7 @@ async def session(browser, url, trains, preset, errors):
         page = await open_page(browser, url)
         if trains:
             if preset != "article_he":
-                await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+                await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
                 await page.get_by_role("option", name=LABELS[preset]).click()
                 await page.wait_for_timeout(1500)
             await page.locator(".st-key-panels").get_by_role("button", name="Start").click(timeout=120000)

@@ -173,7 +173,7 @@ def test_inside_the_network_and_why_this_digit(page, tmp_path):
 
 
 def _preset(page, label):
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
     page.get_by_role("option", name=label).click()
     page.wait_for_timeout(800)
 

@@ -121,7 +121,7 @@ def test_an_unknown_language_is_refused():
 
 
 # Chinese identical to its English source only for names and units, which stay as they are.
-SAME_IN_CHINESE = {"ffn-digits", "{seconds:.1f} s", "z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}", "SGD", "Adam", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "ReLU", "Sigmoid", "Tanh",
+SAME_IN_CHINESE = {"ffn-digits", "softmax", "{seconds:.1f} s", "z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}", "SGD", "Adam", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "ReLU", "Sigmoid", "Tanh",
                    "He", "Xavier", "H", "✓", "Up ▲", "Down ▼"}
 
 

@@ -82,7 +82,8 @@ def scores_text(scores, proba, width=6):
     that any screen draws at once and that needs no colour to read."""
     m = float(np.max(np.abs(scores))) or 1.0
     best = int(np.argmax(proba))
-    lines = [f"{_('digit'):>5} {_('score'):>7} {'':{2 * width + 1}} {_('softmax'):>7}"]
+    digit, score, soft = _("digit"), _("score"), _("softmax")  # outside the f-string, where Babel finds them
+    lines = [f"{digit:>5} {score:>7} {'':{2 * width + 1}} {soft:>7}"]
     for d, (s, p) in enumerate(zip(scores, proba)):
         n = int(round(abs(s) / m * width))
         bar = (" " * (width - n) + "█" * n + "|" + " " * width) if s < 0 else (" " * width + "|" + "█" * n

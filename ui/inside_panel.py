@@ -39,7 +39,7 @@ def render_inside(net, x):
     right.caption(_("The ten scores the last layer adds up, then softmax turns them into probabilities; "
                     "◀ marks the prediction."))
     if relu:
-        off = ", ".join(_("{k} of {n} in layer {i}").format(k=int(np.sum(a == 0)), n=len(a), i=i)
+        off = _(", ").join(_("{k} of {n} in layer {i}").format(k=int(np.sum(a == 0)), n=len(a), i=i)
                         for i, (_name, a) in enumerate(hidden, 1))
         st.caption(_("Darker blue: more active. Crossed out: units this drawing leaves inactive (0 after "
                      "ReLU): {off}.").format(off=off))

@@ -89,7 +89,7 @@ def _changed():
     changed = [k for k in state.changed_from_preset() if k not in hidden]  # what the student changed
     if changed:
         st.sidebar.caption(_("Changed from the preset: {fields}.").format(
-            fields=", ".join(_(FIELD_NAMES[k]) for k in changed)))
+            fields=_(", ").join(_(FIELD_NAMES[k]) for k in changed)))
 
 
 def render():
@@ -156,7 +156,7 @@ def render():
     }
     if hidden:  # at the top, where a student looks first: what the lesson set, and to what
         now = state.settings()
-        sb.caption(_("Set by the lesson, and hidden: {fields}.").format(fields=", ".join(
+        sb.caption(_("Set by the lesson, and hidden: {fields}.").format(fields=_(", ").join(
             _(CONTROL_LABELS[k]) + ("" if k == "preset" else " = " + value_text(now, k)) for k in controls if k in hidden)))
     for key, draw in controls.items():
         if key not in hidden:
