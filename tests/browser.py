@@ -71,6 +71,13 @@ def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_p
             proc.kill()
 
 
+def prediction(page, timeout=20000, label="Prediction"):
+    """The digit the page's Prediction metric shows, once it is on the page."""
+    metric = page.get_by_test_id("stMetric").filter(has_text=label)
+    metric.wait_for(timeout=timeout)
+    return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
 def draw(page, strokes, steps=12):
     """Draw polylines (lists of (x, y) in canvas pixels, 0-280) on the app's canvas with the mouse.
 

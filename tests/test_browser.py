@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, streamlit_app
+from browser import CHROMIUM, CHROMIUM_ARGS, draw, prediction, streamlit_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -38,12 +38,6 @@ def page(app_url):
         page.get_by_text("Hyperparameters").wait_for(timeout=30000)
         yield page
         browser.close()
-
-
-def prediction(page, timeout=15000):
-    metric = page.get_by_test_id("stMetric").filter(has_text="Prediction")
-    metric.wait_for(timeout=timeout)
-    return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
 def test_draw_a_digit_and_read_the_prediction(page, tmp_path):

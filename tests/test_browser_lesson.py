@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, streamlit_app
+from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, streamlit_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -30,12 +30,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def prediction(page, timeout=20000):
-    metric = page.get_by_test_id("stMetric").filter(has_text="Prediction")
-    metric.wait_for(timeout=timeout)
-    return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
 def test_a_link_opens_with_its_settings_and_tab_and_reads_a_drawing(browser, app_url):
@@ -113,9 +107,7 @@ def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path
     assert optimizer.input_value() == "Adam"
     assert page.locator(".st-key-tab").get_by_role("radio", name="手写").get_attribute("aria-checked") == "true"
     draw(page, TWO)
-    metric = page.get_by_test_id("stMetric").filter(has_text="预测")
-    metric.wait_for(timeout=20000)
-    assert metric.get_by_test_id("stMetricValue").inner_text().strip() == "2"
+    assert prediction(page, label="预测") == "2"
     page.wait_for_timeout(1000)
     page.screenshot(path=str(tmp_path / "chinese.png"))
     assert (tmp_path / "chinese.png").stat().st_size > 20000
