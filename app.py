@@ -32,5 +32,7 @@ with train_box:
 if tab == "evaluate":  # 10,000 images: measured only when asked for
     with panels.container(key="panel_evaluate"):
         evaluate_panel.render()
+else:
+    evaluate_panel.keep_choices()  # its model, counts or shares, and cell, for when it opens again
 lesson_panel.sync()  # the address bar holds every field: a reload or a copied address keeps the page
 resources.settle()  # once per server: what lives as long as it is left out of the GC's walks

@@ -78,3 +78,17 @@ def test_each_model_is_evaluated_once_and_a_forgotten_one_is_let_go(at, monkeypa
     open_evaluate(at)
     assert not at.exception and at.radio(key="eval_model").value == "bundled"  # its model is gone
     assert "evaluations" not in at.session_state or "run1" not in at.session_state["evaluations"]
+
+
+def test_the_tabs_choices_are_kept_while_another_tab_is_open(at):
+    open_evaluate(at)
+    at.toggle(key="confusion_normalised").set_value(True)
+    at.selectbox(key="drill_true").set_value(3)
+    at.selectbox(key="drill_pred").set_value(5).run()
+    for other in ("draw", "train"):
+        at.session_state["tab"] = other
+        at.run()
+        at.run()  # a second run without the tab drawn: Streamlit forgets an undrawn widget after one
+    open_evaluate(at)
+    assert (at.toggle(key="confusion_normalised").value, at.selectbox(key="drill_true").value,
+            at.selectbox(key="drill_pred").value) == (True, 3, 5)

@@ -37,6 +37,17 @@ def _pick_cell():
         st.session_state.drill_true, st.session_state.drill_pred = int(points[0]["y"]), int(points[0]["x"])
 
 
+CHOICES = ("eval_model", "confusion_normalised", "drill_true", "drill_pred")  # the tab's widgets
+
+
+def keep_choices():
+    """While the tab is closed its widgets are not drawn, and Streamlit would forget them:
+    set by the script, their values stay for when it opens again."""
+    for key in CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def render():
     options = model_panel.models()
     key, net = model_panel.render_choice(key="eval_model", options=options)

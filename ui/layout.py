@@ -5,7 +5,7 @@ The tabs are a keyed control of stable names (``train``, ``draw``, ``evaluate``)
 and can be set by a link. The Train and Draw panels are drawn in every run, as ``st.tabs``
 drew them, so their widgets keep their state, and the one not chosen is hidden by CSS.
 The Evaluate panel is drawn only while open (its 10,000 images are measured only when
-asked for), so its choices start afresh each time it is opened.
+asked for); its choices are kept for it meanwhile (:func:`ui.evaluate_panel.keep_choices`).
 
 Presenter mode folds the sidebar away and draws text and charts 1.5 times larger, with a
 larger canvas; the colours are Okabe-Ito's everywhere, and never the only cue.
