@@ -82,8 +82,8 @@ class Health:
         :func:`first_layer`)."""
         self._capture = True
 
-    def before_update(self, x, t, loss):
-        """Called with the iteration's batch, its loss and gradients in place, before the update."""
+    def before_update(self, x, t):
+        """Called with the iteration's batch, its gradients in place, before the update."""
         self._before = [W.copy() for W in self._weights]
         layers = self.net.named_layers()
         self._grad_norm = [float(np.linalg.norm(getattr(layers[name], attr))) for name, attr in self._dW_at]

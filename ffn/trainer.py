@@ -238,7 +238,7 @@ class Trainer:
                 self._good_iteration = self.iteration
             watch = self.health.due(self.iteration + 1)
             if watch:  # about every hundredth iteration: the gradient norms, weights before the update
-                self.health.before_update(x, t, loss)
+                self.health.before_update(x, t)
             self.optimizer.update(*self._update_args)
             if watch:
                 self.health.after_update(self)

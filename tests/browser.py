@@ -71,6 +71,15 @@ def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_p
             proc.kill()
 
 
+def keep_screenshots(tmp_path, names):
+    """With FFN_SCREENSHOTS=dir (``FFN_SCREENSHOTS=assets python -m pytest ...``), copy the
+    screenshots ``tmp_path/<name>.png`` there as the README's ``screenshot-<name>.png``."""
+    if os.environ.get("FFN_SCREENSHOTS"):
+        for name in names:
+            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes(
+                (tmp_path / f"{name}.png").read_bytes())
+
+
 def prediction(page, timeout=20000, label="Prediction"):
     """The digit the page's Prediction metric shows, once it is on the page."""
     metric = page.get_by_test_id("stMetric").filter(has_text=label)

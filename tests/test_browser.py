@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, prediction, streamlit_app
+from browser import CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, prediction, streamlit_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -181,18 +181,28 @@ def _finished(page):
     page.wait_for_timeout(800)
 
 
+def _train_presets(page, tmp_path, presets, first_layer, after=None):
+    """Run each preset of ``presets`` ((label, name), ...) to its end and screenshot its charts
+    as ``gradients-<name>.png``; ``after(name)`` checks the page once each run has ended."""
+    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
+        has=page.get_by_text(first_layer))
+    for preset, name in presets:
+        _preset(page, preset)
+        page.locator(".st-key-panels").get_by_role("button", name="Start").click()
+        _finished(page)
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
+        if after is not None:
+            after(name)
+
+
 def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     """The README's screenshots of issue 12: the gradient chart for the article's settings and
     for He's, the first layer's tiles, and a Step."""
     tabs = page.locator(".st-key-panels")
-    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
-        has=page.get_by_text("layer 1 (784→64)"))
-    for preset, name in (("Article's exact settings", "article"), ("Article's network, He init", "he")):
-        _preset(page, preset)
-        tabs.get_by_role("button", name="Start").click()
-        _finished(page)
-        charts.first.scroll_into_view_if_needed()
-        charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
+    _train_presets(page, tmp_path, (("Article's exact settings", "article"), ("Article's network, He init", "he")),
+                   "layer 1 (784→64)")
     assert page.get_by_text("shows why: layer 1").count() == 0  # He does not stall
     page.get_by_test_id("stCheckbox").filter(has_text="Tiles: what training changed").first.click()
     tiles = page.get_by_test_id("stImage").filter(has_text="What training changed")
@@ -213,9 +223,7 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     assert page.get_by_text("the run's network at iteration 2").count() == 1
     for name in ("gradients-article", "gradients-he", "tiles", "step"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    if os.environ.get("FFN_SCREENSHOTS"):  # python -m pytest ... with FFN_SCREENSHOTS=assets: the README's pictures
-        for name in ("gradients-article", "gradients-he", "tiles", "step"):
-            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
+    keep_screenshots(tmp_path, ("gradients-article", "gradients-he", "tiles", "step"))
 
 
 def _cell_centre(page, chart, x, y):
@@ -272,26 +280,17 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     mistakes.screenshot(path=str(tmp_path / "mistakes.png"))
     for name in ("compare", "confusion", "mistakes"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    if os.environ.get("FFN_SCREENSHOTS"):
-        for name in ("compare", "confusion", "mistakes"):
-            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
+    keep_screenshots(tmp_path, ("compare", "confusion", "mistakes"))
 
 
 def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
     """The lesson of issue 14 as a student runs it: the two presets one after the other, the
     stall note that names batch normalisation, the gradient chart of each, the comparison."""
-    tabs = page.locator(".st-key-panels")
-    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
-        has=page.get_by_text("layer 1 (784→128"))
-    for preset, name in (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")):
-        _preset(page, preset)
-        tabs.get_by_role("button", name="Start").click()
-        _finished(page)
-        charts.first.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
-        charts.first.screenshot(path=str(tmp_path / f"gradients-{name}.png"))
+    def stall_note_names_batch_norm(name):
         if name == "deep-stuck":
             assert page.get_by_text("Batch normalisation rescales each layer's sums").count() == 1
+    _train_presets(page, tmp_path, (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")),
+                   "layer 1 (784→128", after=stall_note_names_batch_norm)
     assert page.get_by_text("layer 2 (128→128, BatchNorm)").count() >= 1  # the legend names the trick
     compared = page.locator(".st-key-compare_loss")
     for label in ("normalisation = none", "normalisation = batch norm"):
@@ -302,6 +301,4 @@ def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
     names = ("gradients-deep-stuck", "gradients-deep-bn", "compare-deep")
     for name in names:
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    if os.environ.get("FFN_SCREENSHOTS"):
-        for name in names:
-            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
+    keep_screenshots(tmp_path, names)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, streamlit_app
+from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction, streamlit_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -32,15 +32,20 @@ def browser():
         b.close()
 
 
+def link_set_h128_adam_and_draw(page, optimizer="Optimizer", draw_tab="Draw"):
+    """The page a link ``hidden_size=128&optimizer=adam&tab=draw`` opened, as its reader sees it."""
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
+    menu = sidebar.get_by_test_id("stSelectbox").filter(has_text=optimizer).get_by_role("combobox")
+    assert menu.input_value() == "Adam"
+    assert page.locator(".st-key-tab").get_by_role("radio", name=draw_tab).get_attribute("aria-checked") == "true"
+
+
 def test_a_link_opens_with_its_settings_and_tab_and_reads_a_drawing(browser, app_url):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(app_url + "?hidden_size=128&optimizer=adam&tab=draw")
     page.get_by_text("The canvas is empty").wait_for(timeout=60000)  # the Draw tab is the one open
-    sidebar = page.get_by_test_id("stSidebar")
-    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
-    optimizer = sidebar.get_by_test_id("stSelectbox").filter(has_text="Optimizer").get_by_role("combobox")
-    assert optimizer.input_value() == "Adam"
-    assert page.locator(".st-key-tab").get_by_role("radio", name="Draw").get_attribute("aria-checked") == "true"
+    link_set_h128_adam_and_draw(page)
     draw(page, TWO)
     assert prediction(page) == "2"
     page.wait_for_function("() => location.search.includes('hidden_size=128') && location.search.includes('seed=0')")
@@ -90,10 +95,7 @@ def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
     page.wait_for_timeout(500)
     page.screenshot(path=str(tmp_path / "presenter.png"))
     assert (tmp_path / "presenter.png").stat().st_size > 20000
-    if os.environ.get("FFN_SCREENSHOTS"):
-        for name in ("presenter", "presenter-draw"):
-            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes(
-                (tmp_path / f"{name}.png").read_bytes())
+    keep_screenshots(tmp_path, ("presenter", "presenter-draw"))
 
 
 def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path):
@@ -101,16 +103,11 @@ def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path
     page = context.new_page()
     page.goto(app_url + "?lang=zh&hidden_size=128&optimizer=adam&tab=draw")
     page.get_by_text("超参数").wait_for(timeout=60000)           # the sidebar's header, in Chinese
-    sidebar = page.get_by_test_id("stSidebar")
-    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
-    optimizer = sidebar.get_by_test_id("stSelectbox").filter(has_text="优化器").get_by_role("combobox")
-    assert optimizer.input_value() == "Adam"
-    assert page.locator(".st-key-tab").get_by_role("radio", name="手写").get_attribute("aria-checked") == "true"
+    link_set_h128_adam_and_draw(page, optimizer="优化器", draw_tab="手写")
     draw(page, TWO)
     assert prediction(page, label="预测") == "2"
     page.wait_for_timeout(1000)
     page.screenshot(path=str(tmp_path / "chinese.png"))
     assert (tmp_path / "chinese.png").stat().st_size > 20000
-    if os.environ.get("FFN_SCREENSHOTS"):
-        (Path(os.environ["FFN_SCREENSHOTS"]) / "screenshot-chinese.png").write_bytes((tmp_path / "chinese.png").read_bytes())
+    keep_screenshots(tmp_path, ("chinese",))
     context.close()

@@ -6,6 +6,7 @@ The reading and writing is :mod:`ffn.lesson`'s; this says what the app's fields 
 (its sliders' stops and menus), and draws.
 """
 import io
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode
 
 import segno
@@ -45,7 +46,13 @@ def _check(values):
 
 
 def spec():
-    """What each part of a link may hold here: the sidebar's own stops and menus."""
+    """What each part of a link may hold here: the sidebar's own stops and menus. Made once per
+    set of languages: every full run of the page reads it (the address bar is written each time)."""
+    return _spec(tuple(i18n.LANGUAGES))
+
+
+@lru_cache(maxsize=4)
+def _spec(languages):
     fields = {k: Choice(tuple(STOPS[k])) for k in ("hidden_size", "depth", "learning_rate", "batch_size",
                                                    "weight_decay", "dropout", "train_size")}
     fields.update({k: Choice(tuple(CHOICES[k])) for k in CHOICES})
@@ -54,7 +61,7 @@ def spec():
     return LinkSpec(fields={k: fields[k] for k in state.SETTING_KEYS},
                     presets={name: state.preset_values(name) for name in PRESETS},
                     default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
-                    languages=i18n.LANGUAGES, hideable=HIDEABLE, check=_check)
+                    languages=languages, hideable=HIDEABLE, check=_check)
 
 
 def open_link():
@@ -187,6 +194,19 @@ def _share():
                  "A note joins the link when you press Ctrl+Enter or click outside the box."))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _qr_png(url):
+    """The QR code of ``url`` as PNG bytes, or None if it is too long for one: about 24 ms to
+    make, so made once per link, not at every run of a presenter's page."""
+    try:
+        qr = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        return None
+    buf = io.BytesIO()
+    qr.save(buf, kind="png", scale=5, border=2)
+    return buf.getvalue()
+
+
 def _qr(box):
     """The QR code of this page's link, at the top right where a class sees it first: not in
     presenter mode (a phone is no projector), and without the note if the note makes it too
@@ -194,13 +214,10 @@ def _qr(box):
     for lesson, caption in ((current(present=False), _("Scan to open this page, with these settings, on a phone")),
                             (current(present=False, note=""), _("Scan to open this page, with these settings, on "
                                                                 "a phone (the note is too long to go with them)"))):
-        try:
-            qr = segno.make(page_link(lesson, compact=True), error="m")
-        except segno.DataOverflowError:
+        png = _qr_png(page_link(lesson, compact=True))
+        if png is None:
             continue
-        buf = io.BytesIO()
-        qr.save(buf, kind="png", scale=5, border=2)
-        box.image(buf.getvalue(), width=240, caption=caption)
+        box.image(png, width=240, caption=caption)
         if any(host in (st.context.url or "") for host in ("//localhost", "//127.0.0.1", "//[::1]")):
             box.caption(_("This address is this computer's own: a phone needs the server's address on "
                           "the network (run Streamlit with --server.address 0.0.0.0 and open it by that)."))
