@@ -5,11 +5,12 @@ Each panel lives in ``ui/``, and every computation in the ``ffn`` library.
 """
 import streamlit as st
 
-from ui import draw_panel, evaluate_panel, layout, lesson_panel, resources, sidebar, state, train_panel
+from ui import draw_panel, evaluate_panel, layout, lesson_panel, replica, resources, sidebar, state, train_panel
 from ui.i18n import _
 
 if state.init():
     lesson_panel.open_link()  # a session's first run: the settings, tab and view its link asks for
+    replica.check()  # behind a balancer: was this browser moved off a replica that died?
 else:
     lesson_panel.follow_address()  # the browser's Back or Forward
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
@@ -21,6 +22,7 @@ st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, writ
              "its tricks as layers too (batch and layer normalisation, dropout, residual connections). "
              "Train it, then draw a digit and watch it decide."))
 settings, error = sidebar.render()
+replica.render()  # "the server restarted: your run was lost"
 lesson_panel.render_top()
 tab = layout.tabs()  # a keyed control of stable names: the open tab survives a change of language
 panels = st.container(key="panels")
