@@ -1,10 +1,19 @@
 """A class at once: many sessions drawing against one server while some train.
 
-    python bench/classroom.py [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast] [--app DIR]
+    python bench/classroom.py [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast]
+                              [--view inside] [--chinese 0.5] [--replicas 1] [--app DIR]
 
 The server (and its training workers, which inherit its core) runs on core 0; one
 headless Chromium on core 1 holds every session, each in its own browser context, as
-when the students' browsers run on their own machines. Two phases, in one run:
+when the students' browsers run on their own machines. With ``--replicas 2`` or more,
+that many servers run on core 0 behind HAProxy (``deploy/cluster.py``, itself on core 0
+too), and every page goes through the balancer.
+
+Every page opens from a lesson's link: the drawers' on the Draw tab with ``--view`` (the
+Inside view by default: the network's layers drawn at every stroke), the trainers' on
+the Train tab with ``--preset``, whose live views are on (the first layer's tiles and the
+gradient chart); ``--chinese`` is the share of pages of both kinds in Chinese.
+Two phases, in one run:
 
 1. quiet: every drawer draws ``--drawings`` digits at once, nobody training;
 2. training: the trainers press Start at the same moment (the pool queues what it
@@ -33,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from string import Formatter
 
 import numpy as np
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -41,17 +51,50 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from app_latency import DIGITS, HAS_PREDICTION  # noqa: E402
-from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
+from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, free_port, streamlit_app  # noqa: E402
 from headless import LABELS, headless  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from deploy.cluster import Cluster  # noqa: E402
+from ui.i18n import translator  # noqa: E402
 
 
-def processes(port):
-    """(server pid, [worker pids]) of the server listening on ``port``."""
-    server = next(int(p) for p in os.listdir("/proc") if p.isdigit() and _cmd(p) and "streamlit" in _cmd(p)
-                  and f"--server.port\0{port}" in _cmd(p))
+class Words:
+    """What a page in ``lang`` says, read from the catalogue, for the bench to wait for."""
+
+    def __init__(self, lang):
+        t = translator(lang).gettext
+        self.lang = lang
+        self.hyperparameters, self.clear, self.start = t("Hyperparameters"), t("Clear"), t("Start")
+        self.empty = re.split(r"[.。]", t("The canvas is empty. Draw a digit and the network's guess appears here, "
+                                         "with the probability it gives each of the ten digits."))[0]
+        self.prediction = t("Prediction")
+        self.has_prediction = HAS_PREDICTION.replace("'Prediction'", repr(self.prediction))
+        self.done = t("Test accuracy (10,000 images)").encode()
+        self.failed = [t(m).encode() for m in ("Training stopped unexpectedly; press Start to try again.",
+                                                "The trainer could not start this run; press Start to try again.")]
+        self.queued = _pattern(t("Every trainer is busy: your run is number {place} in the queue and should start "
+                                 "in about {seconds:.0f} s. It starts by itself."), "seconds")
+        self.started = _pattern(t("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s"))
+
+
+def _pattern(message, group=None):
+    """A regex (bytes) for a formatted message: each field a number, ``group`` captured."""
+    out = ""
+    for literal, field, _spec, _conv in Formatter().parse(message):
+        out += re.escape(literal)
+        if field is not None:
+            out += r"(\d+)" if field == group else r"[\d.,]+"
+    return re.compile(out.encode())
+
+
+
+def processes(ports):
+    """([server pids], [worker pids]) of the servers listening on ``ports``."""
+    servers = [next(int(p) for p in os.listdir("/proc") if p.isdigit() and _cmd(p) and "streamlit" in _cmd(p)
+                    and f"--server.port\0{port}" in _cmd(p)) for port in ports]
     workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and "ffn.worker" in _cmd(p)]
-    return server, workers
+    return servers, workers
 
 
 def _cmd(pid):
@@ -103,111 +146,111 @@ def server_share(frames):
     return back[0] - drawing[0] if back else None
 
 
-async def drawer(page, frames, n, out, errors):
+async def drawer(page, frames, n, out, errors, words):
     order = list(DIGITS) * n
     for d in order[:n]:
         frames.clear()
         try:
             t0 = await draw(page, DIGITS[d])
-            await page.wait_for_function(HAS_PREDICTION, polling="raf", timeout=60000)
+            await page.wait_for_function(words.has_prediction, polling="raf", timeout=60000)
             t1 = time.perf_counter()
             out.append((t1 - t0, server_share(frames)))
             # a browser holding sixteen pages can take its time: the server's share is what is timed
-            await page.locator(".st-key-panels").get_by_role("button", name="Clear").click(timeout=120000)
-            await page.get_by_text("The canvas is empty").wait_for(timeout=120000)
+            await page.locator(".st-key-panels").get_by_role("button", name=words.clear).click(timeout=120000)
+            await page.get_by_text(words.empty).wait_for(timeout=120000)
             await asyncio.sleep(0.5)
         except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
             errors.append(f"drawing: {type(e).__name__}: {str(e)[:300]}")
 
 
-QUEUED = re.compile(rb"number \d+ in the queue and should start in about (\d+) s")
-STARTED = re.compile(rb"iteration [\d,]+ / [\d,]+")
-
-
-async def trainer(page, frames, preset, out, errors):
+async def trainer(page, frames, out, errors, words):
     """Press Start and follow the run by the frames the server sends (their browser times), not
     by reading a page that a browser holding sixteen pages may be slow to draw."""
-    if preset != "article_he":
-        await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
-        await page.get_by_role("option", name=LABELS[preset]).click()
-        await page.wait_for_timeout(1500)
     frames.clear()
-    await page.locator(".st-key-panels").get_by_role("button", name="Start").click(timeout=120000)
+    await page.locator(".st-key-panels").get_by_role("button", name=words.start).click(timeout=120000)
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < 900:
         await asyncio.sleep(0.5)
         clicked = next((f[0] for f in frames if f[1] == "sent"), None)
         got = [(f[0], f[4]) for f in frames if f[1] == "received" and clicked is not None and f[0] >= clicked]
-        if any(b"Training stopped unexpectedly" in d or b"could not start" in d for _, d in got):
+        if any(w in d for _, d in got for w in words.failed):
             errors.append("a run failed")
             return
-        done = next((t for t, d in got if b"Test accuracy (10,000 images)" in d), None)
+        done = next((t for t, d in got if words.done in d), None)
         if done is not None:
-            queued = next((QUEUED.search(d) for _, d in got if QUEUED.search(d)), None)
-            started = next((t for t, d in got if STARTED.search(d)), None)
-            out.append({"estimate": float(queued.group(1)) if queued else None,
+            queued = next((words.queued.search(d) for _, d in got if words.queued.search(d)), None)
+            started = next((t for t, d in got if words.started.search(d)), None)
+            out.append({"estimate": float(queued.group(1)) if queued else None, "lang": words.lang,
                         "waited": None if started is None else started - clicked, "total": done - clicked})
             return
     errors.append("a run did not finish within 15 minutes")
 
 
-async def phase(browser_pages, trainers_pages, args, errors):
+async def phase(drawers, trainers, args, errors):
     drawn, runs = [], []
-    tasks = [drawer(p, f, args.drawings, drawn, errors) for p, f in browser_pages]
-    tasks += [trainer(p, f, args.preset, runs, errors) for p, f in trainers_pages]
+    tasks = [drawer(p, f, args.drawings, drawn, errors, w) for p, f, w in drawers]
+    tasks += [trainer(p, f, runs, errors, w) for p, f, w in trainers]
     await asyncio.gather(*tasks)
     return drawn, runs
 
 
-def _frame(frames, direction, keep):
+def _frame(frames, direction, keep, prediction):
     def record(e):
         r = e["response"]
         data = base64.b64decode(r["payloadData"]) if r["opcode"] == 2 else r["payloadData"].encode()
-        frames.append((e["timestamp"], direction, len(data), b"Prediction" in data, data if keep else None))
+        frames.append((e["timestamp"], direction, len(data), prediction in data, data if keep else None))
     return record
 
 
-async def open_page(browser, url, frames=None, keep=False):
+async def open_page(browser, url, words, frames, keep=False):
+    """A session opened from ``url``: its websocket frames go to ``frames`` as (browser time,
+    direction, bytes, prediction?, the data if ``keep``)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
-    if frames is not None:  # its websocket frames: (browser time, direction, bytes, prediction?, data if keep)
-        cdp = await context.new_cdp_session(page)
-        await cdp.send("Network.enable")
-        cdp.on("Network.webSocketFrameSent", _frame(frames, "sent", keep))
-        cdp.on("Network.webSocketFrameReceived", _frame(frames, "received", keep))
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    needle = words.prediction.encode()
+    cdp.on("Network.webSocketFrameSent", _frame(frames, "sent", keep, needle))
+    cdp.on("Network.webSocketFrameReceived", _frame(frames, "received", keep, needle))
     await page.goto(url)
-    await page.get_by_text("Hyperparameters").wait_for(timeout=120000)
+    await page.get_by_text(words.hyperparameters).wait_for(timeout=120000)
     return page
 
 
-async def run(args, url, port, log):
+def languages(n, share):
+    """``n`` pages' languages, ``share`` of them Chinese, spread evenly."""
+    return ["zh" if int((i + 1) * share) > int(i * share) else "en" for i in range(n)]
+
+
+async def run(args, url, ports, logs):
     from playwright.async_api import async_playwright
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
         drawers = []
-        for _ in range(args.drawers):
-            frames = []
-            page = await open_page(browser, url, frames)
-            await page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
-            await page.get_by_text("The canvas is empty").wait_for(timeout=60000)
-            drawers.append((page, frames))
+        for lang in languages(args.drawers, args.chinese):
+            frames, words = [], Words(lang)
+            page = await open_page(browser, f"{url}/?tab=draw&view={args.view}&lang={lang}", words, frames)
+            await page.get_by_text(words.empty).wait_for(timeout=60000)
+            drawers.append((page, frames, words))
         trainers = []
-        for _ in range(args.trainers):
-            frames = []
-            trainers.append((await open_page(browser, url, frames, keep=True), frames))
-        server, workers = processes(port)
-        print(f"{args.drawers} drawing and {args.trainers} training sessions open; server {server}, "
-              f"workers {workers}; server memory {memory_mb(server)}", flush=True)
+        for lang in languages(args.trainers, args.chinese):
+            frames, words = [], Words(lang)
+            page = await open_page(browser, f"{url}/?tab=train&preset={args.preset}&lang={lang}", words, frames,
+                                   keep=True)
+            trainers.append((page, frames, words))
+        servers, workers = processes(ports)
+        print(f"{args.drawers} drawing and {args.trainers} training sessions open; servers {servers}, "
+              f"workers {workers}; server memory {[memory_mb(s) for s in servers]}", flush=True)
         errors = []
         quiet, _ = await phase(drawers, [], args, errors)
-        trainers_cpu = workers or [server]  # an app without workers trains in its server
+        trainers_cpu = workers or servers  # an app without workers trains in its server
         cpu0 = sum(cpu_seconds(w) for w in trainers_cpu)
         busy, runs = await phase(drawers, trainers, args, errors)
-        cpu1 = sum(cpu_seconds(w) for w in (processes(port)[1] or [server]))
-        mem = {"server": memory_mb(server), "workers": [memory_mb(w) for w in processes(port)[1]]}
+        cpu1 = sum(cpu_seconds(w) for w in (processes(ports)[1] or servers))
+        mem = {"servers": [memory_mb(s) for s in servers], "workers": [memory_mb(w) for w in processes(ports)[1]]}
         await browser.close()
-    log_text = Path(log).read_text(errors="replace")
-    errors += ["server log: Traceback"] * log_text.count("Traceback")
+    for log in logs:
+        errors += [f"{Path(log).name}: Traceback"] * Path(log).read_text(errors="replace").count("Traceback")
     return quiet, busy, runs, errors, mem, cpu1 - cpu0
 
 
@@ -226,25 +269,42 @@ def main():
     ap.add_argument("--trainers", type=int, default=4)
     ap.add_argument("--drawings", type=int, default=6)
     ap.add_argument("--preset", default="fast", choices=sorted(LABELS))
+    ap.add_argument("--view", default="inside", choices=["prediction", "inside", "why"],
+                    help="the drawers' view of the Draw tab")
+    ap.add_argument("--chinese", type=float, default=0.5, help="the share of pages in Chinese")
+    ap.add_argument("--replicas", type=int, default=1, help="2 or more: that many servers behind HAProxy")
     ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is measured")
     args = ap.parse_args()
     app = args.app.resolve()
     env = {"OPENBLAS_NUM_THREADS": "1"}
-    log = tempfile.mkstemp(prefix="classroom-", suffix=".log")[1]
-    with streamlit_app(prefix=["taskset", "-c", "0"], env=env, log_path=log, script=app / "app.py",
-                       cwd=app) as url:
-        port = int(url.rsplit(":", 1)[1])
-        quiet, busy, runs, errors, mem, worker_cpu = asyncio.run(run(args, url, port, log))
-    print(f"app {app}: server on core 0 with its workers, the browsers on core 1")
+    if args.replicas > 1:
+        with Cluster(args.replicas, port=free_port(), first_port=free_port(), prefix=["taskset", "-c", "0"],
+                     env=env, app=app) as cluster:
+            os.sched_setaffinity(cluster.procs["haproxy"].pid, {0})
+            ports = list(cluster.ports.values())
+            logs = [cluster.log_dir / f"{n}.log" for n in cluster.names]
+            out = asyncio.run(run(args, cluster.url, ports, logs))
+            balance = _balance(cluster.log_dir / "haproxy.log", cluster.names)
+        where = f"{args.replicas} replicas behind HAProxy on core 0 with their workers ({balance})"
+    else:
+        log = tempfile.mkstemp(prefix="classroom-", suffix=".log")[1]
+        with streamlit_app(prefix=["taskset", "-c", "0"], env=env, log_path=log, script=app / "app.py",
+                           cwd=app) as url:
+            out = asyncio.run(run(args, url, [int(url.rsplit(":", 1)[1])], [log]))
+        where = "one server on core 0 with its workers"
+    quiet, busy, runs, errors, mem, worker_cpu = out
+    print(f"app {app}: {where}, the browsers on core 1; drawers' view {args.view}, "
+          f"{args.chinese:.0%} of pages in Chinese")
     p90_quiet = report("nobody training", quiet)
     p90_busy = report(f"{args.trainers} pressing Start", busy)
     print(f"  server's share p90 while training / nobody training = {p90_busy / p90_quiet:.2f} (target <= 1.25)")
     print(f"runs finished: {len(runs)} of {args.trainers}; errors: {len(errors)} {errors[:5]}")
     for r in sorted(runs, key=lambda r: r["waited"] or 0):
         est = "not queued" if r["estimate"] is None else f"estimated wait {r['estimate']:.0f} s"
-        print(f"  a run: {est}, started after {r['waited']:.1f} s, its figures after {r['total']:.1f} s "
+        waited = "?" if r["waited"] is None else f"{r['waited']:.1f}"
+        print(f"  a run ({r['lang']}): {est}, started after {waited} s, its figures after {r['total']:.1f} s "
               "(from its Start, by the server's frames)")
-    print(f"memory: server {mem['server']['Rss']:.0f} MB RSS; workers "
+    print("memory: " + "; ".join(f"server {m['Rss']:.0f} MB RSS" for m in mem["servers"]) + "; workers "
           + (", ".join(f"{m['Rss']:.0f} MB RSS / {m['Pss']:.0f} MB PSS" for m in mem["workers"]) or "none"))
     _wall, cpu, images = headless(args.preset, ["taskset", "-c", "0"], env)
     rate = images / cpu
@@ -254,6 +314,13 @@ def main():
     print(f"throughput: {live:,.0f} images per {who}-CPU-second in the app, {rate:,.0f} headless with one "
           f"BLAS thread: {live / rate:.0%} (target >= 85 %); {images * len(runs) / last:,.0f} images/s "
           f"from the Starts to the last run's figures")
+
+
+def _balance(log, names):
+    """How many websockets (sessions) HAProxy sent to each replica."""
+    lines = Path(log).read_text(errors="replace").splitlines()
+    counts = {n: sum(1 for ln in lines if f"replicas/{n} 101 " in ln) for n in names}
+    return ", ".join(f"{n}: {c} sessions" for n, c in counts.items())
 
 
 if __name__ == "__main__":
