@@ -31,13 +31,19 @@ TEMPLATE = Path(__file__).resolve().parent / "haproxy.cfg.in"
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
-def config(servers, port=8500, address="127.0.0.1"):
+def config(servers, port=8500, address="127.0.0.1", tls=None, iframe=False):
     """HAProxy's configuration for ``servers``, a list of (name, host, port).
 
-    Raises ``ValueError`` for a name HAProxy's cookie cannot carry or a port out of range.
+    ``tls`` is the path of a PEM file (certificate then key) to serve HTTPS with;
+    ``iframe`` makes the balancer's cookie fit for a page embedded in another site's
+    iframe (``SameSite=None; Partitioned``), which browsers accept only over HTTPS.
+    Raises ``ValueError`` for a name HAProxy's cookie cannot carry, a port out of range,
+    or ``iframe`` without ``tls``.
     """
     if not servers:
         raise ValueError("config needs at least one server")
+    if iframe and not tls:
+        raise ValueError("an iframe on another site needs HTTPS: iframe=True needs a tls certificate, got none")
     for name, host, p in servers:
         if not NAME.fullmatch(name):
             raise ValueError(f"a replica's name is a lowercase letter then up to 31 of a-z 0-9 _ -, got {name!r}")
@@ -45,7 +51,10 @@ def config(servers, port=8500, address="127.0.0.1"):
             raise ValueError(f"replica {name}: expected a host and a port 1-65535, got {host!r}:{p!r}")
     servers_ = "\n".join(f"    server {n} {h}:{p} cookie {n} check" for n, h, p in servers)
     probes = "\n".join(f"    server {n} {h}:{p} track replicas/{n}" for n, h, p in servers)
-    return Template(TEMPLATE.read_text()).substitute(address=address, port=int(port), servers=servers_,
+    bind = f"bind {address}:{int(port)}" + (f" ssl crt {tls}" if tls else "")
+    cookie = "cookie ffn_replica insert nocache httponly" + (" secure" if tls else "")
+    cookie += ' attr "SameSite=None" attr "Partitioned"' if iframe else ""
+    return Template(TEMPLATE.read_text()).substitute(bind=bind, cookie=cookie, servers=servers_,
                                                      probe_servers=probes)
 
 
@@ -61,7 +70,9 @@ class Cluster:
 
     Use as a context manager (``with Cluster(2) as c: c.url``), or ``start()``/``stop()``.
     ``prefix`` goes before each replica's command (``taskset -c 0`` in the benches), ``env``
-    into each replica's environment. Logs go to ``log_dir``: ``haproxy.log`` (one line
+    into each replica's environment. Unless ``env`` or the environment sets
+    ``FFN_TRAINING_WORKERS``, the replicas share the machine's cores minus one between
+    their training pools (at least one worker each). Logs go to ``log_dir``: ``haproxy.log`` (one line
     per request, with the replica that served it) and ``<name>.log`` for each replica.
     """
 
@@ -105,6 +116,8 @@ class Cluster:
                "--server.headless", "true", "--server.port", str(self.ports[name]),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
         env = {**os.environ, **self.env, "FFN_REPLICA": name, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
+        # the machine's cores shared out: each replica's training pool would take all but one
+        env.setdefault("FFN_TRAINING_WORKERS", str(max(1, (len(os.sched_getaffinity(0)) - 1) // len(self.names))))
         with open(self.log_dir / f"{name}.log", "wb") as log:
             return subprocess.Popen(cmd, cwd=self.app, stdout=log, stderr=subprocess.STDOUT, env=env)
 
@@ -162,10 +175,13 @@ def main(argv=None):
     cfg.add_argument("--server", type=_server, action="append", required=True, metavar="NAME=HOST:PORT")
     cfg.add_argument("--port", type=int, default=80)
     cfg.add_argument("--address", default="0.0.0.0")
+    cfg.add_argument("--tls", metavar="PEM", help="serve HTTPS with this certificate and key (one PEM file)")
+    cfg.add_argument("--iframe", action="store_true",
+                     help="the page is embedded in another site's iframe (a school's learning platform)")
     args = ap.parse_args(argv)
     if args.command == "config":
         try:
-            sys.stdout.write(config(args.server, args.port, args.address))
+            sys.stdout.write(config(args.server, args.port, args.address, args.tls, args.iframe))
         except ValueError as e:
             ap.error(str(e))
         return

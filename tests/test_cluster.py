@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from deploy.cluster import Cluster, config
 SEVEN = [[(50, 50), (230, 50), (110, 250)]]
 LINE = re.compile(r"^\S+ ffn_digits (\S+)/(\S+) (\d+) (\S+) (\S+) cookie=(\S+)$")
 MOVED = "The server restarted: your run was lost"
+TRAINING = re.compile(r"iteration [\d,]+ / [\d,]+")  # the progress bar's text, not the sidebar's "Iterations"
 
 
 def test_config_lists_each_server_twice_and_refuses_bad_names():
@@ -26,6 +28,24 @@ def test_config_lists_each_server_twice_and_refuses_bad_names():
     for bad in [("A", "h", 1), ("a b", "h", 1), ("a", "h", 0), ("a", "", 1), ("a", "h x", 1)]:
         with pytest.raises(ValueError, match="got"):
             config([bad])
+
+
+def test_config_over_https_and_in_an_iframe_is_valid_for_haproxy(tmp_path):
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        pytest.skip("no haproxy")
+    pem = tmp_path / "site.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k"),
+                    "-out", str(tmp_path / "c"), "-days", "1", "-subj", "/CN=localhost"], check=True,
+                   capture_output=True)
+    pem.write_bytes((tmp_path / "c").read_bytes() + (tmp_path / "k").read_bytes())
+    cfg = config([("a", "127.0.0.1", 8501)], port=8443, tls=pem, iframe=True)
+    assert f"bind 127.0.0.1:8443 ssl crt {pem}" in cfg
+    assert 'secure attr "SameSite=None" attr "Partitioned"' in cfg
+    (tmp_path / "h.cfg").write_text(cfg)
+    subprocess.run([haproxy, "-c", "-q", "-f", str(tmp_path / "h.cfg")], check=True)
+    with pytest.raises(ValueError, match="HTTPS"):
+        config([("a", "h", 1)], iframe=True)
 
 
 def _free_pair():
@@ -137,7 +157,7 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     # A second student on the other replica, mid-run, with a lesson's settings in the link.
     other = next(n for n in cluster.names if n != home)
     b_ctx, b = _open(browser, cluster.url + "?seed=7&note=Lesson+3", cookie=other)
-    _train(b, until="iteration")
+    _train(b, until=TRAINING)
     assert replica_of(b_ctx) == other
     since = len(served(cluster.log_dir))
     assert {r[1] for r in served(cluster.log_dir) if r[0] == "replicas" and r[4] == other} == {other}
@@ -168,11 +188,14 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     draw(a, SEVEN)
     assert prediction(a, timeout=30000) == "7"
 
-    # A new visitor is served by the live replica, and is not told of a restart.
-    c_ctx, c = _open(browser, cluster.url)
+    # A new visitor is served by the live replica, and is not told of a restart. Their link
+    # is one for a school platform's iframe: Streamlit's embed=true is no setting of the app's.
+    c_ctx, c = _open(browser, cluster.url + "?embed=true&preset=fast")
     assert replica_of(c_ctx) == home
-    _train(c, until="iteration")
+    _train(c, until=TRAINING)
     assert not c.get_by_text(MOVED).count()
+    assert "embed=true" in c.url and "preset=fast" in c.url
+    assert not c.get_by_text("Some parts of the link were not used").count()
 
     after = served(cluster.log_dir)[since:]
     assert {r[1] for r in after if r[0] == "replicas"} == {home}
