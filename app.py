@@ -15,6 +15,7 @@ else:
     lesson_panel.follow_address()  # the browser's Back or Forward
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
+replica.watch()  # first: a timer, so that a page reconnecting to a server that lost its session reruns
 layout.style()
 st.title(_("ffn-digits"))
 st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "

@@ -51,11 +51,13 @@ def config(servers, port=8500, address="127.0.0.1", tls=None, iframe=False):
             raise ValueError(f"replica {name}: expected a host and a port 1-65535, got {host!r}:{p!r}")
     servers_ = "\n".join(f"    server {n} {h}:{p} cookie {n} check" for n, h, p in servers)
     probes = "\n".join(f"    server {n} {h}:{p} track replicas/{n}" for n, h, p in servers)
+    use = "\n".join(f"    use-server {n} if {{ req.cook(ffn_replica) -m str {n} }}" for n, _h, _p in servers)
     bind = f"bind {address}:{int(port)}" + (f" ssl crt {tls}" if tls else "")
     cookie = "cookie ffn_replica insert nocache httponly" + (" secure" if tls else "")
     cookie += ' attr "SameSite=None" attr "Partitioned"' if iframe else ""
     return Template(TEMPLATE.read_text()).substitute(bind=bind, cookie=cookie, servers=servers_,
-                                                     probe_servers=probes)
+                                                     probe_servers=probes, use_servers=use,
+                                                     follow_servers=probes)
 
 
 def _healthy(url):
@@ -99,13 +101,16 @@ class Cluster:
         try:
             for name in self.names:
                 self.procs[name] = self._replica(name, secret)
+            # HAProxy once every replica answers: its servers start as up, whereas one found down
+            # at start stays down for two checks, and a cookie naming it is rewritten meanwhile
+            self._wait([self.replica_url(n) for n in self.names], timeout)
             cfg = self.log_dir / "haproxy.cfg"
             cfg.write_text(config([(n, "127.0.0.1", p) for n, p in self.ports.items()], self.port, self.address))
             subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], check=True)
             with open(self.log_dir / "haproxy.log", "wb") as log:
                 self.procs["haproxy"] = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=log,
                                                          stderr=subprocess.STDOUT)
-            self._wait([self.replica_url(n) for n in self.names] + [self.url], timeout)
+            self._wait([self.url], timeout)
         except BaseException:
             self.stop()
             raise

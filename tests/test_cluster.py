@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, draw, free_port, prediction
 from deploy.cluster import Cluster, config
 
 SEVEN = [[(50, 50), (230, 50), (110, 250)]]
-LINE = re.compile(r"^\S+ ffn_digits (\S+)/(\S+) (\d+) (\S+) (\S+) cookie=(\S+)$")
+LINE = re.compile(r"^(\d+)\.(\d+) \S+ ffn_digits (\S+)/(\S+) (\d+) (\S+) (\S+) cookie=(\S+)$")
 MOVED = "The server restarted: your run was lost"
+SESSION_BACKENDS = ("replicas", "by_cookie")  # HAProxy's backends that follow the cookie (not the probes')
 TRAINING = re.compile(r"iteration [\d,]+ / [\d,]+")  # the progress bar's text, not the sidebar's "Iterations"
 
 
@@ -60,13 +62,14 @@ def _free_pair():
     raise RuntimeError("no two free ports in a row")
 
 
-def served(log_dir):
-    """(backend, replica, status, path, cookie) of each request HAProxy logged so far."""
+def served(log_dir, since=0.0):
+    """(backend, replica, status, path, cookie) of each request HAProxy logged, of those it
+    accepted from ``since`` (a ``time.time()``) on."""
     out = []
     for line in (Path(log_dir) / "haproxy.log").read_text(errors="replace").splitlines():
         m = LINE.match(line)
-        if m:
-            out.append((m[1], m[2], m[3], m[5], m[6].removeprefix("ffn_replica=")))
+        if m and int(m[1]) + int(m[2]) / 1000 >= since:
+            out.append((m[3], m[4], m[5], m[7], m[8].removeprefix("ffn_replica=")))
     return out
 
 
@@ -108,13 +111,13 @@ def browser():
         b.close()
 
 
-def _open(browser, url, cookie=None):
+def _open(browser, url, cookie=None, ready="Hyperparameters"):
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     if cookie:
         context.add_cookies([{"name": "ffn_replica", "value": cookie, "url": url}])
     page = context.new_page()
     page.goto(url)
-    page.get_by_text("Hyperparameters").wait_for(timeout=60000)
+    page.get_by_text(ready).wait_for(timeout=60000)
     return context, page
 
 
@@ -150,7 +153,7 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     _train(a)
     _draw_seven(a)
     _upload(a)
-    a_requests = [r for r in served(cluster.log_dir) if r[0] == "replicas"]
+    a_requests = [r for r in served(cluster.log_dir) if r[0] in SESSION_BACKENDS]
     assert a_requests and {r[1] for r in a_requests} == {home}
     assert all(r[2] in ("101", "200", "204", "304") for r in a_requests), a_requests
 
@@ -159,12 +162,17 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     b_ctx, b = _open(browser, cluster.url + "?seed=7&note=Lesson+3", cookie=other)
     _train(b, until=TRAINING)
     assert replica_of(b_ctx) == other
-    since = len(served(cluster.log_dir))
-    assert {r[1] for r in served(cluster.log_dir) if r[0] == "replicas" and r[4] == other} == {other}
+    # ...and a third on that replica who is only looking: no script runs on their page when
+    # it reconnects, but for the page's timer (ui.replica.watch).
+    d_ctx, d = _open(browser, cluster.url + "?lang=zh", cookie=other, ready="超参数")
+    d.locator(".st-key-panels").get_by_role("button", name="开始").wait_for(timeout=60000)
+    d.wait_for_timeout(2000)  # their page drawn, and they read it
+    assert {r[1] for r in served(cluster.log_dir) if r[0] in SESSION_BACKENDS and r[4] == other} == {other}
 
     workers = children(cluster.procs[other].pid)
     assert workers, "a replica trains in worker processes"
     cluster.kill(other)
+    killed_at = time.time()
 
     # The moved student is told, on the live replica, and keeps the link's settings.
     b.get_by_text(MOVED).wait_for(timeout=90000)
@@ -175,6 +183,8 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     b.locator(".st-key-replica_moved").get_by_role("button", name="OK").click()
     b.get_by_text(MOVED).wait_for(state="detached", timeout=30000)
     _upload(b)  # its upload lands on the live replica, with cookies the dead one set
+    d.get_by_text("服务器重启了").wait_for(timeout=90000)  # in the page's language
+    assert replica_of(d_ctx) == home
     assert not [w for w in workers if Path(f"/proc/{w}").exists()], "the dead replica's workers live on"
 
     # The live replica's session goes on as before: its run, a new drawing, no notice.
@@ -197,8 +207,8 @@ def test_two_replicas_behind_haproxy(cluster, browser, tmp_path):
     assert "embed=true" in c.url and "preset=fast" in c.url
     assert not c.get_by_text("Some parts of the link were not used").count()
 
-    after = served(cluster.log_dir)[since:]
-    assert {r[1] for r in after if r[0] == "replicas"} == {home}
+    after = served(cluster.log_dir, since=killed_at)
+    assert {r[1] for r in after if r[0] in SESSION_BACKENDS} == {home}, [r for r in after if r[1] != home]
     assert not [r for r in after if r[2].startswith("5")], "a request failed after the kill"
-    for ctx in (a_ctx, b_ctx, c_ctx):
+    for ctx in (a_ctx, b_ctx, c_ctx, d_ctx):
         ctx.close()

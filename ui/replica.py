@@ -16,6 +16,7 @@ from .i18n import _
 
 COOKIE = "ffn_replica"
 ENV = "FFN_REPLICA"
+WATCH_SECONDS = 30
 
 
 def moved_from(cookies, me):
@@ -52,3 +53,21 @@ def render():
 
 def _dismiss():
     st.session_state.moved = False
+
+
+def watch():
+    """A fragment that draws nothing, on a 30-second timer.
+
+    When its websocket comes back, Streamlit's page asks for a script run only while one
+    was going or a timer is set (``handleConnectionStateChanged`` in its frontend). Without
+    this, the page of a student who was idle when their replica died would stay as it
+    was, their old run and all, until they next clicked; with it, the new replica runs
+    the page at once and the notice appears. It costs each session one empty run every
+    30 s. The page calls it first: each full run clears the page's timers until it sets
+    them again, and a replica that dies in between leaves the page with none.
+    """
+    st.fragment(_nothing, run_every=WATCH_SECONDS)()
+
+
+def _nothing():
+    pass
