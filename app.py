@@ -15,7 +15,6 @@ else:
     lesson_panel.follow_address()  # the browser's Back or Forward
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
-replica.watch()  # first: a timer, so that a page reconnecting to a server that lost its session reruns
 layout.style()
 st.title(_("ffn-digits"))
 st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "
@@ -26,6 +25,8 @@ settings, error = sidebar.render()
 replica.render()  # "the server restarted: your run was lost"
 lesson_panel.render_top()
 tab = layout.tabs()  # a keyed control of stable names: the open tab survives a change of language
+if tab != "draw":  # a timer, so that a page reconnecting to a server that lost its session reruns
+    replica.watch()
 panels = st.container(key="panels")
 train_box, draw_box = panels.container(key="panel_train"), panels.container(key="panel_draw")
 with draw_box:  # first: a stroke's prediction never waits for the Train tab to be drawn
