@@ -191,15 +191,13 @@ def main(argv=None):
             ap.error(str(e))
         return
     cluster = Cluster(args.replicas, args.port, args.first_port, args.address, log_dir=args.log_dir)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for sig in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: a shell starts background jobs ignoring it
+        signal.signal(sig, lambda *_: sys.exit(0))
     with cluster:
         sys.stdout.write(f"{args.replicas} replicas behind HAProxy: open {cluster.url}\n"
                          f"logs in {cluster.log_dir}; Ctrl-C stops them all\n")
         sys.stdout.flush()
-        try:
-            _watch(cluster)
-        except KeyboardInterrupt:
-            pass
+        _watch(cluster)
 
 
 def _watch(cluster):
