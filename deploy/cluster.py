@@ -50,14 +50,14 @@ def config(servers, port=8500, address="127.0.0.1", tls=None, iframe=False):
         if not 0 < int(p) < 65536 or not host or any(c.isspace() for c in host):
             raise ValueError(f"replica {name}: expected a host and a port 1-65535, got {host!r}:{p!r}")
     servers_ = "\n".join(f"    server {n} {h}:{p} cookie {n} check" for n, h, p in servers)
-    probes = "\n".join(f"    server {n} {h}:{p} track replicas/{n}" for n, h, p in servers)
+    # the backends that follow another's health checks (by cookie, and the probes')
+    tracking = "\n".join(f"    server {n} {h}:{p} track replicas/{n}" for n, h, p in servers)
     use = "\n".join(f"    use-server {n} if {{ req.cook(ffn_replica) -m str {n} }}" for n, _h, _p in servers)
     bind = f"bind {address}:{int(port)}" + (f" ssl crt {tls}" if tls else "")
     cookie = "cookie ffn_replica insert nocache httponly" + (" secure" if tls else "")
     cookie += ' attr "SameSite=None" attr "Partitioned"' if iframe else ""
     return Template(TEMPLATE.read_text()).substitute(bind=bind, cookie=cookie, servers=servers_,
-                                                     probe_servers=probes, use_servers=use,
-                                                     follow_servers=probes)
+                                                     tracking_servers=tracking, use_servers=use)
 
 
 def _healthy(url):

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from test_health_panel import rerun_until
+
 from ui.kept import MAX_KEPT, compact
 
 
@@ -49,11 +51,7 @@ def test_a_stopped_run_is_kept_a_diverged_one_is_not(at):
             break
         at.run()
     at.button(key="stop").click().run()
-    for _ in range(80):
-        if at.session_state["run"].done:
-            break
-        at.run()
-    at.run()
+    rerun_until(at, lambda run: run.done)
     assert at.session_state["run"].outcome[0] == "stopped"
     assert len(at.session_state["kept_runs"]) == 1
 

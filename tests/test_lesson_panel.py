@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_app import APP
+from test_health_panel import rerun_until
 
 EVERY = {"preset": "fast", "hidden_size": "128", "depth": "3", "activation": "tanh", "weight_init": "xavier",
          "optimizer": "rmsprop", "learning_rate": "0.003", "lr_schedule": "step", "batch_size": "64",
@@ -175,11 +176,7 @@ def test_presenter_mode_draws_the_charts_larger():
     import json
     at = opened({"present": "1", "iters": "60", "train_size": "1000"})
     at.button(key="start").click().run()
-    for _ in range(40):
-        if at.session_state["run"].done:
-            break
-        at.run()
-    at.run()
+    rerun_until(at, lambda run: run.done)
     figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     loss = next(f for f in figures if f["layout"]["title"]["text"] == "Loss")
     assert loss["layout"]["xaxis"]["tickfont"]["size"] == 18 and loss["layout"]["font"]["size"] == 21
