@@ -87,6 +87,20 @@ def prediction(page, timeout=20000, label="Prediction"):
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def settled_box(locator, timeout=15):
+    """``locator``'s bounding box once two reads 0.1 s apart agree. A component's frame is
+    laid out after the component has drawn in it, so a first read can be a few pixels wide."""
+    deadline = time.monotonic() + timeout
+    box = locator.bounding_box()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        again = locator.bounding_box()
+        if again == box and box and box["width"] > 30:
+            break
+        box = again
+    return box
+
+
 def draw(page, strokes, steps=12):
     """Draw polylines (lists of (x, y) in canvas pixels, 0-280) on the app's canvas with the mouse.
 
@@ -95,7 +109,7 @@ def draw(page, strokes, steps=12):
     canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=30000)
     canvas.scroll_into_view_if_needed()  # a pointer outside the window reaches nothing
-    box = canvas.bounding_box()
+    box = settled_box(canvas)
     sx, sy = box["width"] / 280, box["height"] / 280
     for stroke in strokes:
         x0, y0 = stroke[0]
@@ -118,7 +132,7 @@ def draw_touch(page, strokes, steps=12):
     protocol (Playwright's touchscreen only taps). ``page``'s context must have ``has_touch``."""
     canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=30000)
-    box = canvas.bounding_box()
+    box = settled_box(canvas)
     sx, sy = box["width"] / 280, box["height"] / 280
     cdp = page.context.new_cdp_session(page)
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction, streamlit_app
+from browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction,
+                     settled_box, streamlit_app)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -59,8 +60,7 @@ def test_a_finger_draws_on_a_phone_and_the_page_does_not_scroll(browser, app_url
     page.get_by_text("The canvas is empty").wait_for(timeout=60000)
     canvas = page.locator('[data-testid="stBidiComponentIsolated"]').first
     canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    box = canvas.bounding_box()
+    box = settled_box(canvas)
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the canvas fits the screen
     before = page.evaluate("() => [window.scrollY, document.scrollingElement.scrollTop, "
                            "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]")
@@ -84,8 +84,9 @@ def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # folded away
     qr = page.get_by_test_id("stImage").filter(has_text="Scan to open this page")
     qr.wait_for(timeout=30000)
-    box = page.locator('[data-testid="stBidiComponentIsolated"]').first.bounding_box()
-    assert box["width"] >= 420
+    page.locator(CANVAS).first.wait_for(timeout=30000)
+    width = settled_box(page.locator('[data-testid="stBidiComponentIsolated"]').first)["width"]
+    assert width >= 420, width
     draw(page, SEVEN)
     assert prediction(page) == "7"
     page.get_by_text("Softmax probabilities").wait_for()
