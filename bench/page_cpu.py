@@ -33,13 +33,13 @@ def one_run(page, port, tiles):
     if toggle.locator("input").is_checked() != tiles:
         toggle.click()
         page.wait_for_timeout(1500)
-    server, workers = processes(port)
+    (server,), workers = processes([port])
     c0, w0, t0 = cpu_seconds(server), sum(cpu_seconds(w) for w in workers), time.perf_counter()
     page.locator(".st-key-panels").get_by_role("button", name="Start").click()
     page.wait_for_function(f"() => !({DONE})()", timeout=30000)
     page.wait_for_function(DONE, polling=250, timeout=600000)
     wall = time.perf_counter() - t0
-    c1, w1 = cpu_seconds(server), sum(cpu_seconds(w) for w in processes(port)[1])
+    c1, w1 = cpu_seconds(server), sum(cpu_seconds(w) for w in processes([port])[1])
     return 60 * (c1 - c0) / wall, wall, w1 - w0
 
 

@@ -65,7 +65,7 @@ async def run(args, url, port):
     errors = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
-        server, _ = processes(port)
+        (server,), _ = processes([port])
         print(f"before any session: {figures(server)}", flush=True)
         for first in range(0, args.sessions, args.batch):
             n = min(args.batch, args.sessions - first)
