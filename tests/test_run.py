@@ -1,6 +1,8 @@
 from dataclasses import replace
 import io
 import time
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,13 @@ def test_the_model_budget_is_twice_the_largest_network_the_sidebar_builds():
     weights = 784 * 512 + 4 * 512 * 512 + 512 * 256 + 256 * 10       # and a bias, a scale and a shift per unit
     assert MODEL_LIMITS["max_params"] == 2 * (weights + 3 * (5 * 512 + 256) + 10)
     assert ffn.load_model(**MODEL_LIMITS).hidden_size_list == [512, 256]  # the bundled model fits
+
+
+def test_the_largest_model_the_sidebar_trains_can_be_handed_back_in():
+    largest = replace(ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"])), depth=max(STOPS["depth"]),
+                      normalization="batch")
+    net = ffn.MultiLayerNet(784, largest.hidden_sizes(), 10, normalization="batch", seed=0)
+    size = len(ffn.model_bytes(net))
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert 6 * 2**20 < size <= config["server"]["maxUploadSize"] * 2**20, size  # the uploader's own limit
+    assert ffn.load_model(ffn.model_bytes(net), **MODEL_LIMITS).hidden_size_list == largest.hidden_sizes()
