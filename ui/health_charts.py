@@ -72,15 +72,21 @@ def _finite_prefix(xs, rows):
     return out_x, out_rows
 
 
-def log_axis(fig, values):
+def log_yaxis(values):
     """A log y-axis from the power of ten below the smallest positive value to the one above the
     largest, a tick at each (at every other one past six decades, which would crowd): every
-    line sits between two labelled decades."""
+    line sits between two labelled decades. Returns the axis's settings, a dict."""
     v = np.asarray([y for y in values if y is not None and math.isfinite(y) and y > 0], dtype=np.float64)
-    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    axis = dict(type="log", exponentformat="power", dtick=1)
     if v.size:
         lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
-        fig.update_yaxes(range=[lo, max(hi, lo + 1)], dtick=2 if hi - lo > 6 else 1)
+        axis.update(range=[lo, max(hi, lo + 1)], dtick=2 if hi - lo > 6 else 1)
+    return axis
+
+
+def log_axis(fig, values):
+    """:func:`log_yaxis` applied to ``fig``'s y-axis."""
+    fig.update_yaxes(**log_yaxis(values))
 
 
 def layer_tags(cfg):
@@ -103,8 +109,8 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
     label, scale, ytitle = METRICS[metric]
     log = scale == "log"
     xs, rows = _finite_prefix(history.get("health_iteration", []), history.get(metric, []))
-    fig = go.Figure()
     n = len(rows[0]) if rows else 0
+    data = []
     for layer in range(n):
         name = _("layer {n}").format(n=layer + 1)
         if sizes is not None and layer + 1 < len(sizes):
@@ -113,19 +119,22 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
         ys = [row[layer] for row in rows]
         if log:  # a zero has no place on a log scale: left as a gap
             ys = [y if y > 0 else None for y in ys]
-        fig.add_scatter(x=xs, y=ys, mode="lines", name=name,
-                        line=dict(width=2, color=LAYER_COLOURS[layer % len(LAYER_COLOURS)], dash=LAYER_DASHES[layer % len(LAYER_DASHES)]))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name=name,
+                         line=dict(width=2, color=LAYER_COLOURS[layer % len(LAYER_COLOURS)],
+                                   dash=LAYER_DASHES[layer % len(LAYER_DASHES)])))
+    yaxis = dict(title=dict(text=_(ytitle)))
     if log:
-        log_axis(fig, [y for row in rows for y in row])
+        yaxis.update(log_yaxis([y for row in rows for y in row]))
     elif scale == "share":
-        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+        yaxis.update(range=[0, 1], tickformat=".0%")
     # the legend under the plot, clear of the axis title: three layers' names beside the title
-    # would cover it on a phone; a deep network's seven lines make the chart taller, not the plot smaller
-    fig.update_layout(title=_(label), height=340 + 22 * max(0, n - 3), margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis_title=_("iteration"), yaxis_title=_(ytitle),
-                      legend=dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0,
-                                  xanchor="left"))
-    return fig
+    # would cover it on a phone; a deep network's seven lines make the chart taller, not the plot smaller.
+    # One go.Figure call from plain dicts: it is drawn live, about once a second (see ui.charts).
+    layout = dict(title=dict(text=_(label)), height=340 + 22 * max(0, n - 3), margin=dict(l=10, r=10, t=40, b=10),
+                  xaxis=dict(title=dict(text=_("iteration"))), yaxis=yaxis,
+                  legend=dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0,
+                              xanchor="left"))
+    return go.Figure(data=data, layout=layout)
 
 
 __all__ = ["tiles_image", "batch_image", "health_figure", "METRICS", "BLUE", "ORANGE"]
