@@ -148,8 +148,11 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
     progress_box = st.empty()
     c1, c2, c3 = st.columns(3)
     curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings)
-    if run.done:  # the figures, below the charts, sent before them: they are what the student waits for
-        with st.container():
+    # the figures, below the charts, sent before them: they are what the student waits for
+    results_box = st.empty()
+    results_shown = run.done
+    if results_shown:
+        with results_box.container():
             _results(run)
     first_layer = None
     if tiles:
@@ -161,8 +164,12 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
     while True:
         run.sync()
         if run.state != st.session_state.get("controls_show"):
-            # The whole page, at once: the buttons (Pause or Resume, Start), the fragment's
-            # timer and the results follow, drawn once rather than here and then again.
+            if run.done and not results_shown:
+                # what the student waits for, at once, before the page redraws around it
+                with results_box.container():
+                    _results(run)
+            # The whole page, at once: the buttons (Pause or Resume, Start) and the
+            # fragment's timer follow, drawn once rather than here and then again.
             st.rerun()
         with progress_box.container():
             _progress(run)
