@@ -17,6 +17,11 @@ def test_tiles_share_one_symmetric_scale_and_sit_in_a_near_square_grid():
     blue_half = img[r * 2, 3 * 58 + c * 2]                          # -0.25: halfway to blue
     assert blue_half[2] > blue_half[0] and 100 < blue_half[0] < 200
     assert tuple(img[30, 30]) == (255, 255, 255)                    # 0: white
+    W[0, 9] = 0.5
+    img, _scale = tiles_image(W, cell=2, gap=2)
+    assert tuple(img[2 * 58, 58]) == (0xD5, 0x5E, 0x00)             # tile 9: third row, second column
+    assert (img[:, 56:58] == 255).all() and (img[56:58] == 255).all()  # the gaps
+    assert (img[2 * 58:, 2 * 58:] == 255).all()                    # the last row's two empty places
     _img, fixed = tiles_image(W, scale=2.0)
     assert fixed == 2.0
     assert tiles_image(np.full((784, 2), np.nan))[1] == 1.0         # nothing finite: no crash

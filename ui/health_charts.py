@@ -38,13 +38,15 @@ def tiles_image(W, cell=2, gap=2, scale=None):
     cols = math.ceil(math.sqrt(k))
     rows = math.ceil(k / cols)
     side = 28 * cell
-    img = np.full((rows * (side + gap) - gap, cols * (side + gap) - gap, 3), 255, dtype=np.uint8)
     colours = _paint(W.T.reshape(k, 28, 28), diverging=True, m=scale)
-    for j in range(k):
-        r, c = divmod(j, cols)
-        tile = np.kron(colours[j], np.ones((cell, cell, 1), dtype=np.uint8))
-        img[r * (side + gap):r * (side + gap) + side, c * (side + gap):c * (side + gap) + side] = tile
-    return img, scale
+    # Every tile at once: each pixel a cell x cell square, a white gap right of and under
+    # each tile, white tiles to fill the last row; then the rows x cols tiles laid side by
+    # side, and the gap past the last row and column cut off.
+    tiles = np.full((rows * cols, side + gap, side + gap, 3), 255, dtype=np.uint8)
+    tiles[:k, :side, :side] = colours.repeat(cell, axis=1).repeat(cell, axis=2)
+    img = tiles.reshape(rows, cols, side + gap, side + gap, 3).transpose(0, 2, 1, 3, 4)
+    img = img.reshape(rows * (side + gap), cols * (side + gap), 3)[:-gap or None, :-gap or None]
+    return np.ascontiguousarray(img), scale
 
 
 def batch_image(images, cell=2, gap=4):
