@@ -16,6 +16,7 @@ TICK = 0.5         # seconds between the timer's restarts of the live fragment
 POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
 LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
+SEND = 0.05        # seconds a finished run's figures are given to reach the browser before the page reruns
 
 
 def render(settings, error, shown=True):
@@ -168,6 +169,9 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
                 # what the student waits for, at once, before the page redraws around it
                 with results_box.container():
                     _results(run)
+                # The rerun below clears what is still queued for the browser: a moment for the
+                # server's event loop to send the figures first (it wakes when they are queued).
+                time.sleep(SEND)
             # The whole page, at once: the buttons (Pause or Resume, Start) and the
             # fragment's timer follow, drawn once rather than here and then again.
             st.rerun()
