@@ -1,7 +1,7 @@
 """What the live Train tab costs the server: CPU seconds per minute of training, with the
 first layer's tiles on and off.
 
-    python bench/page_cpu.py [--repeats 2] [--iters 3000]
+    python bench/page_cpu.py [--repeats 2] [--iters 3000] [--app DIR]
 
 Method. The app (`streamlit run app.py`) runs on core 0 with its training worker (which
 inherits the core); one headless Chromium on core 1 shows the Train tab, as a student's
@@ -11,6 +11,7 @@ own CPU seconds (/proc/PID/stat: utime + stime of the Streamlit process, its wor
 left out) from the click on Start to the final figures on screen, and divides by the
 wall time: CPU seconds per minute of live training. The Gradients chart is on in both
 settings; the tiles are switched with their toggle. Settings alternate ABBA.
+--app DIR measures the app of another checkout (a `git worktree` of an older commit).
 """
 import argparse
 import statistics
@@ -47,9 +48,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--iters", type=int, default=3000)
+    ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is measured")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
-    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}) as url, \
+    app = args.app.resolve()
+    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}, script=app / "app.py",
+                       cwd=app) as url, \
             sync_playwright() as p:
         port = int(url.rsplit(":", 1)[1])
         browser = p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
@@ -67,7 +71,7 @@ def main():
             for tiles in ((True, False) if r % 2 == 0 else (False, True)):
                 figures[tiles].append(one_run(page, port, tiles))
         browser.close()
-    print(f"H = 512, {args.iters} iterations; server on core 0 (with its worker), browser on core 1")
+    print(f"app {app}; H = 512, {args.iters} iterations; server on core 0 (with its worker), browser on core 1")
     print(f"{'tiles':<6}{'runs':>5}{'wall s (median)':>17}{'server CPU s/min':>18}{'worker CPU s':>14}")
     for tiles in (True, False):
         rows = figures[tiles]
