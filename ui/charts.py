@@ -46,7 +46,7 @@ def _layout(title, xtitle, ytitle, height=300, xaxis=None, yaxis=None, **more):
 
 # The figures drawn live (several a second while training) are each built by one go.Figure
 # call from plain dicts: Plotly checks every property once, where add_scatter, add_hline
-# and update_layout check them again at each call (16 ms for the loss chart, against 4 ms).
+# and update_layout check them again at each call (16.5 ms for the loss chart, against 1.6 ms).
 
 def loss_figure(history):
     """Loss per iteration, raw (faint) and smoothed."""
