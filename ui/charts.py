@@ -35,13 +35,13 @@ def _thin(x, y):
     return x[::step], y[::step]
 
 
-def _layout(title, xtitle, ytitle, height=300, xaxis=None, yaxis=None, **more):
+def figure_layout(title, xtitle, ytitle, height=300, xaxis=None, yaxis=None, legend=None, **more):
     """A chart's layout as a plain dict: its title, axis titles (and any more axis settings),
-    and the legend above the plot at the right."""
+    and the legend, by default above the plot at the right."""
+    legend = legend or dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right")
     return dict(title=dict(text=title), height=height, margin=dict(l=10, r=10, t=40, b=10),
                 xaxis=dict(title=dict(text=xtitle), **(xaxis or {})),
-                yaxis=dict(title=dict(text=ytitle), **(yaxis or {})),
-                legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"), **more)
+                yaxis=dict(title=dict(text=ytitle), **(yaxis or {})), legend=legend, **more)
 
 
 # The figures drawn live (several a second while training) are each built by one go.Figure
@@ -69,8 +69,8 @@ def loss_figure(history):
     label = dict(text=_("ln 10: guessing"), xref="x domain", x=0, xanchor="left", yref="y", y=guess,
                  yanchor="top", showarrow=False,
                  bgcolor="rgba(255,255,255,0.85)")  # readable where a stalled curve runs along it
-    return go.Figure(data=data, layout=_layout(_("Loss"), _("iteration"), _("cross-entropy"),
-                                               shapes=[line], annotations=[label]))
+    return go.Figure(data=data, layout=figure_layout(_("Loss"), _("iteration"), _("cross-entropy"),
+                                                     shapes=[line], annotations=[label]))
 
 
 def accuracy_figure(history):
@@ -82,7 +82,7 @@ def accuracy_figure(history):
     if history["valid_acc"]:
         data.append(dict(type="scatter", x=ep, y=history["valid_acc"], mode="lines+markers",
                          name=_("validation"), line=dict(dash="dash", color=ORANGE), marker=dict(symbol="diamond")))
-    return go.Figure(data=data, layout=_layout(
+    return go.Figure(data=data, layout=figure_layout(
         _("Accuracy"), _("epoch"), _("accuracy"),
         xaxis=dict(rangemode="nonnegative"),  # no negative epochs around a single point
         yaxis=dict(range=[0, 1], tickformat=".0%")))
@@ -95,6 +95,6 @@ def probability_figure(proba):
     colors = [ORANGE if i == best else "#8fb3d9" for i in range(len(proba))]
     bar = dict(type="bar", x=[str(i) for i in range(len(proba))], y=proba, marker=dict(color=colors),
                text=[f"{p:.0%}" if p >= 0.005 else "" for p in proba], textposition="outside")
-    return go.Figure(data=[bar], layout=_layout(_("Softmax probabilities"), _("digit"), _("probability"), height=320,
-                                                xaxis=dict(type="category"),
-                                                yaxis=dict(range=[0, 1.1], tickformat=".0%")))
+    return go.Figure(data=[bar], layout=figure_layout(_("Softmax probabilities"), _("digit"), _("probability"),
+                                                      height=320, xaxis=dict(type="category"),
+                                                      yaxis=dict(range=[0, 1.1], tickformat=".0%")))

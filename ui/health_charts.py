@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from ffn.architecture import residual_layers
 
 from .i18n import N_, _
-from .charts import BLUE, ORANGE
+from .charts import BLUE, ORANGE, figure_layout
 from .inside_charts import _paint
 
 # Okabe-Ito, layer 1 first: seven styles for the seven Affine layers of six hidden ones
@@ -124,19 +124,17 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
         data.append(dict(type="scatter", x=xs, y=ys, mode="lines", name=name,
                          line=dict(width=2, color=LAYER_COLOURS[layer % len(LAYER_COLOURS)],
                                    dash=LAYER_DASHES[layer % len(LAYER_DASHES)])))
-    yaxis = dict(title=dict(text=_(ytitle)))
+    yaxis = {}
     if log:
-        yaxis.update(log_yaxis([y for row in rows for y in row]))
+        yaxis = log_yaxis([y for row in rows for y in row])
     elif scale == "share":
-        yaxis.update(range=[0, 1], tickformat=".0%")
+        yaxis = dict(range=[0, 1], tickformat=".0%")
     # the legend under the plot, clear of the axis title: three layers' names beside the title
     # would cover it on a phone; a deep network's seven lines make the chart taller, not the plot smaller.
     # One go.Figure call from plain dicts: it is drawn live, about once a second (see ui.charts).
-    layout = dict(title=dict(text=_(label)), height=340 + 22 * max(0, n - 3), margin=dict(l=10, r=10, t=40, b=10),
-                  xaxis=dict(title=dict(text=_("iteration"))), yaxis=yaxis,
-                  legend=dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0,
-                              xanchor="left"))
-    return go.Figure(data=data, layout=layout)
+    legend = dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0, xanchor="left")
+    return go.Figure(data=data, layout=figure_layout(_(label), _("iteration"), _(ytitle), yaxis=yaxis, legend=legend,
+                                                     height=340 + 22 * max(0, n - 3)))
 
 
 __all__ = ["tiles_image", "batch_image", "health_figure", "METRICS", "BLUE", "ORANGE"]
