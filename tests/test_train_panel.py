@@ -1,0 +1,73 @@
+"""The Train tab's live charts: when they are redrawn (the rest of the tab: tests/test_app.py)."""
+import types
+
+import pytest
+
+import ffn
+from ui import train_panel
+from ui.train_panel import CHART_EVERY, _Curves, _ending
+
+
+def history(n):
+    """A run's history after ``n`` iterations, an evaluation every 10."""
+    evals = list(range(0, n, 10))
+    return {"iteration": list(range(1, n + 1)), "loss": [2.3 - 0.001 * i for i in range(n)],
+            "eval_iteration": evals, "epoch": [i / 100 for i in evals],
+            "train_acc": [0.5] * len(evals), "valid_acc": [0.5] * len(evals)}
+
+
+class Drawn(list):
+    """The boxes a chart was drawn in, in order, and the clock the test moves (``now``)."""
+    now = 100.0
+
+
+@pytest.fixture
+def log(monkeypatch):
+    out = Drawn()
+    monkeypatch.setattr(train_panel, "time", types.SimpleNamespace(monotonic=lambda: out.now))
+    monkeypatch.setattr(train_panel.charts, "plot", lambda box, fig: out.append(box))
+    return out
+
+
+@pytest.fixture
+def curves():
+    return _Curves("loss box", "accuracy box", "health box", "grad_norm", ffn.preset("fast"))
+
+
+def test_a_chart_is_redrawn_at_most_once_a_second_and_only_when_its_data_changed(curves, log):
+    curves.draw(history(5))
+    assert log == ["loss box", "accuracy box"]
+    log.now += CHART_EVERY / 2
+    curves.draw(history(8))
+    assert len(log) == 2  # too soon
+    log.now += CHART_EVERY / 2
+    curves.draw(history(8))
+    assert log[2:] == ["loss box"]  # no new evaluation: the accuracy chart stays
+
+
+def test_no_redraw_in_a_runs_last_second_but_its_final_charts_come_at_once(curves, log):
+    curves.draw(history(5))
+    log.now += 5 * CHART_EVERY
+    curves.draw(history(25), ending=True)
+    assert len(log) == 2  # the final charts follow in a moment: the browser is spared this one
+    curves.draw(history(25), force=True)
+    assert log[2:] == ["loss box", "accuracy box"]
+
+
+def test_a_fresh_run_of_the_fragment_draws_its_empty_boxes_even_at_the_end(curves, log):
+    curves.draw(history(5), ending=True)
+    assert log == ["loss box", "accuracy box"]
+
+
+@pytest.mark.parametrize("state, left, expected", [
+    ("running", 0.4 * CHART_EVERY, True),
+    ("running", 0.0, True),            # its last iteration done: the final accuracies are measured
+    ("running", 3 * CHART_EVERY, False),
+    ("running", None, False),          # no estimate before its first report
+    ("paused", 0.4 * CHART_EVERY, False),
+    ("queued", None, False),
+])
+def test_ending_is_the_runs_own_estimate_of_its_last_second(state, left, expected):
+    run = types.SimpleNamespace(state=state, progress=None if left is None else {"seconds_left": left},
+                                active=state in ("queued", "running"))
+    assert _ending(run) is expected
