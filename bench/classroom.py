@@ -5,7 +5,8 @@
 
 The server (and its training workers, which inherit its core) runs on core 0; one
 headless Chromium on core 1 holds every session, each in its own browser context, as
-when the students' browsers run on their own machines. With ``--replicas 2`` or more,
+when the students' browsers run on their own machines (this script and its Playwright
+driver run on core 1 too). With ``--replicas 2`` or more,
 that many servers run on core 0 behind HAProxy (``deploy/cluster.py``, itself on core 0
 too), and every page goes through the balancer.
 
@@ -48,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from app_latency import DIGITS  # noqa: E402
-from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, free_port, streamlit_app  # noqa: E402
+from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, free_port, harness_on_core, streamlit_app  # noqa: E402
 from headless import LABELS, headless  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
@@ -250,14 +251,16 @@ def main():
             os.sched_setaffinity(cluster.procs["haproxy"].pid, {0})
             ports = list(cluster.ports.values())
             logs = [cluster.log_dir / f"{n}.log" for n in cluster.names]
-            out = asyncio.run(run(args, cluster.url, ports, logs))
+            with harness_on_core(1):
+                out = asyncio.run(run(args, cluster.url, ports, logs))
             balance = _balance(cluster.log_dir / "haproxy.log", cluster.names)
         where = f"{args.replicas} replicas behind HAProxy on core 0 with their workers ({balance})"
     else:
         log = tempfile.mkstemp(prefix="classroom-", suffix=".log")[1]
         with streamlit_app(prefix=["taskset", "-c", "0"], env=env, log_path=log, script=app / "app.py",
                            cwd=app) as url:
-            out = asyncio.run(run(args, url, [int(url.rsplit(":", 1)[1])], [log]))
+            with harness_on_core(1):
+                out = asyncio.run(run(args, url, [int(url.rsplit(":", 1)[1])], [log]))
         where = "one server on core 0 with its workers"
     quiet, busy, runs, errors, mem, worker_cpu = out
     print(f"app {app}: {where}, the browsers on core 1; drawers' view {args.view}, "

@@ -15,12 +15,13 @@ Method. The same run (a preset's settings) is timed twice:
 On a laptop or a hosted demo the browser runs on the student's machine, not beside the
 server. To keep that true on this 2-core machine, the server (and the headless run) get
 core 0 only (its training workers inherit that) and Chromium gets core 1 (taskset;
-OpenBLAS limited to one thread in both).
+OpenBLAS limited to one thread in both), with this script and its Playwright driver.
 A second, unpinned pair shows what happens when browser and server share both cores.
 --app DIR times the app of another checkout instead (for a before-and-after: a
 `git worktree` of an older commit), against the same headless trainer.
 """
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -31,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app  # noqa: E402
 from headless import LABELS, headless  # noqa: E402
 
 WALL = r"Wall time ([\d.]+) s"  # the final figures' line, and the run's wall time in it
@@ -88,19 +89,20 @@ def main():
     args = ap.parse_args()
     taskset = shutil.which("taskset")
     setups = [("pinned: server on core 0, browser on core 1", ["taskset", "-c", "0"],
-               {"OPENBLAS_NUM_THREADS": "1"}, chromium_on_core(1)),
-              ("unpinned: server and browser share both cores", [], {}, CHROMIUM)]
+               {"OPENBLAS_NUM_THREADS": "1"}, chromium_on_core(1), 1),
+              ("unpinned: server and browser share both cores", [], {}, CHROMIUM, None)]
     if not taskset:
         setups = setups[1:]
         print("taskset not found: only the unpinned figures")
     elif args.pinned_only:
         setups = setups[:1]
     print(f"app {args.app.resolve()}; preset {args.preset}; best of {args.repeats} pairs (headless, then the app) each")
-    for name, prefix, env, chromium in setups:
+    for name, prefix, env, chromium, core in setups:
         hs, ws = [], []
         for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods
             hs.append(headless(args.preset, prefix, env)[0])
-            ws.append(live(args.preset, prefix, env, chromium, args.app.resolve()))
+            with harness_on_core(core) if core is not None else contextlib.nullcontext():
+                ws.append(live(args.preset, prefix, env, chromium, args.app.resolve()))
         h, (waited, wall, outside) = min(hs), min(ws)
         print(f"{name}: headless {h:.2f} s; in the app, click to final figures on screen {waited:.2f} s "
               f"({waited / h:.2f}x headless; target <= 1.10x; {outside:.2f} s timed from this script), "
