@@ -30,9 +30,9 @@ def harness_on_core(core):
     """Pin this process to ``core`` while inside, and with it what it starts there (the
     Playwright driver): a bench's own driving belongs on the browser's side. Left free, the
     system may run it on the server's core, which a niced training worker makes look idle.
-    Measured during a `fast` run (about 4 s): the script and its driver took 0.16-0.19 CPU-s,
-    and the worker waited for its core 0.23-0.29 s when they were free, 0.18-0.20 s when
-    they were pinned away (its /proc schedstat, 2 and 3 runs)."""
+    Measured during a `fast` run (about 4 s): the script and its driver took 0.09-0.19 CPU-s,
+    and the worker waited for its core 0.20-0.29 s when they were free, 0.17-0.21 s when
+    they were pinned away (its /proc schedstat, 6 and 5 runs)."""
     before = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {core})
     try:
