@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import smooth
-from .health_charts import LAYER_COLOURS, LAYER_DASHES, log_axis
+from .charts import figure_layout, smooth
+from .health_charts import LAYER_COLOURS, LAYER_DASHES, log_yaxis
 from .i18n import N_, _
 
 AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N_("training seconds")}
@@ -18,10 +18,10 @@ def _x(kept, iterations, axis):
 
 
 def _layout(fig, title, xtitle, ytitle, log=False):
-    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=xtitle,
-                      yaxis_title=ytitle, legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
-    if log:
-        log_axis(fig, [y for trace in fig.data for y in trace.y])
+    """The charts' common layout (:func:`ui.charts.figure_layout`), the legend under the plot."""
+    yaxis = log_yaxis([y for trace in fig.data for y in trace.y]) if log else None
+    fig.update_layout(**figure_layout(title, xtitle, ytitle, height=340, yaxis=yaxis,
+                                      legend=dict(orientation="h", yanchor="top", y=-0.25, x=0)))
     return fig
 
 

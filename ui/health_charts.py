@@ -86,11 +86,6 @@ def log_yaxis(values):
     return axis
 
 
-def log_axis(fig, values):
-    """:func:`log_yaxis` applied to ``fig``'s y-axis."""
-    fig.update_yaxes(**log_yaxis(values))
-
-
 def layer_tags(cfg):
     """What each Affine layer of a network with config ``cfg`` (``net.config()``) has besides
     its activation, as short text for a legend: ``['BatchNorm, dropout 0.2', 'BatchNorm,
