@@ -21,7 +21,6 @@ A second, unpinned pair shows what happens when browser and server share both co
 `git worktree` of an older commit), against the same headless trainer.
 """
 import argparse
-import contextlib
 import re
 import shutil
 import statistics
@@ -101,7 +100,7 @@ def main():
         hs, ws = [], []
         for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods
             hs.append(headless(args.preset, prefix, env)[0])
-            with harness_on_core(core) if core is not None else contextlib.nullcontext():
+            with harness_on_core(core):
                 ws.append(live(args.preset, prefix, env, chromium, args.app.resolve()))
         h, (waited, wall, outside) = min(hs), min(ws)
         print(f"{name}: headless {h:.2f} s; in the app, click to final figures on screen {waited:.2f} s "

@@ -32,7 +32,10 @@ def harness_on_core(core):
     system may run it on the server's core, which a niced training worker makes look idle.
     Measured during a `fast` run (about 4 s): the script and its driver took 0.09-0.19 CPU-s,
     and the worker waited for its core 0.20-0.29 s when they were free, 0.17-0.21 s when
-    they were pinned away (its /proc schedstat, 6 and 5 runs)."""
+    they were pinned away (its /proc schedstat, 6 and 5 runs). ``core=None`` leaves it free."""
+    if core is None:
+        yield
+        return
     before = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {core})
     try:
