@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import ffn
-from ffn.model_io import MAX_FILE_BYTES, load_model, model_bytes, save_model
+from ffn.archive import MAX_FILE_BYTES
+from ffn.model_io import load_model, model_bytes, save_model
 from hostile import load_traced, npy, zip_of
 
 

@@ -22,7 +22,8 @@ def test_every_settings_code_is_worded():
 
 
 def test_every_model_file_reason_is_worded():
-    reasons = set(re.findall(r'ModelFileError\("(\w+)"', (FFN / "model_io.py").read_text()))
+    source = (FFN / "model_io.py").read_text() + (FFN / "archive.py").read_text()
+    reasons = set(re.findall(r'ModelFileError\(\s*"(\w+)"', source))
     assert reasons == set(wording._MODEL_FILE)
     with pytest.raises(ffn.ModelFileError) as e:
         ffn.load_model(ffn.model_bytes(ffn.MultiLayerNet(100, [8], 10)), input_size=784)
