@@ -1,5 +1,6 @@
 """A model measured on a labelled set: accuracy, the confusion matrix, each digit's
-accuracy, and its mistakes ordered by how sure it was of them."""
+accuracy, and its mistakes ordered by how sure it was of them; and a run's accuracies as
+its trainer records them."""
 import numpy as np
 
 from .functions import to_label_indices
@@ -77,3 +78,40 @@ def commonest_mistake(confusion):
     np.fill_diagonal(c, -1)
     true, pred = np.unravel_index(np.argmax(c), c.shape)
     return int(true), int(pred)
+
+
+class RunAccuracy:
+    """A run's accuracies: on fixed subsets while it trains, so that measuring costs little
+    beside training, and on the full sets at the end.
+
+    Parameters
+    ----------
+    x_train, t_train, x_valid, t_valid : ndarray
+        The run's sets; the validation set may be None or empty.
+    subset : ndarray of int
+        Sorted indices of the training images measured during the run.
+    size : int
+        At most this many images of each set are measured during the run. A whole set is
+        a slice, a view: a copy at every evaluation would cost more than the evaluation.
+    """
+
+    def __init__(self, x_train, t_train, x_valid, t_valid, subset, size):
+        self.x_train, self.t_train, self.x_valid, self.t_valid = x_train, t_train, x_valid, t_valid
+        self._train = slice(None) if size >= len(x_train) else subset
+        n_valid = min(0 if x_valid is None else len(x_valid), size)
+        self._valid = slice(0, n_valid) if n_valid else None
+
+    def record(self, net, history):
+        """Append the subsets' accuracies to ``history['train_acc']`` and ``['valid_acc']``."""
+        history["train_acc"].append(net.accuracy(self.x_train[self._train], self.t_train[self._train]))
+        if self._valid is not None:
+            history["valid_acc"].append(net.accuracy(self.x_valid[self._valid], self.t_valid[self._valid]))
+
+    def final(self, net, x_test=None, t_test=None):
+        """``{'train', 'valid', 'test'}`` accuracy on the full sets (those given)."""
+        out = {"train": net.accuracy(self.x_train, self.t_train)}
+        if self.x_valid is not None and len(self.x_valid):
+            out["valid"] = net.accuracy(self.x_valid, self.t_valid)
+        if x_test is not None:
+            out["test"] = net.accuracy(x_test, t_test)
+        return out

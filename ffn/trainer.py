@@ -16,14 +16,29 @@ import time
 
 import numpy as np
 
+from .evaluate import RunAccuracy
 from .health import FIXED_BATCH, HEALTH_KEYS, Health
 from .schedules import learning_rate
+from .stall import stall_advice
 from .workspace import BatchArrays, Workspace
 
 MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
-STALL_AFTER = 500    # iterations before a run that still guesses is called stalled
-STALL_MARGIN = 0.25  # within this of the guessing loss, log(classes), is still guessing
 KEEP_EVERY = 50      # iterations between copies of the weights a run that blows up goes back to
+MAX_ITERS = 10_000_000
+HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")  # and HEALTH_KEYS
+
+
+def _check_run(x_train, t_train, batch_size, iters, epochs):
+    """The training set's size, or a ValueError naming the argument that is out of range."""
+    n = len(x_train)
+    if n == 0 or len(t_train) != n:
+        raise ValueError(f"x_train and t_train must be non-empty and of equal length, "
+                         f"got {n} and {len(t_train)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if (iters is None) == (epochs is None):
+        raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
+    return n
 
 
 def iters_per_epoch(n_train, batch_size):
@@ -53,9 +68,7 @@ class Trainer:
     eval_every : int, optional
         Iterations between accuracy measurements; default one epoch.
     eval_size : int
-        Accuracy during training is measured on fixed subsets of at most this many
-        training and validation samples, so that it costs little beside training; the
-        full sets are measured at the end (:meth:`final_accuracy`).
+        Images of each set measured during the run (:class:`ffn.evaluate.RunAccuracy`).
     augment : callable, optional
         ``augment(x_batch, rng) -> x_batch``, applied to each training batch.
     seed : int
@@ -70,10 +83,8 @@ class Trainer:
         ``('stopped', {iteration, total})`` or ``('diverged', {how, loss, iteration, lr,
         kept})`` with ``how`` in {'nan', 'inf', 'large'}.
     advice : (str, dict) or None
-        ``('stalled', {loss, iteration, classes, guess_loss, grad1})`` once the loss has stayed
-        near log(classes) for ``STALL_AFTER`` iterations, None again once it leaves (``stalled_scaled``
-        when the initial weights were scaled to the layers, ``stalled_deep`` when tiny weights go
-        through more than two hidden layers without normalisation); ``grad1`` is layer 1's gradient norm.
+        A stall while the run goes on (:func:`ffn.stall.stall_advice`), None again once
+        the run learns.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
         and ``valid_acc`` per evaluation; the gradient health of :mod:`ffn.health`.
@@ -84,60 +95,55 @@ class Trainer:
     def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
                  batch_size=100, iters=None, epochs=None, lr_schedule="constant",
                  eval_every=None, eval_size=5000, augment=None, seed=0):
-        n = len(x_train)
-        if n == 0 or len(t_train) != n:
-            raise ValueError(f"x_train and t_train must be non-empty and of equal length, got {n} and {len(t_train)}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        if (iters is None) == (epochs is None):
-            raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
-        self.net, self.optimizer = net, optimizer
+        n = _check_run(x_train, t_train, batch_size, iters, epochs)
+        self.net = net
+        self.optimizer = optimizer
         if np.ndim(t_train) == 2:  # one-hot rows: in the network's dtype, or the loss's gradient upcasts
             t_train = np.asarray(t_train, dtype=net.dtype)
-        self.x_train, self.t_train, self.x_valid, self.t_valid = x_train, t_train, x_valid, t_valid
+        self.x_train, self.t_train = x_train, t_train
+        self.x_valid, self.t_valid = x_valid, t_valid
         self.batch_size = int(min(batch_size, n))
         self.iter_per_epoch = iters_per_epoch(n, self.batch_size)
         total = iters if iters is not None else math.ceil(epochs * self.iter_per_epoch)
-        if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= 10_000_000):
-            raise ValueError(f"the run must have between 1 and 10,000,000 iterations, got {total!r}")
+        if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= MAX_ITERS):
+            raise ValueError(f"the run must have between 1 and {MAX_ITERS:,} iterations, got {total!r}")
         self.total_iters = int(total)
         learning_rate(lr_schedule, 1.0, 0, self.total_iters)  # validates the name
-        self.lr_schedule, self.base_lr = lr_schedule, optimizer.lr
+        self.lr_schedule = lr_schedule
+        self.base_lr = optimizer.lr
         self.eval_every = int(eval_every or self.iter_per_epoch)
         self.augment = augment
         self.rng = np.random.default_rng(seed)
-        # The subsets accuracy is measured on. A whole set is a slice, a view: copying
-        # 54,000 images at every evaluation cost more than the evaluation itself.
-        # (The permutation is drawn either way, so a seed gives the same run whatever eval_size.)
+        # Drawn whatever eval_size is, so that a seed gives the same run.
         subset = np.sort(self.rng.permutation(n)[:eval_size])
-        self._eval_train_idx = slice(None) if eval_size >= n else subset
-        n_valid = min(0 if x_valid is None else len(x_valid), eval_size)
-        self._eval_valid_idx = slice(0, n_valid) if n_valid else None
+        self._accuracy = RunAccuracy(x_train, t_train, x_valid, t_valid, subset, eval_size)
         self._order = None
-        # What one training step writes, made once: the layers' arrays and the gradient
-        # vector (self._workspace), the batch (gathered into fixed arrays), and a copy of
-        # the weights (and statistics) to go back to if the run blows up (refreshed every
-        # KEEP_EVERY iterations: copying 235,000 weights at every step cost 4 % of the step).
+        # What a step writes is allocated once: the layers' arrays and gradients, the batch.
         self._workspace = Workspace(net)
         self._batch_arrays = BatchArrays(x_train, t_train, self.batch_size, net.dtype)
-        self._good, self._good_iteration = net.state_vector.copy(), 0
-        # An optimizer that works element by element may update the whole network as one
-        # vector: one NumPy call per operation instead of one per array.
-        if getattr(optimizer, "elementwise", False):
-            self._update_args = ({"all": net.param_vector}, {"all": self._workspace.grads_vector})
-        else:
-            self._update_args = (net.params, self._workspace.grads)
+        # The weights a run that blows up goes back to, refreshed every KEEP_EVERY iterations.
+        self._good = net.state_vector.copy()
+        self._good_iteration = 0
+        self._update_args = self._optimizer_args()
 
         self._lock = threading.Lock()  # held while stepping or measuring the final accuracy
-        self._stop_requested, self._stepping_thread = False, None  # the thread inside step(), if any
+        self._stop_requested = False
+        self._stepping_thread = None   # the thread inside step(), if any
 
-        self.iteration, self.status = 0, "ready"
+        self.iteration = 0
+        self.status = "ready"
         self.outcome = None  # (code, values) once the run is over
         self.advice = None   # (code, values) while it goes on: a stall
         self.train_seconds = 0.0
-        self.history = {k: [] for k in ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc",
-                                        *HEALTH_KEYS)}
+        self.history = {k: [] for k in (*HISTORY_KEYS, *HEALTH_KEYS)}
         self.health = Health(net, x_train[subset[:FIXED_BATCH]], self.total_iters, self.eval_every)
+
+    def _optimizer_args(self):
+        """An element-wise optimizer updates the whole network as one vector (one NumPy call
+        per operation, not one per array); any other gets the arrays by key."""
+        if getattr(self.optimizer, "elementwise", False):
+            return {"all": self.net.param_vector}, {"all": self._workspace.grads_vector}
+        return self.net.params, self._workspace.grads
 
     @property
     def epoch(self):  # epochs completed, as a float
@@ -154,14 +160,9 @@ class Trainer:
         return self._order[pos * self.batch_size:(pos + 1) * self.batch_size]
 
     def _evaluate(self):
-        h = self.history
-        h["eval_iteration"].append(self.iteration)
-        h["epoch"].append(self.epoch)
-        idx = self._eval_train_idx
-        h["train_acc"].append(self.net.accuracy(self.x_train[idx], self.t_train[idx]))
-        if self._eval_valid_idx is not None:
-            idx = self._eval_valid_idx
-            h["valid_acc"].append(self.net.accuracy(self.x_valid[idx], self.t_valid[idx]))
+        self.history["eval_iteration"].append(self.iteration)
+        self.history["epoch"].append(self.epoch)
+        self._accuracy.record(self.net, self.history)
 
     def _batch(self):
         """The next batch, gathered into the trainer's fixed arrays: ``(x, t)``."""
@@ -173,18 +174,6 @@ class Trainer:
         how = "nan" if math.isnan(loss) else "inf" if math.isinf(loss) else "large"
         self.outcome = ("diverged", {"how": how, "loss": loss, "iteration": self.iteration + 1,
                                      "lr": self.base_lr, "kept": self._good_iteration})
-
-    def _check_stall(self):  # at each evaluation: the note says where the run is now, and goes once it learns
-        if self.iteration >= STALL_AFTER:
-            recent, classes = float(np.mean(self.history["loss"][-100:])), self.net.output_size
-            if recent <= math.log(classes) - STALL_MARGIN:
-                self.advice = None
-            else:  # grad1: layer 1's gradient norm, lately
-                grad1 = (self.history["grad_norm"] or [[math.nan]])[-1][0]
-                deep = len(self.net.hidden_size_list) > 2 and self.net.normalization == "none"
-                code = "stalled_scaled" if self.net.weight_init != "std" else "stalled_deep" if deep else "stalled"
-                self.advice = (code, {"loss": recent, "iteration": self.iteration, "classes": classes,
-                                      "guess_loss": math.log(classes), "grad1": grad1})
 
     def step(self, max_iters=None, max_seconds=None):
         """Run up to ``max_iters`` iterations, or until ``max_seconds`` have passed.
@@ -227,7 +216,8 @@ class Trainer:
             x, t = self._batch()
             if self.augment is not None:
                 x = self.augment(x, self.rng)
-            self.optimizer.lr = learning_rate(self.lr_schedule, self.base_lr, self.iteration, self.total_iters)
+            self.optimizer.lr = learning_rate(self.lr_schedule, self.base_lr, self.iteration,
+                                              self.total_iters)
             net.gradient(x, t, workspace)  # fills workspace.grads_vector
             loss = net.lastLayer.loss
             if not (math.isfinite(loss) and loss < MAX_LOSS):
@@ -249,7 +239,7 @@ class Trainer:
             self.train_seconds += time.perf_counter() - t0
             if self.iteration % self.eval_every == 0 or self.iteration == self.total_iters:
                 self._evaluate()
-                self._check_stall()
+                self.advice = stall_advice(self.net, self.history, self.iteration)
         if not np.isfinite(net.state_vector).all():  # the weights, and batch norm's statistics
             self._diverged(float("nan"))
         elif self.iteration >= self.total_iters:
@@ -292,9 +282,4 @@ class Trainer:
         """Accuracy on the full training, validation and (if given) test sets, of one set of
         weights (it waits for a chunk in progress on another thread)."""
         with self._lock:
-            out = {"train": self.net.accuracy(self.x_train, self.t_train)}
-            if self.x_valid is not None and len(self.x_valid):
-                out["valid"] = self.net.accuracy(self.x_valid, self.t_valid)
-            if x_test is not None:
-                out["test"] = self.net.accuracy(x_test, t_test)
-        return out
+            return self._accuracy.final(self.net, x_test, t_test)
