@@ -29,7 +29,7 @@ HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "va
 
 
 def _check_run(x_train, t_train, batch_size, iters, epochs):
-    """The training set's size, or a ValueError naming the argument that is out of range."""
+    """The training set's size and the run's iterations, or a ValueError naming what is out of range."""
     n = len(x_train)
     if n == 0 or len(t_train) != n:
         raise ValueError(f"x_train and t_train must be non-empty and of equal length, "
@@ -38,7 +38,10 @@ def _check_run(x_train, t_train, batch_size, iters, epochs):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     if (iters is None) == (epochs is None):
         raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
-    return n
+    total = iters if iters is not None else math.ceil(epochs * iters_per_epoch(n, int(batch_size)))
+    if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= MAX_ITERS):
+        raise ValueError(f"the run must have between 1 and {MAX_ITERS:,} iterations, got {total!r}")
+    return n, int(total)
 
 
 def iters_per_epoch(n_train, batch_size):
@@ -95,7 +98,7 @@ class Trainer:
     def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
                  batch_size=100, iters=None, epochs=None, lr_schedule="constant",
                  eval_every=None, eval_size=5000, augment=None, seed=0):
-        n = _check_run(x_train, t_train, batch_size, iters, epochs)
+        n, self.total_iters = _check_run(x_train, t_train, batch_size, iters, epochs)
         self.net = net
         self.optimizer = optimizer
         if np.ndim(t_train) == 2:  # one-hot rows: in the network's dtype, or the loss's gradient upcasts
@@ -104,10 +107,6 @@ class Trainer:
         self.x_valid, self.t_valid = x_valid, t_valid
         self.batch_size = int(min(batch_size, n))
         self.iter_per_epoch = iters_per_epoch(n, self.batch_size)
-        total = iters if iters is not None else math.ceil(epochs * self.iter_per_epoch)
-        if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= MAX_ITERS):
-            raise ValueError(f"the run must have between 1 and {MAX_ITERS:,} iterations, got {total!r}")
-        self.total_iters = int(total)
         learning_rate(lr_schedule, 1.0, 0, self.total_iters)  # validates the name
         self.lr_schedule = lr_schedule
         self.base_lr = optimizer.lr
