@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import ffn  # noqa: E402
 from ffn.gradcheck import BATCH, ENTRIES, gradient_check  # noqa: E402
-from ffn.pool import TrainingPool  # noqa: E402
+from serve.pool import TrainingPool  # noqa: E402
 from ui.run import APP_LIMITS, job_spec  # noqa: E402
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import ffn
-from ffn.pool import TrainingPool
+from serve.pool import TrainingPool
 
 LIMITS = dataclasses.asdict(ffn.settings.Limits())
 
@@ -173,7 +173,7 @@ def test_killing_the_server_leaves_no_worker_behind():
     import subprocess
     import sys
     server = subprocess.Popen([sys.executable, "-c", (
-        "import time\nfrom ffn.pool import TrainingPool\np = TrainingPool(workers=1)\n"
+        "import time\nfrom serve.pool import TrainingPool\np = TrainingPool(workers=1)\n"
         "print(p.status()['pids'][0], flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     worker = int(server.stdout.readline())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import ffn
-from ffn.pool import TrainingPool
+from serve.pool import TrainingPool
 from ffn.settings import PRESETS, check
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
 from ui.sidebar import STOPS

@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 
 import ffn
-from ffn.pool import TrainingPool
-from ffn.poolrun import GracePeriod
+from serve.pool import TrainingPool
+from serve.grace import GracePeriod
 
 from .i18n import _
 

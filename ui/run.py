@@ -1,7 +1,7 @@
 """What the app keeps per session about a training run, and the app's own policy.
 
 A :class:`Run` is the page's view of a run that trains in the server's pool of worker
-processes (:mod:`ffn.pool`): the page only sends commands and polls, and keeps the
+processes (:mod:`serve.pool`): the page only sends commands and polls, and keeps the
 history the worker has reported so far to draw the charts. The limits here are the
 app's: a hosted demo shared by a class allows smaller runs than the library, and
 measures accuracy on subsets during a run so that it costs little.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ffn.architecture import param_count
 from ffn.model_io import load_model
 from ffn.settings import Limits, check, run_length
-from ffn.worker import SNAPSHOT
+from serve.worker import SNAPSHOT
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-...-H/2-10, 25 epochs of MNIST

@@ -232,7 +232,7 @@ class _Curves:
 
 class _Tiles:
     """The first layer's tiles, redrawn when the worker sends a new snapshot (every
-    ffn.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
+    serve.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
 
     def __init__(self, box, change):
         self.box, self.change, self.shown = box, change, None

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from ffn.poolrun import PoolRun, Throughput, estimate_wait
+from serve.runs import PoolRun, Throughput, estimate_wait
 
 
 @pytest.mark.parametrize("busy_left, ahead, wait", [
@@ -38,7 +38,7 @@ def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_defau
 
 
 def test_a_session_that_leaves_and_stays_away_is_ended_once():
-    from ffn.poolrun import GracePeriod
+    from serve.grace import GracePeriod
     ended = []
     grace = GracePeriod(ended.append, seconds=0.2)
     grace.left("a")

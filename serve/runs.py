@@ -1,15 +1,8 @@
-"""The bookkeeping of a :class:`ffn.pool.TrainingPool`: a session's run, a worker process
-as the pool sees it, and how long a queued run waits."""
+"""The bookkeeping of a :class:`serve.pool.TrainingPool`: a session's run, and how long a
+queued run waits."""
 import itertools
-import multiprocessing
-import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
-
-_ROOT = str(Path(__file__).resolve().parent.parent)  # where `python -m ffn.worker` finds ffn
 
 
 class PoolRun:
@@ -106,64 +99,6 @@ class PoolRun:
         self._pool._cancel(self, reason)
 
 
-
-
-class WorkerHandle:
-    """A worker process, its end of the pipe, and the run it trains."""
-
-    @classmethod
-    def start(cls, nice, data_dir=None):
-        """Start ``python -m ffn.worker FD NICE [DATA_DIR]`` with its end of a socket pair.
-
-        A fresh interpreter: the spawn model, never ``fork`` beside a server's threads. Not
-        ``multiprocessing``'s spawn or forkserver contexts, because those run the parent's
-        ``__main__`` again in the child, and in a Streamlit server ``__main__`` is the page
-        script (app.py).
-        """
-        parent, child = multiprocessing.Pipe()
-        fd = child.fileno()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
-        data = [] if data_dir is None else [str(data_dir)]
-        proc = subprocess.Popen([sys.executable, "-m", "ffn.worker", str(fd), str(nice), *data], pass_fds=[fd],
-                                cwd=_ROOT, env=env)
-        child.close()
-        return cls(proc, parent)
-
-    def __init__(self, proc, conn):
-        self.proc, self.conn, self.run, self.ready = proc, conn, None, False
-        self.draining = None  # the job of a cancelled run the worker is still ending
-        self.draining_since = 0.0
-        self.threads = None   # the BLAS threads its run was last told to use
-        self.send_lock = threading.Lock()
-
-    @property
-    def idle(self):
-        return self.ready and self.run is None and self.draining is None
-
-    def send(self, msg):
-        with self.send_lock:
-            self.conn.send(msg)
-
-    def send_held(self, msg):
-        """Send ``msg`` under the send lock the caller acquired, then let it go; False if the
-        pipe is broken. The pool takes the lock under its own, sends without it."""
-        try:
-            self.conn.send(msg)
-            return True
-        except OSError:
-            return False
-        finally:
-            self.send_lock.release()
-
-    def close(self, timeout):
-        """Close the pipe, so the worker exits on its own; kill it if it has not in ``timeout`` s."""
-        self.conn.close()
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 class Throughput:
     """Images a second one worker gets through, by the wall clock, for the queue's estimates.
 
@@ -213,49 +148,3 @@ def estimate_wait(busy_left, ahead):
         free[0] += need
         free.sort()
     return free[0] if free else 0.0
-
-
-class GracePeriod:
-    """Ends a session's run some seconds after the session leaves, unless it comes back.
-
-    A phone that sleeps or a network that drops for a moment disconnects a session
-    without ending it; a reconnect within ``seconds`` keeps its run.
-
-    Parameters
-    ----------
-    end : callable
-        ``end(session)``, called once the grace period has passed (the pool's
-        ``end_session``).
-    seconds : float
-    """
-
-    def __init__(self, end, seconds=45.0):
-        self.end, self.seconds = end, seconds
-        self._timers = {}
-        self._lock = threading.Lock()
-
-    def left(self, session):
-        """The session disconnected: end its run in ``seconds`` unless :meth:`back` is called."""
-        timer = threading.Timer(self.seconds, self._expire, args=(session,))
-        timer.daemon = True
-        with self._lock:
-            old = self._timers.pop(session, None)
-            self._timers[session] = timer
-        if old is not None:
-            old.cancel()
-        timer.start()
-
-    def back(self, session):
-        """The session is here (a script run): keep its run."""
-        with self._lock:
-            timer = self._timers.pop(session, None)
-        if timer is not None:
-            timer.cancel()
-
-    def _expire(self, session):
-        with self._lock:
-            timer = self._timers.get(session)
-            if timer is None or timer is not threading.current_thread():
-                return  # it came back, or left again later: a newer timer decides
-            del self._timers[session]
-        self.end(session)

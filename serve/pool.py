@@ -1,11 +1,11 @@
 """A bounded pool of training worker processes with a fair queue, for a whole class at once.
 
-Each run trains in a worker process (:mod:`ffn.worker`) at a lower priority than the
+Each run trains in a worker process (:mod:`serve.worker`) at a lower priority than the
 page, so that drawing and predicting never wait for training. When every worker is
 busy, a run waits in a first-come, first-served queue and starts by itself; the page
 shows its place and an estimated wait. Each session has at most one run, queued or
 running. A worker that dies is replaced, and only its own run is lost. The page drives a
-run through its :class:`~ffn.poolrun.PoolRun`.
+run through its :class:`~serve.runs.PoolRun`.
 """
 import contextlib
 import itertools
@@ -16,12 +16,14 @@ import threading
 import time
 from collections import deque
 
-from .cpuload import FreeCores
-from .mnist import shared_copy
-from .poolrun import PoolRun, Throughput, WorkerHandle
-from .worker import SNAPSHOT
+from ffn.mnist import shared_copy
 
-log = logging.getLogger("ffn.pool")
+from .cpuload import FreeCores
+from .runs import PoolRun, Throughput
+from .worker import SNAPSHOT
+from .workers import WorkerHandle
+
+log = logging.getLogger("serve.pool")
 
 __all__ = ["TrainingPool", "PoolRun"]
 
@@ -67,7 +69,7 @@ class TrainingPool:
     def submit(self, session, spec):
         """Queue a run for ``session``; returns its :class:`PoolRun`.
 
-        ``spec`` is what :mod:`ffn.worker` reads, plus ``iterations`` and ``batch`` (for
+        ``spec`` is what :mod:`serve.worker` reads, plus ``iterations`` and ``batch`` (for
         the wait estimate). Raises ``ValueError`` if the session already has a run.
         """
         with self._lock:
@@ -246,7 +248,7 @@ class TrainingPool:
             self._rebalance()
 
     def _threads(self):
-        """BLAS threads a run gets: alone, one per free core (:mod:`ffn.cpuload`); shared, one each."""
+        """BLAS threads a run gets: alone, one per free core (:mod:`serve.cpuload`); shared, one each."""
         return self._free.count if sum(w.run is not None for w in self._workers) <= 1 else 1
 
     def _rebalance(self):  # tell each running worker its BLAS threads when they change, not at every pass

@@ -1,4 +1,4 @@
-"""A training worker: one process of a :class:`ffn.pool.TrainingPool`, running one run at a time.
+"""A training worker: one process of a :class:`serve.pool.TrainingPool`, running one run at a time.
 
 It reads MNIST once, then waits on its pipe. Messages are tuples:
 
@@ -25,7 +25,7 @@ layer's tiles, at most every ``SNAPSHOT_EVERY`` seconds and at the end of each s
 ``snapshot_w1_init`` (the same at initialisation) and ``snapshot_step`` (a Step).
 
 The worker exits when its pipe closes: a server that dies leaves no worker behind. The
-pool starts it as ``python -m ffn.worker FD NICE [DATA_DIR]``, FD being its end of a
+pool starts it as ``python -m serve.worker FD NICE [DATA_DIR]``, FD being its end of a
 socket pair and DATA_DIR the MNIST files all workers share.
 """
 import os
@@ -33,12 +33,12 @@ import time
 
 import numpy as np
 
-from . import checkpoint
-from .gradcheck import BATCH, gradient_check
-from .health import first_layer
-from .mnist import load_mnist, load_shared
-from .model_io import model_bytes
-from .settings import Limits, SettingsError, TrainSettings, build_trainer, run_metadata
+from ffn import checkpoint
+from ffn.gradcheck import BATCH, gradient_check
+from ffn.health import first_layer
+from ffn.mnist import load_mnist, load_shared
+from ffn.model_io import model_bytes
+from ffn.settings import Limits, SettingsError, TrainSettings, build_trainer, run_metadata
 
 SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
 SNAPSHOT = "snapshot_"  # a series with this prefix keeps only its latest value, on its way and at the page
@@ -165,7 +165,7 @@ def _report(tr, sent, snap, last=False):
     return {"points": points, "progress": tr.progress(), "advice": tr.advice, "status": tr.status}
 
 
-if __name__ == "__main__":  # python -m ffn.worker FD NICE [DATA_DIR]: how ffn.pool starts a worker
+if __name__ == "__main__":  # python -m serve.worker FD NICE [DATA_DIR]: how serve.pool starts a worker
     import sys
     from multiprocessing.connection import Connection
     main(Connection(int(sys.argv[1])), nice=int(sys.argv[2]), data_dir=(sys.argv[3:] or [None])[0])
