@@ -24,6 +24,7 @@ MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown u
 STALL_AFTER = 500    # iterations before a run that still guesses is called stalled
 STALL_MARGIN = 0.25  # within this of the guessing loss, log(classes), is still guessing
 KEEP_EVERY = 50      # iterations between copies of the weights a run that blows up goes back to
+HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")  # and HEALTH_KEYS
 
 
 def iters_per_epoch(n_train, batch_size):
@@ -135,8 +136,7 @@ class Trainer:
         self.outcome = None  # (code, values) once the run is over
         self.advice = None   # (code, values) while it goes on: a stall
         self.train_seconds = 0.0
-        self.history = {k: [] for k in ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc",
-                                        *HEALTH_KEYS)}
+        self.history = {k: [] for k in (*HISTORY_KEYS, *HEALTH_KEYS)}
         self.health = Health(net, x_train[subset[:FIXED_BATCH]], self.total_iters, self.eval_every)
 
     @property

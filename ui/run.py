@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ffn.architecture import param_count
 from ffn.model_io import load_model
 from ffn.settings import Limits, check, run_length
+from ffn.trainer import HISTORY_KEYS
 from serve.worker import SNAPSHOT
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
@@ -25,9 +26,6 @@ LARGEST_TRAINABLE = param_count(784, [APP_LIMITS.max_units] * (APP_LIMITS.max_la
 MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=2 * LARGEST_TRAINABLE)
 EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are measured on
 EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
-
-
-HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")
 
 
 def job_spec(settings):
