@@ -1,9 +1,12 @@
-"""The queue's wait estimate, the throughput it uses, and the grace period."""
+"""A run's length, the queue's wait estimate, the throughput it uses, and the grace period."""
 import time
 
 import pytest
 
-from serve.runs import PoolRun, Throughput, estimate_wait
+import ffn
+from ffn.settings import Limits
+from serve.protocol import GRADCHECK, STEP, Job
+from serve.runs import QUEUED, PoolRun, Throughput, estimate_wait
 
 
 @pytest.mark.parametrize("busy_left, ahead, wait", [
@@ -17,10 +20,27 @@ def test_estimate_wait(busy_left, ahead, wait):
     assert estimate_wait(busy_left, ahead) == pytest.approx(wait)
 
 
+def _job(task="train", **settings):
+    return Job(ffn.TrainSettings(**settings), Limits(), eval_size=500, evals_per_run=10, task=task)
+
+
 def _running(iteration, batch, seconds, done_before=0):
-    run = PoolRun(None, "s", {"iterations": 1000, "batch": batch})
-    run.progress, run.started_at, run.done_before = {"iteration": iteration}, time.monotonic() - seconds, done_before
+    run = PoolRun(None, "s", _job(iters=1000, batch_size=batch))
+    run.progress = {"iteration": iteration}
+    run.started_at = time.monotonic() - seconds
+    run.done_before = done_before
     return run
+
+
+def test_a_runs_length_comes_from_its_settings():
+    run = PoolRun(None, "s", _job(iters=300, batch_size=64))
+    assert run.state == QUEUED and (run.iterations, run.batch, run.images) == (300, 64, 300 * 64)
+    run.progress = {"iteration": 100}
+    assert run.images_done() == 6400 and run.images_left() == 200 * 64
+    by_epochs = PoolRun(None, "s", _job(epochs=2, batch_size=100, train_size=1000))
+    assert (by_epochs.iterations, by_epochs.batch) == (20, 100)
+    assert PoolRun(None, "s", _job(task=GRADCHECK)).images == 0  # a check trains nothing
+    assert PoolRun(None, "s", _job(task=STEP)).step_next and not PoolRun(None, "s", _job()).step_next
 
 
 def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():
