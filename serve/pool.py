@@ -4,8 +4,9 @@ Each run trains in a worker process (:mod:`serve.worker`) at a lower priority th
 page, so that drawing and predicting never wait for training. When every worker is
 busy, a run waits in a first-come, first-served queue and starts by itself; the page
 shows its place and an estimated wait. Each session has at most one run, queued or
-running. A worker that dies is replaced, and only its own run is lost. The page drives a
-run through its :class:`~serve.runs.PoolRun`.
+running, and keeps it for a grace period after it disconnects. A worker that dies is
+replaced, and only its own run is lost. The page drives a run through its
+:class:`~serve.runs.PoolRun`.
 """
 import contextlib
 import itertools
@@ -19,6 +20,7 @@ from ffn.mnist import shared_copy
 
 from .cpuload import FreeCores
 from .dispatch import Dispatcher
+from .grace import GracePeriod
 from .protocol import Cancel, Job, Pause, Stop
 from .runs import (CANCELLED, ENDED, PAUSED, QUEUED, SESSION_ENDED, WORKER_DIED, PoolRun, Throughput,
                    estimate_wait)
@@ -41,11 +43,13 @@ class TrainingPool(Dispatcher):
         running run is reported ``late``.
     shared_data : bool
         Every worker maps one copy of MNIST (:func:`ffn.mnist.shared_copy`), not its own.
+    grace : float
+        Seconds a session that left (:meth:`left`) keeps its runs before they are cancelled.
     clock : callable
         Seconds, for a run's wall time, the queue's estimates and the deadlines.
     """
 
-    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True,
+    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=45.0,
                  clock=time.monotonic):
         cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
         self._free = FreeCores(cpus)    # of those, the ones nothing else is using
@@ -56,6 +60,7 @@ class TrainingPool(Dispatcher):
         self.chunk = chunk
         self.deadline = deadline
         self.clock = clock
+        self._grace = GracePeriod(self.end_session, grace)
         self._lock = threading.RLock()
         self._job_ids = itertools.count(1)
         self._queue = deque()           # PoolRuns waiting, first come first served
@@ -86,6 +91,14 @@ class TrainingPool(Dispatcher):
             self._queue.append(run)
         self._wake()
         return run
+
+    def left(self, session):
+        """The session disconnected: its runs are cancelled after the grace period, unless it is back."""
+        self._grace.left(session)
+
+    def back(self, session):
+        """The session is here (a script run): it keeps its runs."""
+        self._grace.back(session)
 
     def end_session(self, session):
         """The session has gone: cancel its run, queued, running or paused, and its side jobs

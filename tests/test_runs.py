@@ -1,4 +1,4 @@
-"""A run's length, the queue's wait estimate, the throughput it uses, and the grace period."""
+"""A run's length, the queue's wait estimate and the throughput it uses."""
 import time
 
 import pytest
@@ -55,20 +55,6 @@ def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_defau
     assert tp.rate([_running(100, 100, 4.0)]) == 3000.0           # a finished run's wall-time rate wins
     tp.finished(10_000, 10.0, 10_000)
     assert tp.rate() == pytest.approx(2000.0)                     # the mean of the last and the one before
-
-
-def test_a_session_that_leaves_and_stays_away_is_ended_once():
-    from serve.grace import GracePeriod
-    ended = []
-    grace = GracePeriod(ended.append, seconds=0.2)
-    grace.left("a")
-    grace.left("b")
-    time.sleep(0.05)
-    grace.back("b")     # a reconnect within the grace period keeps its run
-    grace.left("c")
-    grace.left("c")     # leaving twice counts once
-    time.sleep(0.5)
-    assert sorted(ended) == ["a", "c"]
 
 
 def test_a_run_stopped_at_once_barely_moves_the_throughput():
