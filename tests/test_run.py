@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import ffn
-from serve.pool import TrainingPool
 from ffn.settings import PRESETS, check
+from serve.pool import TrainingPool
+from serve.runs import CANCELLED, PAUSED
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
 from ui.sidebar import STOPS
 
@@ -70,6 +71,20 @@ def test_pause_resume_and_stop(pool):
     run.stop()
     follow(run)
     assert run.outcome[0] == "stopped" and run.history["iteration"][-1] == run.outcome[1]["iteration"]
+
+
+@pytest.mark.timeout(120)
+def test_step_before_a_run_then_again_then_reset(pool):
+    run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "d", pool, step=True)
+    while not run.sync().paused:
+        run.wait_for_change(1.0)
+    assert run.progress["iteration"] == 1 and run.snapshot("step")["iteration"] == 1
+    run.step()
+    while run.sync().state != PAUSED or run.progress["iteration"] < 2:
+        run.wait_for_change(1.0)
+    assert run.progress["iteration"] == 2 and run.snapshot("step")["iteration"] == 2
+    run.cancel()              # Reset
+    assert run.sync().state == CANCELLED and run.done and run.outcome is None
 
 
 def test_settings_beyond_the_app_limits_never_reach_the_pool(pool):

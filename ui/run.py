@@ -45,7 +45,7 @@ class Run:
     reported so far, by series.
     """
     settings: object
-    handle: object                 # its serve.runs.PoolRun
+    handle: object                 # its serve.runs.PoolRun: only this class touches it
     state: str = QUEUED
     history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
     progress: dict = None
@@ -81,6 +81,12 @@ class Run:
     def done(self):
         """Ended, whichever way: done, failed or cancelled."""
         return self.state in ENDED
+
+    def ended_since_sync(self):
+        """Whether the pool has ended the run since the page last saw it queued or training:
+        a look at its state, without polling what is new."""
+        return self.active and self.handle.state in ENDED
+
     def sync(self):
         """Bring in what the worker reported since the last call."""
         p = self.handle.poll()
@@ -121,7 +127,15 @@ class Run:
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()
 
+    def step(self):
+        """A paused run trains one iteration, shows it whole and pauses again."""
+        self.handle.step()
+
     def stop(self):
         """Stop training (the final figures follow), or leave the queue if it never started."""
         never_started = self.state == QUEUED and self.handle.started_at is None
         (self.handle.cancel if never_started else self.handle.stop)()
+
+    def cancel(self):
+        """Drop the run without figures (Reset): it leaves the queue, or its worker."""
+        self.handle.cancel()
