@@ -12,7 +12,7 @@ import pytest
 import ffn
 from ffn.settings import Limits
 from serve.pool import TrainingPool
-from serve.protocol import GRADCHECK, STEP, TRAIN, Job, Start, from_wire
+from serve.protocol import GRADCHECK, STEP, TRAIN, Job, Start, Stop, from_wire
 
 
 def job(iters=200, task=TRAIN, params=None, **changes):
@@ -154,7 +154,8 @@ def test_no_iteration_after_a_stop_is_acknowledged(pool):
     assert result["status"] == "stopped" and result["outcome"][0] == "stopped"
     assert result["outcome"][1]["iteration"] == result["iteration"] < 20000
     assert (before + after)[-1] == result["iteration"] == run.progress["iteration"]  # the last step reported
-    time.sleep(0.3)
+    # The worker's next run comes after anything it could still say of this one:
+    wait_until(pool.submit("next", job(iters=10)), {"done"})
     assert run.poll()["points"] == {}  # nothing arrives once the stop is acknowledged
 
 
@@ -215,8 +216,7 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
         finally:
             os.kill(pid, signal.SIGCONT)
         wait_until(run, {"running"})
-        time.sleep(0.3)
-        assert not run.poll()["late"]  # it answers again
+        until(lambda: not run.poll()["late"])  # it answers again
         run.stop()
         wait_until(run, {"done"})
     finally:
@@ -328,24 +328,52 @@ def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
     assert seen[-1] == "done" and len(seen) <= 3   # running (maybe seen already), then done
 
 
+class WatchedLock:
+    """A worker's send lock that tells the test when someone waits for it, and whether it was held then."""
+
+    def __init__(self, lock):
+        self.lock = lock
+        self.entered = threading.Event()
+        self.held_when_entered = None
+
+    def __enter__(self):
+        self.held_when_entered = self.lock.locked()
+        self.entered.set()
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self.lock.__exit__(*exc)
+
+    def release(self):
+        self.lock.release()
+
+
 @pytest.mark.timeout(60)
 def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
     w = pool._workers[0]
-    gate, real_send = threading.Event(), w.conn.send
+    sending = threading.Event()
+    gate = threading.Event()
+    sent = []
+    real_send = w.conn.send
 
-    def slow_send(msg):  # a resumed run's megabytes of checkpoint, in slow motion
-        if isinstance(from_wire(msg), Start):
+    def slow_send(data):  # a resumed run's megabytes of checkpoint, in slow motion
+        if isinstance(from_wire(data), Start):
+            sending.set()
             gate.wait(30)
-        real_send(msg)
+        real_send(data)
+        sent.append(type(from_wire(data)))
     w.conn.send = slow_send
     run = pool.submit("s", job(iters=20000))
+    assert sending.wait(30)
     wait_until(run, {"running"})  # polls while the run is being sent: they would hang under the lock
+    w.send_lock = WatchedLock(w.send_lock)
     stopper = threading.Thread(target=run.stop)
     stopper.start()
-    time.sleep(0.2)
-    assert stopper.is_alive()     # the Stop waits for the run to reach the worker, not overtake it
+    assert w.send_lock.entered.wait(30)
+    assert w.send_lock.held_when_entered  # the Stop waits for the run to reach the worker, not overtake it
     gate.set()
     stopper.join(30)
+    assert sent.index(Start) < sent.index(Stop)
     assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result["status"] == "stopped"
 
 
@@ -429,10 +457,11 @@ def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     trained(run, 30)
     run.pause()
     seen = wait_until(run, {"paused"})
-    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.checkpoint["iteration"]
+    at = run.checkpoint["iteration"]
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == at
     run.resume()
     wait_until(run, {"running"})
-    time.sleep(0.3)
+    trained(run, at + 1)  # it trains again: the stop comes in the middle of a stay
     run.stop()
     seen = wait_until(run, {"done"})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result["iteration"]
