@@ -57,11 +57,14 @@ from deploy.cluster import Cluster  # noqa: E402
 from words import Words  # noqa: E402
 
 
+WORKER_MODULES = ("serve.worker", "ffn.worker")  # this checkout's workers; an older --app's
+
+
 def processes(ports):
     """([server pids], [worker pids]) of the servers listening on ``ports``."""
     servers = [next(int(p) for p in os.listdir("/proc") if p.isdigit() and _cmd(p) and "streamlit" in _cmd(p)
                     and f"--server.port\0{port}" in _cmd(p)) for port in ports]
-    workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and "ffn.worker" in _cmd(p)]
+    workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and any(m in _cmd(p) for m in WORKER_MODULES)]
     return servers, workers
 
 

@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import ffn  # noqa: E402
 from ffn.gradcheck import BATCH, ENTRIES, gradient_check  # noqa: E402
-from ffn.pool import TrainingPool  # noqa: E402
-from ui.run import APP_LIMITS, job_spec  # noqa: E402
+from serve.pool import TrainingPool  # noqa: E402
+from serve.protocol import GRADCHECK  # noqa: E402
+from serve.runs import DONE, ENDED  # noqa: E402
+from ui.run import APP_LIMITS, app_job  # noqa: E402
 
 
 def main():
@@ -50,12 +52,11 @@ def main():
         times = []
         for k in range(args.repeats):
             t0 = time.perf_counter()
-            job = pool.submit(f"bench:{k}", {**job_spec(s), "task": "gradcheck", "params": None,
-                                             "iterations": 0, "batch": 0})
-            while job.state not in ("done", "failed"):
+            job = pool.submit(f"bench:{k}", app_job(s, task=GRADCHECK))
+            while job.state not in ENDED:
                 job.wait_for_change(0.05)
             times.append(time.perf_counter() - t0)
-            assert job.state == "done", job.error
+            assert job.state == DONE, job.error
         print(f"  as a pool job (ReLU, submit to table): median {statistics.median(times):.2f} s "
               f"(max {max(times):.2f})")
     finally:

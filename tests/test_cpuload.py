@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from ffn.cpuload import FreeCores, read_proc_stat, read_process_ticks
+from serve.cpuload import FreeCores, read_proc_stat, read_process_ticks
 
 
 class FakeMachine:

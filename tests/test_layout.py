@@ -1,4 +1,5 @@
-"""The project's rooms: ffn/ is the NumPy library, ui/ the Streamlit side, app.py the wiring."""
+"""The project's rooms: ffn/ is the NumPy library, serve/ the service that trains a class's
+runs, ui/ the Streamlit side, app.py the wiring. Imports run one way: ui -> serve -> ffn."""
 import ast
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = sorted((ROOT / "ffn").glob("*.py"))
+SERVICE = sorted((ROOT / "serve").glob("*.py"))
 PAGE = sorted((ROOT / "ui").glob("*.py"))
 
 
@@ -23,8 +25,18 @@ def imported(path):
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
-def test_the_library_never_imports_the_page(path):
+def test_the_library_never_imports_the_page_or_the_service(path):
+    assert imported(path) & {"streamlit", "plotly", "ui", "streamlit_drawable_canvas", "serve"} == set()
+
+
+@pytest.mark.parametrize("path", SERVICE, ids=lambda p: p.name)
+def test_the_service_never_imports_the_page(path):
     assert imported(path) & {"streamlit", "plotly", "ui", "streamlit_drawable_canvas"} == set()
+
+
+@pytest.mark.parametrize("path", SERVICE, ids=lambda p: p.name)
+def test_the_service_keeps_its_lines_short(path):
+    assert max(len(line) for line in path.read_text().splitlines()) <= 110
 
 
 def test_the_library_imports_without_pillow():
@@ -41,7 +53,7 @@ def test_the_library_imports_without_pillow():
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
 
 
-@pytest.mark.parametrize("path", LIBRARY + PAGE, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", LIBRARY + SERVICE + PAGE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_module_is_short(path):
     assert len(path.read_text().splitlines()) <= 300
 

@@ -1,24 +1,23 @@
 """The training pool's mechanisms: the queue, one run per session, cancelling, a killed
 worker, pause and resume, stop. Each test has a hang guard; none times anything."""
-import dataclasses
 import io
 import os
 import signal
+import threading
 import time
 
 import numpy as np
 import pytest
 
 import ffn
-from ffn.pool import TrainingPool
+from ffn.settings import Limits
+from serve.pool import TrainingPool
+from serve.protocol import GRADCHECK, STEP, TRAIN, Job, Start, Stop, from_wire
 
-LIMITS = dataclasses.asdict(ffn.settings.Limits())
 
-
-def spec(iters=200, **changes):
+def job(iters=200, task=TRAIN, params=None, **changes):
     s = ffn.preset("article_he", train_size=2000, iters=iters, batch_size=64, **changes)
-    return {"settings": s.to_dict(), "limits": LIMITS, "eval_size": 500, "evals_per_run": 10,
-            "iterations": iters, "batch": 64}
+    return Job(s, Limits(), eval_size=500, evals_per_run=10, task=task, params=params)
 
 
 @pytest.fixture
@@ -50,6 +49,14 @@ def trained(run, n):
         time.sleep(0.01)
 
 
+def until(check, timeout=30):
+    """Wait until ``check()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "it never happened"
+        time.sleep(0.02)
+
+
 def weights(result):
     import io
     net = ffn.load_model(io.BytesIO(result["model"]))
@@ -58,7 +65,7 @@ def weights(result):
 
 @pytest.mark.timeout(120)
 def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
-    a, b, c = (pool.submit(f"s{i}", spec(iters=1500, seed=i)) for i in range(3))
+    a, b, c = (pool.submit(f"s{i}", job(iters=1500, seed=i)) for i in range(3))
     wait_until(a, {"running"})
     pb, pc = b.poll(), c.poll()
     assert (pb["state"], pb["place"], pc["place"]) == ("queued", 1, 2)
@@ -71,7 +78,7 @@ def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
 
 @pytest.mark.timeout(120)
 def test_a_queued_run_can_be_cancelled_and_never_runs(pool):
-    a, b, c = pool.submit("a", spec(iters=300)), pool.submit("b", spec()), pool.submit("c", spec(iters=50))
+    a, b, c = pool.submit("a", job(iters=300)), pool.submit("b", job()), pool.submit("c", job(iters=50))
     wait_until(a, {"running"})
     b.cancel()
     assert b.poll()["state"] == "cancelled" and c.poll()["place"] == 1
@@ -81,16 +88,16 @@ def test_a_queued_run_can_be_cancelled_and_never_runs(pool):
 
 @pytest.mark.timeout(120)
 def test_one_run_per_session(pool):
-    a = pool.submit("s", spec(iters=50))
+    a = pool.submit("s", job(iters=50))
     with pytest.raises(ValueError, match="one run per session"):
-        pool.submit("s", spec(iters=50))
+        pool.submit("s", job(iters=50))
     wait_until(a, {"done"})
-    wait_until(pool.submit("s", spec(iters=50)), {"done"})  # a finished run makes room for the next
+    wait_until(pool.submit("s", job(iters=50)), {"done"})  # a finished run makes room for the next
 
 
 @pytest.mark.timeout(120)
 def test_a_session_that_ends_has_its_run_cancelled_and_its_worker_freed(pool):
-    a, b = pool.submit("gone", spec(iters=20000)), pool.submit("next", spec(iters=50))
+    a, b = pool.submit("gone", job(iters=20000)), pool.submit("next", job(iters=50))
     wait_until(a, {"running"})
     pool.end_session("gone")
     assert a.poll()["state"] == "cancelled"
@@ -100,7 +107,7 @@ def test_a_session_that_ends_has_its_run_cancelled_and_its_worker_freed(pool):
 
 @pytest.mark.timeout(120)
 def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
-    a, b = pool.submit("a", spec(iters=20000)), pool.submit("b", spec(iters=50))
+    a, b = pool.submit("a", job(iters=20000)), pool.submit("b", job(iters=50))
     wait_until(a, {"running"})
     pid = pool.status()["pids"][0]
     os.kill(pid, signal.SIGKILL)
@@ -118,16 +125,16 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     # program loading a core between the two runs would change the sums' order, and the bits.
     pool._threads = lambda: 1
     # long enough that a loaded machine cannot finish it before the pause arrives
-    straight = pool.submit("straight", spec(iters=1500, optimizer="adam", learning_rate=1e-3))
+    straight = pool.submit("straight", job(iters=1500, optimizer="adam", learning_rate=1e-3))
     wait_until(straight, {"done"})
-    run = pool.submit("paused", spec(iters=1500, optimizer="adam", learning_rate=1e-3))
+    run = pool.submit("paused", job(iters=1500, optimizer="adam", learning_rate=1e-3))
     seen = wait_until(run, {"running"})
     trained(run, 50)
     run.pause()
     wait_until(run, {"paused"})
     at = run.checkpoint["iteration"]
     assert 50 <= at < 1500 and pool.status()["busy"] == 0
-    other = pool.submit("other", spec(iters=50))  # the worker serves someone else meanwhile
+    other = pool.submit("other", job(iters=50))  # the worker serves someone else meanwhile
     wait_until(other, {"done"})
     run.resume()
     seen = wait_until(run, {"done"})
@@ -137,7 +144,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
 
 @pytest.mark.timeout(120)
 def test_no_iteration_after_a_stop_is_acknowledged(pool):
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
     wait_until(run, {"running"})
     trained(run, 30)
     before = wait_until(run, {"running"})["points"]["iteration"]
@@ -147,13 +154,14 @@ def test_no_iteration_after_a_stop_is_acknowledged(pool):
     assert result["status"] == "stopped" and result["outcome"][0] == "stopped"
     assert result["outcome"][1]["iteration"] == result["iteration"] < 20000
     assert (before + after)[-1] == result["iteration"] == run.progress["iteration"]  # the last step reported
-    time.sleep(0.3)
+    # The worker's next run comes after anything it could still say of this one:
+    wait_until(pool.submit("next", job(iters=10)), {"done"})
     assert run.poll()["points"] == {}  # nothing arrives once the stop is acknowledged
 
 
 @pytest.mark.timeout(120)
 def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
     wait_until(run, {"running"})
     run.pause()
     at = wait_until(run, {"paused"}) and run.checkpoint["iteration"]
@@ -173,7 +181,7 @@ def test_killing_the_server_leaves_no_worker_behind():
     import subprocess
     import sys
     server = subprocess.Popen([sys.executable, "-c", (
-        "import time\nfrom ffn.pool import TrainingPool\np = TrainingPool(workers=1)\n"
+        "import time\nfrom serve.pool import TrainingPool\np = TrainingPool(workers=1)\n"
         "print(p.status()['pids'][0], flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     worker = int(server.stdout.readline())
@@ -196,7 +204,7 @@ def test_killing_the_server_leaves_no_worker_behind():
 def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
     pool = TrainingPool(workers=1, chunk=0.05, deadline=0.5)
     try:
-        run = pool.submit("s", spec(iters=20000))
+        run = pool.submit("s", job(iters=20000))
         wait_until(run, {"running"})
         pid = pool.status()["pids"][0]
         os.kill(pid, signal.SIGSTOP)  # alive, but silent
@@ -208,8 +216,7 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
         finally:
             os.kill(pid, signal.SIGCONT)
         wait_until(run, {"running"})
-        time.sleep(0.3)
-        assert not run.poll()["late"]  # it answers again
+        until(lambda: not run.poll()["late"])  # it answers again
         run.stop()
         wait_until(run, {"done"})
     finally:
@@ -220,12 +227,12 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
 def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures():
     pool = TrainingPool(workers=1, chunk=0.05)
     try:
-        run = pool.submit("a", spec(iters=20000))
+        run = pool.submit("a", job(iters=20000))
         wait_until(run, {"running"})
         run.pause()
         wait_until(run, {"paused"})
         at = run.checkpoint["iteration"]
-        other = pool.submit("b", spec(iters=3000))  # takes the worker
+        other = pool.submit("b", job(iters=3000))  # takes the worker
         wait_until(other, {"running"})
         run.resume()
         assert run.poll()["state"] == "queued"
@@ -249,7 +256,7 @@ def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(mo
                 raise RuntimeError("a bug")
             real()
         monkeypatch.setattr(pool, "_dispatch", broken_once)
-        run = pool.submit("a", spec(iters=50))
+        run = pool.submit("a", job(iters=50))
         wait_until(run, {"done"})
         assert len(calls) > 1
         second = TrainingPool(workers=1)
@@ -261,7 +268,7 @@ def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(mo
 
 @pytest.mark.timeout(120)
 def test_a_cancelled_run_frees_its_worker_without_final_figures(pool):
-    a, b = pool.submit("a", spec(iters=20000)), pool.submit("b", spec(iters=50))
+    a, b = pool.submit("a", job(iters=20000)), pool.submit("b", job(iters=50))
     wait_until(a, {"running"})
     pool.end_session("a")
     assert a.poll()["cancel_reason"] == "session_ended" and a.result is None
@@ -270,7 +277,7 @@ def test_a_cancelled_run_frees_its_worker_without_final_figures(pool):
 
 @pytest.mark.timeout(120)
 def test_pause_and_stop_in_one_breath_stop_the_run(pool):
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
     wait_until(run, {"running"})
     run.pause()
     run.stop()  # in one batch the stop wins; in two, the paused run stops where it paused
@@ -280,7 +287,7 @@ def test_pause_and_stop_in_one_breath_stop_the_run(pool):
 
 def test_runs_end_with_the_pool():
     pool = TrainingPool(workers=1, chunk=0.05)
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
     wait_until(run, {"running"})
     pool.shutdown()
     assert run.poll()["state"] == "failed"
@@ -295,16 +302,10 @@ def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_eac
 
         def told(run):
             return next((w.threads for w in pool._workers if w.run is run), None)
-
-        def until(check, timeout=30):
-            deadline = time.monotonic() + timeout
-            while not check():
-                assert time.monotonic() < deadline, "the pool did not rebalance"
-                time.sleep(0.02)
-        a = pool.submit("a", spec(iters=20000))
+        a = pool.submit("a", job(iters=20000))
         wait_until(a, {"running"})
         assert told(a) == 2
-        b = pool.submit("b", spec(iters=20000))
+        b = pool.submit("b", job(iters=20000))
         wait_until(b, {"running"})
         until(lambda: (told(a), told(b)) == (1, 1))
         b.cancel()
@@ -319,7 +320,7 @@ def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_eac
 
 @pytest.mark.timeout(30)
 def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
-    run = pool.submit("s", spec(iters=100))
+    run = pool.submit("s", job(iters=100))
     seen = []
     while run.state != "done":   # each wait would last a minute, past the hang guard, without the wake-up
         run.wait_for_change(60)
@@ -327,25 +328,52 @@ def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
     assert seen[-1] == "done" and len(seen) <= 3   # running (maybe seen already), then done
 
 
+class WatchedLock:
+    """A worker's send lock that tells the test when someone waits for it, and whether it was held then."""
+
+    def __init__(self, lock):
+        self.lock = lock
+        self.entered = threading.Event()
+        self.held_when_entered = None
+
+    def __enter__(self):
+        self.held_when_entered = self.lock.locked()
+        self.entered.set()
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self.lock.__exit__(*exc)
+
+    def release(self):
+        self.lock.release()
+
+
 @pytest.mark.timeout(60)
 def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
-    import threading
     w = pool._workers[0]
-    gate, real_send = threading.Event(), w.conn.send
+    sending = threading.Event()
+    gate = threading.Event()
+    sent = []
+    real_send = w.conn.send
 
-    def slow_send(msg):  # a resumed run's megabytes of checkpoint, in slow motion
-        if msg[0] == "run":
+    def slow_send(data):  # a resumed run's megabytes of checkpoint, in slow motion
+        if isinstance(from_wire(data), Start):
+            sending.set()
             gate.wait(30)
-        real_send(msg)
+        real_send(data)
+        sent.append(type(from_wire(data)))
     w.conn.send = slow_send
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
+    assert sending.wait(30)
     wait_until(run, {"running"})  # polls while the run is being sent: they would hang under the lock
+    w.send_lock = WatchedLock(w.send_lock)
     stopper = threading.Thread(target=run.stop)
     stopper.start()
-    time.sleep(0.2)
-    assert stopper.is_alive()     # the Stop waits for the run to reach the worker, not overtake it
+    assert w.send_lock.entered.wait(30)
+    assert w.send_lock.held_when_entered  # the Stop waits for the run to reach the worker, not overtake it
     gate.set()
     stopper.join(30)
+    assert sent.index(Start) < sent.index(Stop)
     assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result["status"] == "stopped"
 
 
@@ -362,7 +390,7 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
         def fails(msg):
             raise OSError("the pipe broke")
         broken.conn.send = fails  # its replacement takes the pool's lock and tells the others their threads
-        runs = [pool.submit(f"s{i}", spec(iters=300)) for i in range(3)]
+        runs = [pool.submit(f"s{i}", job(iters=300)) for i in range(3)]
         finals = [wait_until(r, {"done", "failed"})["last"]["state"] for r in runs]  # polls: the lock is free
         assert sorted(finals) == ["done", "done", "failed"]
         assert [r.poll()["error"][0] for r in runs if r.state == "failed"] == ["worker_died"]
@@ -374,7 +402,7 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
 @pytest.mark.timeout(180)
 def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     adam = dict(optimizer="adam", learning_rate=1e-3)
-    run = pool.submit("stepper", {**spec(iters=200, **adam), "step": True})  # a Step before it starts
+    run = pool.submit("stepper", job(iters=200, task=STEP, **adam))  # a Step before it starts
     steps, losses = [], []
     for k in range(10):
         seen = wait_until(run, {"paused"})
@@ -386,7 +414,7 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     assert [s["iteration"] for s in steps] == list(range(1, 11))
     assert all(s["images"].shape == (32, 784) and len(s["labels"]) == 32 for s in steps)
     assert [s["loss_before"] for s in steps] == losses
-    straight = pool.submit("straight", spec(iters=10, **adam))
+    straight = pool.submit("straight", job(iters=10, **adam))
     seen = wait_until(straight, {"done"})
     assert seen["points"]["loss"] == losses
     straight_net = ffn.load_model(io.BytesIO(straight.result["model"]))
@@ -398,7 +426,7 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
 
 @pytest.mark.timeout(120)
 def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool):
-    run = pool.submit("s", spec(iters=400))
+    run = pool.submit("s", job(iters=400))
     seen = wait_until(run, {"done"})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == 400
     assert seen["points"]["snapshot_w1"][-1]["W"].shape == (784, 64)
@@ -407,18 +435,15 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
     net = ffn.load_model(io.BytesIO(run.result["model"]))
     rate = pool.status()["rate"]
-    check = pool.submit("s:check", {**spec(), "task": "gradcheck", "params": net.param_vector.copy(),
-                                    "iterations": 0, "batch": 0})
+    check = pool.submit("s:check", job(task=GRADCHECK, params=net.param_vector.copy()))
     wait_until(check, {"done"})
     rows = check.result["check"]
     assert [r["param"] for r in rows][:2] == ["W1", "b1"] and all(r["ok"] for r in rows)
     pool.end_session("s")  # a session's side jobs end with it
     assert "s:check" not in pool._runs
-    wrong = pool.submit("s:check2", {**spec(), "task": "gradcheck", "params": np.zeros(3), "iterations": 0,
-                                     "batch": 0})
+    wrong = pool.submit("s:check2", job(task=GRADCHECK, params=np.zeros(3)))
     wait_until(wrong, {"failed"})
-    wrong = pool.submit("s:check3", {**spec(), "task": "gradcheck", "params": "not numbers", "iterations": 0,
-                                     "batch": 0})
+    wrong = pool.submit("s:check3", job(task=GRADCHECK, params="not numbers"))
     wait_until(wrong, {"failed"})
     assert wrong.error[0] == "params"
     assert pool.status()["rate"] == rate  # a check trains nothing: it leaves the queue's estimates alone
@@ -427,15 +452,16 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
 
 @pytest.mark.timeout(120)
 def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
-    run = pool.submit("s", spec(iters=20000))
+    run = pool.submit("s", job(iters=20000))
     wait_until(run, {"running"})
     trained(run, 30)
     run.pause()
     seen = wait_until(run, {"paused"})
-    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.checkpoint["iteration"]
+    at = run.checkpoint["iteration"]
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == at
     run.resume()
     wait_until(run, {"running"})
-    time.sleep(0.3)
+    trained(run, at + 1)  # it trains again: the stop comes in the middle of a stay
     run.stop()
     seen = wait_until(run, {"done"})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result["iteration"]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import ffn
-from ffn.pool import TrainingPool
 from ffn.settings import PRESETS, check
+from serve.pool import TrainingPool
+from serve.runs import CANCELLED, PAUSED, RUNNING
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
 from ui.sidebar import STOPS
 
@@ -28,18 +29,35 @@ def follow(run, timeout=60):
     return run
 
 
+class Clock:
+    """The pool's clock, which moves only when the test moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
 @pytest.mark.timeout(120)
-def test_the_wall_time_is_the_pools_not_when_the_page_looked(pool):
+def test_the_wall_time_is_the_pools_clock_not_when_the_page_looked():
     """A page on the Draw tab stops polling; the run that ends meanwhile keeps its own time."""
-    run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "w", pool)
-    deadline = time.monotonic() + 60
-    while run.handle.state != "done":  # the page does not look
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(2.0)
-    follow(run)
-    assert 0 < run.wall_seconds < 1.5, run.wall_seconds  # 150 iterations take well under a second here
-    assert run.wall_seconds == follow(run).wall_seconds  # and it stops when the run does
+    clock = Clock()
+    pool = TrainingPool(workers=1, chunk=0.05, clock=clock)
+    try:
+        run = Run.start(ffn.preset("article_he", iters=7000, train_size=2000), "w", pool)
+        while run.sync().state != RUNNING:
+            run.wait_for_change(1.0)
+        clock.now += 7.0          # it trains for seven seconds of the pool's clock
+        run.stop()
+        while not run.ended_since_sync():  # the page does not look
+            run.wait_for_change(1.0)
+        clock.now += 1000.0       # it looks long after
+        assert run.sync().done and run.wall_seconds == 7.0
+        clock.now += 5.0
+        assert run.sync().wall_seconds == 7.0  # and it stops when the run does
+    finally:
+        pool.shutdown()
 
 
 @pytest.mark.timeout(120)
@@ -70,6 +88,20 @@ def test_pause_resume_and_stop(pool):
     run.stop()
     follow(run)
     assert run.outcome[0] == "stopped" and run.history["iteration"][-1] == run.outcome[1]["iteration"]
+
+
+@pytest.mark.timeout(120)
+def test_step_before_a_run_then_again_then_reset(pool):
+    run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "d", pool, step=True)
+    while not run.sync().paused:
+        run.wait_for_change(1.0)
+    assert run.progress["iteration"] == 1 and run.snapshot("step")["iteration"] == 1
+    run.step()
+    while run.sync().state != PAUSED or run.progress["iteration"] < 2:
+        run.wait_for_change(1.0)
+    assert run.progress["iteration"] == 2 and run.snapshot("step")["iteration"] == 2
+    run.cancel()              # Reset
+    assert run.sync().state == CANCELLED and run.done and run.outcome is None
 
 
 def test_settings_beyond_the_app_limits_never_reach_the_pool(pool):

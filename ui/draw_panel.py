@@ -67,7 +67,7 @@ def _drawing(net, view):
     the next stroke, so that its model joins the choices.
     """
     run = st.session_state.get("run")
-    if run is not None and run.active and run.handle.state in ("done", "failed", "cancelled"):
+    if run is not None and run.ended_since_sync():
         run.sync()  # first: the rerun then finds it ended, and reruns no more
         st.rerun()
     left, right = st.columns([1, 1.3])

@@ -6,12 +6,14 @@ import streamlit as st
 
 from ffn.gradcheck import ATOL, BATCH, THRESHOLD
 from ffn.health import first_layer
+from serve.protocol import GRADCHECK
+from serve.runs import ACTIVE, DONE
 
 from . import health_charts
 from .i18n import _
 from .kept import kept_runs
 from .resources import session_id, training_pool
-from .run import job_spec
+from .run import app_job
 
 CHECK_WAIT = 3.0  # seconds a rerun waits for a gradient check before it polls for it on a timer
 
@@ -107,12 +109,12 @@ def render_gradcheck(run, settings, error):
         if isinstance(target, str):
             st.caption(target)
         job = st.session_state.get("gradcheck_job")
-        pending = job is not None and job["handle"].state in ("queued", "running")
+        pending = job is not None and job["handle"].state in ACTIVE
         if st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending):
             params, s, what = target
-            spec = {**job_spec(s), "task": "gradcheck", "params": params, "iterations": 0, "batch": 0}
-            st.session_state.gradcheck_job = {"handle": training_pool().submit(f"{session_id()}:check", spec),
-                                              "what": what}
+            check = app_job(s, task=GRADCHECK, params=params)
+            handle = training_pool().submit(f"{session_id()}:check", check)
+            st.session_state.gradcheck_job = {"handle": handle, "what": what}
             pending = True
         # polled on a timer while it waits in the queue; drawn once when it is done
         st.fragment(_check_result, run_every=1.0 if pending else None)(polling=pending)
@@ -137,11 +139,11 @@ def _check_result(polling=False):
         return
     h = job["handle"]
     deadline = time.monotonic() + CHECK_WAIT  # a check takes about half a second: wait for it here
-    while h.state in ("queued", "running") and time.monotonic() < deadline:
+    while h.state in ACTIVE and time.monotonic() < deadline:
         h.wait_for_change(0.25)
-    if polling and h.state not in ("queued", "running"):
+    if polling and h.state not in ACTIVE:
         st.rerun()  # the whole page: the button comes back, and this stops polling
-    if h.state == "done":
+    if h.state == DONE:
         rows = h.result["check"]
         st.write(_("Checked: {what}.").format(what=job["what"]))
         st.table([{_("Parameter"): r["param"],  # the verdict first: a phone shows the left columns
@@ -164,7 +166,7 @@ def _check_result(polling=False):
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))
-    elif h.state in ("queued", "running"):
+    elif h.state in ACTIVE:
         st.info(_("Every trainer is busy: the check waits in the queue and appears here when it is done."))
     else:
         st.error(_("The check could not run; press the button to try again."))

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from ffn.model_io import model_bytes
-from ffn.worker import SNAPSHOT
+from serve.protocol import SNAPSHOT
 
 MAX_KEPT = 5
 KEPT_OUTCOMES = ("finished", "stopped")

@@ -12,8 +12,7 @@ import numpy as np
 import streamlit as st
 
 import ffn
-from ffn.pool import TrainingPool
-from ffn.poolrun import GracePeriod
+from serve.pool import TrainingPool
 
 from .i18n import _
 
@@ -53,9 +52,7 @@ def training_pool():
     cores minus one, at least one); more runs wait in a queue.
     """
     workers = os.environ.get("FFN_TRAINING_WORKERS")
-    pool = TrainingPool(workers=int(workers) if workers else None)
-    pool.grace = GracePeriod(pool.end_session, GRACE_SECONDS)
-    return pool
+    return TrainingPool(workers=int(workers) if workers else None, grace=GRACE_SECONDS)
 
 
 def session_id():
@@ -68,11 +65,11 @@ def session_id():
     token = st.session_state.setdefault("session_token", uuid.uuid4().hex)
     pool = training_pool()
     _session_resource(token, pool)
-    pool.grace.back(token)
+    pool.back(token)
     return token
 
 
-@st.cache_resource(show_spinner=False, scope="session", on_release=lambda held: held[1].grace.left(held[0]))
+@st.cache_resource(show_spinner=False, scope="session", on_release=lambda held: held[1].left(held[0]))
 def _session_resource(token, _pool):
     return token, _pool
 

@@ -1,19 +1,20 @@
 """What the app keeps per session about a training run, and the app's own policy.
 
 A :class:`Run` is the page's view of a run that trains in the server's pool of worker
-processes (:mod:`ffn.pool`): the page only sends commands and polls, and keeps the
+processes (:mod:`serve.pool`): the page only sends commands and polls, and keeps the
 history the worker has reported so far to draw the charts. The limits here are the
 app's: a hosted demo shared by a class allows smaller runs than the library, and
 measures accuracy on subsets during a run so that it costs little.
 """
-import dataclasses
 import io
 from dataclasses import dataclass, field
 
 from ffn.architecture import param_count
 from ffn.model_io import load_model
-from ffn.settings import Limits, check, run_length
-from ffn.worker import SNAPSHOT
+from ffn.settings import Limits, check
+from ffn.trainer import HISTORY_KEYS
+from serve.protocol import SNAPSHOT, STEP, TRAIN, Job
+from serve.runs import ACTIVE, ENDED, PAUSED, QUEUED
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-...-H/2-10, 25 epochs of MNIST
@@ -27,28 +28,25 @@ EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are meas
 EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
 
 
-HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")
-
-
-def job_spec(settings):
-    """What a worker needs to train ``settings`` in the app (ValueError if they are out of range)."""
+def app_job(settings, task=TRAIN, params=None):
+    """The :class:`~serve.protocol.Job` the app sends the pool for ``settings``: its limits,
+    its accuracy subsets (ValueError if the settings are out of range)."""
     check(settings, APP_LIMITS)
-    iters, batch, _n, _epochs = run_length(settings)
-    return {"settings": settings.to_dict(), "limits": dataclasses.asdict(APP_LIMITS),
-            "eval_size": EVAL_SIZE, "evals_per_run": EVALS_PER_RUN, "iterations": iters, "batch": batch,
-            "command": "trained in the ffn-digits app"}
+    return Job(settings, APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN, task=task, params=params,
+               command="trained in the ffn-digits app")
 
 
 @dataclass
 class Run:
     """One training run of the app, started from ``settings``, training in the pool.
 
-    ``state`` is the pool's: ``queued``, ``running``, ``paused``, ``done``, ``failed`` or
-    ``cancelled``. ``history`` holds every point reported so far, by series.
+    ``state`` is the pool's (:mod:`serve.runs`: ``QUEUED``, ``RUNNING``, ``PAUSED``, ``DONE``,
+    ``FAILED`` or ``CANCELLED``), as of the last :meth:`sync`. ``history`` holds every point
+    reported so far, by series.
     """
     settings: object
-    handle: object
-    state: str = "queued"
+    handle: object                 # its serve.runs.PoolRun: only this class touches it
+    state: str = QUEUED
     history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
     progress: dict = None
     advice: tuple = None
@@ -56,7 +54,7 @@ class Run:
     final: dict = field(default_factory=dict)
     model_file: bytes = b""
     error: tuple = None            # (code, detail) when the run failed
-    cancel_reason: str = None      # left_queue or session_ended, when cancelled
+    cancel_reason: str = None      # serve.runs.LEFT_QUEUE or SESSION_ENDED, when cancelled
     place: int = 0                 # while queued: its place in the queue
     wait: float = 0.0              # while queued: the estimated seconds until it starts
     late: bool = False             # running, but its worker has not reported lately
@@ -68,20 +66,26 @@ class Run:
     def start(cls, settings, session, pool, step=False):
         """Check the settings against the app's limits and queue the run (ValueError if out of range).
         ``step``: it trains one iteration and pauses (the Step button before a run)."""
-        return cls(settings, pool.submit(session, {**job_spec(settings), "step": step}))
+        return cls(settings, pool.submit(session, app_job(settings, task=STEP if step else TRAIN)))
 
     @property
     def active(self):
         """Queued or training: the page should keep polling."""
-        return self.state in ("queued", "running")
+        return self.state in ACTIVE
 
     @property
     def paused(self):
-        return self.state == "paused"
+        return self.state == PAUSED
 
     @property
     def done(self):
-        return self.state in ("done", "failed", "cancelled")
+        """Ended, whichever way: done, failed or cancelled."""
+        return self.state in ENDED
+
+    def ended_since_sync(self):
+        """Whether the pool has ended the run since the page last saw it queued or training:
+        a look at its state, without polling what is new."""
+        return self.active and self.handle.state in ENDED
 
     def sync(self):
         """Bring in what the worker reported since the last call."""
@@ -109,7 +113,7 @@ class Run:
 
     def snapshot(self, key):
         """The latest ``snapshot_<key>`` the worker sent (``w1``, ``w1_init``, ``step``), or None."""
-        values = self.history.get("snapshot_" + key)
+        values = self.history.get(SNAPSHOT + key)
         return values[-1] if values else None
 
     def params(self):
@@ -123,7 +127,15 @@ class Run:
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()
 
+    def step(self):
+        """A paused run trains one iteration, shows it whole and pauses again."""
+        self.handle.step()
+
     def stop(self):
         """Stop training (the final figures follow), or leave the queue if it never started."""
-        never_started = self.state == "queued" and self.handle.started_at is None
+        never_started = self.state == QUEUED and self.handle.started_at is None
         (self.handle.cancel if never_started else self.handle.stop)()
+
+    def cancel(self):
+        """Drop the run without figures (Reset): it leaves the queue, or its worker."""
+        self.handle.cancel()

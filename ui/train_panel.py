@@ -4,6 +4,8 @@ import time
 
 import streamlit as st
 
+from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
+
 from . import charts, compare_panel, health_charts, health_panel, kept, state
 from .i18n import _, labels
 from .resources import session_id, training_pool
@@ -55,13 +57,13 @@ def _controls(settings, error):
     c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None, on_click=_start,
               help=_("Finish or stop the current run first.") if busy else None)
     c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
-              disabled=not busy or run.state == "queued", on_click=_pause)
+              disabled=not busy or run.state == QUEUED, on_click=_pause)
     c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
               on_click=_step,
               help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
                      "and after, and how the first layer changed."))
     c3.button(_("Stop"), key="stop", disabled=not busy, on_click=_stop,
-              help=_("A run waiting in the queue leaves it.") if busy and run.state == "queued" else None)
+              help=_("A run waiting in the queue leaves it.") if busy and run.state == QUEUED else None)
     c4.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
     if busy and settings != run.settings:
@@ -85,7 +87,7 @@ def _step():
     run = st.session_state.run
     if run is not None and not run.done:
         if run.paused:
-            run.handle.step()
+            run.step()
     else:
         _start(step=True)
 
@@ -105,12 +107,12 @@ def _stop():
 def _reset():
     run = st.session_state.run
     if run is not None and not run.done:
-        run.handle.cancel()
+        run.cancel()
     st.session_state.run = None
 
 
 def _progress(run):
-    if run.state == "queued":
+    if run.state == QUEUED:
         st.info(_("Every trainer is busy: your run is number {place} in the queue and should start in "
                   "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))
         return
@@ -232,7 +234,7 @@ class _Curves:
 
 class _Tiles:
     """The first layer's tiles, redrawn when the worker sends a new snapshot (every
-    ffn.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
+    serve.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
 
     def __init__(self, box, change):
         self.box, self.change, self.shown = box, change, None
@@ -246,15 +248,15 @@ class _Tiles:
 
 
 def _results(run):
-    if run.state == "failed":
-        if run.error[0] == "worker_died":
+    if run.state == FAILED:
+        if run.error[0] == WORKER_DIED:
             st.error(_("Training stopped unexpectedly; press Start to try again."))
         else:  # the page checks the settings first: a refusal here is a bug, logged with its detail
             log.error("the trainer refused a run: %s", run.error)
             st.error(_("The trainer could not start this run; press Start to try again."))
         return
-    if run.state == "cancelled":
-        if run.cancel_reason == "session_ended":
+    if run.state == CANCELLED:
+        if run.cancel_reason == SESSION_ENDED:
             st.info(_("This run was cancelled: the page was away for more than 45 seconds. Press Start "
                       "to train again."))
         else:

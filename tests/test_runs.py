@@ -1,9 +1,12 @@
-"""The queue's wait estimate, the throughput it uses, and the grace period."""
+"""A run's length, the queue's wait estimate and the throughput it uses."""
 import time
 
 import pytest
 
-from ffn.poolrun import PoolRun, Throughput, estimate_wait
+import ffn
+from ffn.settings import Limits
+from serve.protocol import GRADCHECK, STEP, Job
+from serve.runs import QUEUED, PoolRun, Throughput, estimate_wait
 
 
 @pytest.mark.parametrize("busy_left, ahead, wait", [
@@ -17,10 +20,27 @@ def test_estimate_wait(busy_left, ahead, wait):
     assert estimate_wait(busy_left, ahead) == pytest.approx(wait)
 
 
+def _job(task="train", **settings):
+    return Job(ffn.TrainSettings(**settings), Limits(), eval_size=500, evals_per_run=10, task=task)
+
+
 def _running(iteration, batch, seconds, done_before=0):
-    run = PoolRun(None, "s", {"iterations": 1000, "batch": batch})
-    run.progress, run.started_at, run.done_before = {"iteration": iteration}, time.monotonic() - seconds, done_before
+    run = PoolRun(None, "s", _job(iters=1000, batch_size=batch))
+    run.progress = {"iteration": iteration}
+    run.started_at = time.monotonic() - seconds
+    run.done_before = done_before
     return run
+
+
+def test_a_runs_length_comes_from_its_settings():
+    run = PoolRun(None, "s", _job(iters=300, batch_size=64))
+    assert run.state == QUEUED and (run.iterations, run.batch, run.images) == (300, 64, 300 * 64)
+    run.progress = {"iteration": 100}
+    assert run.images_done() == 6400 and run.images_left() == 200 * 64
+    by_epochs = PoolRun(None, "s", _job(epochs=2, batch_size=100, train_size=1000))
+    assert (by_epochs.iterations, by_epochs.batch) == (20, 100)
+    assert PoolRun(None, "s", _job(task=GRADCHECK)).images == 0  # a check trains nothing
+    assert PoolRun(None, "s", _job(task=STEP)).step_next and not PoolRun(None, "s", _job()).step_next
 
 
 def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():
@@ -35,20 +55,6 @@ def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_defau
     assert tp.rate([_running(100, 100, 4.0)]) == 3000.0           # a finished run's wall-time rate wins
     tp.finished(10_000, 10.0, 10_000)
     assert tp.rate() == pytest.approx(2000.0)                     # the mean of the last and the one before
-
-
-def test_a_session_that_leaves_and_stays_away_is_ended_once():
-    from ffn.poolrun import GracePeriod
-    ended = []
-    grace = GracePeriod(ended.append, seconds=0.2)
-    grace.left("a")
-    grace.left("b")
-    time.sleep(0.05)
-    grace.back("b")     # a reconnect within the grace period keeps its run
-    grace.left("c")
-    grace.left("c")     # leaving twice counts once
-    time.sleep(0.5)
-    assert sorted(ended) == ["a", "c"]
 
 
 def test_a_run_stopped_at_once_barely_moves_the_throughput():

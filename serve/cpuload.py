@@ -56,9 +56,13 @@ class FreeCores:
         Linux), every core counts as free.
     """
 
-    def __init__(self, cpus, window=2.0, margin=0.25, read_stat=read_proc_stat, read_ticks=read_process_ticks):
-        self.cpus, self.window, self.margin = set(cpus), window, margin
-        self.read_stat, self.read_ticks = read_stat, read_ticks
+    def __init__(self, cpus, window=2.0, margin=0.25, read_stat=read_proc_stat,
+                 read_ticks=read_process_ticks):
+        self.cpus = set(cpus)
+        self.window = window
+        self.margin = margin
+        self.read_stat = read_stat
+        self.read_ticks = read_ticks
         self.count = len(self.cpus)  # every core, until measured
         self._last = None            # (time, busy, total, {pid: ticks})
 
@@ -74,11 +78,13 @@ class FreeCores:
         except (OSError, ValueError, IndexError):
             return False  # nothing to measure with: every core stays free
         ticks = {pid: t for pid in own if (t := self.read_ticks(pid)) is not None}
-        last, self._last = self._last, (now, busy, total, ticks)
+        last = self._last
+        self._last = (now, busy, total, ticks)
         if last is None or total <= last[2]:
             return False
         own_ticks = sum(t - last[3][pid] for pid, t in ticks.items() if pid in last[3])
         others = max(busy - last[1] - own_ticks, 0) / (total - last[2]) * len(self.cpus)
         count = min(len(self.cpus), max(1, len(self.cpus) - math.ceil(others - self.margin)))
-        changed, self.count = count != self.count, count
+        changed = count != self.count
+        self.count = count
         return changed

@@ -1,0 +1,138 @@
+"""The thread of a :class:`~serve.pool.TrainingPool`: it listens to the workers, turns
+their messages into the runs' states, replaces a worker that dies, and hands queued runs
+to idle workers, first come first served."""
+import contextlib
+import logging
+import multiprocessing.connection
+
+from .protocol import Cancelled, Done, Error, Paused, Ready, Report, Threads
+from .runs import DONE, PAUSED, WORKER_DIED
+
+log = logging.getLogger("serve.pool")
+
+
+class Dispatcher:
+    """The pool's side that no page calls: :meth:`_serve` runs in the pool's thread.
+
+    It works on the pool's attributes, under the pool's ``_lock``: ``_workers`` (a
+    :class:`~serve.workers.Workers`), ``_queue`` (the queued :class:`~serve.runs.PoolRun` s),
+    ``_by_job`` (job id -> run), ``_job_ids``, ``_throughput``, ``_free`` (the free cores),
+    ``_closed``, ``_wake_r`` (readable when the pool's thread has something to do),
+    ``chunk``, ``deadline`` and ``clock``.
+    """
+
+    def _serve(self):
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+                conns = {w.conn: w for w in self._workers}
+            try:  # whatever goes wrong in one pass, the pool's thread lives on
+                # A worker that dies closes its end of the pipe: its connection becomes readable
+                # and reading it raises EOFError, which replaces the worker.
+                ready = multiprocessing.connection.wait([*conns, self._wake_r], timeout=1.0)
+                for r in ready:
+                    if r is self._wake_r:
+                        while self._wake_r.poll():
+                            self._wake_r.recv_bytes()
+                    elif r in conns:
+                        self._receive(conns[r])
+                self._workers.kill_stuck(self.clock(), self.deadline)  # a cancel not confirmed: replaced
+                self._free.update([w.proc.pid for w in conns.values()])  # _dispatch rebalances
+                self._dispatch()
+            except Exception:  # noqa: BLE001 - logged; the next pass starts afresh
+                log.exception("the training pool's thread")
+
+    def _receive(self, w):
+        try:
+            while w.conn.poll():
+                self._handle(w, w.receive())
+        except (EOFError, OSError):
+            self._replace(w)
+        except Exception:  # noqa: BLE001 - a message that cannot be read: that worker is replaced
+            log.exception("a training worker's message")
+            self._replace(w)
+
+    def _handle(self, w, msg):
+        with self._lock:
+            if isinstance(msg, Ready):
+                self._workers.ready(w)
+                return
+            if msg.job_id == w.draining:  # the cancelled run's last words: the worker is free
+                if isinstance(msg, (Cancelled, Done, Paused, Error)):
+                    w.draining = None
+                return
+            run = self._by_job.get(msg.job_id)
+            if run is None or w.run is not run:
+                return  # a late message from a run that was cancelled
+            now = self.clock()
+            run.last_heard = now
+            if isinstance(msg, Report):
+                run.take_report(msg)
+                return
+            w.run = None  # a stay ends
+            seconds = run.end_stay(now)
+            self._by_job.pop(msg.job_id, None)
+            if isinstance(msg, Paused):
+                run.checkpoint = msg.checkpoint
+                run.state = PAUSED
+            elif isinstance(msg, Done):
+                run.result = msg.result
+                run.state = DONE
+                trained = msg.result["iteration"] * run.batch - run.done_before
+                self._throughput.finished(trained, seconds, run.images)
+            elif isinstance(msg, Error):
+                run.fail(msg.code, msg.text)
+            self._rebalance()
+
+    def _replace(self, w):
+        """A worker died: its run fails, and a new worker takes its place."""
+        with self._lock:
+            if not self._workers.remove(w):
+                return
+            if w.run is not None:
+                w.run.fail(WORKER_DIED)
+                self._by_job.pop(w.run.job_id, None)
+            self._rebalance()
+
+    def _dispatch(self):
+        """Start queued runs on idle, ready workers, first come first served."""
+        starts = []
+        with self._lock:
+            while self._queue:
+                idle = next((w for w in self._workers if w.idle), None)
+                if idle is None:
+                    break
+                run = self._queue.popleft()
+                job_id = next(self._job_ids)
+                self._by_job[job_id] = run
+                idle.run = run
+                idle.threads = self._threads()
+                start = run.begin_stay(job_id, self.clock(), idle.threads, self.chunk)
+                idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
+                starts.append((idle, start))
+        failed = []
+        tried = 0
+        try:  # a resumed run's checkpoint is megabytes: sent without the pool's lock
+            for tried, (w, start) in enumerate(starts, 1):
+                if not w.send_held(start):  # which lets go of w's send lock
+                    failed.append(w)
+        finally:  # nothing stays locked, even after an error: the rest were never sent
+            for w, _start in starts[tried:]:
+                w.send_lock.release()
+        for w in failed:  # only now: replacing takes the pool's lock and sends to other workers
+            self._replace(w)
+        with self._lock:
+            self._rebalance()
+
+    def _threads(self):
+        """BLAS threads a run gets: alone, one per free core (:mod:`serve.cpuload`); shared, one each."""
+        return self._free.count if sum(w.run is not None for w in self._workers) <= 1 else 1
+
+    def _rebalance(self):  # tell each running worker its BLAS threads when they change, not at every pass
+        n = self._threads()
+        for w in self._workers:
+            if w.run is not None and w.threads != n:
+                with contextlib.suppress(OSError):
+                    w.send(Threads(w.run.job_id, n))
+                    w.threads = n
