@@ -13,7 +13,8 @@ import segno
 import streamlit as st
 
 from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, link, parse, query
-from ffn.settings import CHOICES, PRESETS, SettingsError, TrainSettings, check
+from ffn.presets import PRESETS
+from ffn.settings import CHOICES, SettingsError, TrainSettings, check
 
 from . import i18n, state
 from .i18n import N_, _, labels, negotiate
@@ -40,7 +41,7 @@ _REASONS = {
 
 def _check(values):
     try:
-        check(TrainSettings(**values), APP_LIMITS)
+        check(TrainSettings.from_dict(values), APP_LIMITS)
     except SettingsError as e:
         raise ValueError(settings_error(e)) from None  # worded in the reader's language
 

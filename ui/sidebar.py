@@ -1,7 +1,8 @@
 """The sidebar: a preset and every hyperparameter of the run."""
 import streamlit as st
 
-from ffn.settings import CHOICES, PRESETS, SettingsError, check, run_length
+from ffn.presets import PRESETS
+from ffn.settings import CHOICES, SettingsError, check, run_length
 
 from . import i18n, state
 from .i18n import LANGUAGE_NAMES, N_, _, labels
@@ -170,6 +171,6 @@ def render():
         return s, error
     iters, batch, n_train, epochs = run_length(s)
     sb.caption(_("Layers {shape}. {iters:,} iterations of {batch:,} images = {epochs:.1f} epochs of {n:,} "
-                 "images.").format(shape=" → ".join(map(str, [784, *s.hidden_sizes(), 10])),
+                 "images.").format(shape=" → ".join(map(str, s.layer_sizes())),
                                    iters=iters, batch=batch, epochs=epochs, n=n_train))
     return s, None

@@ -8,7 +8,8 @@ canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_
 import streamlit as st
 
 import ffn
-from ffn.settings import PRESETS, run_length
+from ffn.presets import PRESETS
+from ffn.settings import run_length
 
 from .i18n import DEFAULT_LANGUAGE
 from .resources import session_id
@@ -58,7 +59,7 @@ def changed_from_preset():
 
 def settings():
     """The :class:`ffn.TrainSettings` the sidebar shows."""
-    return ffn.TrainSettings(**{k: st.session_state[k] for k in SETTING_KEYS})
+    return ffn.TrainSettings.from_dict({k: st.session_state[k] for k in SETTING_KEYS})
 
 
 def forget_upload():
