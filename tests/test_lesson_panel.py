@@ -85,6 +85,7 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
                  "run can't run here (This run would process 20,480,000 images"):
         assert part in problems, problems
     assert problems.count("can't run here") == 1
+    assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address
     assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
     assert at.number_input(key="iters").value == 5000  # over the caps together: the preset's values
     at.button(key="problems_ok").click().run()

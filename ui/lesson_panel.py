@@ -2,17 +2,15 @@
 address bar in step with the page, the teacher's note and hidden controls, "Share these
 settings", "Back to the lesson" and presenter mode.
 
-The reading and writing is :mod:`ffn.lesson`'s; this says what the app's fields may hold
-(its sliders' stops and menus), and draws.
+The reading and writing, of links and of the address bar, is :mod:`ui.link`'s; this says
+what the app's fields may hold (its sliders' stops and menus), and draws.
 """
 import io
 from functools import lru_cache
-from urllib.parse import parse_qs, urlencode
 
 import segno
 import streamlit as st
 
-from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, link, parse, query
 from ffn.presets import PRESETS
 from ffn.settings import CHOICES, SettingsError, TrainSettings, check
 
@@ -20,13 +18,13 @@ from . import i18n, state
 from .i18n import N_, _, labels, negotiate
 from .draw_panel import VIEWS
 from .layout import TAB_LABELS
+from .link import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, address, link, read_address
 from .run import APP_LIMITS
 from .sidebar import CONTROL_LABELS, STOPS
 from .wording import settings_error
 
 HIDEABLE = ("preset", *state.SETTING_KEYS)
 DEFAULT_URL = "http://localhost:8501/"   # where there is no browser to ask (a unit test)
-LESSON = "lesson"                        # the address bar's copy of the lesson the page opened with
 _REASONS = {
     "unknown": N_("not something this app reads"),
     "choice": N_("not one of the choices here"),
@@ -73,11 +71,7 @@ def open_link():
     lesson that Back to the lesson returns to.
     """
     ss = st.session_state
-    q = st.query_params.to_dict()
-    inner = q.pop(LESSON, None)
-    lesson = parse(parse_qs(inner) if inner else q, spec())
-    ss.lesson, ss.from_link = lesson, bool(inner or q)
-    now = parse(q, spec()) if inner else lesson
+    now, ss.lesson, ss.from_link = read_address(st.query_params.to_dict(), spec())
     _apply(now)
     if not now.language:  # ?lang= first, then the browser's locale
         ss.lang = negotiate(st.context.locale)
@@ -89,8 +83,7 @@ def follow_address():
     ss = st.session_state
     q = st.query_params.to_dict()
     if ss.get("written") is not None and q != ss.written:
-        q.pop(LESSON, None)
-        _apply(parse(q, spec()))
+        _apply(read_address(q, spec())[0])
 
 
 def _apply(lesson):
@@ -103,7 +96,7 @@ def _apply(lesson):
 
 
 def current(hide=None, note=None, present=None):
-    """The page as it is now, as a :class:`ffn.lesson.Lesson` (the lesson's hide and note kept)."""
+    """The page as it is now, as a :class:`ui.link.Lesson` (the lesson's hide and note kept)."""
     ss = st.session_state
     return Lesson(preset=ss.preset, values={k: ss[k] for k in state.SETTING_KEYS}, tab=ss.tab, view=ss.view,
                   language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
@@ -113,11 +106,9 @@ def current(hide=None, note=None, present=None):
 
 def sync():
     """Write every field into the address bar, so that a reload or a copied address keeps the
-    page (and the lesson, when the page opened with one)."""
+    page (and the lesson, when the page opened with one); nothing else stays in it."""
     ss = st.session_state
-    q = query(current(), spec())
-    if ss.from_link:
-        q[LESSON] = urlencode(query(ss.lesson, spec()))
+    q = address(current(), spec(), ss.lesson if ss.from_link else None)
     st.query_params.from_dict(q)
     ss.written = q
 
