@@ -54,7 +54,7 @@ def test_app_py_is_wiring_only():
 
 def test_the_readme_names_every_choice_of_the_one_table():
     from ffn.settings import CHOICES
-    from ui.sidebar import CHOICE_LABELS
+    from ui.fields import CHOICE_LABELS
     readme = (ROOT / "README.md").read_text()
     missing = [c for choices in CHOICES.values() for c in choices
                if CHOICE_LABELS[c].split(" (")[0] not in readme and c not in readme]

@@ -10,8 +10,10 @@ import ffn
 from ffn.pool import TrainingPool
 from ffn.presets import PRESETS
 from ffn.settings import check
+from ui.fields import FIELDS, Stops
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
-from ui.sidebar import STOPS
+
+STOPS = {f.name: f.widget.values for f in FIELDS if isinstance(f.widget, Stops)}
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 address bar in step with the page, the teacher's note and hidden controls, "Share these
 settings", "Back to the lesson" and presenter mode.
 
-The reading and writing, of links and of the address bar, is :mod:`ui.link`'s; this says
-what the app's fields may hold (its sliders' stops and menus), and draws.
+The reading and writing, of links and of the address bar, is :mod:`ui.link`'s; what each
+field may hold is the sidebar's table, :mod:`ui.fields`; this puts them together, and draws.
 """
 import io
 from functools import lru_cache
@@ -12,18 +12,16 @@ import segno
 import streamlit as st
 
 from ffn.presets import PRESETS
-from ffn.settings import CHOICES, SettingsError, TrainSettings, check
+from ffn.settings import SettingsError, TrainSettings, check
 
 from . import i18n, state
+from .fields import CONTROL_LABELS, FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import N_, _, labels, negotiate
-from .draw_panel import VIEWS
-from .layout import TAB_LABELS
-from .link import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, address, link, read_address
+from .layout import TAB_LABELS, VIEWS
+from .link import MAX_NOTE, Lesson, LinkSpec, address, link, read_address
 from .run import APP_LIMITS
-from .sidebar import CONTROL_LABELS, STOPS
 from .wording import settings_error
 
-HIDEABLE = ("preset", *state.SETTING_KEYS)
 DEFAULT_URL = "http://localhost:8501/"   # where there is no browser to ask (a unit test)
 _REASONS = {
     "unknown": N_("not something this app reads"),
@@ -52,12 +50,7 @@ def spec():
 
 @lru_cache(maxsize=4)
 def _spec(languages):
-    fields = {k: Choice(tuple(STOPS[k])) for k in ("hidden_size", "depth", "learning_rate", "batch_size",
-                                                   "weight_decay", "dropout", "train_size")}
-    fields.update({k: Choice(tuple(CHOICES[k])) for k in CHOICES})
-    fields.update(iters=Integer(10, APP_LIMITS.max_iters), valid_ratio=Steps(0.0, 0.3, 0.05),
-                  augment=Flag(), residual=Flag(), seed=Integer(0, 2**31 - 1))
-    return LinkSpec(fields={k: fields[k] for k in state.SETTING_KEYS},
+    return LinkSpec(fields={f.name: f.allowed() for f in FIELDS},
                     presets={name: state.preset_values(name) for name in PRESETS},
                     default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
                     languages=languages, hideable=HIDEABLE, check=_check)
@@ -98,7 +91,7 @@ def _apply(lesson):
 def current(hide=None, note=None, present=None):
     """The page as it is now, as a :class:`ui.link.Lesson` (the lesson's hide and note kept)."""
     ss = st.session_state
-    return Lesson(preset=ss.preset, values={k: ss[k] for k in state.SETTING_KEYS}, tab=ss.tab, view=ss.view,
+    return Lesson(preset=ss.preset, values={k: ss[k] for k in SETTING_KEYS}, tab=ss.tab, view=ss.view,
                   language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
                   note=ss.lesson.note if note is None else note,
                   present=bool(ss.present) if present is None else present)
@@ -141,7 +134,7 @@ def render_top():
     with share.popover(_("Share these settings"), key="share"):
         _share()
     if ss.from_link:
-        changed = {k: ss[k] for k in state.SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
+        changed = {k: ss[k] for k in SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
         back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson, disabled=not changed,
                     help=_("The settings the link opened with"))
     present.toggle(_("Presenter mode"), key="present",

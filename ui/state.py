@@ -1,9 +1,10 @@
 """The session's state, set up in one place.
 
-Keys: the sidebar's settings (under :class:`ffn.TrainSettings`' field names) and its
-``preset``; ``lesson`` (what the session's link asked for), ``tab``, ``view``, ``present``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to clear the
-canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_id``,
-``upload_error``.
+Keys: the sidebar's settings (:data:`ui.fields.SETTING_KEYS`, :class:`ffn.TrainSettings`'
+field names) and its ``preset``; ``lesson`` (what the session's link asked for), ``tab``,
+``view``, ``present``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to
+clear the canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``,
+``upload_id``, ``upload_error``.
 """
 import streamlit as st
 
@@ -11,12 +12,10 @@ import ffn
 from ffn.presets import PRESETS
 from ffn.settings import run_length
 
+from .fields import SETTING_KEYS
 from .i18n import DEFAULT_LANGUAGE
 from .resources import session_id
 
-SETTING_KEYS = ("hidden_size", "depth", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
-                "batch_size", "iters", "weight_decay", "normalization", "dropout", "residual", "valid_ratio",
-                "train_size", "augment", "seed")
 DEFAULT_PRESET = "article_he"
 UPLOAD_KEYS = ("uploaded_model", "upload_error", "upload_id")
 
