@@ -38,7 +38,8 @@ def check_size(name, value, limit=MAX_UNITS):
     return int(value)
 
 
-def _is_number(v):
+def is_number(v):
+    """True for a finite real number (not a bool, a string or NaN)."""
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         return False
     try:
@@ -79,13 +80,13 @@ def check_config(input_size, hidden_size_list, output_size, activation="relu", w
         if not isinstance(value, str) or value not in choices:
             raise ConfigError("choice", f"{name} must be one of {choices}, got {value!r}",
                               name=name, got=value)
-    if not (_is_number(weight_init_std) and 0 < weight_init_std <= MAX_INIT_STD):
+    if not (is_number(weight_init_std) and 0 < weight_init_std <= MAX_INIT_STD):
         raise ConfigError("init_std", f"weight_init_std must be in (0, {MAX_INIT_STD:g}], "
                                       f"got {weight_init_std!r}", got=weight_init_std)
-    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= MAX_DECAY):
+    if not (is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= MAX_DECAY):
         raise ConfigError("weight_decay", f"weight_decay_lambda must be in [0, {MAX_DECAY:g}], "
                                           f"got {weight_decay_lambda!r}", got=weight_decay_lambda)
-    if not (_is_number(dropout_ratio) and 0 <= dropout_ratio <= MAX_DROPOUT):
+    if not (is_number(dropout_ratio) and 0 <= dropout_ratio <= MAX_DROPOUT):
         raise ConfigError("dropout", f"dropout_ratio must be in [0, {MAX_DROPOUT:g}], got {dropout_ratio!r}",
                           limit=MAX_DROPOUT, got=dropout_ratio)
     if not isinstance(residual, (bool, np.bool_)):

@@ -7,7 +7,7 @@ import numpy as np
 from .augment import Augment
 from .mnist import IMG_SIZE, split_validation
 from .architecture import (ACTIVATIONS, MAX_LAYERS, MAX_UNITS, NORMALIZATIONS, WEIGHT_INITS, ConfigError,
-                           check_config)
+                           check_config, is_number)
 from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
@@ -24,6 +24,10 @@ CHOICES = {
     "lr_schedule": tuple(SCHEDULES),
     "normalization": NORMALIZATIONS,
 }
+
+
+# The settings whose one rule is low <= value < high: checked, and worded by a page, as one rule.
+RANGES = {}
 
 
 class SettingsError(ConfigError):
@@ -227,6 +231,10 @@ def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
          limit=n_after_valid, got=s.train_size)
     need(np.isfinite(s.epochs) and s.epochs >= 0, "epochs", f"epochs must be >= 0, got {s.epochs}",
          got=s.epochs)
+    for name, (low, high) in RANGES.items():
+        value = getattr(s, name)
+        need(is_number(value) and low <= value < high, "range", f"{name} must be in [{low:g}, {high:g}), "
+             f"got {value!r}", name=name, low=low, high=high, got=value)
     n_train = train_count(s, n_available)
     iters = total_iters(s, n_train)
     need(1 <= iters <= limits.max_iters, "iters",

@@ -22,6 +22,18 @@ def test_every_settings_code_is_worded():
                                                "1,000,000. Choose fewer iterations or a smaller batch.")
 
 
+def test_a_simple_bound_is_one_rule_worded_once_with_the_settings_name(monkeypatch):
+    monkeypatch.setitem(ffn.settings.RANGES, "valid_ratio", (0.0, 0.2))
+    with pytest.raises(ffn.SettingsError) as e:
+        ffn.settings.check(ffn.TrainSettings(valid_ratio=0.25))
+    assert e.value.code == "range" and str(e.value) == "valid_ratio must be in [0, 0.2), got 0.25"
+    assert wording.settings_error(e.value) == ("The setting “validation ratio” must be at least 0 and less "
+                                               "than 0.2.")
+    monkeypatch.setitem(ffn.settings.RANGES, "seed", (0, 10))
+    with pytest.raises(ffn.SettingsError, match="got 'x'"):
+        ffn.settings.check(ffn.TrainSettings(seed="x"))  # not a number: the same rule, and no TypeError
+
+
 def test_every_model_file_reason_is_worded():
     reasons = set(re.findall(r'ModelFileError\("(\w+)"', (FFN / "model_io.py").read_text()))
     assert reasons == set(wording._MODEL_FILE)

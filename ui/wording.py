@@ -8,6 +8,7 @@ sentence of the catalogue, in the session's language.
 """
 from ffn import notes
 
+from .fields import FIELD_NAMES
 from .i18n import N_, _
 
 # The notes' sentences are ffn.notes' (its English, this catalogue's translations); the page
@@ -35,6 +36,8 @@ _SETTINGS = {
                            "2 images."),
     "samples": N_("This run would process {got:,} images; the limit here is {limit:,}. Choose fewer "
                   "iterations or a smaller batch."),
+    # any setting of ffn.settings.RANGES
+    "range": N_("The setting “{setting}” must be at least {low:g} and less than {high:g}."),
 }
 
 _MODEL_FILE = {
@@ -64,7 +67,10 @@ def note(note):
 
 def settings_error(error):
     """A :class:`ffn.settings.SettingsError` as a sentence."""
-    return _(_SETTINGS[error.code]).format(**error.values)
+    values = error.values
+    if error.code == "range":  # one sentence for every simple bound: it names the setting
+        values = {**values, "setting": _(FIELD_NAMES[values["name"]])}
+    return _(_SETTINGS[error.code]).format(**values)
 
 
 def model_file_error(reason, values=None):
