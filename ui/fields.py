@@ -203,5 +203,6 @@ def run_labels(kept):
         parts = [f"{_(FIELD_NAMES[f])} = {value_text(k.settings, f)}" for f in fields]
         labels[k.number] = _(", ").join(parts) if parts else _("run {n}").format(n=k.number)
     if len(set(labels.values())) < len(labels):  # the same settings twice: number them
-        labels = {n: _("run {n}").format(n=n) + (f" ({label})" if fields else "") for n, label in labels.items()}
+        labels = {n: _("run {n}").format(n=n) + (f" ({label})" if fields else "")
+                  for n, label in labels.items()}
     return labels, fields
