@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 import ffn
-from ffn.presets import PRESETS, preset
 from ffn.architecture import check_config
 from ffn.network import MultiLayerNet
+from ffn.presets import PRESETS, preset
 from ffn.settings import Limits, SettingsError, TrainSettings, build_trainer, check, total_iters
 
 
@@ -63,7 +63,8 @@ def test_the_networks_settings_are_the_networks_checks_within_the_callers_limits
 
 
 def test_the_settings_name_the_networks_layers_and_config_once():
-    s = TrainSettings(hidden_size=128, depth=3, activation="tanh", weight_decay=1e-3, dropout=0.2, residual=True)
+    s = TrainSettings(hidden_size=128, depth=3, activation="tanh", weight_decay=1e-3, dropout=0.2,
+                      residual=True)
     assert s.layer_sizes() == [784, 128, 128, 64, 10]
     cfg = s.net_config()
     assert check_config(**cfg) == MultiLayerNet(**cfg).config()
@@ -73,7 +74,7 @@ def test_the_settings_name_the_networks_layers_and_config_once():
 def test_settings_come_back_from_their_dict_and_an_old_files_dict_takes_the_defaults():
     s = TrainSettings(hidden_size_list=(32, 16), optimizer="adam", augment=True)
     assert TrainSettings.from_dict(s.to_dict()) == s and s.to_dict()["hidden_size_list"] == [32, 16]
-    old = {k: v for k, v in s.to_dict().items() if k not in ("residual", "dropout")}  # saved before the tricks
+    old = {k: v for k, v in s.to_dict().items() if k not in ("residual", "dropout")}  # before the tricks
     assert TrainSettings.from_dict(old) == s
     with pytest.raises(ValueError, match=r"unknown settings \['colour'\]"):
         TrainSettings.from_dict({"colour": "red"})
