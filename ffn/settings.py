@@ -27,7 +27,7 @@ CHOICES = {
 
 
 # The settings whose one rule is low <= value < high: checked, and worded by a page, as one rule.
-RANGES = {}
+RANGES = {"momentum_beta": (0.0, 1.0)}
 
 
 class SettingsError(ConfigError):
@@ -53,6 +53,8 @@ class TrainSettings:
                                        "xavier: sqrt(1/fan_in)")
     weight_init_std: float = _setting(0.01, "std of the initial weights with --weight-init std")
     optimizer: str = _setting("sgd", "update rule")
+    momentum_beta: float = _setting(0.9, "momentum and nesterov only: the share of the last step kept in "
+                                         "the next")
     learning_rate: float = _setting(0.01, "learning rate")
     lr_schedule: str = _setting("constant", "learning rate over the run")
     batch_size: int = _setting(200, "mini-batch size")
@@ -260,7 +262,7 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
     if s.train_size:
         x_train, t_train = x_train[:s.train_size], t_train[:s.train_size]
     net = MultiLayerNet(**s.net_config(), seed=s.seed)
-    optimizer = make_optimizer(s.optimizer, s.learning_rate)
+    optimizer = make_optimizer(s.optimizer, s.learning_rate, momentum=s.momentum_beta)
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None
     if evals_per_run:

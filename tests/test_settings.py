@@ -80,6 +80,30 @@ def test_settings_come_back_from_their_dict_and_an_old_files_dict_takes_the_defa
         TrainSettings.from_dict({"colour": "red"})
 
 
+@pytest.mark.parametrize("beta", [1.0, -0.1, 1.5, float("nan"), "0.9"])
+def test_momentum_beta_is_a_share_in_0_to_1(beta):
+    with pytest.raises(SettingsError) as e:
+        check(TrainSettings(optimizer="momentum", momentum_beta=beta))
+    assert e.value.code == "range" and (e.value.values["low"], e.value.values["high"]) == (0.0, 1.0)
+
+
+def test_momentum_beta_changes_a_momentum_run_and_nothing_else(mnist):
+    (x, t), _ = mnist
+
+    def weights(optimizer, beta):
+        s = preset("article_he", optimizer=optimizer, momentum_beta=beta, train_size=1000, iters=20, seed=3)
+        check(s)
+        tr = build_trainer(s, x, t)
+        tr.step()
+        return tr.net.param_vector.copy()
+    for optimizer in ("momentum", "nesterov"):
+        assert not np.array_equal(weights(optimizer, 0.5), weights(optimizer, 0.99))
+    assert np.array_equal(weights("momentum", 0.0), weights("sgd", 0.9))  # no share of the last step: SGD
+    for optimizer in ("sgd", "adam"):
+        assert np.array_equal(weights(optimizer, 0.0), weights(optimizer, 0.95))
+    assert all(s.momentum_beta == 0.9 for s in PRESETS.values())  # the presets' runs are as they were
+
+
 def test_unknown_preset():
     with pytest.raises(ValueError, match="'best'"):
         preset("best")

@@ -138,6 +138,10 @@ FIELDS = (
     Field("activation", Menu(), N_("Activation"), N_("activation"), format=_choice),
     Field("weight_init", Menu(), N_("Weight init"), N_("weight init"), format=_choice),
     Field("optimizer", Menu(), N_("Optimizer"), N_("optimizer"), format=_choice),
+    Field("momentum_beta", Stops((0.0, 0.5, 0.8, 0.9, 0.95, 0.99)), N_("Momentum β"), N_("momentum β"),
+          format=_number,
+          help=N_("For Momentum and Nesterov only: the share of the last step that each step keeps, so "
+                  "steps gather speed down a steady slope and their zigzags cancel out. 0 is plain SGD.")),
     Field("learning_rate", Stops((1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0,
                                   10.0, 100.0)),
           N_("Learning rate"), N_("learning rate"), format=_number),
