@@ -9,7 +9,8 @@ from .network import MultiLayerNet, ThreeLayerNet
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
 from .preprocess import decode_png, network_view, preprocess_canvas
 from .notes import describe
-from .settings import CHOICES, PRESETS, SettingsError, TrainSettings, build_trainer, preset
+from .presets import PRESETS, preset
+from .settings import CHOICES, SettingsError, TrainSettings, build_trainer
 from .trainer import Trainer, iters_per_epoch
 
 __all__ = [

@@ -21,13 +21,25 @@ CONFIG_KEYS = ("input_size", "hidden_size_list", "output_size", "activation", "w
                "residual")  # what config() returns and a model file keeps
 
 
-def _check_size(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_UNITS:
-        raise ValueError(f"{name} must be an integer in [1, {MAX_UNITS}], got {value!r}")
+class ConfigError(ValueError):
+    """An argument out of range: ``code`` names the rule and ``values`` hold its numbers,
+    so that a page can word it in its reader's language; ``str()`` is plain English."""
+
+    def __init__(self, code, message, **values):
+        super().__init__(message)
+        self.code, self.values = code, values
+
+
+def check_size(name, value, limit=MAX_UNITS):
+    """``value`` as an ``int`` in [1, ``limit``], or a :class:`ConfigError` (code ``units``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= limit:
+        raise ConfigError("units", f"{name} must be an integer in [1, {limit}], got {value!r}",
+                          limit=limit, got=value)
     return int(value)
 
 
-def _is_number(v):
+def is_number(v):
+    """True for a finite real number (not a bool, a string or NaN)."""
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         return False
     try:
@@ -38,8 +50,14 @@ def _is_number(v):
 
 def check_config(input_size, hidden_size_list, output_size, activation="relu", weight_init="he",
                  weight_init_std=0.01, weight_decay_lambda=0.0, normalization="none", dropout_ratio=0.0,
-                 residual=False):
+                 residual=False, *, max_units=MAX_UNITS, max_layers=MAX_LAYERS):
     """Check a network's constructor arguments without building anything.
+
+    Parameters
+    ----------
+    max_units, max_layers : int
+        Bounds on each hidden layer's units and on the hidden layers: the library's by
+        default; a caller may pass tighter ones (the app's).
 
     Returns
     -------
@@ -48,32 +66,38 @@ def check_config(input_size, hidden_size_list, output_size, activation="relu", w
 
     Raises
     ------
-    ValueError
-        Naming the first argument out of range and the value received.
+    ConfigError
+        A ``ValueError`` naming the first argument out of range and the value received.
     """
-    if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__len__") \
-            or not 1 <= len(hidden_size_list) <= MAX_LAYERS:
-        raise ValueError(f"hidden_size_list must be a list of 1 to {MAX_LAYERS} sizes, got {hidden_size_list!r}")
-    if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {set(ACTIVATIONS)}, got {activation!r}")
-    if not isinstance(weight_init, str) or weight_init not in WEIGHT_INITS:
-        raise ValueError(f"weight_init must be one of {set(WEIGHT_INITS)}, got {weight_init!r}")
-    if not (_is_number(weight_init_std) and 0 < weight_init_std <= MAX_INIT_STD):
-        raise ValueError(f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {weight_init_std!r}")
-    if not (_is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= MAX_DECAY):
-        raise ValueError(f"weight_decay_lambda must be in [0, {MAX_DECAY:g}], got {weight_decay_lambda!r}")
-    if not isinstance(normalization, str) or normalization not in NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
-    if not (_is_number(dropout_ratio) and 0 <= dropout_ratio <= MAX_DROPOUT):
-        raise ValueError(f"dropout_ratio must be in [0, {MAX_DROPOUT:g}], got {dropout_ratio!r}")
+    sized = hasattr(hidden_size_list, "__len__") and not isinstance(hidden_size_list, (str, bytes))
+    if not sized or not 1 <= len(hidden_size_list) <= max_layers:
+        raise ConfigError("layers", f"hidden_size_list must be a list of 1 to {max_layers} sizes, "
+                                    f"got {hidden_size_list!r}",
+                          limit=max_layers, got=len(hidden_size_list) if sized else hidden_size_list)
+    for name, value, choices in (("activation", activation, tuple(ACTIVATIONS)),
+                                 ("weight_init", weight_init, WEIGHT_INITS),
+                                 ("normalization", normalization, NORMALIZATIONS)):
+        if not isinstance(value, str) or value not in choices:
+            raise ConfigError("choice", f"{name} must be one of {choices}, got {value!r}",
+                              name=name, got=value)
+    if not (is_number(weight_init_std) and 0 < weight_init_std <= MAX_INIT_STD):
+        raise ConfigError("init_std", f"weight_init_std must be in (0, {MAX_INIT_STD:g}], "
+                                      f"got {weight_init_std!r}", got=weight_init_std)
+    if not (is_number(weight_decay_lambda) and 0 <= weight_decay_lambda <= MAX_DECAY):
+        raise ConfigError("weight_decay", f"weight_decay_lambda must be in [0, {MAX_DECAY:g}], "
+                                          f"got {weight_decay_lambda!r}", got=weight_decay_lambda)
+    if not (is_number(dropout_ratio) and 0 <= dropout_ratio <= MAX_DROPOUT):
+        raise ConfigError("dropout", f"dropout_ratio must be in [0, {MAX_DROPOUT:g}], got {dropout_ratio!r}",
+                          limit=MAX_DROPOUT, got=dropout_ratio)
     if not isinstance(residual, (bool, np.bool_)):
-        raise ValueError(f"residual must be True or False, got {residual!r}")
-    sizes = [_check_size("hidden size", h) for h in hidden_size_list]
+        raise ConfigError("choice", f"residual must be True or False, got {residual!r}",
+                          name="residual", got=residual)
+    sizes = [check_size("hidden size", h, max_units) for h in hidden_size_list]
     if residual and not residual_layers(sizes):
-        raise ValueError(f"residual connections need two consecutive hidden layers of the same size, "
-                         f"got {sizes}")
-    return {"input_size": _check_size("input_size", input_size), "hidden_size_list": sizes,
-            "output_size": _check_size("output_size", output_size),
+        raise ConfigError("residual", f"residual connections need two consecutive hidden layers of the same "
+                                      f"size, got {sizes}", got=sizes)
+    return {"input_size": check_size("input_size", input_size), "hidden_size_list": sizes,
+            "output_size": check_size("output_size", output_size),
             "activation": activation, "weight_init": weight_init,
             "weight_init_std": float(weight_init_std), "weight_decay_lambda": float(weight_decay_lambda),
             "normalization": normalization, "dropout_ratio": float(dropout_ratio), "residual": bool(residual)}

@@ -12,6 +12,9 @@ Training passes each layer a ``scratch`` (see :mod:`ffn.workspace`): the arrays 
 layer wrote at the previous step, which it overwrites with ``out=`` instead of making
 new ones. Without one, each call allocates its results, as the article's code does; the
 numbers are the same either way.
+
+The article's last tricks, under the same contract, live in :mod:`ffn.tricks` (batch and
+layer normalisation, dropout) and :mod:`ffn.blocks` (the residual block).
 """
 import numpy as np
 
@@ -169,15 +172,3 @@ class SoftmaxWithLoss:
         dx *= dout / batch_size
         return dx
 
-
-# The tricks of the article's last paragraph (batch and layer normalisation, dropout) live in
-# ffn/tricks.py and the residual block in ffn/blocks.py, under the same contract; they are
-# named here too.
-from .tricks import BatchNormalization, Dropout, LayerNormalization  # noqa: E402,F401
-
-
-def __getattr__(name):
-    if name == "Residual":  # ffn.blocks imports this module: fetched when first asked for
-        from .blocks import Residual
-        return Residual
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,7 @@
 """
 import numpy as np
 
-from .architecture import (CONFIG_KEYS, _check_size, check_config, check_input, initial_params, param_shapes,
+from .architecture import (CONFIG_KEYS, check_config, check_input, check_size, initial_params, param_shapes,
                            stat_shapes)
 from .blocks import backward_layers, build_layers, forward_layers, fresh_layers, grad_sources, named_layers
 from .functions import softmax
@@ -285,7 +285,7 @@ class ThreeLayerNet(MultiLayerNet):
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01,
                  activation="relu", weight_init="std", weight_decay_lambda=0.0,
                  seed=None, dtype=np.float32):
-        hidden_size = _check_size("hidden_size", hidden_size)
+        hidden_size = check_size("hidden_size", hidden_size)
         if hidden_size < 2:
             raise ValueError(f"hidden_size must be at least 2 (the second layer has hidden_size // 2 units), "
                              f"got {hidden_size}")

@@ -179,9 +179,12 @@ def _check_lr(lr):
     return float(lr)
 
 
-def make_optimizer(name, lr):
-    """Build an optimizer by name, one of ``OPTIMIZERS`` (case-insensitive)."""
+def make_optimizer(name, lr, momentum=0.9):
+    """Build an optimizer by name, one of ``OPTIMIZERS`` (case-insensitive). ``momentum``, the
+    share of the last step kept in the next, is Momentum's and Nesterov's; the others have none."""
     key = str(name).lower()
     if key not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {name!r}")
+    if OPTIMIZERS[key] in (Momentum, Nesterov):
+        return OPTIMIZERS[key](lr=lr, momentum=momentum)
     return OPTIMIZERS[key](lr=lr)

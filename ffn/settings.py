@@ -1,18 +1,20 @@
-"""Training settings: one dataclass shared by the CLI and the app, its checks and presets."""
-from dataclasses import asdict, dataclass, replace
+"""Training settings: one dataclass shared by the CLI and the app, its conversions and checks,
+and the trainer it builds. The named runs a student starts from are :mod:`ffn.presets`."""
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from .augment import Augment
-from .mnist import split_validation
-from .architecture import (ACTIVATIONS, MAX_DECAY, MAX_DROPOUT, MAX_INIT_STD, MAX_LAYERS, MAX_UNITS, NORMALIZATIONS,
-                           WEIGHT_INITS, residual_layers)
+from .mnist import IMG_SIZE, split_validation
+from .architecture import (ACTIVATIONS, MAX_LAYERS, MAX_UNITS, NORMALIZATIONS, WEIGHT_INITS, ConfigError,
+                           check_config, is_number)
 from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
 from .trainer import Trainer, iters_per_epoch
 
 MNIST_TRAIN = 60000  # images in MNIST's training file, before the validation split
+INPUT_SIZE, OUTPUT_SIZE = IMG_SIZE, 10  # a 28x28 image in, one score for each digit out
 
 # The one table of choices: the app's menus, the CLI's --choices and the docs read it.
 CHOICES = {
@@ -24,38 +26,50 @@ CHOICES = {
 }
 
 
-class SettingsError(ValueError):
+# The settings whose one rule is low <= value < high: checked, and worded by a page, as one rule.
+RANGES = {"momentum_beta": (0.0, 1.0)}
+
+
+class SettingsError(ConfigError):
     """A setting out of range: ``code`` names the rule and ``values`` hold its numbers,
     so that a page can word it in its reader's language; ``str()`` is plain English."""
 
-    def __init__(self, code, message, **values):
-        super().__init__(message)
-        self.code, self.values = code, values
+
+def _setting(default, help):
+    """A field of :class:`TrainSettings`, with the command line's help for it."""
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass
 class TrainSettings:
-    """Everything that defines a training run. Defaults are the article's."""
-    hidden_size: int = 64                 # H: the article's net is 784 -> H -> H//2 -> 10
-    depth: int = 2                        # hidden layers: depth - 1 of H units, then H//2
-    hidden_size_list: tuple = ()          # explicit hidden sizes; overrides hidden_size and depth
-    activation: str = "relu"              # CHOICES["activation"]
-    weight_init: str = "std"              # CHOICES["weight_init"]; std is the article's 0.01
-    weight_init_std: float = 0.01
-    optimizer: str = "sgd"                # CHOICES["optimizer"]
-    learning_rate: float = 0.01
-    lr_schedule: str = "constant"         # CHOICES["lr_schedule"]
-    batch_size: int = 200
-    iters: int = 5000                     # length of the run, unless epochs is set
-    epochs: float = 0.0                   # > 0: run this many passes instead of iters
-    weight_decay: float = 0.0             # L2 lambda
-    valid_ratio: float = 0.1              # the first 10 % held out, as in the article
-    train_size: int = 0                   # 0: all remaining training images
-    augment: bool = False                 # random distortions of each batch
-    normalization: str = "none"           # CHOICES["normalization"]: none, batch or layer
-    dropout: float = 0.0                  # share of hidden units dropped while training
-    residual: bool = False                # x + F(x) around hidden layers of equal size
-    seed: int = 0
+    """Everything that defines a training run. Defaults are the article's; each field's
+    ``metadata["help"]`` says what it sets (the command line's ``--help``)."""
+    hidden_size: int = _setting(64, "H: hidden layers are H and H//2 (the article: 64)")
+    depth: int = _setting(2, "hidden layers: depth-1 of H units, then H//2 (the article: 2)")
+    hidden_size_list: tuple = _setting((), "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size "
+                                           "and --depth)")
+    activation: str = _setting("relu", "activation of the hidden layers")
+    weight_init: str = _setting("std", "std: a fixed std (the article's 0.01); he: sqrt(2/fan_in); "
+                                       "xavier: sqrt(1/fan_in)")
+    weight_init_std: float = _setting(0.01, "std of the initial weights with --weight-init std")
+    optimizer: str = _setting("sgd", "update rule")
+    momentum_beta: float = _setting(0.9, "momentum and nesterov only: the share of the last step kept in "
+                                         "the next")
+    learning_rate: float = _setting(0.01, "learning rate")
+    lr_schedule: str = _setting("constant", "learning rate over the run")
+    batch_size: int = _setting(200, "mini-batch size")
+    iters: int = _setting(5000, "iterations (ignored when --epochs is set)")
+    epochs: float = _setting(0.0, "passes over the training set (overrides --iters)")
+    weight_decay: float = _setting(0.0, "L2 weight decay lambda")
+    valid_ratio: float = _setting(0.1, "fraction held out for validation (the first ones, as in the article)")
+    train_size: int = _setting(0, "use only this many training images (0 = all)")
+    augment: bool = _setting(False, "randomly distort training batches (rotation, scale, shear, shift, "
+                                    "stroke width)")
+    normalization: str = _setting("none", "batch or layer normalisation after each hidden Affine, before "
+                                          "its activation")
+    dropout: float = _setting(0.0, "share of hidden units dropped at random while training (0 = none)")
+    residual: bool = _setting(False, "skip connections x + F(x) around hidden layers of equal size")
+    seed: int = _setting(0, "random seed (weights, batch order, augmentation, dropout)")
 
     def hidden_sizes(self):
         """The hidden layer sizes: ``hidden_size_list``, or ``depth - 1`` layers of H units
@@ -64,10 +78,36 @@ class TrainSettings:
             return [int(h) for h in self.hidden_size_list]
         return [int(self.hidden_size)] * (int(self.depth) - 1) + [int(self.hidden_size) // 2]
 
+    def layer_sizes(self):
+        """Every layer's size, input to output: ``[784, *hidden_sizes(), 10]``."""
+        return [INPUT_SIZE, *self.hidden_sizes(), OUTPUT_SIZE]
+
+    def net_config(self):
+        """The network these settings train, as :class:`ffn.MultiLayerNet`'s arguments
+        (:data:`ffn.architecture.CONFIG_KEYS`, unchecked)."""
+        return dict(input_size=INPUT_SIZE, hidden_size_list=self.hidden_sizes(), output_size=OUTPUT_SIZE,
+                    activation=self.activation, weight_init=self.weight_init,
+                    weight_init_std=self.weight_init_std, weight_decay_lambda=self.weight_decay,
+                    normalization=self.normalization, dropout_ratio=self.dropout, residual=self.residual)
+
     def to_dict(self):
+        """The settings as plain values (``hidden_size_list`` a list), for JSON or a model file."""
         d = asdict(self)
         d["hidden_size_list"] = list(self.hidden_size_list)
         return d
+
+    @classmethod
+    def from_dict(cls, d):
+        """The settings :meth:`to_dict` wrote; a key left out takes its default (a model file
+        saved before that setting existed), an unknown key is a ``ValueError``."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ValueError(f"unknown settings {unknown}; the settings are {sorted(names)}")
+        values = dict(d)
+        if "hidden_size_list" in values:
+            values["hidden_size_list"] = tuple(values["hidden_size_list"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -158,59 +198,55 @@ def total_iters(s, n_train):
 
 def check(s, limits=CLI_LIMITS, n_available=MNIST_TRAIN):
     """Raise :class:`SettingsError` (a ``ValueError``) naming the first setting out of
-    range; return ``s`` otherwise."""
+    range; return ``s`` otherwise. The network's settings are the network's checks
+    (:func:`ffn.architecture.check_config`), within ``limits``' units and layers."""
     def need(ok, code, msg, **values):
         if not ok:
             raise SettingsError(code, msg, **values)
-    need(bool(s.hidden_size_list) or isinstance(s.depth, (int, np.integer)) and 2 <= s.depth <= limits.max_layers, "depth",
+    depth_ok = isinstance(s.depth, (int, np.integer)) and 2 <= s.depth <= limits.max_layers
+    need(bool(s.hidden_size_list) or depth_ok, "depth",
          f"depth must be between 2 and {limits.max_layers} hidden layers, got {s.depth!r}",
          limit=limits.max_layers, got=s.depth)
-    sizes = s.hidden_sizes()
-    need(1 <= len(sizes) <= limits.max_layers, "layers",
-         f"between 1 and {limits.max_layers} hidden layers, got {len(sizes)}", limit=limits.max_layers, got=len(sizes))
-    need(all(1 <= h <= limits.max_units for h in sizes), "units",
-         f"hidden sizes must be in [1, {limits.max_units}], got {sizes}", limit=limits.max_units, got=sizes)
-    for name in CHOICES:
-        need(getattr(s, name) in CHOICES[name], "choice",
-             f"{name} must be one of {list(CHOICES[name])}, got {getattr(s, name)!r}", name=name, got=getattr(s, name))
-    need(_real(s.dropout) and 0 <= s.dropout <= MAX_DROPOUT, "dropout",
-         f"dropout must be in [0, {MAX_DROPOUT:g}], got {s.dropout!r}", limit=MAX_DROPOUT, got=s.dropout)
-    need(isinstance(s.residual, (bool, np.bool_)), "choice", f"residual must be True or False, got {s.residual!r}",
-         name="residual", got=s.residual)
-    need(not s.residual or bool(residual_layers(sizes)), "residual",
-         f"residual connections need two hidden layers of the same size, got {sizes}", got=sizes)
+    try:
+        check_config(**s.net_config(), max_units=limits.max_units, max_layers=limits.max_layers)
+    except ConfigError as e:
+        raise SettingsError(e.code, str(e), **e.values) from None
+    for name in ("optimizer", "lr_schedule"):  # the network's own choices are checked with it
+        value = getattr(s, name)
+        need(value in CHOICES[name], "choice", f"{name} must be one of {list(CHOICES[name])}, got {value!r}",
+             name=name, got=value)
     batch_norm = s.normalization == "batch"
     need(not batch_norm or s.batch_size >= 2, "batch_norm_batch",
          f"batch normalisation needs batches of at least 2 images, got {s.batch_size}", got=s.batch_size)
-    need(np.isfinite(s.weight_init_std) and 0 < s.weight_init_std <= MAX_INIT_STD, "init_std",
-         f"weight_init_std must be in (0, {MAX_INIT_STD:g}], got {s.weight_init_std}", got=s.weight_init_std)
     lo, hi = limits.lr_range
     need(np.isfinite(s.learning_rate) and lo <= s.learning_rate <= hi, "learning_rate",
-         f"learning rate must be in [{lo:g}, {hi:g}], got {s.learning_rate}", low=lo, high=hi, got=s.learning_rate)
+         f"learning rate must be in [{lo:g}, {hi:g}], got {s.learning_rate}",
+         low=lo, high=hi, got=s.learning_rate)
     need(1 <= s.batch_size <= limits.max_batch, "batch_size",
-         f"batch size must be in [1, {limits.max_batch}], got {s.batch_size}", limit=limits.max_batch, got=s.batch_size)
-    need(np.isfinite(s.weight_decay) and 0 <= s.weight_decay <= MAX_DECAY, "weight_decay",
-         f"weight decay must be in [0, {MAX_DECAY:g}], got {s.weight_decay}", got=s.weight_decay)
-    need(0 <= s.valid_ratio <= 0.5, "valid_ratio", f"validation ratio must be in [0, 0.5], got {s.valid_ratio}",
-         got=s.valid_ratio)
+         f"batch size must be in [1, {limits.max_batch}], got {s.batch_size}",
+         limit=limits.max_batch, got=s.batch_size)
+    need(0 <= s.valid_ratio <= 0.5, "valid_ratio",
+         f"validation ratio must be in [0, 0.5], got {s.valid_ratio}", got=s.valid_ratio)
     n_after_valid = n_available - int(n_available * s.valid_ratio)
     need(0 <= s.train_size <= n_after_valid, "train_size",
          f"training-set size must be in [0, {n_after_valid}] (0 = all), got {s.train_size}",
          limit=n_after_valid, got=s.train_size)
-    need(np.isfinite(s.epochs) and s.epochs >= 0, "epochs", f"epochs must be >= 0, got {s.epochs}", got=s.epochs)
+    need(np.isfinite(s.epochs) and s.epochs >= 0, "epochs", f"epochs must be >= 0, got {s.epochs}",
+         got=s.epochs)
+    for name, (low, high) in RANGES.items():
+        value = getattr(s, name)
+        need(is_number(value) and low <= value < high, "range", f"{name} must be in [{low:g}, {high:g}), "
+             f"got {value!r}", name=name, low=low, high=high, got=value)
     n_train = train_count(s, n_available)
     iters = total_iters(s, n_train)
     need(1 <= iters <= limits.max_iters, "iters",
-         f"the run must have 1 to {limits.max_iters} iterations, got {iters}", limit=limits.max_iters, got=iters)
+         f"the run must have 1 to {limits.max_iters} iterations, got {iters}",
+         limit=limits.max_iters, got=iters)
     samples = iters * min(s.batch_size, n_train)
     need(samples <= limits.max_samples, "samples",
          f"this run would process {samples:,} images; the limit here is {limits.max_samples:,} "
          f"(fewer iterations or a smaller batch)", limit=limits.max_samples, got=samples)
     return s
-
-
-def _real(v):
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
 
 def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None):
@@ -225,11 +261,8 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
     (x_train, t_train), (x_valid, t_valid) = split_validation(x, t, s.valid_ratio)
     if s.train_size:
         x_train, t_train = x_train[:s.train_size], t_train[:s.train_size]
-    net = MultiLayerNet(x.shape[1], s.hidden_sizes(), 10, activation=s.activation,
-                        weight_init=s.weight_init, weight_init_std=s.weight_init_std,
-                        weight_decay_lambda=s.weight_decay, normalization=s.normalization,
-                        dropout_ratio=s.dropout, residual=bool(s.residual), seed=s.seed)
-    optimizer = make_optimizer(s.optimizer, s.learning_rate)
+    net = MultiLayerNet(**s.net_config(), seed=s.seed)
+    optimizer = make_optimizer(s.optimizer, s.learning_rate, momentum=s.momentum_beta)
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None
     if evals_per_run:
@@ -240,30 +273,3 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
                    eval_every=eval_every,
                    augment=Augment() if s.augment else None, seed=s.seed, **run)
 
-
-PRESETS = {
-    # The article's exact settings: they stall at 20-30 % (tiny weights through 3 layers).
-    "article": TrainSettings(),
-    # The same network and optimizer with weights scaled to the layer size: it learns.
-    "article_he": TrainSettings(weight_init="he", learning_rate=0.1),
-    # Wider, Adam with a cosine schedule: 98 % on MNIST test in about two seconds. Tuned
-    # on the validation split with seeds 10-12 (bench/tune_fast.py), never on the test set.
-    "fast": TrainSettings(hidden_size=256, weight_init="he", optimizer="adam",
-                          learning_rate=8e-3, lr_schedule="cosine", batch_size=256,
-                          epochs=4),
-    # Five Sigmoid layers of tiny weights (std 0.01) and plain SGD: the signal, and so the
-    # gradient, shrinks at every layer, and the run stays at chance (11 % on MNIST test).
-    "deep_stuck": TrainSettings(hidden_size=128, depth=5, activation="sigmoid", weight_init="std",
-                                learning_rate=0.3, batch_size=100, epochs=4),
-    # The same network with batch normalisation: each layer's sums are rescaled to mean 0 and
-    # variance 1 whatever the weights' size, so the gradient gets through: 95 % in 4 epochs.
-    "deep_bn": TrainSettings(hidden_size=128, depth=5, activation="sigmoid", weight_init="std",
-                             learning_rate=0.3, batch_size=100, epochs=4, normalization="batch"),
-}
-
-
-def preset(name, **changes):
-    """A copy of a preset, optionally with some settings changed."""
-    if name not in PRESETS:
-        raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {name!r}")
-    return replace(PRESETS[name], **changes)

@@ -17,29 +17,8 @@ from dataclasses import fields
 from .mnist import load_mnist
 from .model_io import save_model
 from .notes import describe
-from .settings import CHOICES, PRESETS, TrainSettings, build_trainer, preset, run_metadata
-_HELP = {
-    "hidden_size": "H: hidden layers are H and H//2 (the article: 64)",
-    "depth": "hidden layers: depth-1 of H units, then H//2 (the article: 2)",
-    "hidden_size_list": "explicit hidden sizes, e.g. 512 256 (overrides --hidden-size and --depth)",
-    "activation": "activation of the hidden layers",
-    "weight_init": "std: a fixed std (the article's 0.01); he: sqrt(2/fan_in); xavier: sqrt(1/fan_in)",
-    "weight_init_std": "std of the initial weights with --weight-init std",
-    "optimizer": "update rule",
-    "learning_rate": "learning rate",
-    "lr_schedule": "learning rate over the run",
-    "batch_size": "mini-batch size",
-    "iters": "iterations (ignored when --epochs is set)",
-    "epochs": "passes over the training set (overrides --iters)",
-    "weight_decay": "L2 weight decay lambda",
-    "valid_ratio": "fraction held out for validation (the first ones, as in the article)",
-    "train_size": "use only this many training images (0 = all)",
-    "augment": "randomly distort training batches (rotation, scale, shear, shift, stroke width)",
-    "normalization": "batch or layer normalisation after each hidden Affine, before its activation",
-    "dropout": "share of hidden units dropped at random while training (0 = none)",
-    "residual": "skip connections x + F(x) around hidden layers of equal size",
-    "seed": "random seed (weights, batch order, augmentation, dropout)",
-}
+from .presets import PRESETS, preset
+from .settings import CHOICES, TrainSettings, build_trainer, run_metadata
 
 
 def parse_args(argv=None):
@@ -48,26 +27,27 @@ def parse_args(argv=None):
     defaults = TrainSettings()
     for f in fields(TrainSettings):
         flag = "--" + f.name.replace("_", "-")
+        text = f.metadata["help"]
         if f.type is bool or f.type == "bool":
-            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=_HELP[f.name])
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=text)
         elif f.name == "hidden_size_list":
-            p.add_argument(flag, type=int, nargs="+", default=None, help=_HELP[f.name])
+            p.add_argument(flag, type=int, nargs="+", default=None, help=text)
         else:
             default = getattr(defaults, f.name)
             p.add_argument(flag, type=type(default), default=None, choices=CHOICES.get(f.name),
                            metavar=f.name.upper() if f.name not in CHOICES else None,
-                           help=f"{_HELP[f.name]} (default {default!r})")
+                           help=f"{text} (default {default!r})")
     p.add_argument("--out", help="write the trained model to this .npz file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
 
 
 def settings_from_args(args):
+    """The settings the command line asks for: its preset, if any, then each flag given over it."""
     changes = {f.name: getattr(args, f.name) for f in fields(TrainSettings)
                if getattr(args, f.name) is not None}
-    if "hidden_size_list" in changes:
-        changes["hidden_size_list"] = tuple(changes["hidden_size_list"])
-    return preset(args.preset, **changes) if args.preset else TrainSettings(**changes)
+    base = preset(args.preset).to_dict() if args.preset else {}
+    return TrainSettings.from_dict({**base, **changes})
 
 
 def _bar(tr, width=30):
@@ -103,7 +83,7 @@ def main(argv=None):
         print(file=sys.stderr)
     acc = tr.final_accuracy(x_test, t_test)
     print(describe(tr.outcome))
-    print(f"layers: 784-{'-'.join(map(str, s.hidden_sizes()))}-10  {s.activation}  init {s.weight_init}  "
+    print(f"layers: {'-'.join(map(str, s.layer_sizes()))}  {s.activation}  init {s.weight_init}  "
           f"{s.optimizer} lr {s.learning_rate:g} ({s.lr_schedule})  batch {s.batch_size}"
           + "".join(f"  {t}" for t, on in ((f"{s.normalization} norm", s.normalization != "none"),
                                           (f"dropout {s.dropout:g}", s.dropout > 0), ("residual", s.residual)) if on))

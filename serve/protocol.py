@@ -215,12 +215,7 @@ def _job_to_wire(job):
 
 def _job_from_wire(fields):
     try:
-        settings = _settings(fields["settings"])
+        settings = TrainSettings.from_dict(fields["settings"])
         return Job(**{**fields, "settings": settings, "limits": Limits(**fields["limits"])})
     except (TypeError, KeyError, ValueError) as e:
         raise ProtocolError(f"not a job: {e}") from e
-
-
-def _settings(fields):  # to become TrainSettings.from_dict, once ffn.settings has it
-    """TrainSettings from its ``to_dict`` (its hidden sizes a tuple again)."""
-    return TrainSettings(**{**fields, "hidden_size_list": tuple(fields["hidden_size_list"])})

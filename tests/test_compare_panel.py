@@ -1,27 +1,8 @@
 """Runs compared: the overlay appears by itself after a second run, each run labelled by what
-it changed; the axes, the table, forgetting."""
+it changed (the labels: test_fields.py); the axes, the table, forgetting."""
 import json
 
-import ffn
 from test_kept import finish_a_run
-from ui.compare_panel import run_labels
-from ui.kept import KeptRun
-
-
-def kept(number, **changes):
-    return KeptRun(number, ffn.TrainSettings(**changes), {}, {}, ("finished", {}), 1.0, None, None)
-
-
-def test_labels_name_exactly_the_settings_that_differ():
-    labels, fields = run_labels([kept(1), kept(2, activation="sigmoid")])
-    assert labels == {1: "activation = ReLU", 2: "activation = Sigmoid"} and fields == ["activation"]
-    labels, _ = run_labels([kept(1), kept(2, weight_init="he", learning_rate=0.1)])
-    assert labels == {1: "weight init = std 0.01, learning rate = 0.01", 2: "weight init = He, learning rate = 0.1"}
-    labels, _ = run_labels([kept(1, augment=True), kept(2)])
-    assert labels == {1: "augment = on", 2: "augment = off"}
-    assert run_labels([kept(3), kept(4)])[0] == {3: "run 3", 4: "run 4"}  # the same settings twice
-    labels, _ = run_labels([kept(1), kept(2), kept(3, seed=1)])
-    assert labels == {1: "run 1 (seed = 0)", 2: "run 2 (seed = 0)", 3: "run 3 (seed = 1)"}
 
 
 def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):

@@ -58,13 +58,14 @@ def test_a_log_axis_spans_whole_decades_around_the_data():
 
 
 def test_each_layer_of_the_deepest_network_has_its_own_style_and_its_tricks_in_the_legend():
+    from ffn.settings import TrainSettings
     from ui.health_charts import health_figure, layer_tags
-    cfg = {"hidden_size_list": [64] * 5 + [32], "normalization": "layer", "dropout_ratio": 0.1, "residual": True}
-    tags = layer_tags(cfg)
+    s = TrainSettings(hidden_size_list=(64,) * 5 + (32,), normalization="layer", dropout=0.1, residual=True)
+    tags = layer_tags(s.net_config())
     assert tags[0] == "LayerNorm, dropout 0.1" and tags[1] == "LayerNorm, dropout 0.1, residual"
     assert tags[5] == "LayerNorm, dropout 0.1" and tags[6] == ""  # 64 -> 32 is no residual; the scores have none
     history = {"health_iteration": [1, 2], "grad_norm": [[1.0] * 7, [0.5] * 7]}
-    fig = health_figure(history, "grad_norm", [784, *cfg["hidden_size_list"], 10], tags)
+    fig = health_figure(history, "grad_norm", s.layer_sizes(), tags)
     styles = {(t.line.color, t.line.dash) for t in fig.data}
     assert len(styles) == 7
     assert fig.data[1].name == "layer 2 (64→64, LayerNorm, dropout 0.1, residual)"

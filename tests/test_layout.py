@@ -1,6 +1,7 @@
 """The project's rooms: ffn/ is the NumPy library, serve/ the service that trains a class's
 runs, ui/ the Streamlit side, app.py the wiring. Imports run one way: ui -> serve -> ffn."""
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,8 +66,21 @@ def test_app_py_is_wiring_only():
 
 def test_the_readme_names_every_choice_of_the_one_table():
     from ffn.settings import CHOICES
-    from ui.sidebar import CHOICE_LABELS
+    from ui.fields import CHOICE_LABELS
     readme = (ROOT / "README.md").read_text()
     missing = [c for choices in CHOICES.values() for c in choices
                if CHOICE_LABELS[c].split(" (")[0] not in readme and c not in readme]
     assert missing == []
+
+
+def test_the_address_is_read_and_written_only_through_the_link_codec():
+    """ui/link.py knows an address's parameters, and is pure; the page hands it the whole
+    query and writes back all it returns, so no parameter is read or kept by hand."""
+    def uses(path):
+        return [n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Attribute) and n.value.attr == "query_params"]
+    assert {p.name for p in [*PAGE, ROOT / "app.py"] if uses(p)} == {"lesson_panel.py"}
+    assert {n.attr for n in uses(ROOT / "ui" / "lesson_panel.py")} == {"to_dict", "from_dict"}
+    assert "query_params" not in re.sub(r"query_params\.(to_dict|from_dict)", "", (ROOT / "app.py").read_text()
+                                        + (ROOT / "ui" / "lesson_panel.py").read_text())
+    assert imported(ROOT / "ui" / "link.py") <= {"math", "re", "dataclasses", "urllib"}

@@ -8,12 +8,14 @@ from test_app import APP
 from test_health_panel import rerun_until
 
 EVERY = {"preset": "fast", "hidden_size": "128", "depth": "3", "activation": "tanh", "weight_init": "xavier",
-         "optimizer": "rmsprop", "learning_rate": "0.003", "lr_schedule": "step", "batch_size": "64",
+         "optimizer": "rmsprop", "momentum_beta": "0.95", "learning_rate": "0.003", "lr_schedule": "step",
+         "batch_size": "64",
          "iters": "1234", "weight_decay": "0.0001", "normalization": "layer", "dropout": "0.2", "residual": "1",
          "valid_ratio": "0.2", "train_size": "5000", "augment": "1", "seed": "7", "tab": "draw", "view": "inside",
          "lang": "en"}
 WIDGETS = {"hidden_size": ("select_slider", 128), "depth": ("select_slider", 3), "activation": ("selectbox", "tanh"),
            "weight_init": ("selectbox", "xavier"), "optimizer": ("selectbox", "rmsprop"),
+           "momentum_beta": ("select_slider", 0.95),
            "learning_rate": ("select_slider", 0.003), "lr_schedule": ("selectbox", "step"),
            "batch_size": ("select_slider", 64), "iters": ("number_input", 1234),
            "weight_decay": ("select_slider", 0.0001), "normalization": ("selectbox", "layer"),
@@ -85,6 +87,7 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
                  "run can't run here (This run would process 20,480,000 images"):
         assert part in problems, problems
     assert problems.count("can't run here") == 1
+    assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address
     assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
     assert at.number_input(key="iters").value == 5000  # over the caps together: the preset's values
     at.button(key="problems_ok").click().run()
@@ -111,7 +114,8 @@ def test_the_address_bar_follows_the_page_and_the_share_control_composes_a_link(
     at.session_state["tab"] = "evaluate"
     at.run()
     q = dict(at.query_params)
-    assert q["hidden_size"] == "256" and q["tab"] == "evaluate" and q["optimizer"] == "sgd" and len(q) == 21
+    assert q["hidden_size"] == "256" and q["tab"] == "evaluate" and q["optimizer"] == "sgd" and len(q) == 22
+    assert q["momentum_beta"] == "0.9"  # every field, a new one with its default
     at.multiselect(key="share_hide").set_value(["optimizer", "seed"])
     at.text_area(key="share_note").input("Watch the gradient").run()
     shared = next(c.value for c in at.code if c.value.startswith("http"))

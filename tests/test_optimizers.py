@@ -48,6 +48,14 @@ def test_bad_learning_rate_is_refused(lr):
         make_optimizer("sgd", lr)
 
 
+def test_momentum_is_handed_to_momentum_and_nesterov_only():
+    assert make_optimizer("momentum", 0.1, momentum=0.5).momentum == 0.5
+    assert make_optimizer("nesterov", 0.1, momentum=0.0).momentum == 0.0
+    assert make_optimizer("momentum", 0.1).momentum == 0.9  # the article's
+    for name in ("sgd", "adagrad", "rmsprop", "adam"):
+        assert not hasattr(make_optimizer(name, 0.1, momentum=0.5), "momentum")
+
+
 def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="'lbfgs'"):
         make_optimizer("lbfgs", 0.1)

@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 import ffn
-from ffn.settings import PRESETS, check
+from ffn.presets import PRESETS
+from ffn.settings import check
 from serve.pool import TrainingPool
 from serve.runs import CANCELLED, PAUSED, RUNNING
+from ui.fields import FIELDS, Stops
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
-from ui.sidebar import STOPS
+
+STOPS = {f.name: f.widget.values for f in FIELDS if isinstance(f.widget, Stops)}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +108,7 @@ def test_step_before_a_run_then_again_then_reset(pool):
 
 
 def test_settings_beyond_the_app_limits_never_reach_the_pool(pool):
-    with pytest.raises(ValueError, match="hidden sizes"):
+    with pytest.raises(ValueError, match="hidden size must be an integer in \\[1, 512\\]"):
         Run.start(ffn.preset("article_he", hidden_size=4096), "c", pool)
     assert pool.status()["queued"] == 0
 
@@ -118,7 +121,7 @@ def test_presets_pass_the_app_limits():
 def test_app_limits_keep_runs_short():
     with pytest.raises(ValueError, match="would process"):
         check(ffn.TrainSettings(iters=20000, batch_size=1024), APP_LIMITS)
-    with pytest.raises(ValueError, match="hidden sizes"):
+    with pytest.raises(ValueError, match="hidden size must be an integer in \\[1, 512\\]"):
         check(ffn.TrainSettings(hidden_size=2048), APP_LIMITS)
     check(ffn.TrainSettings(hidden_size=2048))  # fine for the command line
 

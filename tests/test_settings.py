@@ -2,7 +2,10 @@ import numpy as np
 import pytest
 
 import ffn
-from ffn.settings import PRESETS, SettingsError, TrainSettings, build_trainer, check, preset, total_iters
+from ffn.architecture import check_config
+from ffn.network import MultiLayerNet
+from ffn.presets import PRESETS, preset
+from ffn.settings import Limits, SettingsError, TrainSettings, build_trainer, check, total_iters
 
 
 def test_article_preset_is_the_articles_run():
@@ -22,8 +25,8 @@ def test_build_trainer_splits_and_subsets(mnist):
 
 
 @pytest.mark.parametrize("changes, message, code", [
-    (dict(hidden_size=100000), "hidden sizes", "units"),
-    (dict(hidden_size_list=(8,) * 9), "hidden layers", "layers"),
+    (dict(hidden_size=100000), "hidden size", "units"),
+    (dict(hidden_size_list=(8,) * 9), "1 to 8 sizes", "layers"),
     (dict(learning_rate=float("nan")), "learning rate", "learning_rate"),
     (dict(learning_rate=1e9), "learning rate", "learning_rate"),
     (dict(batch_size=0), "batch size", "batch_size"),
@@ -32,7 +35,7 @@ def test_build_trainer_splits_and_subsets(mnist):
     (dict(train_size=59000), "training-set size", "train_size"),
     (dict(optimizer="newton"), "optimizer", "choice"),
     (dict(activation="gelu"), "activation", "choice"),
-    (dict(weight_decay=-0.1), "weight decay", "weight_decay"),
+    (dict(weight_decay=-0.1), "weight_decay", "weight_decay"),
     (dict(weight_init_std=0.0, weight_init="std"), "weight_init_std", "init_std"),
     (dict(epochs=-1.0), "epochs", "epochs"),
     (dict(iters=10**7), "iterations", "iters"),
@@ -43,6 +46,62 @@ def test_absurd_settings_are_refused_with_a_code_a_page_can_word(changes, messag
         check(TrainSettings(**changes))
     assert e.value.code == code and "got" in e.value.values
     assert isinstance(e.value, ValueError)
+
+
+def test_the_networks_settings_are_the_networks_checks_within_the_callers_limits():
+    app = Limits(max_units=512, max_layers=6)
+    with pytest.raises(SettingsError, match=r"\[1, 512\], got 1024") as e:
+        check(TrainSettings(hidden_size=1024), app)
+    assert (e.value.code, e.value.values) == ("units", {"limit": 512, "got": 1024})
+    check(TrainSettings(hidden_size=1024))  # the library's own bound is wider
+    with pytest.raises(SettingsError) as e:
+        check(TrainSettings(hidden_size_list=(8,) * 7), app)
+    assert (e.value.code, e.value.values) == ("layers", {"limit": 6, "got": 7})
+    with pytest.raises(SettingsError) as e:
+        check(TrainSettings(activation=["relu"]))  # unhashable: still a SettingsError, never a TypeError
+    assert e.value.code == "choice" and e.value.values["name"] == "activation"
+
+
+def test_the_settings_name_the_networks_layers_and_config_once():
+    s = TrainSettings(hidden_size=128, depth=3, activation="tanh", weight_decay=1e-3, dropout=0.2,
+                      residual=True)
+    assert s.layer_sizes() == [784, 128, 128, 64, 10]
+    cfg = s.net_config()
+    assert check_config(**cfg) == MultiLayerNet(**cfg).config()
+    assert (cfg["weight_decay_lambda"], cfg["dropout_ratio"], cfg["activation"]) == (1e-3, 0.2, "tanh")
+
+
+def test_settings_come_back_from_their_dict_and_an_old_files_dict_takes_the_defaults():
+    s = TrainSettings(hidden_size_list=(32, 16), optimizer="adam", augment=True)
+    assert TrainSettings.from_dict(s.to_dict()) == s and s.to_dict()["hidden_size_list"] == [32, 16]
+    old = {k: v for k, v in s.to_dict().items() if k not in ("residual", "dropout")}  # before the tricks
+    assert TrainSettings.from_dict(old) == s
+    with pytest.raises(ValueError, match=r"unknown settings \['colour'\]"):
+        TrainSettings.from_dict({"colour": "red"})
+
+
+@pytest.mark.parametrize("beta", [1.0, -0.1, 1.5, float("nan"), "0.9"])
+def test_momentum_beta_is_a_share_in_0_to_1(beta):
+    with pytest.raises(SettingsError) as e:
+        check(TrainSettings(optimizer="momentum", momentum_beta=beta))
+    assert e.value.code == "range" and (e.value.values["low"], e.value.values["high"]) == (0.0, 1.0)
+
+
+def test_momentum_beta_changes_a_momentum_run_and_nothing_else(mnist):
+    (x, t), _ = mnist
+
+    def weights(optimizer, beta):
+        s = preset("article_he", optimizer=optimizer, momentum_beta=beta, train_size=1000, iters=20, seed=3)
+        check(s)
+        tr = build_trainer(s, x, t)
+        tr.step()
+        return tr.net.param_vector.copy()
+    for optimizer in ("momentum", "nesterov"):
+        assert not np.array_equal(weights(optimizer, 0.5), weights(optimizer, 0.99))
+    assert np.array_equal(weights("momentum", 0.0), weights("sgd", 0.9))  # no share of the last step: SGD
+    for optimizer in ("sgd", "adam"):
+        assert np.array_equal(weights(optimizer, 0.0), weights(optimizer, 0.95))
+    assert all(s.momentum_beta == 0.9 for s in PRESETS.values())  # the presets' runs are as they were
 
 
 def test_unknown_preset():

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ffn.settings import PRESETS
+from ffn.presets import PRESETS
 from test_health_panel import rerun_until
 
 

@@ -125,7 +125,7 @@ def test_stop_and_progress(mnist):
     assert p["iteration"] == 10 and p["total_iters"] == 1000 and p["samples_per_sec"] > 0
     assert p["seconds_left"] > 0
     tr.stop()
-    assert tr.status == "stopped" and "iteration 10 of 1000" in describe(tr.outcome)
+    assert tr.status == "stopped" and "iteration 10 of 1,000" in describe(tr.outcome)
     assert tr.step() == 0
 
 
@@ -197,7 +197,7 @@ def test_stop_from_another_thread_ends_the_run_between_two_iterations(mnist):
     worker.join(10)
     assert not worker.is_alive()
     n = tr.iteration
-    assert tr.status == "stopped" and describe(tr.outcome) == f"Stopped by you at iteration {n} of 1000000."
+    assert tr.status == "stopped" and describe(tr.outcome) == f"Stopped by you at iteration {n:,} of 1,000,000."
     assert len(tr.history["loss"]) == n  # no iteration ran after the stop was acknowledged
     assert tr.step() == 0 and tr.iteration == n
 
@@ -226,7 +226,7 @@ def test_stop_from_inside_step_asks_and_never_waits_on_itself(mnist):
     worker.join(10)
     assert not worker.is_alive(), "stop() from inside step() deadlocked"
     assert tr.status == "stopped" and tr.iteration == 5 == len(tr.history["loss"])
-    assert describe(tr.outcome) == "Stopped by you at iteration 5 of 1000."
+    assert describe(tr.outcome) == "Stopped by you at iteration 5 of 1,000."
 
 
 @pytest.mark.parametrize("optimizer, lr", [("adam", 2e-3), ("sgd", 0.1), ("momentum", 0.05), ("nesterov", 0.05),

@@ -1,4 +1,7 @@
-"""Plotly figures for the app: training curves and the softmax probabilities."""
+"""Plotly figures for the app: training curves and the softmax probabilities; and what every
+figure shares: the palette, the layers' line styles, a log axis and the painting of arrays."""
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -6,6 +9,9 @@ from .i18n import _
 from .layout import scale
 
 BLUE, ORANGE = "#0072B2", "#D55E00"  # Okabe-Ito, colour-blind safe; the inside views use the same
+# Okabe-Ito, layer 1 first: seven styles for the seven Affine layers of six hidden ones
+LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,2px"]  # colour never alone
 # No toolbar over the charts: on a phone it never hides and covers titles and legends
 # (a drag still zooms, a double click goes back).
 CONFIG = {"displayModeBar": False}
@@ -98,3 +104,33 @@ def probability_figure(proba):
     return go.Figure(data=[bar], layout=figure_layout(_("Softmax probabilities"), _("digit"), _("probability"),
                                                       height=320, xaxis=dict(type="category"),
                                                       yaxis=dict(range=[0, 1.1], tickformat=".0%")))
+
+
+def _rgb(hex_colour):
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
+def paint(values, diverging, m=None):
+    """RGB (..., 3) uint8 for ``values``: white to blue (sequential, values >= 0) or blue,
+    white, orange (diverging, around 0), scaled by ``m`` (default the largest size)."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64))
+    m = float(m if m is not None else np.max(np.abs(v))) or 1.0
+    white = np.full(3, 255.0)
+    f = np.clip(v / m, -1, 1)[..., None]
+    if diverging:
+        out = np.where(f >= 0, white + f * (_rgb(ORANGE) - white), white - f * (_rgb(BLUE) - white))
+    else:
+        out = white + np.clip(f, 0, 1) * (_rgb(BLUE) - white)
+    return out.astype(np.uint8)
+
+
+def log_yaxis(values):
+    """A log y-axis from the power of ten below the smallest positive value to the one above the
+    largest, a tick at each (at every other one past six decades, which would crowd): every
+    line sits between two labelled decades. Returns the axis's settings, a dict."""
+    v = np.asarray([y for y in values if y is not None and math.isfinite(y) and y > 0], dtype=np.float64)
+    axis = dict(type="log", exponentformat="power", dtick=1)
+    if v.size:
+        lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
+        axis.update(range=[lo, max(hi, lo + 1)], dtick=2 if hi - lo > 6 else 1)
+    return axis

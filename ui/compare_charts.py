@@ -6,8 +6,7 @@ import plotly.graph_objects as go
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import figure_layout, smooth
-from .health_charts import LAYER_COLOURS, LAYER_DASHES, log_yaxis
+from .charts import LAYER_COLOURS, LAYER_DASHES, figure_layout, log_yaxis, smooth
 from .i18n import N_, _
 
 AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N_("training seconds")}

@@ -2,27 +2,12 @@
 changed, with a table. It appears by itself once two runs are kept."""
 import streamlit as st
 
-from ffn.compare import accuracy_series, differing_settings, iterations_to
+from ffn.compare import accuracy_series, iterations_to
 
 from . import charts, compare_charts, i18n
-from .i18n import N_, _
+from .fields import run_labels
+from .i18n import _
 from .kept import forget, kept_runs
-from .sidebar import FIELD_NAMES, value_text
-
-
-def run_labels(kept):
-    """``{number: label}``: each run named by the settings in which the runs differ, for
-    example "activation = sigmoid"; "run N" when they differ in nothing."""
-    fields = differing_settings([k.settings for k in kept])
-    if "weight_init_std" in fields and "weight_init" in fields:
-        fields.remove("weight_init_std")  # "weight init = std 0.01" says it
-    labels = {}
-    for k in kept:
-        parts = [f"{_(FIELD_NAMES[f])} = {value_text(k.settings, f)}" for f in fields]
-        labels[k.number] = _(", ").join(parts) if parts else _("run {n}").format(n=k.number)
-    if len(set(labels.values())) < len(labels):  # the same settings twice: number them
-        labels = {n: _("run {n}").format(n=n) + (f" ({label})" if fields else "") for n, label in labels.items()}
-    return labels, fields
 
 
 def render(shown=True):

@@ -9,13 +9,12 @@ from streamlit_drawable_canvas import st_canvas
 import ffn
 
 from . import charts, health_panel, inside_panel, layout, model_panel
-from .layout import PRESENT_CANVAS
-from .i18n import N_, _, labels
+from .layout import PRESENT_CANVAS, VIEWS
+from .i18n import _, labels
 
 CANVAS_MAX_PIXELS = (4 * PRESENT_CANVAS) ** 2  # the largest canvas's PNG at a device pixel ratio of up to 4
 Image.MAX_IMAGE_PIXELS = CANVAS_MAX_PIXELS  # process-wide: Pillow refuses far larger images too
 UNREADABLE = object()  # what the canvas gave when its value from the browser was unusable
-VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"), "why": N_("Why this digit?")}
 log = logging.getLogger("ffn-digits")
 
 

@@ -12,13 +12,9 @@ import plotly.graph_objects as go
 
 from ffn.architecture import residual_layers
 
+from .charts import LAYER_COLOURS, LAYER_DASHES, figure_layout, log_yaxis, paint
 from .i18n import N_, _
-from .charts import BLUE, ORANGE, figure_layout
-from .inside_charts import _paint
 
-# Okabe-Ito, layer 1 first: seven styles for the seven Affine layers of six hidden ones
-LAYER_COLOURS = [BLUE, ORANGE, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,2px"]  # colour never alone
 METRICS = {  # key in the history -> (label, y scale: log, share or linear, axis title)
     "grad_norm": (N_("Gradient norm ‖dW‖"), "log", N_("‖dW‖ (log scale)")),
     "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), "log", N_("‖ΔW‖ / ‖W‖ (log scale)")),
@@ -38,7 +34,7 @@ def tiles_image(W, cell=2, gap=2, scale=None):
     cols = math.ceil(math.sqrt(k))
     rows = math.ceil(k / cols)
     side = 28 * cell
-    colours = _paint(W.T.reshape(k, 28, 28), diverging=True, m=scale)
+    colours = paint(W.T.reshape(k, 28, 28), diverging=True, m=scale)
     # Every tile at once: each pixel a cell x cell square, a white gap right of and under
     # each tile, white tiles to fill the last row; then the rows x cols tiles laid side by
     # side, and the gap past the last row and column cut off.
@@ -72,18 +68,6 @@ def _finite_prefix(xs, rows):
         out_x.append(x)
         out_rows.append(row)
     return out_x, out_rows
-
-
-def log_yaxis(values):
-    """A log y-axis from the power of ten below the smallest positive value to the one above the
-    largest, a tick at each (at every other one past six decades, which would crowd): every
-    line sits between two labelled decades. Returns the axis's settings, a dict."""
-    v = np.asarray([y for y in values if y is not None and math.isfinite(y) and y > 0], dtype=np.float64)
-    axis = dict(type="log", exponentformat="power", dtick=1)
-    if v.size:
-        lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
-        axis.update(range=[lo, max(hi, lo + 1)], dtick=2 if hi - lo > 6 else 1)
-    return axis
 
 
 def layer_tags(cfg):
@@ -132,4 +116,4 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
                                                      height=340 + 22 * max(0, n - 3)))
 
 
-__all__ = ["tiles_image", "batch_image", "health_figure", "METRICS", "BLUE", "ORANGE"]
+__all__ = ["tiles_image", "batch_image", "health_figure", "METRICS"]

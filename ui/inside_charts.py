@@ -13,30 +13,12 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .charts import BLUE, ORANGE
+from .charts import BLUE, ORANGE, paint
 from .i18n import _
 
 GREY = "#999999"
 DIVERGING = [[0.0, BLUE], [0.5, "#f7f7f7"], [1.0, ORANGE]]  # negative blue, positive orange
 INK = [[0.0, "rgba(0,0,0,0)"], [1.0, "rgba(0,0,0,0.45)"]]  # ink over a map: clear where blank
-
-
-def _rgb(hex_colour):
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
-
-
-def _paint(values, diverging, m=None):
-    """RGB (..., 3) uint8 for ``values``: white to blue (sequential, values >= 0) or blue,
-    white, orange (diverging, around 0), scaled by ``m`` (default the largest size)."""
-    v = np.nan_to_num(np.asarray(values, dtype=np.float64))
-    m = float(m if m is not None else np.max(np.abs(v))) or 1.0
-    white = np.full(3, 255.0)
-    f = np.clip(v / m, -1, 1)[..., None]
-    if diverging:
-        out = np.where(f >= 0, white + f * (_rgb(ORANGE) - white), white - f * (_rgb(BLUE) - white))
-    else:
-        out = white + np.clip(f, 0, 1) * (_rgb(BLUE) - white)
-    return out.astype(np.uint8)
 
 
 def layer_image(a, activation, cell=8):
@@ -47,7 +29,7 @@ def layer_image(a, activation, cell=8):
     cols = math.ceil(math.sqrt(len(a)))
     rows = math.ceil(len(a) / cols)
     img = np.full((rows * cell, cols * cell, 3), 255, dtype=np.uint8)
-    colours = _paint(a, diverging=activation == "tanh")
+    colours = paint(a, diverging=activation == "tanh")
     cross = np.eye(cell - 2, dtype=bool) | np.eye(cell - 2, dtype=bool)[::-1]
     for j, value in enumerate(a):
         r, c = divmod(j, cols)
@@ -73,7 +55,7 @@ def journey_image(x, hidden, activation, gap=16):
 
 def weights_image(weights, scale=8):
     """A first-layer unit's 784 incoming weights as a 28x28 diverging image (orange +, blue −)."""
-    img = _paint(np.asarray(weights).reshape(28, 28), diverging=True)
+    img = paint(np.asarray(weights).reshape(28, 28), diverging=True)
     return np.kron(img, np.ones((scale, scale, 1), dtype=np.uint8))
 
 

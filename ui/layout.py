@@ -1,4 +1,4 @@
-"""The page's frame: its tabs, and presenter mode for a projector.
+"""The page's frame: its tabs and the Draw tab's views, and presenter mode for a projector.
 
 The tabs are a keyed control of stable names (``train``, ``draw``, ``evaluate``), not
 ``st.tabs``, whose state is its labels: the open tab then survives a change of language
@@ -15,6 +15,8 @@ import streamlit as st
 from .i18n import N_, _, labels
 
 TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate")}
+VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"),  # the Draw tab's
+         "why": N_("Why this digit?")}
 PRESENT_SCALE = 1.5     # text and chart fonts in presenter mode
 CANVAS, PRESENT_CANVAS = 280, 420  # the drawing canvas's side in pixels
 

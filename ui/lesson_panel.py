@@ -2,30 +2,27 @@
 address bar in step with the page, the teacher's note and hidden controls, "Share these
 settings", "Back to the lesson" and presenter mode.
 
-The reading and writing is :mod:`ffn.lesson`'s; this says what the app's fields may hold
-(its sliders' stops and menus), and draws.
+The reading and writing, of links and of the address bar, is :mod:`ui.link`'s; what each
+field may hold is the sidebar's table, :mod:`ui.fields`; this puts them together, and draws.
 """
 import io
 from functools import lru_cache
-from urllib.parse import parse_qs, urlencode
 
 import segno
 import streamlit as st
 
-from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, Lesson, LinkSpec, Steps, link, parse, query
-from ffn.settings import CHOICES, PRESETS, SettingsError, TrainSettings, check
+from ffn.presets import PRESETS
+from ffn.settings import SettingsError, TrainSettings, check
 
 from . import i18n, state
+from .fields import CONTROL_LABELS, FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import N_, _, labels, negotiate
-from .draw_panel import VIEWS
-from .layout import TAB_LABELS
+from .layout import TAB_LABELS, VIEWS
+from .link import MAX_NOTE, Lesson, LinkSpec, address, link, read_address
 from .run import APP_LIMITS
-from .sidebar import CONTROL_LABELS, STOPS
 from .wording import settings_error
 
-HIDEABLE = ("preset", *state.SETTING_KEYS)
 DEFAULT_URL = "http://localhost:8501/"   # where there is no browser to ask (a unit test)
-LESSON = "lesson"                        # the address bar's copy of the lesson the page opened with
 _REASONS = {
     "unknown": N_("not something this app reads"),
     "choice": N_("not one of the choices here"),
@@ -40,7 +37,7 @@ _REASONS = {
 
 def _check(values):
     try:
-        check(TrainSettings(**values), APP_LIMITS)
+        check(TrainSettings.from_dict(values), APP_LIMITS)
     except SettingsError as e:
         raise ValueError(settings_error(e)) from None  # worded in the reader's language
 
@@ -53,12 +50,7 @@ def spec():
 
 @lru_cache(maxsize=4)
 def _spec(languages):
-    fields = {k: Choice(tuple(STOPS[k])) for k in ("hidden_size", "depth", "learning_rate", "batch_size",
-                                                   "weight_decay", "dropout", "train_size")}
-    fields.update({k: Choice(tuple(CHOICES[k])) for k in CHOICES})
-    fields.update(iters=Integer(10, APP_LIMITS.max_iters), valid_ratio=Steps(0.0, 0.3, 0.05),
-                  augment=Flag(), residual=Flag(), seed=Integer(0, 2**31 - 1))
-    return LinkSpec(fields={k: fields[k] for k in state.SETTING_KEYS},
+    return LinkSpec(fields={f.name: f.allowed() for f in FIELDS},
                     presets={name: state.preset_values(name) for name in PRESETS},
                     default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
                     languages=languages, hideable=HIDEABLE, check=_check)
@@ -72,11 +64,7 @@ def open_link():
     lesson that Back to the lesson returns to.
     """
     ss = st.session_state
-    q = st.query_params.to_dict()
-    inner = q.pop(LESSON, None)
-    lesson = parse(parse_qs(inner) if inner else q, spec())
-    ss.lesson, ss.from_link = lesson, bool(inner or q)
-    now = parse(q, spec()) if inner else lesson
+    now, ss.lesson, ss.from_link = read_address(st.query_params.to_dict(), spec())
     _apply(now)
     if not now.language:  # ?lang= first, then the browser's locale
         ss.lang = negotiate(st.context.locale)
@@ -88,8 +76,7 @@ def follow_address():
     ss = st.session_state
     q = st.query_params.to_dict()
     if ss.get("written") is not None and q != ss.written:
-        q.pop(LESSON, None)
-        _apply(parse(q, spec()))
+        _apply(read_address(q, spec())[0])
 
 
 def _apply(lesson):
@@ -102,9 +89,9 @@ def _apply(lesson):
 
 
 def current(hide=None, note=None, present=None):
-    """The page as it is now, as a :class:`ffn.lesson.Lesson` (the lesson's hide and note kept)."""
+    """The page as it is now, as a :class:`ui.link.Lesson` (the lesson's hide and note kept)."""
     ss = st.session_state
-    return Lesson(preset=ss.preset, values={k: ss[k] for k in state.SETTING_KEYS}, tab=ss.tab, view=ss.view,
+    return Lesson(preset=ss.preset, values={k: ss[k] for k in SETTING_KEYS}, tab=ss.tab, view=ss.view,
                   language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
                   note=ss.lesson.note if note is None else note,
                   present=bool(ss.present) if present is None else present)
@@ -112,11 +99,9 @@ def current(hide=None, note=None, present=None):
 
 def sync():
     """Write every field into the address bar, so that a reload or a copied address keeps the
-    page (and the lesson, when the page opened with one)."""
+    page (and the lesson, when the page opened with one); nothing else stays in it."""
     ss = st.session_state
-    q = query(current(), spec())
-    if ss.from_link:
-        q[LESSON] = urlencode(query(ss.lesson, spec()))
+    q = address(current(), spec(), ss.lesson if ss.from_link else None)
     st.query_params.from_dict(q)
     ss.written = q
 
@@ -149,7 +134,7 @@ def render_top():
     with share.popover(_("Share these settings"), key="share"):
         _share()
     if ss.from_link:
-        changed = {k: ss[k] for k in state.SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
+        changed = {k: ss[k] for k in SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
         back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson, disabled=not changed,
                     help=_("The settings the link opened with"))
     present.toggle(_("Presenter mode"), key="present",

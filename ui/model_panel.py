@@ -6,6 +6,7 @@ import streamlit as st
 import ffn
 
 from . import state
+from .fields import run_labels
 from .i18n import _
 from .kept import keep, kept_runs
 from .resources import bundled_model
@@ -21,8 +22,6 @@ def models():
 
     A label never changes while its model is on offer (a radio keeps its choice by label);
     what a run changed, which moves as runs come and go, is in the caption."""
-    from .compare_panel import run_labels  # its labels name what each run changed
-
     def named(name, acc):
         if isinstance(acc, (int, float)):
             return _("{name} ({accuracy:.1%} on MNIST test)").format(name=name, accuracy=acc)

@@ -1,21 +1,21 @@
 """The session's state, set up in one place.
 
-Keys: the sidebar's settings (under :class:`ffn.TrainSettings`' field names) and its
-``preset``; ``lesson`` (what the session's link asked for), ``tab``, ``view``, ``present``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to clear the
-canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``, ``upload_id``,
-``upload_error``.
+Keys: the sidebar's settings (:data:`ui.fields.SETTING_KEYS`, :class:`ffn.TrainSettings`'
+field names) and its ``preset``; ``lesson`` (what the session's link asked for), ``tab``,
+``view``, ``present``; ``run`` (a :class:`ui.run.Run` or None); ``canvas_id`` (bumped to
+clear the canvas); ``lang``; and, while a model is uploaded, ``uploaded_model``,
+``upload_id``, ``upload_error``.
 """
 import streamlit as st
 
 import ffn
-from ffn.settings import PRESETS, run_length
+from ffn.presets import PRESETS
+from ffn.settings import run_length
 
+from .fields import SETTING_KEYS
 from .i18n import DEFAULT_LANGUAGE
 from .resources import session_id
 
-SETTING_KEYS = ("hidden_size", "depth", "activation", "weight_init", "optimizer", "learning_rate", "lr_schedule",
-                "batch_size", "iters", "weight_decay", "normalization", "dropout", "residual", "valid_ratio",
-                "train_size", "augment", "seed")
 DEFAULT_PRESET = "article_he"
 UPLOAD_KEYS = ("uploaded_model", "upload_error", "upload_id")
 
@@ -58,7 +58,7 @@ def changed_from_preset():
 
 def settings():
     """The :class:`ffn.TrainSettings` the sidebar shows."""
-    return ffn.TrainSettings(**{k: st.session_state[k] for k in SETTING_KEYS})
+    return ffn.TrainSettings.from_dict({k: st.session_state[k] for k in SETTING_KEYS})
 
 
 def forget_upload():

@@ -209,10 +209,8 @@ class _Curves:
 
     def __init__(self, loss_box, acc_box, health_box, metric, settings):
         self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
-        hidden = settings.hidden_sizes()
-        self.metric, self.sizes = metric, [784, *hidden, 10]
-        self.tags = health_charts.layer_tags({"hidden_size_list": hidden, "normalization": settings.normalization,
-                                              "dropout_ratio": settings.dropout, "residual": settings.residual})
+        self.metric, self.sizes = metric, settings.layer_sizes()
+        self.tags = health_charts.layer_tags(settings.net_config())
         self.drawn = None          # when the charts were last drawn
         self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
 

@@ -1,38 +1,20 @@
 """The page's words for what the library reports as codes and numbers.
 
-The trainer reports why a run ended and its advice as ``(code, values)``; a settings
+The trainer reports why a run ended and its advice as ``(code, values)``, worded in
+English by :mod:`ffn.notes`, whose sentences this catalogue translates; a settings
 check fails with a :class:`ffn.settings.SettingsError` and a model file with a
 :class:`ffn.model_io.ModelFileError`, each with a code. Here each code becomes a
 sentence of the catalogue, in the session's language.
 """
+from ffn import notes
+
+from .fields import FIELD_NAMES
 from .i18n import N_, _
 
-_NOTES = {
-    "finished": N_("Finished {iterations:,} iterations ({epochs:.1f} epochs)."),
-    "stopped": N_("Stopped by you at iteration {iteration:,} of {total:,}."),
-    "diverged": N_("The loss {what} at iteration {iteration:,}: the steps were too large and the weights "
-                   "ran away. Lower the learning rate (it is {lr:g}) and train again. The weights from "
-                   "iteration {kept:,} are kept."),
-    "stalled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
-                  "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                  "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. With "
-                  "tiny initial weights the signal shrinks through each layer, and so does the gradient on "
-                  "its way back, so the first layer's weights barely move. Start the same network with He "
-                  "initialisation and its layer-1 gradient is hundreds of times larger. Try He "
-                  "initialisation, or a larger learning rate."),
-    "stalled_deep": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
-                       "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                       "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. "
-                       "With tiny initial weights the signal shrinks through each of the many layers, and so "
-                       "does the gradient on its way back. Batch normalisation rescales each layer's sums to "
-                       "mean 0 and variance 1, whatever the weights' size: try it, or He initialisation."),
-    "stalled_scaled": N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
-                         "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is "
-                         "stalled. The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only {grad1:.1e}. "
-                         "Its initial weights are already scaled to each layer's size, so the learning rate or "
-                         "the activation holds it back: try a larger learning rate, Adam, or ReLU."),
-}
-_DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
+# The notes' sentences are ffn.notes' (its English, this catalogue's translations); the page
+# adds where to look, after a stall's first sentence.
+_SEE_CHART = N_("The third chart, on “Gradient norm ‖dW‖”, shows why.")
+_FULL_STOPS = ("。", "！", "？")  # a full-width stop needs no space after it
 
 _SETTINGS = {
     "layers": N_("Use between 1 and {limit} hidden layers (you asked for {got})."),
@@ -54,6 +36,8 @@ _SETTINGS = {
                            "2 images."),
     "samples": N_("This run would process {got:,} images; the limit here is {limit:,}. Choose fewer "
                   "iterations or a smaller batch."),
+    # any setting of ffn.settings.RANGES
+    "range": N_("The setting “{setting}” must be at least {low:g} and less than {high:g}."),
 }
 
 _MODEL_FILE = {
@@ -71,16 +55,22 @@ _MODEL_FILE = {
 
 
 def note(note):
-    """A trainer's ``(code, values)`` note as a sentence."""
-    code, values = note
-    if code == "diverged":
-        values = {**values, "what": _(_DIVERGED[values["how"]]).format(**values)}
-    return _(_NOTES[code]).format(**values)
+    """A trainer's ``(code, values)`` note as sentences: :mod:`ffn.notes`' in this session's language."""
+    said = notes.sentences(note, _)
+    if notes.STALLED in notes.NOTES[note[0]]:
+        said.insert(1, _(_SEE_CHART))
+    text = said[0]
+    for sentence in said[1:]:
+        text += sentence if text.endswith(_FULL_STOPS) else " " + sentence
+    return text
 
 
 def settings_error(error):
     """A :class:`ffn.settings.SettingsError` as a sentence."""
-    return _(_SETTINGS[error.code]).format(**error.values)
+    values = error.values
+    if error.code == "range":  # one sentence for every simple bound: it names the setting
+        values = {**values, "setting": _(FIELD_NAMES[values["name"]])}
+    return _(_SETTINGS[error.code]).format(**values)
 
 
 def model_file_error(reason, values=None):

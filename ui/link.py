@@ -1,5 +1,6 @@
 """A lesson in a link: the app's settings, open tab and view, language and teacher's
-choices as a query string, and back.
+choices as a query string, and back. The one place that knows a page address's parameters:
+the page reads and writes its address only through :func:`read_address` and :func:`address`.
 
 Every value in a link is a stable identifier (``adam``, ``he``, ``0.001``, ``1``), never a
 label, so a link means the same in every language and after a label changes. Reading one
@@ -8,15 +9,18 @@ what it would have set keeps its default. The fields come after the preset they 
 with, and override it.
 
 The page decides what a field may hold (its sliders' stops, its menus' choices, its caps)
-and hands it in as a :class:`LinkSpec`; this module only reads and writes.
+and hands it in as a :class:`LinkSpec`; this module only reads and writes. It is pure (no
+Streamlit): the app's address format, unit-tested on plain dicts.
 """
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 MAX_NOTE = 500                 # characters of a teacher's note
 MAX_PARAM = 2000               # characters of one value read at all
+LESSON = "lesson"              # an address's copy of the lesson link the page opened with
+PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the parameters besides the fields
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
@@ -208,7 +212,7 @@ def parse(query, spec):
             problems.append(("note", note[:40] + "…", "too_long"))
             note = note[:MAX_NOTE]
         lesson.note = note
-    known = {"preset", "tab", "view", "lang", "present", "hide", "note", *spec.fields}
+    known = {*PAGE, *spec.fields}
     problems += [(name[:60], q[name], "unknown") for name in q if name not in known]
     return lesson
 
@@ -236,3 +240,27 @@ def query(lesson, spec, compact=False):
 def link(base, lesson, spec, compact=False):
     """``base`` (the app's address, without a query) with ``lesson``'s query (see :func:`query`)."""
     return base.split("?", 1)[0].split("#", 1)[0] + "?" + urlencode(query(lesson, spec, compact))
+
+
+def read_address(query, spec):
+    """What a page's address holds: ``(page, lesson, from_link)``; never raises.
+
+    ``page`` is the :class:`Lesson` the page is at; ``lesson`` the one it opened with, kept
+    under ``lesson=`` once the page has moved on from it (else ``page`` itself);
+    ``from_link`` whether the address held anything at all.
+    """
+    q = dict(query)
+    inner = _last(q.pop(LESSON, ""))
+    page = parse(q, spec)
+    lesson = parse(parse_qs(inner), spec) if inner else page
+    return page, lesson, bool(inner or q)
+
+
+def address(page, spec, lesson=None):
+    """The parameters of an address that holds ``page``, and ``lesson`` under ``lesson=``
+    when given: every one of them this module's (see :func:`query`), so that writing them
+    as the whole address drops any other a link brought."""
+    q = query(page, spec)
+    if lesson is not None:
+        q[LESSON] = urlencode(query(lesson, spec))
+    return q

@@ -5,7 +5,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from ffn.lesson import MAX_NOTE, Choice, Flag, Integer, LinkSpec, Steps, link, parse, query, read_value
+from ui.link import (LESSON, MAX_NOTE, Choice, Flag, Integer, LinkSpec, Steps, address, link, parse, query,
+                     read_address, read_value)
 
 FIELDS = {"hidden_size": Choice((8, 16, 32, 64, 128, 256, 512)), "activation": Choice(("relu", "sigmoid", "tanh")),
           "learning_rate": Choice((1e-4, 1e-3, 0.01, 0.1, 1.0)), "iters": Integer(10, 20000),
@@ -123,3 +124,18 @@ def test_200_links_of_valid_and_invalid_values_never_raise_and_every_invalid_one
         for n, raw, _r in lesson.problems:
             assert n in q and (raw == q[n] or n == "hide" and raw in q[n])
         assert set(lesson.values) == set(FIELDS)
+
+
+def test_an_address_holds_the_page_and_the_lesson_it_opened_with_and_nothing_else():
+    lesson = parse({"preset": "b", "hidden_size": "128", "note": "Try it"}, SPEC)
+    page = parse({"preset": "b", "hidden_size": "32", "colour": "red"}, SPEC)
+    assert page.problems == [("colour", "red", "unknown")]
+    q = address(page, SPEC, lesson)
+    assert "colour" not in q and set(q) <= {"preset", *FIELDS, "tab", "view", "lang", "hide", "note", "present",
+                                            LESSON}
+    now, kept, from_link = read_address(q, SPEC)
+    assert (now.values, kept.values, kept.note, from_link) == (page.values, lesson.values, "Try it", True)
+    assert now.problems == [] and kept.problems == []
+    alone, same, _ = read_address(address(page, SPEC), SPEC)  # no lesson kept: the page is its own lesson
+    assert LESSON not in address(page, SPEC) and alone is same and alone.values == page.values
+    assert read_address({}, SPEC)[2] is False and read_address({"junk": "1"}, SPEC)[2] is True
