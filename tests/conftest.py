@@ -1,9 +1,8 @@
-from pathlib import Path
-
+"""Fixtures every test folder shares: MNIST, a seeded rng, the page in AppTest, a pool."""
 import numpy as np
 import pytest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.support import APP
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +24,12 @@ def at():
     at.run()
     assert not at.exception
     return at
+
+
+@pytest.fixture
+def pool():
+    """A training pool of one worker that reports every 0.05 s, shut down after the test."""
+    from serve.pool import TrainingPool
+    p = TrainingPool(workers=1, chunk=0.05)
+    yield p
+    p.shutdown()

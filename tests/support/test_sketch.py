@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sketch import LOOKS, STYLES, random_drawing, render
+from tests.support.sketch import LOOKS, STYLES, random_drawing, render
 
 
 def test_every_style_renders_in_every_look():

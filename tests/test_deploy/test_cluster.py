@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, draw, free_port, prediction
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, draw, free_port, prediction
 from deploy.cluster import Cluster, config
 
 SEVEN = [[(50, 50), (230, 50), (110, 250)]]

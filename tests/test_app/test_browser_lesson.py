@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction,
+from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction,
                      settled_box, streamlit_app)
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -8,7 +8,7 @@ import pytest
 import ffn
 from ffn.archive import MAX_FILE_BYTES
 from ffn.model_io import load_model, model_bytes, save_model
-from hostile import load_traced, npy, zip_of
+from tests.support.hostile import load_traced, npy, zip_of
 
 
 @pytest.fixture

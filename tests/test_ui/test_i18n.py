@@ -1,7 +1,6 @@
 """The catalogue: every string the page shows goes through it, and each session has its own."""
 import ast
 import builtins
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -10,8 +9,8 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 import ui.i18n as i18n
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
 # Streamlit calls whose string arguments reach the screen.
 ST_ELEMENTS = {

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import ffn  # noqa: E402
-from hostile import load_traced, npy, zip_of  # noqa: E402
+from tests.support.hostile import load_traced, npy, zip_of  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FFN_FUZZ_EXAMPLES", "400"))
 APP = dict(input_size=784, output_size=10, max_params=1_300_000)

@@ -2,21 +2,11 @@
 import numpy as np
 import pytest
 
-from test_health_panel import rerun_until
+from tests.support.apptest import finish_a_run, rerun_until
 
 from ui.kept import MAX_KEPT, compact
 
 
-def finish_a_run(at, iters):
-    at.number_input(key="iters").set_value(iters)
-    at.button(key="start").click().run()
-    for _ in range(80):
-        run = at.session_state["run"]
-        if run is not None and run.done:
-            break
-        at.run()
-    at.run()
-    assert not at.exception and at.session_state["run"].done
 
 
 def test_the_last_five_runs_are_kept_and_reset_keeps_them(at):

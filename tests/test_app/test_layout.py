@@ -4,11 +4,10 @@ import ast
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = sorted((ROOT / "ffn").glob("*.py"))
 SERVICE = sorted((ROOT / "serve").glob("*.py"))
 PAGE = sorted((ROOT / "ui").glob("*.py"))
@@ -43,7 +42,7 @@ def test_the_service_keeps_its_lines_short(path):
 def test_the_library_imports_without_pillow():
     """numpy is all the maths needs: Pillow is imported only where an image is decoded."""
     import numpy as np
-    from hostile import png_of
+    from tests.support.hostile import png_of
     png = png_of(np.zeros((2, 2, 4), np.uint8))
     code = ("import sys; sys.modules['PIL'] = None\n"  # makes `import PIL` fail
             "import ffn, ffn.layers, ffn.network, ffn.trainer, ffn.model_io, ffn.settings\n"

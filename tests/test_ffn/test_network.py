@@ -1,6 +1,5 @@
 import os
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ import ffn
 
 from ffn.gradient import relative_error
 from ffn.network import MultiLayerNet, ThreeLayerNet
+from tests.support import ROOT
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
@@ -275,7 +275,7 @@ def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
     np.testing.assert_array_equal(net.state_vector, state)
 
 
-SEED_ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+SEED_ARTICLE = ROOT.parent / "shared" / "seed"
 
 
 class _Plot:

@@ -1,6 +1,7 @@
 """The command line, ``python -m ffn.train``."""
 import ffn
 from ffn.train import main, parse_args, settings_from_args
+from tests.support import ROOT
 
 
 def test_defaults_are_the_articles():
@@ -36,10 +37,9 @@ def test_a_diverging_run_exits_non_zero(capsys):
 
 def test_the_package_installs_the_cli_as_ffn_train():
     import tomllib
-    from pathlib import Path
 
     from ffn import train
-    meta = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["scripts"] == {"ffn-train": "ffn.train:main"} and callable(train.main)
     assert meta["tool"]["setuptools"]["packages"] == ["ffn"]
     assert meta["project"]["dependencies"] == ["numpy>=2.0"]  # the library needs nothing else

@@ -2,7 +2,7 @@
 it changed (the labels: test_fields.py); the axes, the table, forgetting."""
 import json
 
-from test_kept import finish_a_run
+from tests.support.apptest import finish_a_run
 
 
 def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):

@@ -7,18 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from tests.support.apptest import rerun_until
 
 
-def rerun_until(at, predicate, max_runs=80):
-    for _ in range(max_runs):
-        at.run()
-        assert not at.exception
-        run = at.session_state["run"]
-        if run is not None and predicate(run):
-            at.run()
-            assert not at.exception
-            return run
-    raise AssertionError("the run never got there")
+
 
 
 def figures(at):

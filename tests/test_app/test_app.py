@@ -1,45 +1,26 @@
 """Widget paths of app.py through Streamlit's AppTest (no browser: the canvas is tested
 in test_browser.py). The live-training fragment ticks once per run of the script here."""
-import base64
 import gc
 import io
 import tracemalloc
 import weakref
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
 
 import ffn
-from hostile import png_declaring, png_of
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def code_blocks(at):
-    """The page's code blocks but the share control's link (which every page has)."""
-    return [c for c in at.code if not c.value.startswith("http")]
+from tests.support import APP
+from tests.support.apptest import a_seven, code_blocks, data_url, metric, rerun_until, upload
+from tests.support.hostile import png_declaring
 
 
-def metric(at, label):
-    return next((m for m in at.metric if m.label == label), None)
 
 
-def until(at, predicate, max_runs=60):
-    """Run the script until ``predicate(run)`` holds for the session's run, and once more so
-    that the buttons (drawn before the live fragment polls) show it too; return the run."""
-    for _ in range(max_runs):
-        run = at.session_state["run"]
-        if run is not None and predicate(run):
-            at.run()
-            assert not at.exception
-            return run
-        at.run()
-        assert not at.exception
-    raise AssertionError("the run never got there")
+
+
+
 
 
 def run_until_done(at, max_runs=60):
@@ -99,13 +80,13 @@ def long_run(at):
 def test_stop_ends_the_run(at):
     long_run(at)
     at.button(key="start").click().run()
-    until(at, lambda run: run.state == "running")
+    rerun_until(at, lambda run: run.state == "running")
     assert at.button(key="start").disabled is True  # a run in progress is never replaced silently
     at.selectbox(key="preset").set_value("fast").run()  # nor by changing a widget
     assert at.session_state["run"].state == "running"
     assert any("apply to the next run" in c.value for c in at.caption)
     at.button(key="stop").click().run()
-    run = until(at, lambda run: run.done)
+    run = rerun_until(at, lambda run: run.done)
     assert run.outcome[0] == "stopped" and run.outcome[1]["iteration"] < 1400
     run_until_done(at)
     assert metric(at, "Test accuracy (10,000 images)") is not None
@@ -115,15 +96,15 @@ def test_stop_ends_the_run(at):
 def test_pause_and_resume(at):
     long_run(at)
     at.button(key="start").click().run()
-    until(at, lambda run: run.state == "running")
+    rerun_until(at, lambda run: run.state == "running")
     at.button(key="pause").click().run()
-    run = until(at, lambda run: run.paused)
+    run = rerun_until(at, lambda run: run.paused)
     before = run.progress["iteration"]
     at.run()
     assert run.sync().progress["iteration"] == before  # paused: no training
     assert at.button(key="pause").label == "Resume"
     at.button(key="pause").click().run()
-    until(at, lambda run: run.progress["iteration"] > before)
+    rerun_until(at, lambda run: run.progress["iteration"] > before)
     at.button(key="reset").click().run()
     assert at.session_state["run"] is None
 
@@ -179,7 +160,7 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
     at.number_input(key="iters").set_value(20000)
     at.button(key="start").click().run()
     assert not at.exception
-    until(at, lambda run: run.state == "running" and run.history["eval_iteration"])
+    rerun_until(at, lambda run: run.state == "running" and run.history["eval_iteration"])
     at.run()
     at.button(key="stop").click().run()
     assert not at.exception
@@ -187,14 +168,8 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
 
 # --- What a hostile or clumsy browser can send: a message, and the page stays up ---
 
-def a_seven():
-    img = Image.new("RGBA", (280, 280), (255, 255, 255, 255))
-    ImageDraw.Draw(img).line([(50, 50), (230, 50), (110, 250)], fill=(0, 0, 0, 255), width=20)
-    return png_of(np.asarray(img))
 
 
-def data_url(png):
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 @pytest.fixture
@@ -261,10 +236,6 @@ def test_a_canvas_value_the_component_cannot_parse_gets_a_message(canvas_sends):
     assert any("drawing could not be read" in e.value for e in at.error)
 
 
-def upload(at, data, name="m.npz"):
-    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream"))
-    at.run()
-    return at
 
 
 def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
@@ -300,7 +271,6 @@ def test_models_that_cannot_read_a_digit_are_refused_in_the_pages_words(at, net,
 
 
 def test_untrusted_text_in_an_upload_error_is_shown_as_text(at):
-    net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
     evil = "[click me](https://example.com) ![x](https://example.com/x.png) <b>bold</b>"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -348,7 +318,7 @@ def test_a_tiny_training_set_is_measured_about_25_times_and_captioned_truly(at):
     assert any("1,500 iterations of 1,000 images = 1500.0 epochs of 1,000 images" in c.value
                for c in at.sidebar.caption)
     at.button(key="start").click().run()
-    run = until(at, lambda run: len(run.history["eval_iteration"]) >= 3)
+    run = rerun_until(at, lambda run: len(run.history["eval_iteration"]) >= 3)
     every = run.history["eval_iteration"][2] - run.history["eval_iteration"][1]
     assert 25 <= 1500 // every <= 100
 

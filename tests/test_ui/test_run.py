@@ -2,7 +2,6 @@ from dataclasses import replace
 import io
 import time
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -13,15 +12,9 @@ from serve.pool import TrainingPool
 from serve.runs import CANCELLED, PAUSED, RUNNING
 from ui.fields import FIELDS, Stops
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
+from tests.support import ROOT
 
 STOPS = {f.name: f.widget.values for f in FIELDS if isinstance(f.widget, Stops)}
-
-
-@pytest.fixture(scope="module")
-def pool():
-    p = TrainingPool(workers=1, chunk=0.05)
-    yield p
-    p.shutdown()
 
 
 def follow(run, timeout=60):
@@ -143,6 +136,6 @@ def test_the_largest_model_the_sidebar_trains_can_be_handed_back_in():
                       normalization="batch")
     net = ffn.MultiLayerNet(784, largest.hidden_sizes(), 10, normalization="batch", seed=0)
     size = len(ffn.model_bytes(net))
-    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert 6 * 2**20 < size <= config["server"]["maxUploadSize"] * 2**20, size  # the uploader's own limit
     assert ffn.load_model(ffn.model_bytes(net), **MODEL_LIMITS).hidden_size_list == largest.hidden_sizes()

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ffn.presets import PRESETS
-from test_health_panel import rerun_until
+from tests.support.apptest import rerun_until
 
 
 def caption(at):

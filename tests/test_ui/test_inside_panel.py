@@ -6,7 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ffn
-from test_app import APP, a_seven, code_blocks, data_url, metric, upload
+from tests.support import APP
+from tests.support.apptest import a_seven, code_blocks, data_url, metric, upload
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP
+from tests.support import APP
 from ui import replica
 from ui.replica import moved_from
 

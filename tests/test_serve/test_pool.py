@@ -13,18 +13,12 @@ import ffn
 from ffn.settings import Limits
 from serve.pool import TrainingPool
 from serve.protocol import GRADCHECK, STEP, TRAIN, Job, Start, Stop, from_wire
+from tests.support import ROOT
 
 
 def job(iters=200, task=TRAIN, params=None, **changes):
     s = ffn.preset("article_he", train_size=2000, iters=iters, batch_size=64, **changes)
     return Job(s, Limits(), eval_size=500, evals_per_run=10, task=task, params=params)
-
-
-@pytest.fixture
-def pool():
-    p = TrainingPool(workers=1, chunk=0.05)
-    yield p
-    p.shutdown()
 
 
 def wait_until(run, states, timeout=60):
@@ -128,7 +122,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     straight = pool.submit("straight", job(iters=1500, optimizer="adam", learning_rate=1e-3))
     wait_until(straight, {"done"})
     run = pool.submit("paused", job(iters=1500, optimizer="adam", learning_rate=1e-3))
-    seen = wait_until(run, {"running"})
+    wait_until(run, {"running"})
     trained(run, 50)
     run.pause()
     wait_until(run, {"paused"})
@@ -137,7 +131,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     other = pool.submit("other", job(iters=50))  # the worker serves someone else meanwhile
     wait_until(other, {"done"})
     run.resume()
-    seen = wait_until(run, {"done"})
+    wait_until(run, {"done"})
     assert run.result["iteration"] == 1500
     np.testing.assert_array_equal(weights(run.result), weights(straight.result))
 
@@ -183,7 +177,7 @@ def test_killing_the_server_leaves_no_worker_behind():
     server = subprocess.Popen([sys.executable, "-c", (
         "import time\nfrom serve.pool import TrainingPool\np = TrainingPool(workers=1)\n"
         "print(p.status()['pids'][0], flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        cwd=ROOT)
     worker = int(server.stdout.readline())
     time.sleep(1.5)  # let it load MNIST and wait on its pipe
     server.kill()
@@ -224,46 +218,38 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
 
 
 @pytest.mark.timeout(120)
-def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures():
-    pool = TrainingPool(workers=1, chunk=0.05)
-    try:
-        run = pool.submit("a", job(iters=20000))
-        wait_until(run, {"running"})
-        run.pause()
-        wait_until(run, {"paused"})
-        at = run.checkpoint["iteration"]
-        other = pool.submit("b", job(iters=3000))  # takes the worker
-        wait_until(other, {"running"})
-        run.resume()
-        assert run.poll()["state"] == "queued"
-        run.stop()  # while it waits behind "b": it ends where it paused, with its figures
-        wait_until(run, {"done"})
-        assert run.result["iteration"] == at and run.result["status"] == "stopped"
-    finally:
-        pool.shutdown()
+def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures(pool):
+    run = pool.submit("a", job(iters=20000))
+    wait_until(run, {"running"})
+    run.pause()
+    wait_until(run, {"paused"})
+    at = run.checkpoint["iteration"]
+    other = pool.submit("b", job(iters=3000))  # takes the worker
+    wait_until(other, {"running"})
+    run.resume()
+    assert run.poll()["state"] == "queued"
+    run.stop()  # while it waits behind "b": it ends where it paused, with its figures
+    wait_until(run, {"done"})
+    assert run.result["iteration"] == at and run.result["status"] == "stopped"
 
 
 @pytest.mark.timeout(120)
-def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(monkeypatch):
-    pool = TrainingPool(workers=1, chunk=0.05)
-    try:
-        calls = []
-        real = pool._dispatch
+def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(pool, monkeypatch):
+    calls = []
+    real = pool._dispatch
 
-        def broken_once():
-            calls.append(1)
-            if len(calls) == 1:
-                raise RuntimeError("a bug")
-            real()
-        monkeypatch.setattr(pool, "_dispatch", broken_once)
-        run = pool.submit("a", job(iters=50))
-        wait_until(run, {"done"})
-        assert len(calls) > 1
-        second = TrainingPool(workers=1)
-        assert second._data_dir == pool._data_dir  # one folder per machine, reused
-        second.shutdown()
-    finally:
-        pool.shutdown()
+    def broken_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        real()
+    monkeypatch.setattr(pool, "_dispatch", broken_once)
+    run = pool.submit("a", job(iters=50))
+    wait_until(run, {"done"})
+    assert len(calls) > 1
+    second = TrainingPool(workers=1)
+    assert second._data_dir == pool._data_dir  # one folder per machine, reused
+    second.shutdown()
 
 
 @pytest.mark.timeout(120)

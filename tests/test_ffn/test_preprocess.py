@@ -4,12 +4,11 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import ffn
 from ffn.preprocess import center_of_mass, network_view, preprocess_canvas
-from sketch import LOOKS, STYLES, render
-from hostile import png_declaring, png_of
+from tests.support.sketch import LOOKS, STYLES, render
+from tests.support.hostile import png_declaring, png_of
 
 
 def test_blank_and_nearly_blank_canvases_give_none():

@@ -8,7 +8,7 @@ import ffn
 from ffn.notes import describe
 from ffn.trainer import Trainer
 
-import reference
+from tests.support import reference
 
 
 def small_run(mnist, n=2000, **kw):

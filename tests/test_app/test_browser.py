@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, prediction, streamlit_app
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, prediction, streamlit_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from test_kept import finish_a_run
+from tests.support.apptest import finish_a_run
 
 
 def open_evaluate(at):

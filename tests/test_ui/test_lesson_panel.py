@@ -4,8 +4,8 @@ address bar kept in step, the share control's link, and presenter mode."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_app import APP
-from test_health_panel import rerun_until
+from tests.support import APP
+from tests.support.apptest import rerun_until
 
 EVERY = {"preset": "fast", "hidden_size": "128", "depth": "3", "activation": "tanh", "weight_init": "xavier",
          "optimizer": "rmsprop", "momentum_beta": "0.95", "learning_rate": "0.003", "lr_schedule": "step",
