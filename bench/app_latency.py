@@ -22,22 +22,16 @@ journey, the weights),
 --latency-only skips the cold starts.
 """
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-from browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app  # noqa: E402
+from bench.support.pages import DIGITS, HAS_PREDICTION
+from tests.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app
 
-DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],
-          1: [[(130, 30), (145, 140), (150, 250)]],
-          2: [[(60, 80), (100, 40), (180, 40), (210, 90), (60, 240), (230, 240)]],
-          0: [[(140, 30), (70, 80), (60, 180), (140, 250), (215, 180), (210, 80), (150, 36)]]}
+ROOT = Path(__file__).resolve().parent.parent
 BASELINE_APP = """
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -45,8 +39,6 @@ st.title("baseline")
 st_canvas(height=280, width=280, return_image_data=True, key="canvas")
 st.info("The canvas is empty")
 """
-HAS_PREDICTION = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                     .some(m => m.innerText.includes('Prediction'))"""
 IMAGES = """(n) => [...document.querySelectorAll('[data-testid="stImage"] img')]
                       .filter(i => i.complete && i.naturalWidth > 0).length >= n"""
 DRAWN = """(n) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].length >= n"""
@@ -65,8 +57,8 @@ def in_process_compute(n=200):
     from PIL import Image
 
     import ffn
+    from tests.sketch import render
     from ui import charts
-    from sketch import render
     net = ffn.load_model()
     buf = io.BytesIO()
     Image.fromarray(render(3, "round", look="transparent")).save(buf, format="PNG")

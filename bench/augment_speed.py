@@ -6,12 +6,9 @@ Times one epoch of the bundled model's architecture (784-512-256-10, Adam, batch
 with and without augmentation, best of two each, and load_mnist() three times.
 Target: an augmented epoch at most about twice a plain one; loading well under 1 s.
 """
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import ffn  # noqa: E402
+import ffn
 
 
 def epoch(x, t, augment):

@@ -11,7 +11,6 @@ preprocess_canvas + predict_proba on one canvas.
 """
 import argparse
 import glob
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,11 +18,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import ffn  # noqa: E402
-from ffn.preprocess import preprocess_canvas  # noqa: E402
-from sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing  # noqa: E402
+import ffn
+from ffn.preprocess import preprocess_canvas
+from tests.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing
 
 FONT_GLOBS = ["/usr/share/fonts/truetype/*/*.ttf", "/usr/share/fonts/opentype/*/*.otf"]
 

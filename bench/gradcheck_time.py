@@ -11,13 +11,9 @@ TrainingPool's idle worker to its table arriving.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
 import ffn  # noqa: E402
 from ffn.gradcheck import BATCH, ENTRIES, gradient_check  # noqa: E402
 from serve.pool import TrainingPool  # noqa: E402

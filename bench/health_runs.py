@@ -10,14 +10,10 @@ message's words ("a hundred times larger or more") and the tiles' caption rest o
 """
 import argparse
 import os
-import sys
-from pathlib import Path
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
+import numpy as np  # noqa: E402
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 import ffn  # noqa: E402
 from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402
 

@@ -9,15 +9,11 @@ a real trainer's series (a short run of that network), stretched to 20,000 itera
 tracemalloc counts what five kept runs hold (the network, the compacted history, the
 tiles), against the same runs kept with their history as the worker's lists.
 """
-import sys
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import ffn  # noqa: E402
-from ffn.health import first_layer  # noqa: E402
-from ui.kept import MAX_KEPT, KeptRun, compact  # noqa: E402
+import ffn
+from ffn.health import first_layer
+from ui.kept import MAX_KEPT, KeptRun, compact
 
 ITERS = 20000
 

@@ -24,15 +24,13 @@ import argparse
 import re
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from bench.support.headless import LABELS, headless
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app  # noqa: E402
-from headless import LABELS, headless  # noqa: E402
 
 WALL = r"Wall time ([\d.]+) s"  # the final figures' line, and the run's wall time in it
 # The student's wait, timed by the page's own clock: from the click on Start (a listener

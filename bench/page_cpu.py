@@ -15,15 +15,13 @@ settings; the tiles are switched with their toggle. Settings alternate ABBA.
 """
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from bench.support.procs import cpu_seconds, processes
+from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
-from classroom import cpu_seconds, processes  # noqa: E402
 
 DONE = """() => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"]')]
     .some(e => /Wall time/.test(e.innerText))"""

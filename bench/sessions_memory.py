@@ -14,17 +14,14 @@ that returns to about the same level after each batch is bounded.
 """
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from app_latency import DIGITS, HAS_PREDICTION  # noqa: E402
-from browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
-from classroom import LABELS, draw, memory_mb, open_page, processes  # noqa: E402
+from bench.support.headless import LABELS
+from bench.support.pages import DIGITS, HAS_PREDICTION, draw, open_page
+from bench.support.procs import memory_mb, processes
+from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
 

@@ -19,17 +19,12 @@ Figures are wall-clock seconds on this machine: compare the ratios printed in on
 """
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-import ffn  # noqa: E402
-from article_baseline import train_article  # noqa: E402
+import ffn
+from bench.support.article_baseline import train_article
 
 THREADS = os.cpu_count()
 

@@ -16,13 +16,9 @@ same run. One BLAS thread, so that the two noisy cores do not decide the ratio.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
 import numpy as np  # noqa: E402
 
 import ffn  # noqa: E402
