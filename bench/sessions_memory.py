@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.support.headless import LABELS
 from bench.support.pages import DIGITS, HAS_PREDICTION, draw, open_page
 from bench.support.procs import memory_mb, processes
+from bench.support.words import Words
 from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
@@ -28,7 +29,7 @@ TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
 
 async def session(browser, url, trains, preset, errors):
     try:
-        page = await open_page(browser, url)
+        page = await open_page(browser, url, Words("en"), [])  # its frames are not read here
         if trains:
             if preset != "article_he":
                 await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
