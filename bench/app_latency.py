@@ -1,6 +1,6 @@
 """Cold start and drawing-to-prediction latency of the app in headless Chromium.
 
-    python bench/app_latency.py [--drawings 20] [--pin] [--view inside] [--app DIR] [--latency-only]
+    python -m bench.app_latency [--drawings 20] [--pin] [--view inside] [--app DIR] [--latency-only]
 
 Cold start: from spawning `streamlit run app.py` to (a) /_stcore/health answering and
 (b) the Draw tab's canvas being on screen in the browser, ready to draw.

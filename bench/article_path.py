@@ -22,7 +22,8 @@ machine's OPENBLAS_* variables left as they are) and one BLAS thread on both sid
 Each median is given in wall time and in the thread's CPU time (with one BLAS thread all
 the work is done in it; CPU time leaves out what other processes take on a busy machine).
 
-    python -m bench.article_path [--against 8dae029] [--repeats N] [--batch 200]
+    python -m bench.article_path [--against 8dae029] [--repeats 5] [--hidden 64] [--batch 200]
+                                 [--steps 400] [--acc-calls 7] [--seed 0]
 
 Only the standard library and NumPy are imported at the top (``ffn`` and threadpoolctl in
 the worker): the file is run as is by the reference side's Python, which must import that

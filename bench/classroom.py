@@ -1,6 +1,6 @@
 """A class at once: many sessions drawing against one server while some train.
 
-    python bench/classroom.py [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast]
+    python -m bench.classroom [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast]
                               [--view inside] [--chinese 0.5] [--replicas 1] [--app DIR]
 
 The server (and its training workers, which inherit its core) runs on core 0; one

@@ -7,7 +7,7 @@ fonts, and prints accuracy per case for MNIST-style preprocessing
 (ffn.preprocess_canvas) beside a naive resize of the whole canvas to 28x28. Also times
 preprocess_canvas + predict_proba on one canvas.
 
-    python bench/drawings.py [--model weights/model.npz] [--per-style 60] [--seed 0]
+    python -m bench.drawings [--model weights/model.npz] [--per-style 60] [--seed 0]
 """
 import argparse
 import glob

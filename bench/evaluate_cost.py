@@ -1,6 +1,6 @@
 """What evaluating a model on the 10,000 test images costs (the Evaluate tab, once per model).
 
-    python bench/evaluate_cost.py [--repeats 5]
+    python -m bench.evaluate_cost [--repeats 5]
 
 ffn.evaluate on MNIST's test set as the app holds it (uint8, scaled a chunk at a time),
 for the bundled model (784-512-256-10, the largest the app trains) and the `fast`

@@ -1,6 +1,6 @@
 """The model-file fuzz test in its long mode: many more mutations, a fresh random seed.
 
-    python bench/fuzz_model_io.py [--examples 20000]
+    python -m bench.fuzz_model_io [--examples 20000]
 
 Runs tests/test_model_io_fuzz.py with FFN_FUZZ_EXAMPLES examples per mutation kind
 (bit flips, truncation, member renames, meta edits, header edits) and prints how many

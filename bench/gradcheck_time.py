@@ -1,6 +1,6 @@
 """How long the on-screen gradient check takes at the largest network the app allows.
 
-    python bench/gradcheck_time.py [--repeats 3]
+    python -m bench.gradcheck_time [--repeats 3]
 
 784-512-256-10 (H = 512, the sidebar's most), each activation, with L2 weight decay (its
 term makes every loss evaluation sum the squares of all 535,818 weights). Two timings:

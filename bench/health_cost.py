@@ -1,6 +1,6 @@
 """What recording gradient health costs: a preset's run with and without it.
 
-    python bench/health_cost.py [--presets fast article article_he] [--repeats 4]
+    python -m bench.health_cost [--presets fast article article_he] [--repeats 4]
 
 Method. The trainer the app's worker builds, stepped to the end, in this process, one
 BLAS thread (OPENBLAS_NUM_THREADS=1 is set before NumPy loads). Each repeat times the

@@ -1,6 +1,6 @@
 """The article's initialisation against He's, as the Gradients chart shows them.
 
-    python bench/health_runs.py [--seeds 0 1 2]
+    python -m bench.health_runs [--seeds 0 1 2]
 
 Runs the presets 'article' (std 0.01, SGD lr 0.01) and 'article_he' (He, lr 0.1) as the
 app's worker builds them, and prints layer 1's gradient norm ||dW1|| and update-to-weight

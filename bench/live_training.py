@@ -1,6 +1,6 @@
 """What live training in the app costs against the trainer run headless.
 
-    python bench/live_training.py [--preset article_he] [--repeats 2] [--app DIR] [--pinned-only]
+    python -m bench.live_training [--preset article_he] [--repeats 2] [--app DIR] [--pinned-only]
 
 Method. The same run (a preset's settings) is timed twice:
   headless  the trainer the app's worker builds, stepped to the end in a plain Python

@@ -1,7 +1,7 @@
 """What the live Train tab costs the server: CPU seconds per minute of training, with the
 first layer's tiles on and off.
 
-    python bench/page_cpu.py [--repeats 2] [--iters 3000] [--app DIR]
+    python -m bench.page_cpu [--repeats 2] [--iters 3000] [--app DIR]
 
 Method. The app (`streamlit run app.py`) runs on core 0 with its training worker (which
 inherits the core); one headless Chromium on core 1 shows the Train tab, as a student's

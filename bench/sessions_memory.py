@@ -1,6 +1,6 @@
 """The server's memory over many sessions opened and closed, as a day of classes would.
 
-    python bench/sessions_memory.py [--sessions 50] [--batch 10] [--preset fast]
+    python -m bench.sessions_memory [--sessions 50] [--batch 10] [--preset fast]
 
 The server (and its workers) run on core 0, one headless Chromium on core 1. Sessions
 come in batches of ``--batch``: each opens the app, draws a digit and waits for the

@@ -1,7 +1,7 @@
 """Training speed of ffn: per phase against its floor, against PyTorch, the fast preset,
 and the article's run against the article's code path.
 
-    python bench/train_speed.py [--pairs 5] [--seeds 5] [--skip-article] [--skip-torch]
+    python -m bench.train_speed [--pairs 5] [--seeds 5] [--skip-article] [--skip-torch]
 
 1. One training step of 784-256-128-10 (ReLU, He, Adam 1e-3, batch 128, float32), timed
    per layer and phase over an epoch, beside its floor: the step's own matrix products
@@ -11,7 +11,7 @@ and the article's run against the article's code path.
    same thread count, in alternating pairs; the median ratio.
 3. The "fast" preset over seeds 0..N-1: wall time and MNIST test accuracy.
 4. The article's run (784-64-32-10, std 0.01, SGD lr 0.01, batch 200, 5000 iterations)
-   by the article's code path (bench/article_baseline.py) and by ffn doing the same
+   by the article's code path (bench/support/article_baseline.py) and by ffn doing the same
    evaluations (the full training and validation sets every epoch), and by ffn with its
    own cheaper ones (2,000-image subsets, 25 times a run, as the app measures).
 

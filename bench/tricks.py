@@ -1,6 +1,6 @@
 """The article's tricks, measured: the two lesson presets, and what each trick costs.
 
-    python bench/tricks.py [--seeds 0 1 2] [--rounds 3] [--part presets|cost|all]
+    python -m bench.tricks [--seeds 0 1 2] [--rounds 3] [--part presets|cost|all]
 
 **presets**: 'deep_stuck' (five Sigmoid layers, std 0.01, SGD) and 'deep_bn' (the same with
 batch normalisation), each built as the app's worker builds it, on each seed: test

@@ -1,12 +1,12 @@
 """Tune the 'fast' preset on the validation split, never the test set.
 
-    python bench/tune_fast.py [--seeds 10 11 12]
+    python -m bench.tune_fast [--seeds 10 11 12]
 
 Every candidate trains on the training split (the first 10 % of MNIST's training file
 held out, as the preset does) with seeds 10-12, and is scored by its accuracy on that
 held-out 10 %. The test set is never used. The table is sorted by wall time; the preset
 should be the fastest candidate whose validation accuracy is >= 98.0 % on average and
->= 97.9 % at worst. bench/train_speed.py then measures that preset on the test set with
+>= 97.9 % at worst. bench.train_speed then measures that preset on the test set with
 seeds 0-4.
 """
 import argparse
