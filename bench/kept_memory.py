@@ -1,6 +1,6 @@
 """The memory of the five runs a session keeps, at the largest the app allows.
 
-    python bench/kept_memory.py
+    python -m bench.kept_memory
 
 Each kept run is as large as the app's caps make it: the network 784-512-256-10 (535,818
 weights), a history of 20,000 iterations (the most a run may have) with 25 evaluations
@@ -9,6 +9,7 @@ a real trainer's series (a short run of that network), stretched to 20,000 itera
 tracemalloc counts what five kept runs hold (the network, the compacted history, the
 tiles), against the same runs kept with their history as the worker's lists.
 """
+import argparse
 import tracemalloc
 
 import ffn
@@ -42,6 +43,7 @@ def measure(make):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()  # no options: --help
     (x, t), _ = ffn.load_mnist()
     s = ffn.preset("article_he", hidden_size=512, iters=200, batch_size=64)
     tr = ffn.build_trainer(s, x, t, eval_size=500, evals_per_run=10)
