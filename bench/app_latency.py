@@ -44,7 +44,8 @@ IMAGES = """(n) => [...document.querySelectorAll('[data-testid="stImage"] img')]
 DRAWN = """(n) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].length >= n"""
 VIEW_SHOWN = {
     "prediction": HAS_PREDICTION,
-    "inside": f"""() => [...document.querySelectorAll('[data-testid="stCode"]')].some(c => c.innerText.includes('z = '))
+    "inside": f"""() => [...document.querySelectorAll('[data-testid="stCode"]')]
+                       .some(c => c.innerText.includes('z = '))
                    && ({IMAGES})(2)""",
     "why": f"""() => document.body.innerText.includes('second use') && ({DRAWN})(2)""",
 }
@@ -136,7 +137,8 @@ def main():
                   f"{t_page:.2f} s after the browser asked for it; total {t_health + t_page:.2f} s "
                   f"(target <= 2 s)")
             warm = []
-            for _ in range(0 if args.latency_only else 3):  # the same in fresh browsers against the warm server
+            # the same in fresh browsers against the warm server
+            for _ in range(0 if args.latency_only else 3):
                 other = browser.new_page(viewport={"width": 1400, "height": 1100})
                 t1 = time.perf_counter()
                 other.goto(url)
@@ -163,7 +165,8 @@ def main():
                 sent = [f for f in frames if f > t0]
                 if sent:
                     share.append(t1 - sent[0])
-                page.locator(".st-key-panels").or_(page.get_by_test_id("stTabs")).first.get_by_role("button", name="Clear").click()
+                panels = page.locator(".st-key-panels").or_(page.get_by_test_id("stTabs")).first
+                panels.get_by_role("button", name="Clear").click()
                 page.get_by_text("The canvas is empty").wait_for(timeout=15000)
                 time.sleep(0.5)  # the canvas empties itself when its new (empty) drawing arrives
             browser.close()

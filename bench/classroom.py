@@ -130,8 +130,8 @@ async def run(args, url, ports, logs):
         trainers = []
         for lang in languages(args.trainers, args.chinese):
             frames, words = [], Words(lang)
-            page = await open_page(browser, f"{url}/?tab=train&preset={args.preset}&lang={lang}", words, frames,
-                                   keep=True)
+            link = f"{url}/?tab=train&preset={args.preset}&lang={lang}"
+            page = await open_page(browser, link, words, frames, keep=True)
             trainers.append((page, frames, words))
         servers, workers = processes(ports)
         print(f"{args.drawers} drawing and {args.trainers} training sessions open; servers {servers}, "
@@ -142,7 +142,8 @@ async def run(args, url, ports, logs):
         cpu0 = sum(cpu_seconds(w) for w in trainers_cpu)
         busy, runs = await phase(drawers, trainers, args, errors)
         cpu1 = sum(cpu_seconds(w) for w in (processes(ports)[1] or servers))
-        mem = {"servers": [memory_mb(s) for s in servers], "workers": [memory_mb(w) for w in processes(ports)[1]]}
+        mem = {"servers": [memory_mb(s) for s in servers],
+               "workers": [memory_mb(w) for w in processes(ports)[1]]}
         await browser.close()
     for log in logs:
         errors += [f"{Path(log).name}: Traceback"] * Path(log).read_text(errors="replace").count("Traceback")
@@ -153,8 +154,8 @@ def report(name, drawn):
     lat = np.array([d[0] for d in drawn]) * 1e3
     share = np.array([d[1] for d in drawn if d[1] is not None]) * 1e3
     print(f"  {name}: {len(lat)} drawings ({len(lat) - len(share)} without a server time); "
-          f"mouse-up to prediction p50 {np.median(lat):.0f} ms, p90 {np.percentile(lat, 90):.0f} ms; server's share p50 {np.median(share):.0f} ms, "
-          f"p90 {np.percentile(share, 90):.0f} ms")
+          f"mouse-up to prediction p50 {np.median(lat):.0f} ms, p90 {np.percentile(lat, 90):.0f} ms; "
+          f"server's share p50 {np.median(share):.0f} ms, p90 {np.percentile(share, 90):.0f} ms")
     return np.percentile(share, 90)
 
 
@@ -194,7 +195,8 @@ def main():
           f"{args.chinese:.0%} of pages in Chinese")
     p90_quiet = report("nobody training", quiet)
     p90_busy = report(f"{args.trainers} pressing Start", busy)
-    print(f"  server's share p90 while training / nobody training = {p90_busy / p90_quiet:.2f} (target <= 1.25)")
+    print(f"  server's share p90 while training / nobody training = {p90_busy / p90_quiet:.2f} "
+          f"(target <= 1.25)")
     print(f"runs finished: {len(runs)} of {args.trainers}; errors: {len(errors)} {errors[:5]}")
     for r in sorted(runs, key=lambda r: r["waited"] or 0):
         est = "not queued" if r["estimate"] is None else f"estimated wait {r['estimate']:.0f} s"

@@ -27,7 +27,8 @@ def history(tr):
     for key in ("eval_iteration", "epoch", "train_acc", "valid_acc"):
         out[key] = [float(v) for v in (h[key] * 2)[:25]]
     n = len(h["health_iteration"])
-    for key in ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std"):
+    for key in ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive",
+                "act_mean", "act_std"):
         out[key] = [h[key][i % n] for i in range(130)]
     return out
 
@@ -58,7 +59,8 @@ def main():
     _runs, packed = measure(kept)
     _runs, lists = measure(lambda k: kept(k, pack=False))
     weights = sum(p.nbytes for p in tr.net.params.values()) / 2**20
-    print(f"{MAX_KEPT} kept runs of 784-512-256-10 ({weights:.2f} MB of weights each), {ITERS:,} iterations each:")
+    print(f"{MAX_KEPT} kept runs of 784-512-256-10 ({weights:.2f} MB of weights each), "
+          f"{ITERS:,} iterations each:")
     print(f"  history compacted to arrays: {packed:.1f} MB in all, {packed / MAX_KEPT:.2f} MB a run")
     print(f"  history kept as the worker's lists: {lists:.1f} MB in all, {lists / MAX_KEPT:.2f} MB a run")
 

@@ -93,7 +93,8 @@ def main():
         print("taskset not found: only the unpinned figures")
     elif args.pinned_only:
         setups = setups[:1]
-    print(f"app {args.app.resolve()}; preset {args.preset}; best of {args.repeats} pairs (headless, then the app) each")
+    print(f"app {args.app.resolve()}; preset {args.preset}; "
+          f"best of {args.repeats} pairs (headless, then the app) each")
     for name, prefix, env, chromium, core in setups:
         hs, ws = [], []
         for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods

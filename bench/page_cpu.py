@@ -50,8 +50,8 @@ def main():
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
     app = args.app.resolve()
-    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}, script=app / "app.py",
-                       cwd=app) as url, \
+    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"},
+                       script=app / "app.py", cwd=app) as url, \
             sync_playwright() as p:
         port = int(url.rsplit(":", 1)[1])
         browser = p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
@@ -69,7 +69,8 @@ def main():
             for tiles in ((True, False) if r % 2 == 0 else (False, True)):
                 figures[tiles].append(one_run(page, port, tiles))
         browser.close()
-    print(f"app {app}; H = 512, {args.iters} iterations; server on core 0 (with its worker), browser on core 1")
+    print(f"app {app}; H = 512, {args.iters} iterations; "
+          f"server on core 0 (with its worker), browser on core 1")
     print(f"{'tiles':<6}{'runs':>5}{'wall s (median)':>17}{'server CPU s/min':>18}{'worker CPU s':>14}")
     for tiles in (True, False):
         rows = figures[tiles]

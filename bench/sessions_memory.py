@@ -32,7 +32,8 @@ async def session(browser, url, trains, preset, errors):
         page = await open_page(browser, url, Words("en"), [])  # its frames are not read here
         if trains:
             if preset != "article_he":
-                await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
+                sidebar = page.get_by_test_id("stSidebar")
+                await sidebar.get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
                 await page.get_by_role("option", name=LABELS[preset]).click()
                 await page.wait_for_timeout(1500)
             await page.locator(".st-key-panels").get_by_role("button", name="Start").click(timeout=120000)
@@ -70,8 +71,8 @@ async def run(args, url, port):
             t0 = time.perf_counter()
             contexts = await asyncio.gather(*(session(browser, url, (first + i) % 2 == 0, args.preset, errors)
                                               for i in range(n)))
-            print(f"sessions {first + 1}-{first + n} open ({time.perf_counter() - t0:.0f} s): {figures(server)}",
-                  flush=True)
+            print(f"sessions {first + 1}-{first + n} open ({time.perf_counter() - t0:.0f} s): "
+                  f"{figures(server)}", flush=True)
             for c in contexts:
                 if c is not None:
                     await c.close()

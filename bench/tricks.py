@@ -37,7 +37,8 @@ def presets(seeds, data, test):
         for seed in seeds:
             s = ffn.preset(name, seed=seed)
             start = time.perf_counter()
-            tr = ffn.build_trainer(s, *data, limits=APP_LIMITS, eval_size=EVAL_SIZE, evals_per_run=EVALS_PER_RUN)
+            tr = ffn.build_trainer(s, *data, limits=APP_LIMITS, eval_size=EVAL_SIZE,
+                                   evals_per_run=EVALS_PER_RUN)
             tr.step()
             wall = time.perf_counter() - start
             acc = tr.net.accuracy(*test)
@@ -56,8 +57,8 @@ def cost(rounds, data):
     times = {k: [] for k in COST}
     for _ in range(rounds):
         for name, changes in COST.items():
-            s = ffn.TrainSettings(hidden_size=256, depth=3, weight_init="he", optimizer="adam", learning_rate=1e-3,
-                                  batch_size=256, epochs=1, **changes)
+            s = ffn.TrainSettings(hidden_size=256, depth=3, weight_init="he", optimizer="adam",
+                                  learning_rate=1e-3, batch_size=256, epochs=1, **changes)
             tr = ffn.build_trainer(s, *data, eval_size=EVAL_SIZE)
             tr.step()
             times[name].append(tr.train_seconds)

@@ -42,7 +42,8 @@ def main():
             secs.append(time.perf_counter() - t0)
             accs.append(tr.net.accuracy(tr.x_valid, tr.t_valid))
         rows.append((np.median(secs), np.mean(accs), min(accs), change))
-        print(f"  {change}: {np.median(secs):.2f} s, valid mean {np.mean(accs):.4f} min {min(accs):.4f}", flush=True)
+        print(f"  {change}: {np.median(secs):.2f} s, valid mean {np.mean(accs):.4f} "
+              f"min {min(accs):.4f}", flush=True)
     print("\nsorted by time:")
     for sec, mean, low, change in sorted(rows, key=lambda r: r[0]):
         ok = "ok" if mean >= 0.980 and low >= 0.979 else "  "
