@@ -1,6 +1,6 @@
 """Cold start and drawing-to-prediction latency of the app in headless Chromium.
 
-    python bench/app_latency.py [--drawings 20] [--pin] [--view inside] [--app DIR] [--latency-only]
+    python -m bench.app_latency [--drawings 20] [--pin] [--view inside] [--app DIR] [--latency-only]
 
 Cold start: from spawning `streamlit run app.py` to (a) /_stcore/health answering and
 (b) the Draw tab's canvas being on screen in the browser, ready to draw.
@@ -22,22 +22,16 @@ journey, the weights),
 --latency-only skips the cold starts.
 """
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-from browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app  # noqa: E402
+from bench.support.pages import DIGITS, HAS_PREDICTION
+from tests.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app
 
-DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],
-          1: [[(130, 30), (145, 140), (150, 250)]],
-          2: [[(60, 80), (100, 40), (180, 40), (210, 90), (60, 240), (230, 240)]],
-          0: [[(140, 30), (70, 80), (60, 180), (140, 250), (215, 180), (210, 80), (150, 36)]]}
+ROOT = Path(__file__).resolve().parent.parent
 BASELINE_APP = """
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -45,14 +39,13 @@ st.title("baseline")
 st_canvas(height=280, width=280, return_image_data=True, key="canvas")
 st.info("The canvas is empty")
 """
-HAS_PREDICTION = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                     .some(m => m.innerText.includes('Prediction'))"""
 IMAGES = """(n) => [...document.querySelectorAll('[data-testid="stImage"] img')]
                       .filter(i => i.complete && i.naturalWidth > 0).length >= n"""
 DRAWN = """(n) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].length >= n"""
 VIEW_SHOWN = {
     "prediction": HAS_PREDICTION,
-    "inside": f"""() => [...document.querySelectorAll('[data-testid="stCode"]')].some(c => c.innerText.includes('z = '))
+    "inside": f"""() => [...document.querySelectorAll('[data-testid="stCode"]')]
+                       .some(c => c.innerText.includes('z = '))
                    && ({IMAGES})(2)""",
     "why": f"""() => document.body.innerText.includes('second use') && ({DRAWN})(2)""",
 }
@@ -65,8 +58,8 @@ def in_process_compute(n=200):
     from PIL import Image
 
     import ffn
+    from tests.sketch import render
     from ui import charts
-    from sketch import render
     net = ffn.load_model()
     buf = io.BytesIO()
     Image.fromarray(render(3, "round", look="transparent")).save(buf, format="PNG")
@@ -144,7 +137,8 @@ def main():
                   f"{t_page:.2f} s after the browser asked for it; total {t_health + t_page:.2f} s "
                   f"(target <= 2 s)")
             warm = []
-            for _ in range(0 if args.latency_only else 3):  # the same in fresh browsers against the warm server
+            # the same in fresh browsers against the warm server
+            for _ in range(0 if args.latency_only else 3):
                 other = browser.new_page(viewport={"width": 1400, "height": 1100})
                 t1 = time.perf_counter()
                 other.goto(url)
@@ -171,7 +165,8 @@ def main():
                 sent = [f for f in frames if f > t0]
                 if sent:
                     share.append(t1 - sent[0])
-                page.locator(".st-key-panels").or_(page.get_by_test_id("stTabs")).first.get_by_role("button", name="Clear").click()
+                panels = page.locator(".st-key-panels").or_(page.get_by_test_id("stTabs")).first
+                panels.get_by_role("button", name="Clear").click()
                 page.get_by_text("The canvas is empty").wait_for(timeout=15000)
                 time.sleep(0.5)  # the canvas empties itself when its new (empty) drawing arrives
             browser.close()

@@ -22,7 +22,8 @@ machine's OPENBLAS_* variables left as they are) and one BLAS thread on both sid
 Each median is given in wall time and in the thread's CPU time (with one BLAS thread all
 the work is done in it; CPU time leaves out what other processes take on a busy machine).
 
-    python -m bench.article_path [--against 8dae029] [--repeats N] [--batch 200]
+    python -m bench.article_path [--against 8dae029] [--repeats 5] [--hidden 64] [--batch 200]
+                                 [--steps 400] [--acc-calls 7] [--seed 0]
 
 Only the standard library and NumPy are imported at the top (``ffn`` and threadpoolctl in
 the worker): the file is run as is by the reference side's Python, which must import that
@@ -117,7 +118,8 @@ def _run_side(root, args):
     env = dict(os.environ, PYTHONPATH=str(root))  # OPENBLAS_* and the rest as they are, the same for both
     # -c puts the working directory (root) first on sys.path; the file runs as __main__
     cmd = [sys.executable, "-c",
-           "import runpy, sys; f = sys.argv[1]; sys.argv = sys.argv[1:]; runpy.run_path(f, run_name='__main__')",
+           "import runpy, sys; f = sys.argv[1]; sys.argv = sys.argv[1:]; "
+           "runpy.run_path(f, run_name='__main__')",
            str(Path(__file__).resolve()), "--worker", "--data-dir", str(args.data_dir),
            "--hidden", str(args.hidden), "--batch", str(args.batch), "--steps", str(args.steps),
            "--acc-calls", str(args.acc_calls), "--seed", str(args.seed)]
@@ -163,8 +165,9 @@ def main(argv=None):
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "ffn"],
                            capture_output=True, text=True, check=True).stdout.strip()
     blas_env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OPENBLAS", "OMP_", "MKL_"))}
-    print(f"The article's path: ThreeLayerNet(784, {args.hidden}, 10) float32, std 0.01; batch {args.batch} one-hot, "
-          f"lr {LR}; a step = gradient + update by hand; accuracy on all training images")
+    print(f"The article's path: ThreeLayerNet(784, {args.hidden}, 10) float32, std 0.01; "
+          f"batch {args.batch} one-hot, lr {LR}; a step = gradient + update by hand; "
+          f"accuracy on all training images")
     print(f"now = {head}{' + uncommitted changes in ffn/' if dirty else ''} ({ROOT}), ref = {commit}; "
           f"{args.repeats} processes a side, order A B B A ..., {args.steps} steps and {args.acc_calls} "
           f"accuracy calls each; BLAS threads pinned to {BLAS_THREADS} (threadpoolctl) on both sides")
@@ -183,8 +186,9 @@ def main(argv=None):
             for side in order:
                 results[side].append(_run_side(sides[side], args))
             a, b = results["now"][-1], results["ref"][-1]
-            print(f"  repeat {r + 1} ({order[0]} first): step now {a['step_ms']:.3f} ms, ref {b['step_ms']:.3f} ms;"
-                  f" accuracy now {a['acc_ms']:.1f} ms, ref {b['acc_ms']:.1f} ms; load {_load()[0]:.2f}",
+            print(f"  repeat {r + 1} ({order[0]} first): step now {a['step_ms']:.3f} ms, "
+                  f"ref {b['step_ms']:.3f} ms; accuracy now {a['acc_ms']:.1f} ms, "
+                  f"ref {b['acc_ms']:.1f} ms; load {_load()[0]:.2f}",
                   flush=True)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(ref_root)], check=False)

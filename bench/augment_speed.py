@@ -1,17 +1,15 @@
 """What augmentation costs per epoch, and how long MNIST takes to load.
 
-    python bench/augment_speed.py
+    python -m bench.augment_speed
 
 Times one epoch of the bundled model's architecture (784-512-256-10, Adam, batch 128)
 with and without augmentation, best of two each, and load_mnist() three times.
 Target: an augmented epoch at most about twice a plain one; loading well under 1 s.
 """
-import sys
+import argparse
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import ffn  # noqa: E402
+import ffn
 
 
 def epoch(x, t, augment):
@@ -24,6 +22,7 @@ def epoch(x, t, augment):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()  # no options: --help
     loads = []
     for _ in range(3):
         t0 = time.perf_counter()

@@ -1,6 +1,6 @@
 """A class at once: many sessions drawing against one server while some train.
 
-    python bench/classroom.py [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast]
+    python -m bench.classroom [--drawers 12] [--trainers 4] [--drawings 6] [--preset fast]
                               [--view inside] [--chinese 0.5] [--replicas 1] [--app DIR]
 
 The server (and its training workers, which inherit its core) runs on core 0; one
@@ -36,74 +36,21 @@ training CPU is then the server's own.
 """
 import argparse
 import asyncio
-import base64
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.support.headless import LABELS, headless
+from bench.support.pages import DIGITS, draw, open_page
+from bench.support.procs import cpu_seconds, memory_mb, processes
+from bench.support.words import Words
+from deploy.cluster import Cluster
+from tests.browser import CHROMIUM_ARGS, chromium_on_core, free_port, harness_on_core, streamlit_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from app_latency import DIGITS  # noqa: E402
-from browser import CANVAS, CHROMIUM_ARGS, chromium_on_core, free_port, harness_on_core, streamlit_app  # noqa: E402
-from headless import LABELS, headless  # noqa: E402
-
-sys.path.insert(0, str(ROOT))
-from deploy.cluster import Cluster  # noqa: E402
-from words import Words  # noqa: E402
-
-
-WORKER_MODULES = ("serve.worker", "ffn.worker")  # this checkout's workers; an older --app's
-
-
-def processes(ports):
-    """([server pids], [worker pids]) of the servers listening on ``ports``."""
-    servers = [next(int(p) for p in os.listdir("/proc") if p.isdigit() and _cmd(p) and "streamlit" in _cmd(p)
-                    and f"--server.port\0{port}" in _cmd(p)) for port in ports]
-    workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and any(m in _cmd(p) for m in WORKER_MODULES)]
-    return servers, workers
-
-
-def _cmd(pid):
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_text()
-    except OSError:
-        return ""
-
-
-def memory_mb(pid):
-    out = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        k, *v = line.split()
-        if k in ("Rss:", "Pss:"):
-            out[k[:-1]] = int(v[0]) / 1024
-    return out
-
-
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def draw(page, strokes, steps=12):
-    box = await page.locator(CANVAS).first.bounding_box()
-    sx, sy = box["width"] / 280, box["height"] / 280
-    for stroke in strokes:
-        x0, y0 = stroke[0]
-        await page.mouse.move(box["x"] + x0 * sx, box["y"] + y0 * sy)
-        await page.wait_for_timeout(300)  # hover first: the toolbar slides away
-        await page.mouse.down()
-        for (a, b), (c, d) in zip(stroke, stroke[1:]):
-            for k in range(1, steps + 1):
-                await page.mouse.move(box["x"] + (a + (c - a) * k / steps) * sx,
-                                      box["y"] + (b + (d - b) * k / steps) * sy)
-        released = time.perf_counter()
-        await page.mouse.up()
-    return released
 
 
 def server_share(frames):
@@ -165,29 +112,6 @@ async def phase(drawers, trainers, args, errors):
     return drawn, runs
 
 
-def _frame(frames, direction, keep, prediction):
-    def record(e):
-        r = e["response"]
-        data = base64.b64decode(r["payloadData"]) if r["opcode"] == 2 else r["payloadData"].encode()
-        frames.append((e["timestamp"], direction, len(data), prediction in data, data if keep else None))
-    return record
-
-
-async def open_page(browser, url, words, frames, keep=False):
-    """A session opened from ``url``: its websocket frames go to ``frames`` as (browser time,
-    direction, bytes, prediction?, the data if ``keep``)."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
-    cdp = await context.new_cdp_session(page)
-    await cdp.send("Network.enable")
-    needle = words.prediction.encode()
-    cdp.on("Network.webSocketFrameSent", _frame(frames, "sent", keep, needle))
-    cdp.on("Network.webSocketFrameReceived", _frame(frames, "received", keep, needle))
-    await page.goto(url)
-    await page.get_by_text(words.hyperparameters).wait_for(timeout=120000)
-    return page
-
-
 def languages(n, share):
     """``n`` pages' languages, ``share`` of them Chinese, spread evenly."""
     return ["zh" if int((i + 1) * share) > int(i * share) else "en" for i in range(n)]
@@ -206,8 +130,8 @@ async def run(args, url, ports, logs):
         trainers = []
         for lang in languages(args.trainers, args.chinese):
             frames, words = [], Words(lang)
-            page = await open_page(browser, f"{url}/?tab=train&preset={args.preset}&lang={lang}", words, frames,
-                                   keep=True)
+            link = f"{url}/?tab=train&preset={args.preset}&lang={lang}"
+            page = await open_page(browser, link, words, frames, keep=True)
             trainers.append((page, frames, words))
         servers, workers = processes(ports)
         print(f"{args.drawers} drawing and {args.trainers} training sessions open; servers {servers}, "
@@ -218,7 +142,8 @@ async def run(args, url, ports, logs):
         cpu0 = sum(cpu_seconds(w) for w in trainers_cpu)
         busy, runs = await phase(drawers, trainers, args, errors)
         cpu1 = sum(cpu_seconds(w) for w in (processes(ports)[1] or servers))
-        mem = {"servers": [memory_mb(s) for s in servers], "workers": [memory_mb(w) for w in processes(ports)[1]]}
+        mem = {"servers": [memory_mb(s) for s in servers],
+               "workers": [memory_mb(w) for w in processes(ports)[1]]}
         await browser.close()
     for log in logs:
         errors += [f"{Path(log).name}: Traceback"] * Path(log).read_text(errors="replace").count("Traceback")
@@ -229,8 +154,8 @@ def report(name, drawn):
     lat = np.array([d[0] for d in drawn]) * 1e3
     share = np.array([d[1] for d in drawn if d[1] is not None]) * 1e3
     print(f"  {name}: {len(lat)} drawings ({len(lat) - len(share)} without a server time); "
-          f"mouse-up to prediction p50 {np.median(lat):.0f} ms, p90 {np.percentile(lat, 90):.0f} ms; server's share p50 {np.median(share):.0f} ms, "
-          f"p90 {np.percentile(share, 90):.0f} ms")
+          f"mouse-up to prediction p50 {np.median(lat):.0f} ms, p90 {np.percentile(lat, 90):.0f} ms; "
+          f"server's share p50 {np.median(share):.0f} ms, p90 {np.percentile(share, 90):.0f} ms")
     return np.percentile(share, 90)
 
 
@@ -270,7 +195,8 @@ def main():
           f"{args.chinese:.0%} of pages in Chinese")
     p90_quiet = report("nobody training", quiet)
     p90_busy = report(f"{args.trainers} pressing Start", busy)
-    print(f"  server's share p90 while training / nobody training = {p90_busy / p90_quiet:.2f} (target <= 1.25)")
+    print(f"  server's share p90 while training / nobody training = {p90_busy / p90_quiet:.2f} "
+          f"(target <= 1.25)")
     print(f"runs finished: {len(runs)} of {args.trainers}; errors: {len(errors)} {errors[:5]}")
     for r in sorted(runs, key=lambda r: r["waited"] or 0):
         est = "not queued" if r["estimate"] is None else f"estimated wait {r['estimate']:.0f} s"

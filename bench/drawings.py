@@ -7,11 +7,10 @@ fonts, and prints accuracy per case for MNIST-style preprocessing
 (ffn.preprocess_canvas) beside a naive resize of the whole canvas to 28x28. Also times
 preprocess_canvas + predict_proba on one canvas.
 
-    python bench/drawings.py [--model weights/model.npz] [--per-style 60] [--seed 0]
+    python -m bench.drawings [--model weights/model.npz] [--per-style 60] [--seed 0]
 """
 import argparse
 import glob
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,11 +18,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import ffn  # noqa: E402
-from ffn.preprocess import preprocess_canvas  # noqa: E402
-from sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing  # noqa: E402
+import ffn
+from ffn.preprocess import preprocess_canvas
+from tests.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing
 
 FONT_GLOBS = ["/usr/share/fonts/truetype/*/*.ttf", "/usr/share/fonts/opentype/*/*.otf"]
 

@@ -1,6 +1,6 @@
 """The model-file fuzz test in its long mode: many more mutations, a fresh random seed.
 
-    python bench/fuzz_model_io.py [--examples 20000]
+    python -m bench.fuzz_model_io [--examples 20000]
 
 Runs tests/test_model_io_fuzz.py with FFN_FUZZ_EXAMPLES examples per mutation kind
 (bit flips, truncation, member renames, meta edits, header edits) and prints how many
@@ -27,9 +27,10 @@ def main():
                         "tests/test_model_io_fuzz.py"], cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-2000:])
+    verdict = ("none escaped load_model's ValueError or its memory bound" if r.returncode == 0
+               else "FAILURES above")
     print(f"{5 * args.examples:,} mutated model files in {seconds:.0f} s "
-          f"({5 * args.examples / seconds:,.0f} per second): "
-          + ("none escaped load_model's ValueError or its memory bound" if r.returncode == 0 else "FAILURES above"))
+          f"({5 * args.examples / seconds:,.0f} per second): " + verdict)
     if r.returncode:
         print(r.stdout[-6000:])
     sys.exit(r.returncode)

@@ -1,6 +1,6 @@
 """How long the on-screen gradient check takes at the largest network the app allows.
 
-    python bench/gradcheck_time.py [--repeats 3]
+    python -m bench.gradcheck_time [--repeats 3]
 
 784-512-256-10 (H = 512, the sidebar's most), each activation, with L2 weight decay (its
 term makes every loss evaluation sum the squares of all 535,818 weights). Two timings:
@@ -11,13 +11,9 @@ TrainingPool's idle worker to its table arriving.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
 import ffn  # noqa: E402
 from ffn.gradcheck import BATCH, ENTRIES, gradient_check  # noqa: E402
 from serve.pool import TrainingPool  # noqa: E402

@@ -1,6 +1,6 @@
 """What recording gradient health costs: a preset's run with and without it.
 
-    python bench/health_cost.py [--presets fast article article_he] [--repeats 4]
+    python -m bench.health_cost [--presets fast article article_he] [--repeats 4]
 
 Method. The trainer the app's worker builds, stepped to the end, in this process, one
 BLAS thread (OPENBLAS_NUM_THREADS=1 is set before NumPy loads). Each repeat times the
@@ -11,14 +11,9 @@ training alone. The cost is the ratio of the medians.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
 import ffn  # noqa: E402
 from ffn.health import Health  # noqa: E402
 from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402

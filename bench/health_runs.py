@@ -1,6 +1,6 @@
 """The article's initialisation against He's, as the Gradients chart shows them.
 
-    python bench/health_runs.py [--seeds 0 1 2]
+    python -m bench.health_runs [--seeds 0 1 2]
 
 Runs the presets 'article' (std 0.01, SGD lr 0.01) and 'article_he' (He, lr 0.1) as the
 app's worker builds them, and prints layer 1's gradient norm ||dW1|| and update-to-weight
@@ -10,14 +10,10 @@ message's words ("a hundred times larger or more") and the tiles' caption rest o
 """
 import argparse
 import os
-import sys
-from pathlib import Path
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
+import numpy as np  # noqa: E402
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 import ffn  # noqa: E402
 from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402
 
@@ -39,16 +35,18 @@ def main():
     for seed in args.seeds:
         g = {}
         for preset in ("article", "article_he"):
-            tr = ffn.build_trainer(ffn.preset(preset, seed=seed), *data, limits=APP_LIMITS, eval_size=EVAL_SIZE,
-                                   evals_per_run=EVALS_PER_RUN)
+            tr = ffn.build_trainer(ffn.preset(preset, seed=seed), *data, limits=APP_LIMITS,
+                                   eval_size=EVAL_SIZE, evals_per_run=EVALS_PER_RUN)
             tr.step()
             h = tr.history
             first = h["grad_norm"][0][0]
             it, mid = at(h, "grad_norm", 500)
             g[preset] = (first, mid[0])
-            print(f"{seed:<5}{preset:<12}{first:>11.2e}{mid[0]:>11.2e}{at(h, 'update_ratio', 500)[1][0]:>11.1e}"
-                  f"  {str([round(v, 3) for v in at(h, 'act_std', 500)[1]]):<18}"
-                  f"{str([round(v, 3) for v in at(h, 'inactive', 500)[1]]):<18}{np.mean(h['loss'][-100:]):>14.3f}")
+            ratio = at(h, "update_ratio", 500)[1][0]
+            spread = [round(v, 3) for v in at(h, "act_std", 500)[1]]
+            dead = [round(v, 3) for v in at(h, "inactive", 500)[1]]
+            print(f"{seed:<5}{preset:<12}{first:>11.2e}{mid[0]:>11.2e}{ratio:>11.1e}"
+                  f"  {str(spread):<18}{str(dead):<18}{np.mean(h['loss'][-100:]):>14.3f}")
         ratios[1].append(g["article_he"][0] / g["article"][0])
         ratios[500].append(g["article_he"][1] / g["article"][1])
     for k, v in ratios.items():

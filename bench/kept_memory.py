@@ -1,6 +1,6 @@
 """The memory of the five runs a session keeps, at the largest the app allows.
 
-    python bench/kept_memory.py
+    python -m bench.kept_memory
 
 Each kept run is as large as the app's caps make it: the network 784-512-256-10 (535,818
 weights), a history of 20,000 iterations (the most a run may have) with 25 evaluations
@@ -9,15 +9,12 @@ a real trainer's series (a short run of that network), stretched to 20,000 itera
 tracemalloc counts what five kept runs hold (the network, the compacted history, the
 tiles), against the same runs kept with their history as the worker's lists.
 """
-import sys
+import argparse
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import ffn  # noqa: E402
-from ffn.health import first_layer  # noqa: E402
-from ui.kept import MAX_KEPT, KeptRun, compact  # noqa: E402
+import ffn
+from ffn.health import first_layer
+from ui.kept import MAX_KEPT, KeptRun, compact
 
 ITERS = 20000
 
@@ -30,7 +27,8 @@ def history(tr):
     for key in ("eval_iteration", "epoch", "train_acc", "valid_acc"):
         out[key] = [float(v) for v in (h[key] * 2)[:25]]
     n = len(h["health_iteration"])
-    for key in ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std"):
+    for key in ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive",
+                "act_mean", "act_std"):
         out[key] = [h[key][i % n] for i in range(130)]
     return out
 
@@ -46,6 +44,7 @@ def measure(make):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()  # no options: --help
     (x, t), _ = ffn.load_mnist()
     s = ffn.preset("article_he", hidden_size=512, iters=200, batch_size=64)
     tr = ffn.build_trainer(s, x, t, eval_size=500, evals_per_run=10)
@@ -60,7 +59,8 @@ def main():
     _runs, packed = measure(kept)
     _runs, lists = measure(lambda k: kept(k, pack=False))
     weights = sum(p.nbytes for p in tr.net.params.values()) / 2**20
-    print(f"{MAX_KEPT} kept runs of 784-512-256-10 ({weights:.2f} MB of weights each), {ITERS:,} iterations each:")
+    print(f"{MAX_KEPT} kept runs of 784-512-256-10 ({weights:.2f} MB of weights each), "
+          f"{ITERS:,} iterations each:")
     print(f"  history compacted to arrays: {packed:.1f} MB in all, {packed / MAX_KEPT:.2f} MB a run")
     print(f"  history kept as the worker's lists: {lists:.1f} MB in all, {lists / MAX_KEPT:.2f} MB a run")
 

@@ -1,6 +1,6 @@
 """What live training in the app costs against the trainer run headless.
 
-    python bench/live_training.py [--preset article_he] [--repeats 2] [--app DIR] [--pinned-only]
+    python -m bench.live_training [--preset article_he] [--repeats 2] [--app DIR] [--pinned-only]
 
 Method. The same run (a preset's settings) is timed twice:
   headless  the trainer the app's worker builds, stepped to the end in a plain Python
@@ -24,15 +24,13 @@ import argparse
 import re
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from bench.support.headless import LABELS, headless
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app  # noqa: E402
-from headless import LABELS, headless  # noqa: E402
 
 WALL = r"Wall time ([\d.]+) s"  # the final figures' line, and the run's wall time in it
 # The student's wait, timed by the page's own clock: from the click on Start (a listener
@@ -95,7 +93,8 @@ def main():
         print("taskset not found: only the unpinned figures")
     elif args.pinned_only:
         setups = setups[:1]
-    print(f"app {args.app.resolve()}; preset {args.preset}; best of {args.repeats} pairs (headless, then the app) each")
+    print(f"app {args.app.resolve()}; preset {args.preset}; "
+          f"best of {args.repeats} pairs (headless, then the app) each")
     for name, prefix, env, chromium, core in setups:
         hs, ws = [], []
         for _ in range(args.repeats):  # alternated, so both sides see the machine's same moods

@@ -1,7 +1,7 @@
 """What the live Train tab costs the server: CPU seconds per minute of training, with the
 first layer's tiles on and off.
 
-    python bench/page_cpu.py [--repeats 2] [--iters 3000] [--app DIR]
+    python -m bench.page_cpu [--repeats 2] [--iters 3000] [--app DIR]
 
 Method. The app (`streamlit run app.py`) runs on core 0 with its training worker (which
 inherits the core); one headless Chromium on core 1 shows the Train tab, as a student's
@@ -15,15 +15,13 @@ settings; the tiles are switched with their toggle. Settings alternate ABBA.
 """
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from bench.support.procs import cpu_seconds, processes
+from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
-from classroom import cpu_seconds, processes  # noqa: E402
 
 DONE = """() => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"]')]
     .some(e => /Wall time/.test(e.innerText))"""
@@ -52,8 +50,8 @@ def main():
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
     app = args.app.resolve()
-    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}, script=app / "app.py",
-                       cwd=app) as url, \
+    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"},
+                       script=app / "app.py", cwd=app) as url, \
             sync_playwright() as p:
         port = int(url.rsplit(":", 1)[1])
         browser = p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
@@ -71,7 +69,8 @@ def main():
             for tiles in ((True, False) if r % 2 == 0 else (False, True)):
                 figures[tiles].append(one_run(page, port, tiles))
         browser.close()
-    print(f"app {app}; H = 512, {args.iters} iterations; server on core 0 (with its worker), browser on core 1")
+    print(f"app {app}; H = 512, {args.iters} iterations; "
+          f"server on core 0 (with its worker), browser on core 1")
     print(f"{'tiles':<6}{'runs':>5}{'wall s (median)':>17}{'server CPU s/min':>18}{'worker CPU s':>14}")
     for tiles in (True, False):
         rows = figures[tiles]

@@ -33,7 +33,8 @@ def main():
                 run.wait_for_change(0.25)
             waited.append(time.perf_counter() - t0)
             shown.append(run.wall_seconds)
-            print(f"  run {k + 1}: wall time shown {run.wall_seconds:.3f} s; Start to ended {waited[-1]:.3f} s")
+            print(f"  run {k + 1}: wall time shown {run.wall_seconds:.3f} s; "
+                  f"Start to ended {waited[-1]:.3f} s")
         print(f"article_he, {args.iters} iterations on 2,000 images, one worker: wall time shown median "
               f"{statistics.median(shown):.3f} s (max {max(shown):.3f}); Start to ended median "
               f"{statistics.median(waited):.3f} s (max {max(waited):.3f})")

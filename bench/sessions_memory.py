@@ -1,6 +1,6 @@
 """The server's memory over many sessions opened and closed, as a day of classes would.
 
-    python bench/sessions_memory.py [--sessions 50] [--batch 10] [--preset fast]
+    python -m bench.sessions_memory [--sessions 50] [--batch 10] [--preset fast]
 
 The server (and its workers) run on core 0, one headless Chromium on core 1. Sessions
 come in batches of ``--batch``: each opens the app, draws a digit and waits for the
@@ -14,27 +14,26 @@ that returns to about the same level after each batch is bounded.
 """
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from app_latency import DIGITS, HAS_PREDICTION  # noqa: E402
-from browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app  # noqa: E402
-from classroom import LABELS, draw, memory_mb, open_page, processes  # noqa: E402
+from bench.support.headless import LABELS
+from bench.support.pages import DIGITS, HAS_PREDICTION, draw, open_page
+from bench.support.procs import memory_mb, processes
+from bench.support.words import Words
+from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
 
 
 async def session(browser, url, trains, preset, errors):
     try:
-        page = await open_page(browser, url)
+        page = await open_page(browser, url, Words("en"), [])  # its frames are not read here
         if trains:
             if preset != "article_he":
-                await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
+                sidebar = page.get_by_test_id("stSidebar")
+                await sidebar.get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
                 await page.get_by_role("option", name=LABELS[preset]).click()
                 await page.wait_for_timeout(1500)
             await page.locator(".st-key-panels").get_by_role("button", name="Start").click(timeout=120000)
@@ -72,8 +71,8 @@ async def run(args, url, port):
             t0 = time.perf_counter()
             contexts = await asyncio.gather(*(session(browser, url, (first + i) % 2 == 0, args.preset, errors)
                                               for i in range(n)))
-            print(f"sessions {first + 1}-{first + n} open ({time.perf_counter() - t0:.0f} s): {figures(server)}",
-                  flush=True)
+            print(f"sessions {first + 1}-{first + n} open ({time.perf_counter() - t0:.0f} s): "
+                  f"{figures(server)}", flush=True)
             for c in contexts:
                 if c is not None:
                     await c.close()

@@ -1,7 +1,7 @@
 """Training speed of ffn: per phase against its floor, against PyTorch, the fast preset,
 and the article's run against the article's code path.
 
-    python bench/train_speed.py [--pairs 5] [--seeds 5] [--skip-article] [--skip-torch]
+    python -m bench.train_speed [--pairs 5] [--seeds 5] [--skip-article] [--skip-torch]
 
 1. One training step of 784-256-128-10 (ReLU, He, Adam 1e-3, batch 128, float32), timed
    per layer and phase over an epoch, beside its floor: the step's own matrix products
@@ -11,7 +11,7 @@ and the article's run against the article's code path.
    same thread count, in alternating pairs; the median ratio.
 3. The "fast" preset over seeds 0..N-1: wall time and MNIST test accuracy.
 4. The article's run (784-64-32-10, std 0.01, SGD lr 0.01, batch 200, 5000 iterations)
-   by the article's code path (bench/article_baseline.py) and by ffn doing the same
+   by the article's code path (bench/support/article_baseline.py) and by ffn doing the same
    evaluations (the full training and validation sets every epoch), and by ffn with its
    own cheaper ones (2,000-image subsets, 25 times a run, as the app measures).
 
@@ -19,17 +19,12 @@ Figures are wall-clock seconds on this machine: compare the ratios printed in on
 """
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-import ffn  # noqa: E402
-from article_baseline import train_article  # noqa: E402
+import ffn
+from bench.support.article_baseline import train_article
 
 THREADS = os.cpu_count()
 
@@ -99,7 +94,8 @@ def floor(n_steps, batch=128, sizes=(784, 256, 128, 10), repeats=3):
 
 
 def breakdown(x, t):
-    print("== 1. One training step of 784-256-128-10, Adam, batch 128, float32: per layer and phase over an epoch")
+    print("== 1. One training step of 784-256-128-10, Adam, batch 128, float32: "
+          "per layer and phase over an epoch")
     T, n = phases(x, t)
     total = sum(T.values())
     groups = {}
@@ -107,7 +103,8 @@ def breakdown(x, t):
         print(f"  {key:34s} {sec:6.3f} s  {sec / n * 1e3:6.3f} ms/step  {sec / total:5.1%}")
         group = next((g for prefix, g in PHASES.items() if key.startswith(prefix)), "the rest")
         groups[group] = groups.get(group, 0.0) + sec
-    print("  by phase: " + "; ".join(f"{g} {sec / n * 1e3:.3f} ms ({sec / total:.0%})" for g, sec in groups.items()))
+    print("  by phase: " + "; ".join(f"{g} {sec / n * 1e3:.3f} ms ({sec / total:.0%})"
+                                     for g, sec in groups.items()))
     steps, floors = [], []
     for _ in range(3):  # alternate: the machine's speed drifts
         steps.append(epoch_ffn(x, t) / n)
@@ -211,15 +208,16 @@ def article(x, t, xt, tt, seeds):
         # The floor of the same work: its training steps' matrix products and those of its
         # evaluations (the whole 60,000 images, as many times as ffn measured them).
         n_evals = len(same.history["eval_iteration"])
-        low = floor(5000, batch=200, sizes=(784, 64, 32, 10), repeats=1) + eval_floor(x, (784, 64, 32, 10), n_evals)
+        sizes = (784, 64, 32, 10)
+        low = floor(5000, batch=200, sizes=sizes, repeats=1) + eval_floor(x, sizes, n_evals)
         rows.append((base, ffn_same, ffn_own, low))
         print(f"  seed {seed}: article code {base:6.2f} s | ffn, same evaluations {ffn_same:5.2f} s "
               f"({n_evals} of the full sets) | ffn, its own {ffn_own:5.2f} s | the same work's matrix "
               f"products alone {low:5.2f} s; test {same.net.accuracy(xt, tt):.4f}", flush=True)
     base, same, own, low = np.mean(rows, axis=0)
-    print(f"  mean: article code {base:.2f} s; ffn {base / same:.1f}x faster doing the same work (target >= 8x), "
-          f"{base / own:.1f}x with its own evaluations; no engine can beat {base / low:.1f}x here, the "
-          f"article's time over the matrix products alone")
+    print(f"  mean: article code {base:.2f} s; ffn {base / same:.1f}x faster doing the same work "
+          f"(target >= 8x), {base / own:.1f}x with its own evaluations; "
+          f"no engine can beat {base / low:.1f}x here, the article's time over the matrix products alone")
 
 
 def main():

@@ -1,6 +1,6 @@
 """The article's tricks, measured: the two lesson presets, and what each trick costs.
 
-    python bench/tricks.py [--seeds 0 1 2] [--rounds 3] [--part presets|cost|all]
+    python -m bench.tricks [--seeds 0 1 2] [--rounds 3] [--part presets|cost|all]
 
 **presets**: 'deep_stuck' (five Sigmoid layers, std 0.01, SGD) and 'deep_bn' (the same with
 batch normalisation), each built as the app's worker builds it, on each seed: test
@@ -16,13 +16,9 @@ same run. One BLAS thread, so that the two noisy cores do not decide the ratio.
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
 import numpy as np  # noqa: E402
 
 import ffn  # noqa: E402
@@ -41,7 +37,8 @@ def presets(seeds, data, test):
         for seed in seeds:
             s = ffn.preset(name, seed=seed)
             start = time.perf_counter()
-            tr = ffn.build_trainer(s, *data, limits=APP_LIMITS, eval_size=EVAL_SIZE, evals_per_run=EVALS_PER_RUN)
+            tr = ffn.build_trainer(s, *data, limits=APP_LIMITS, eval_size=EVAL_SIZE,
+                                   evals_per_run=EVALS_PER_RUN)
             tr.step()
             wall = time.perf_counter() - start
             acc = tr.net.accuracy(*test)
@@ -60,8 +57,8 @@ def cost(rounds, data):
     times = {k: [] for k in COST}
     for _ in range(rounds):
         for name, changes in COST.items():
-            s = ffn.TrainSettings(hidden_size=256, depth=3, weight_init="he", optimizer="adam", learning_rate=1e-3,
-                                  batch_size=256, epochs=1, **changes)
+            s = ffn.TrainSettings(hidden_size=256, depth=3, weight_init="he", optimizer="adam",
+                                  learning_rate=1e-3, batch_size=256, epochs=1, **changes)
             tr = ffn.build_trainer(s, *data, eval_size=EVAL_SIZE)
             tr.step()
             times[name].append(tr.train_seconds)

@@ -1,24 +1,21 @@
 """Tune the 'fast' preset on the validation split, never the test set.
 
-    python bench/tune_fast.py [--seeds 10 11 12]
+    python -m bench.tune_fast [--seeds 10 11 12]
 
 Every candidate trains on the training split (the first 10 % of MNIST's training file
 held out, as the preset does) with seeds 10-12, and is scored by its accuracy on that
 held-out 10 %. The test set is never used. The table is sorted by wall time; the preset
 should be the fastest candidate whose validation accuracy is >= 98.0 % on average and
->= 97.9 % at worst. bench/train_speed.py then measures that preset on the test set with
+>= 97.9 % at worst. bench.train_speed then measures that preset on the test set with
 seeds 0-4.
 """
 import argparse
 import itertools
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import ffn  # noqa: E402
+import ffn
 
 GRID = {  # a first grid with lr 3e-3 and batch 1024 too found both worse than these
     "hidden_size": (192, 256),
@@ -45,7 +42,8 @@ def main():
             secs.append(time.perf_counter() - t0)
             accs.append(tr.net.accuracy(tr.x_valid, tr.t_valid))
         rows.append((np.median(secs), np.mean(accs), min(accs), change))
-        print(f"  {change}: {np.median(secs):.2f} s, valid mean {np.mean(accs):.4f} min {min(accs):.4f}", flush=True)
+        print(f"  {change}: {np.median(secs):.2f} s, valid mean {np.mean(accs):.4f} "
+              f"min {min(accs):.4f}", flush=True)
     print("\nsorted by time:")
     for sec, mean, low, change in sorted(rows, key=lambda r: r[0]):
         ok = "ok" if mean >= 0.980 and low >= 0.979 else "  "

@@ -3,7 +3,7 @@
 Kept deliberately as the article runs it: float64 weights drawn with the global
 np.random, batches drawn with np.random.choice (with replacement), a second forward pass
 to record the loss after each update, and accuracy on the *whole* training and
-validation sets once per epoch. Only the bench imports this file.
+validation sets once per epoch. Only ``bench.train_speed`` imports this file.
 """
 import numpy as np
 

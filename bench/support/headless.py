@@ -1,16 +1,16 @@
 """A preset's run headless, as the app's worker builds it, for the benches that compare the
-app against it (live_training.py, classroom.py); and the presets' labels in the sidebar."""
+app against it (``bench.live_training``, ``bench.classroom``); and the presets' labels in the
+sidebar."""
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 LABELS = {"article": "Article's exact settings", "article_he": "Article's network, He init",
           "fast": "Fast and accurate"}
 SCRIPT = """
-import sys, time
-sys.path.insert(0, {root!r})
+import time
 import ffn
 from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
 (x, t), (xt, tt) = ffn.load_mnist()
@@ -29,7 +29,9 @@ def headless(preset, prefix=(), env=None):
     Returns ``(wall seconds, CPU seconds, images trained)``, timed from the first step to
     the final accuracies (MNIST's loading and the trainer's building left out).
     """
-    out = subprocess.run([*prefix, sys.executable, "-c", SCRIPT.format(root=str(ROOT), preset=preset)],
-                         capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    # ``python -c`` puts its working directory, the checkout, first on sys.path: this ffn and ui
+    out = subprocess.run([*prefix, sys.executable, "-c", SCRIPT.format(preset=preset)], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, **(env or {})},
+                         check=True).stdout
     wall, cpu, images = out.split()
     return float(wall), float(cpu), int(images)

@@ -1,13 +1,9 @@
 """What a page says in each language, read from the catalogue, for the benches to wait for."""
 import re
-import sys
-from pathlib import Path
 from string import Formatter
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from app_latency import HAS_PREDICTION  # noqa: E402
-from ui.i18n import translator  # noqa: E402
+from bench.support.pages import HAS_PREDICTION
+from ui.i18n import translator
 
 
 class Words:
@@ -17,16 +13,20 @@ class Words:
         t = translator(lang).gettext
         self.lang = lang
         self.hyperparameters, self.clear, self.start = t("Hyperparameters"), t("Clear"), t("Start")
-        self.empty = re.split(r"[.。]", t("The canvas is empty. Draw a digit and the network's guess appears here, "
-                                         "with the probability it gives each of the ten digits."))[0]
+        self.empty = re.split(r"[.。]", t("The canvas is empty. Draw a digit and the network's guess "
+                                         "appears here, with the probability it gives each of the "
+                                         "ten digits."))[0]
         self.prediction = t("Prediction")
         self.has_prediction = HAS_PREDICTION.replace("'Prediction'", repr(self.prediction))
         self.done = t("Test accuracy (10,000 images)").encode()
-        self.failed = [t(m).encode() for m in ("Training stopped unexpectedly; press Start to try again.",
-                                                "The trainer could not start this run; press Start to try again.")]
-        self.queued = _pattern(t("Every trainer is busy: your run is number {place} in the queue and should start "
-                                 "in about {seconds:.0f} s. It starts by itself."), "seconds")
-        self.started = _pattern(t("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s"))
+        self.failed = [t(m).encode() for m in (
+            "Training stopped unexpectedly; press Start to try again.",
+            "The trainer could not start this run; press Start to try again.")]
+        self.queued = _pattern(t("Every trainer is busy: your run is number {place} in the queue "
+                                 "and should start in about {seconds:.0f} s. It starts by itself."),
+                               "seconds")
+        self.started = _pattern(t("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · "
+                                  "{rate:,.0f} images/s"))
 
 
 def _pattern(message, group=None):
