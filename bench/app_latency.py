@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.support.pages import DIGITS, HAS_PREDICTION
-from tests.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app
+from tests.support.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, chromium_on_core, draw, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_APP = """
@@ -58,7 +58,7 @@ def in_process_compute(n=200):
     from PIL import Image
 
     import ffn
-    from tests.sketch import render
+    from tests.support.sketch import render
     from ui import charts
     net = ffn.load_model()
     buf = io.BytesIO()

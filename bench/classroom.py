@@ -48,7 +48,7 @@ from bench.support.pages import DIGITS, draw, open_page
 from bench.support.procs import cpu_seconds, memory_mb, processes
 from bench.support.words import Words
 from deploy.cluster import Cluster
-from tests.browser import CHROMIUM_ARGS, chromium_on_core, free_port, harness_on_core, streamlit_app
+from tests.support.browser import CHROMIUM_ARGS, chromium_on_core, free_port, harness_on_core, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

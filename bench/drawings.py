@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import ffn
 from ffn.preprocess import preprocess_canvas
-from tests.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing
+from tests.support.sketch import LOOK_COLORS, LOOKS, STYLES, random_drawing
 
 FONT_GLOBS = ["/usr/share/fonts/truetype/*/*.ttf", "/usr/share/fonts/opentype/*/*.otf"]
 

@@ -2,7 +2,7 @@
 
     python -m bench.fuzz_model_io [--examples 20000]
 
-Runs tests/test_model_io_fuzz.py with FFN_FUZZ_EXAMPLES examples per mutation kind
+Runs tests/test_ffn/test_model_io_fuzz.py with FFN_FUZZ_EXAMPLES examples per mutation kind
 (bit flips, truncation, member renames, meta edits, header edits) and prints how many
 files were tried, how long it took and whether any escaped as something other than a
 ValueError or cost more memory than allowed.
@@ -24,7 +24,7 @@ def main():
     env = {**os.environ, "FFN_FUZZ_EXAMPLES": str(args.examples), "FFN_FUZZ_RANDOM": "1"}
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "test_fuzz",
-                        "tests/test_model_io_fuzz.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+                        "tests/test_ffn/test_model_io_fuzz.py"], cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-2000:])
     verdict = ("none escaped load_model's ValueError or its memory bound" if r.returncode == 0

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench.support.headless import LABELS, headless
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, chromium_on_core, harness_on_core, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench.support.procs import cpu_seconds, processes
-from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
+from tests.support.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ from bench.support.headless import LABELS
 from bench.support.pages import DIGITS, HAS_PREDICTION, draw, open_page
 from bench.support.procs import memory_mb, processes
 from bench.support.words import Words
-from tests.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
+from tests.support.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
 

@@ -1,10 +1,10 @@
 """The app's page in a browser, for the benches: digits to draw with the mouse, what the page
 shows once it has predicted, and the asyncio Playwright helpers that open a session and draw
-on its canvas (the synchronous ``draw`` is ``tests/browser.py``'s)."""
+on its canvas (the synchronous ``draw`` is ``tests/support/browser.py``'s)."""
 import base64
 import time
 
-from tests.browser import CANVAS
+from tests.support.browser import CANVAS
 
 # Strokes on the 280x280 canvas, in canvas pixels: one list of points per stroke.
 DIGITS = {7: [[(50, 50), (230, 50), (110, 250)]],

@@ -5,7 +5,7 @@ and files that must not. Mutations of the loadable ones (bit flips, truncation, 
 members, edited ``meta`` and edited ``.npy`` headers) must either load into a network
 that reads a 28x28 image into ten finite probabilities, or raise ``ValueError``, and
 never cost much memory. ``FFN_FUZZ_EXAMPLES`` sets the examples per mutation (CI: 400;
-``python bench/fuzz_model_io.py`` runs many more).
+``python -m bench.fuzz_model_io`` runs many more).
 """
 import io
 import json
