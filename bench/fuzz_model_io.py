@@ -23,8 +23,9 @@ def main():
     args = p.parse_args()
     env = {**os.environ, "FFN_FUZZ_EXAMPLES": str(args.examples), "FFN_FUZZ_RANDOM": "1"}
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "test_fuzz",
-                        "tests/test_ffn/test_model_io_fuzz.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "test_fuzz",
+               "tests/test_ffn/test_model_io_fuzz.py"]
+    r = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-2000:])
     verdict = ("none escaped load_model's ValueError or its memory bound" if r.returncode == 0

@@ -6,13 +6,16 @@ y down). :func:`render` draws one on a canvas the way the app's canvas records a
 round-brush polylines, at a chosen size, position, slant and brush width, in one of
 three canvas looks.
 """
+
 import numpy as np
 from PIL import Image, ImageDraw
 
 # canvas look -> (background RGBA, ink RGBA)
-LOOK_COLORS = {"transparent": ((0, 0, 0, 0), (0, 0, 0, 255)),
-               "white_on_black": ((0, 0, 0, 255), (255, 255, 255, 255)),
-               "black_on_white": ((255, 255, 255, 255), (0, 0, 0, 255))}
+LOOK_COLORS = {
+    "transparent": ((0, 0, 0, 0), (0, 0, 0, 255)),
+    "white_on_black": ((0, 0, 0, 255), (255, 255, 255, 255)),
+    "black_on_white": ((255, 255, 255, 255), (0, 0, 0, 255)),
+}
 LOOKS = tuple(LOOK_COLORS)
 
 
@@ -23,32 +26,82 @@ def _arc(cx, cy, rx, ry, start, end, n=24):
 
 
 STYLES = {
-    0: {"oval": [_arc(.5, .5, .45, .5, -90, 270, 40)],
-        "open-top": [_arc(.5, .5, .45, .5, -80, 250, 40)]},
-    1: {"stick": [[(.5, 0), (.5, 1)]],
-        "flag": [[(.2, .25), (.55, 0), (.55, 1)]],
-        "flag-base": [[(.2, .25), (.55, 0), (.55, 1)], [(.15, 1), (.95, 1)]]},
-    2: {"curved": [_arc(.5, .28, .42, .28, 190, 360, 16) + [(.92, .38), (.05, 1), (1, 1)]],
-        "looped": [_arc(.5, .3, .42, .3, 180, 380, 16) + [(.1, .95)] + _arc(.22, .9, .12, .1, 180, 450, 10) + [(1, .97)]]},
-    3: {"round": [_arc(.45, .26, .42, .26, 200, 450, 18) + _arc(.45, .74, .5, .26, 270, 520, 20)],
-        "flat-top": [[(.05, 0), (.9, 0), (.4, .42)] + _arc(.45, .7, .5, .3, 270, 510, 20)]},
-    4: {"closed": [[(.7, 0), (0, .68), (1, .68)], [(.72, .05), (.72, 1)]],
-        "open": [[(.12, 0), (.05, .6), (1, .6)], [(.72, .12), (.72, 1)]]},
-    5: {"classic": [[(.9, 0), (.15, 0), (.1, .45)] + _arc(.45, .7, .48, .3, 225, 490, 20)],
-        "two-strokes": [[(.12, 0), (.08, .45)] + _arc(.45, .7, .48, .3, 225, 490, 20), [(.12, 0), (.95, 0)]]},
-    6: {"loop": [_arc(.7, .55, .7, .55, 270, 180, 14) + _arc(.5, .72, .42, .28, 180, 540, 26)],
-        "straight": [[(.75, 0), (.1, .7)] + _arc(.5, .72, .4, .28, 160, 520, 26)]},
-    7: {"plain": [[(0, 0), (1, 0), (.35, 1)]],
-        "bar": [[(0, 0), (1, 0), (.35, 1)], [(.25, .5), (.85, .5)]]},
-    8: {"two-loops": [_arc(.5, .25, .36, .25, 0, 360, 28), _arc(.5, .74, .46, .26, 0, 360, 30)],
-        "one-stroke": [_arc(.5, .25, .38, .25, 0, -270, 20) + [(.5, .5)] + _arc(.5, .75, .45, .25, -90, 180, 24) + [(.88, .25)]]},
-    9: {"stem": [_arc(.48, .3, .42, .3, 0, 360, 30), [(.9, .3), (.85, 1)]],
-        "curved-stem": [_arc(.48, .3, .42, .3, 10, 360, 30) + [(.9, .35), (.8, .85)] + _arc(.55, .85, .25, .15, 0, 150, 8)]},
+    0: {
+        "oval": [_arc(0.5, 0.5, 0.45, 0.5, -90, 270, 40)],
+        "open-top": [_arc(0.5, 0.5, 0.45, 0.5, -80, 250, 40)],
+    },
+    1: {
+        "stick": [[(0.5, 0), (0.5, 1)]],
+        "flag": [[(0.2, 0.25), (0.55, 0), (0.55, 1)]],
+        "flag-base": [[(0.2, 0.25), (0.55, 0), (0.55, 1)], [(0.15, 1), (0.95, 1)]],
+    },
+    2: {
+        "curved": [_arc(0.5, 0.28, 0.42, 0.28, 190, 360, 16) + [(0.92, 0.38), (0.05, 1), (1, 1)]],
+        "looped": [
+            _arc(0.5, 0.3, 0.42, 0.3, 180, 380, 16)
+            + [(0.1, 0.95)]
+            + _arc(0.22, 0.9, 0.12, 0.1, 180, 450, 10)
+            + [(1, 0.97)]
+        ],
+    },
+    3: {
+        "round": [_arc(0.45, 0.26, 0.42, 0.26, 200, 450, 18) + _arc(0.45, 0.74, 0.5, 0.26, 270, 520, 20)],
+        "flat-top": [[(0.05, 0), (0.9, 0), (0.4, 0.42)] + _arc(0.45, 0.7, 0.5, 0.3, 270, 510, 20)],
+    },
+    4: {
+        "closed": [[(0.7, 0), (0, 0.68), (1, 0.68)], [(0.72, 0.05), (0.72, 1)]],
+        "open": [[(0.12, 0), (0.05, 0.6), (1, 0.6)], [(0.72, 0.12), (0.72, 1)]],
+    },
+    5: {
+        "classic": [[(0.9, 0), (0.15, 0), (0.1, 0.45)] + _arc(0.45, 0.7, 0.48, 0.3, 225, 490, 20)],
+        "two-strokes": [
+            [(0.12, 0), (0.08, 0.45)] + _arc(0.45, 0.7, 0.48, 0.3, 225, 490, 20),
+            [(0.12, 0), (0.95, 0)],
+        ],
+    },
+    6: {
+        "loop": [_arc(0.7, 0.55, 0.7, 0.55, 270, 180, 14) + _arc(0.5, 0.72, 0.42, 0.28, 180, 540, 26)],
+        "straight": [[(0.75, 0), (0.1, 0.7)] + _arc(0.5, 0.72, 0.4, 0.28, 160, 520, 26)],
+    },
+    7: {
+        "plain": [[(0, 0), (1, 0), (0.35, 1)]],
+        "bar": [[(0, 0), (1, 0), (0.35, 1)], [(0.25, 0.5), (0.85, 0.5)]],
+    },
+    8: {
+        "two-loops": [_arc(0.5, 0.25, 0.36, 0.25, 0, 360, 28), _arc(0.5, 0.74, 0.46, 0.26, 0, 360, 30)],
+        "one-stroke": [
+            _arc(0.5, 0.25, 0.38, 0.25, 0, -270, 20)
+            + [(0.5, 0.5)]
+            + _arc(0.5, 0.75, 0.45, 0.25, -90, 180, 24)
+            + [(0.88, 0.25)]
+        ],
+    },
+    9: {
+        "stem": [_arc(0.48, 0.3, 0.42, 0.3, 0, 360, 30), [(0.9, 0.3), (0.85, 1)]],
+        "curved-stem": [
+            _arc(0.48, 0.3, 0.42, 0.3, 10, 360, 30)
+            + [(0.9, 0.35), (0.8, 0.85)]
+            + _arc(0.55, 0.85, 0.25, 0.15, 0, 150, 8)
+        ],
+    },
 }
 
 
-def render(digit, style, *, size=280, height=180, center=(140, 140), aspect=0.65,
-           slant=0.0, width=18, look="transparent", wobble=0.0, sloppiness=0.0, rng=None):
+def render(
+    digit,
+    style,
+    *,
+    size=280,
+    height=180,
+    center=(140, 140),
+    aspect=0.65,
+    slant=0.0,
+    width=18,
+    look="transparent",
+    wobble=0.0,
+    sloppiness=0.0,
+    rng=None,
+):
     """Draw a digit as a mouse would, returning an (size, size, 4) uint8 RGBA canvas.
 
     Parameters
@@ -109,9 +162,14 @@ def random_drawing(digit, style, rng, look=None, size=280):
     half_w, half_h = height * aspect / 2 + 15, height / 2 + 15
     cx = float(rng.uniform(min(half_w, size / 2), max(size - half_w, size / 2)))
     cy = float(rng.uniform(min(half_h, size / 2), max(size - half_h, size / 2)))
-    params = dict(height=height, aspect=aspect, center=(cx, cy),
-                  slant=float(rng.uniform(-0.4, 0.4)),
-                  width=int(min(rng.choice([8, 12, 18, 24, 30]), max(6, height / 5))),
-                  look=look or str(rng.choice(LOOKS)), wobble=float(rng.uniform(0, 2.5)),
-                  sloppiness=float(rng.uniform(0, 0.04)))
+    params = dict(
+        height=height,
+        aspect=aspect,
+        center=(cx, cy),
+        slant=float(rng.uniform(-0.4, 0.4)),
+        width=int(min(rng.choice([8, 12, 18, 24, 30]), max(6, height / 5))),
+        look=look or str(rng.choice(LOOKS)),
+        wobble=float(rng.uniform(0, 2.5)),
+        sloppiness=float(rng.uniform(0, 0.04)),
+    )
     return render(digit, style, size=size, rng=rng, **params), params

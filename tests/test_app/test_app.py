@@ -1,5 +1,6 @@
 """Widget paths of app.py through Streamlit's AppTest (no browser: the canvas is tested
 in test_browser.py). The live-training fragment ticks once per run of the script here."""
+
 import gc
 import io
 import tracemalloc
@@ -16,17 +17,11 @@ from tests.support.apptest import a_seven, code_blocks, data_url, metric, rerun_
 from tests.support.hostile import png_declaring
 
 
-
-
-
-
-
-
-
 def run_until_done(at, max_runs=60):
     for _ in range(max_runs):
-        if metric(at, "Test accuracy (10,000 images)") or any("loss became" in e.value or "blew up" in e.value
-                                                             for e in at.error):
+        if metric(at, "Test accuracy (10,000 images)") or any(
+            "loss became" in e.value or "blew up" in e.value for e in at.error
+        ):
             return
         at.run()
         assert not at.exception
@@ -45,13 +40,21 @@ def test_starts_with_the_default_preset_and_hints(at):
 
 def test_presets_set_the_widgets(at):
     at.selectbox(key="preset").set_value("article").run()
-    assert (at.select_slider(key="hidden_size").value, at.selectbox(key="weight_init").value,
-            at.selectbox(key="optimizer").value, at.select_slider(key="learning_rate").value,
-            at.number_input(key="iters").value) == (64, "std", "sgd", 0.01, 5000)
+    assert (
+        at.select_slider(key="hidden_size").value,
+        at.selectbox(key="weight_init").value,
+        at.selectbox(key="optimizer").value,
+        at.select_slider(key="learning_rate").value,
+        at.number_input(key="iters").value,
+    ) == (64, "std", "sgd", 0.01, 5000)
     at.selectbox(key="preset").set_value("fast").run()
-    assert (at.select_slider(key="hidden_size").value, at.selectbox(key="optimizer").value,
-            at.select_slider(key="batch_size").value, at.number_input(key="iters").value,
-            at.selectbox(key="lr_schedule").value) == (256, "adam", 256, 840, "cosine")
+    assert (
+        at.select_slider(key="hidden_size").value,
+        at.selectbox(key="optimizer").value,
+        at.select_slider(key="batch_size").value,
+        at.number_input(key="iters").value,
+        at.selectbox(key="lr_schedule").value,
+    ) == (256, "adam", 256, 840, "cosine")
     assert not at.exception
 
 
@@ -127,7 +130,9 @@ def test_settings_out_of_bounds_disable_start(at):
 
 
 def test_a_bad_upload_shows_an_error_and_the_page_stays_up(at):
-    at.file_uploader(key="upload").set_value(("evil.npz", b"definitely not a zip", "application/octet-stream"))
+    at.file_uploader(key="upload").set_value(
+        ("evil.npz", b"definitely not a zip", "application/octet-stream")
+    )
     at.run()
     assert not at.exception
     assert any("can't be used" in e.value for e in at.error)
@@ -136,8 +141,9 @@ def test_a_bad_upload_shows_an_error_and_the_page_stays_up(at):
 
 def test_a_good_upload_becomes_a_model_choice(at):
     net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
-    at.file_uploader(key="upload").set_value(("m.npz", ffn.model_bytes(net, test_accuracy=0.1),
-                                              "application/octet-stream"))
+    at.file_uploader(key="upload").set_value(
+        ("m.npz", ffn.model_bytes(net, test_accuracy=0.1), "application/octet-stream")
+    )
     at.run()
     assert not at.exception
     assert at.radio(key="model_choice").options[-1] == "Uploaded (10.0% on MNIST test)"
@@ -146,8 +152,17 @@ def test_a_good_upload_becomes_a_model_choice(at):
 
 
 def test_every_widget_has_a_key(at):
-    widgets = [*at.button, *at.selectbox, *at.select_slider, *at.slider, *at.number_input,
-               *at.checkbox, *at.radio, *at.file_uploader, *at.toggle]
+    widgets = [
+        *at.button,
+        *at.selectbox,
+        *at.select_slider,
+        *at.slider,
+        *at.number_input,
+        *at.checkbox,
+        *at.radio,
+        *at.file_uploader,
+        *at.toggle,
+    ]
     assert widgets and all(w.key for w in widgets)
     assert np.all([not w.key.startswith("$$") for w in widgets])
 
@@ -169,9 +184,6 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
 # --- What a hostile or clumsy browser can send: a message, and the page stays up ---
 
 
-
-
-
 @pytest.fixture
 def canvas_sends(monkeypatch):
     """Make the canvas component return ``value`` as its drawing's data URL, as a modified
@@ -186,10 +198,12 @@ def canvas_sends(monkeypatch):
             if raises:
                 raise TypeError("'int' object has no attribute 'get'")  # what a malformed value did
             return sdc.CanvasResult(json_data=None, image_data_url=value, return_image_data=True)
+
         monkeypatch.setattr(ui.draw_panel, "st_canvas", fake)
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
         return at
+
     return sends
 
 
@@ -236,8 +250,6 @@ def test_a_canvas_value_the_component_cannot_parse_gets_a_message(canvas_sends):
     assert any("drawing could not be read" in e.value for e in at.error)
 
 
-
-
 def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
     net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0)
     with zipfile.ZipFile(io.BytesIO(ffn.model_bytes(net))) as zf:
@@ -257,11 +269,20 @@ def test_an_upload_with_a_raw_bytes_member_gets_a_message_on_every_rerun(at):
     assert any("The file is damaged: it could not be read." in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("net, why", [
-    (ffn.MultiLayerNet(100, [16, 8], 10, seed=0), "takes 100 inputs and gives 10 outputs; reading a 28×28"),
-    (ffn.MultiLayerNet(784, [16, 8], 4096, seed=0), "takes 784 inputs and gives 4,096 outputs"),
-    (ffn.MultiLayerNet(784, [4096, 16], 10, seed=0), "has 3,281,082 weights; this app accepts at most 3,184,148"),
-])
+@pytest.mark.parametrize(
+    "net, why",
+    [
+        (
+            ffn.MultiLayerNet(100, [16, 8], 10, seed=0),
+            "takes 100 inputs and gives 10 outputs; reading a 28×28",
+        ),
+        (ffn.MultiLayerNet(784, [16, 8], 4096, seed=0), "takes 784 inputs and gives 4,096 outputs"),
+        (
+            ffn.MultiLayerNet(784, [4096, 16], 10, seed=0),
+            "has 3,281,082 weights; this app accepts at most 3,184,148",
+        ),
+    ],
+)
 def test_models_that_cannot_read_a_digit_are_refused_in_the_pages_words(at, net, why):
     upload(at, ffn.model_bytes(net))
     page_is_up(at)
@@ -285,6 +306,7 @@ def test_untrusted_text_in_an_upload_error_is_shown_as_text(at):
 def test_an_unexpected_loader_failure_is_logged_and_worded(at, monkeypatch, caplog):
     def broken(*a, **k):
         raise RecursionError("what a 200,000-deep meta used to raise")
+
     monkeypatch.setattr(ffn, "load_model", broken)
     upload(at, ffn.model_bytes(ffn.MultiLayerNet(784, [16, 8], 10, seed=0)))
     page_is_up(at)
@@ -305,6 +327,7 @@ def test_a_cleared_upload_releases_its_model(at):
 def test_a_model_that_fails_on_a_drawing_gets_a_message(canvas_sends, monkeypatch):
     def fails(self, x):
         raise FloatingPointError("overflow")
+
     monkeypatch.setattr(ffn.MultiLayerNet, "predict_proba", fails)
     at = canvas_sends(data_url(a_seven()))
     page_is_up(at)
@@ -315,8 +338,10 @@ def test_a_tiny_training_set_is_measured_about_25_times_and_captioned_truly(at):
     at.select_slider(key="train_size").set_value(1000)
     at.select_slider(key="batch_size").set_value(1024)
     at.number_input(key="iters").set_value(1500).run()
-    assert any("1,500 iterations of 1,000 images = 1500.0 epochs of 1,000 images" in c.value
-               for c in at.sidebar.caption)
+    assert any(
+        "1,500 iterations of 1,000 images = 1500.0 epochs of 1,000 images" in c.value
+        for c in at.sidebar.caption
+    )
     at.button(key="start").click().run()
     run = rerun_until(at, lambda run: len(run.history["eval_iteration"]) >= 3)
     every = run.history["eval_iteration"][2] - run.history["eval_iteration"][1]

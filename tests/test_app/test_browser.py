@@ -1,4 +1,5 @@
 """The app in headless Chromium: draw with the mouse, read the prediction; train and stop."""
+
 import os
 import re
 from pathlib import Path
@@ -15,7 +16,9 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 SEVEN = [[(50, 50), (230, 50), (110, 250)]]
-ONE = [[(130, 30), (145, 140), (150, 250)]]  # a hand is never exactly vertical (fabric drops zero-width paths)
+ONE = [
+    [(130, 30), (145, 140), (150, 250)]
+]  # a hand is never exactly vertical (fabric drops zero-width paths)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +59,10 @@ def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
     draw(page, ONE)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-                 .some(m => m.innerText.includes('Prediction') && /\\b1\\b/.test(m.querySelector('[data-testid="stMetricValue"]').innerText))""",
-        timeout=15000)
+                 .some(m => m.innerText.includes('Prediction')
+                            && /\\b1\\b/.test(m.querySelector('[data-testid="stMetricValue"]').innerText))""",
+        timeout=15000,
+    )
     assert prediction(page) == "1"
 
 
@@ -85,8 +90,12 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
     """Sidebar changes and Pause/Resume during a run, then Stop: the stop message and the
     progress bar name the same iteration, and the server logged no traceback."""
     tabs = page.locator(".st-key-panels")
-    hidden = (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
-              .filter(has_text="Hidden size").get_by_role("slider"))
+    hidden = (
+        page.get_by_test_id("stSidebar")
+        .get_by_test_id("stSlider")
+        .filter(has_text="Hidden size")
+        .get_by_role("slider")
+    )
     hidden.press("End")  # 784-512-256-10: a run long enough for every click below, on a slow machine too
     for _ in range(100):  # the slider reports its value once the rerun has taken it
         if hidden.get_attribute("aria-valuetext") == "512":
@@ -99,8 +108,12 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
     page.get_by_text("7,000 iterations of 200 images").wait_for(timeout=15000)
     tabs.get_by_role("button", name="Start").click()
     page.get_by_text(re.compile(r"iteration [\d,]+ / 7,000")).wait_for(timeout=30000)
-    slider = (page.get_by_test_id("stSidebar").get_by_test_id("stSlider")
-              .filter(has_text="Validation ratio").get_by_role("slider"))
+    slider = (
+        page.get_by_test_id("stSidebar")
+        .get_by_test_id("stSlider")
+        .filter(has_text="Validation ratio")
+        .get_by_role("slider")
+    )
     for i in range(10):
         slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         page.wait_for_timeout(250)
@@ -151,15 +164,19 @@ def test_inside_the_network_and_why_this_digit(page, tmp_path):
     unit.get_by_role("combobox").click()
     page.keyboard.press("ArrowDown")  # the select box is a combo box: the arrow key opens its list
     page.get_by_role("option").nth(3).click()  # another unit: its own numbers
-    page.wait_for_function("""(before) => [...document.querySelectorAll('[data-testid="stCode"]')]
-        .some(c => c.innerText.includes('z = Σ') && c.innerText !== before)""", arg=first, timeout=15000)
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll('[data-testid="stCode"]')]
+        .some(c => c.innerText.includes('z = Σ') && c.innerText !== before)""",
+        arg=first,
+        timeout=15000,
+    )
     page.get_by_text("The drawing's journey").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(500)
     page.screenshot(path=str(tmp_path / "inside.png"))
     page.get_by_test_id("stRadio").filter(has_text="View").get_by_text("Why this digit?").click()
     page.get_by_text("backpropagation put to a second use").wait_for(timeout=15000)
     overlay = page.get_by_test_id("stPlotlyChart").first
-    assert page.get_by_test_id("stPlotlyChart").count() == 1   # only this view: the saliency map
+    assert page.get_by_test_id("stPlotlyChart").count() == 1  # only this view: the saliency map
     overlay.wait_for()
     assert overlay.locator(".heatmaplayer, .hm, image").count() >= 1  # the map is drawn, not only a frame
     overlay.evaluate("e => e.scrollIntoView({block: 'center'})")
@@ -186,8 +203,11 @@ def _finished(page):
 def _train_presets(page, tmp_path, presets, first_layer, after=None):
     """Run each preset of ``presets`` ((label, name), ...) to its end and screenshot its charts
     as ``gradients-<name>.png``; ``after(name)`` checks the page once each run has ended."""
-    charts = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stPlotlyChart")).filter(
-        has=page.get_by_text(first_layer))
+    charts = (
+        page.get_by_test_id("stHorizontalBlock")
+        .filter(has=page.get_by_test_id("stPlotlyChart"))
+        .filter(has=page.get_by_text(first_layer))
+    )
     for preset, name in presets:
         _preset(page, preset)
         page.locator(".st-key-panels").get_by_role("button", name="Start").click()
@@ -203,8 +223,12 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     """The README's screenshots of issue 12: the gradient chart for the article's settings and
     for He's, the first layer's tiles, and a Step."""
     tabs = page.locator(".st-key-panels")
-    _train_presets(page, tmp_path, (("Article's exact settings", "article"), ("Article's network, He init", "he")),
-                   "layer 1 (784→64)")
+    _train_presets(
+        page,
+        tmp_path,
+        (("Article's exact settings", "article"), ("Article's network, He init", "he")),
+        "layer 1 (784→64)",
+    )
     assert page.get_by_text("shows why: layer 1").count() == 0  # He does not stall
     page.get_by_test_id("stCheckbox").filter(has_text="Tiles: what training changed").first.click()
     tiles = page.get_by_test_id("stImage").filter(has_text="What training changed")
@@ -230,10 +254,13 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
 
 def _cell_centre(page, chart, x, y):
     """Where the confusion chart draws cell (predicted ``x``, true ``y``), in page pixels."""
-    return chart.locator(".js-plotly-plot").evaluate("""(gd, [x, y]) => {
+    return chart.locator(".js-plotly-plot").evaluate(
+        """(gd, [x, y]) => {
         const L = gd._fullLayout, box = gd.getBoundingClientRect();
         return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)];
-    }""", [str(x), str(y)])
+    }""",
+        [str(x), str(y)],
+    )
 
 
 def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path):
@@ -263,7 +290,9 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     chart.scroll_into_view_if_needed()
     x, y = _cell_centre(page, chart, 7, 2)  # true 2 read as 7: an off-diagonal cell
     page.mouse.click(x, y)
-    page.get_by_text(re.compile(r"^True 2, read as 7: ")).wait_for(timeout=15000)  # not the tooltip's "true 2"
+    page.get_by_text(re.compile(r"^True 2, read as 7: ")).wait_for(
+        timeout=15000
+    )  # not the tooltip's "true 2"
     true = page.get_by_test_id("stSelectbox").filter(has_text="True digit").get_by_role("combobox")
     assert true.input_value() == "2"  # the click chose the cell: the select boxes show it
     shares = page.get_by_test_id("stCheckbox").filter(has_text="Share of each row").first
@@ -274,8 +303,9 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
         page.mouse.click(x, y)
         page.get_by_text(re.compile(rf"^True {y_}, read as {x_}: ")).wait_for(timeout=15000)
     page.wait_for_timeout(800)
-    page.locator(".st-key-confusion_chart").locator("xpath=ancestor::*[@data-testid='stHorizontalBlock'][1]").screenshot(
-        path=str(tmp_path / "confusion.png"))
+    page.locator(".st-key-confusion_chart").locator(
+        "xpath=ancestor::*[@data-testid='stHorizontalBlock'][1]"
+    ).screenshot(path=str(tmp_path / "confusion.png"))
     mistakes = page.locator(".st-key-mistakes_panel")
     mistakes.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
@@ -288,11 +318,18 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
 def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
     """The lesson of issue 14 as a student runs it: the two presets one after the other, the
     stall note that names batch normalisation, the gradient chart of each, the comparison."""
+
     def stall_note_names_batch_norm(name):
         if name == "deep-stuck":
             assert page.get_by_text("Batch normalisation rescales each layer's sums").count() == 1
-    _train_presets(page, tmp_path, (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")),
-                   "layer 1 (784→128", after=stall_note_names_batch_norm)
+
+    _train_presets(
+        page,
+        tmp_path,
+        (("Deep and stuck", "deep-stuck"), ("Deep with batch norm", "deep-bn")),
+        "layer 1 (784→128",
+        after=stall_note_names_batch_norm,
+    )
     assert page.get_by_text("layer 2 (128→128, BatchNorm)").count() >= 1  # the legend names the trick
     compared = page.locator(".st-key-compare_loss")
     for label in ("normalisation = none", "normalisation = batch norm"):

@@ -1,12 +1,22 @@
 """A lesson in a link in headless Chromium: the link's settings and tab, a drawing read;
 a finger drawing on a phone without scrolling the page; presenter mode on a projector."""
+
 import os
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, keep_screenshots, prediction,
-                     settled_box, streamlit_app)
+from tests.support.browser import (
+    CANVAS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    draw,
+    draw_touch,
+    keep_screenshots,
+    prediction,
+    settled_box,
+    streamlit_app,
+)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -39,7 +49,10 @@ def link_set_h128_adam_and_draw(page, optimizer="Optimizer", draw_tab="Draw"):
     assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
     menu = sidebar.get_by_test_id("stSelectbox").filter(has_text=optimizer).get_by_role("combobox")
     assert menu.input_value() == "Adam"
-    assert page.locator(".st-key-tab").get_by_role("radio", name=draw_tab).get_attribute("aria-checked") == "true"
+    assert (
+        page.locator(".st-key-tab").get_by_role("radio", name=draw_tab).get_attribute("aria-checked")
+        == "true"
+    )
 
 
 def test_a_link_opens_with_its_settings_and_tab_and_reads_a_drawing(browser, app_url):
@@ -49,12 +62,15 @@ def test_a_link_opens_with_its_settings_and_tab_and_reads_a_drawing(browser, app
     link_set_h128_adam_and_draw(page)
     draw(page, TWO)
     assert prediction(page) == "2"
-    page.wait_for_function("() => location.search.includes('hidden_size=128') && location.search.includes('seed=0')")
+    page.wait_for_function(
+        "() => location.search.includes('hidden_size=128') && location.search.includes('seed=0')"
+    )
 
 
 def test_a_finger_draws_on_a_phone_and_the_page_does_not_scroll(browser, app_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
     page = context.new_page()
     page.goto(app_url + "?tab=draw")
     page.get_by_text("The canvas is empty").wait_for(timeout=60000)
@@ -62,12 +78,16 @@ def test_a_finger_draws_on_a_phone_and_the_page_does_not_scroll(browser, app_url
     canvas.scroll_into_view_if_needed()
     box = settled_box(canvas)
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the canvas fits the screen
-    before = page.evaluate("() => [window.scrollY, document.scrollingElement.scrollTop, "
-                           "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]")
+    before = page.evaluate(
+        "() => [window.scrollY, document.scrollingElement.scrollTop, "
+        "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]"
+    )
     draw_touch(page, SEVEN)
     assert prediction(page) == "7"
-    after = page.evaluate("() => [window.scrollY, document.scrollingElement.scrollTop, "
-                          "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]")
+    after = page.evaluate(
+        "() => [window.scrollY, document.scrollingElement.scrollTop, "
+        "[...document.querySelectorAll('*')].reduce((s, e) => s + e.scrollTop, 0)]"
+    )
     assert after == before, (before, after)
     metric = page.get_by_test_id("stMetric").filter(has_text="Prediction").bounding_box()
     assert metric["y"] > box["y"] + box["height"] - 1  # the prediction sits below the canvas
@@ -78,8 +98,9 @@ def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(app_url + "?present=1&tab=draw&note=Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F")
     page.get_by_text("The canvas is empty").wait_for(timeout=60000)
-    page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24",
-                           timeout=15000)  # 1.5 x 16 px
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24", timeout=15000
+    )  # 1.5 x 16 px
     sidebar = page.get_by_test_id("stSidebar").bounding_box()
     assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # folded away
     qr = page.get_by_test_id("stImage").filter(has_text="Scan to open this page")
@@ -103,7 +124,7 @@ def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
     page = context.new_page()
     page.goto(app_url + "?lang=zh&hidden_size=128&optimizer=adam&tab=draw")
-    page.get_by_text("超参数").wait_for(timeout=60000)           # the sidebar's header, in Chinese
+    page.get_by_text("超参数").wait_for(timeout=60000)  # the sidebar's header, in Chinese
     link_set_h128_adam_and_draw(page, optimizer="优化器", draw_tab="手写")
     draw(page, TWO)
     assert prediction(page, label="预测") == "2"

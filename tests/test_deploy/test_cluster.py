@@ -2,6 +2,7 @@
 session sticks to its replica, trains, draws and uploads through the balancer; when one
 replica is killed, the other's sessions go on, a new visitor is served, and the moved
 students see that their run was lost, with their settings kept."""
+
 import os
 import re
 import shutil
@@ -25,7 +26,9 @@ TRAINING = re.compile(r"iteration [\d,]+ / [\d,]+")  # the progress bar's text, 
 def test_config_lists_each_server_twice_and_refuses_bad_names():
     cfg = config([("a", "10.0.0.11", 8501), ("b", "10.0.0.12", 8501)], port=80, address="0.0.0.0")
     assert "bind 0.0.0.0:80" in cfg
-    assert "server a 10.0.0.11:8501 cookie a check" in cfg and "server b 10.0.0.12:8501 track replicas/b" in cfg
+    assert (
+        "server a 10.0.0.11:8501 cookie a check" in cfg and "server b 10.0.0.12:8501 track replicas/b" in cfg
+    )
     assert "${" not in cfg
     for bad in [("A", "h", 1), ("a b", "h", 1), ("a", "h", 0), ("a", "", 1), ("a", "h x", 1)]:
         with pytest.raises(ValueError, match="got"):
@@ -37,9 +40,26 @@ def test_config_over_https_and_in_an_iframe_is_valid_for_haproxy(tmp_path):
     if not Path(haproxy).exists():
         pytest.skip("no haproxy")
     pem = tmp_path / "site.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k"),
-                    "-out", str(tmp_path / "c"), "-days", "1", "-subj", "/CN=localhost"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(tmp_path / "k"),
+            "-out",
+            str(tmp_path / "c"),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     pem.write_bytes((tmp_path / "c").read_bytes() + (tmp_path / "k").read_bytes())
     cfg = config([("a", "127.0.0.1", 8501)], port=8443, tls=pem, iframe=True)
     assert f"bind 127.0.0.1:8443 ssl crt {pem}" in cfg
@@ -95,8 +115,13 @@ def cluster(tmp_path_factory):
         if os.environ.get("CI"):
             raise RuntimeError("haproxy is missing: .ci/run must install Debian's haproxy")
         pytest.skip("no haproxy (apt-get install haproxy)")
-    with Cluster(2, port=free_port(), first_port=_free_pair(), env={"FFN_TRAINING_WORKERS": "1"},
-                 log_dir=tmp_path_factory.mktemp("cluster")) as c:
+    with Cluster(
+        2,
+        port=free_port(),
+        first_port=_free_pair(),
+        env={"FFN_TRAINING_WORKERS": "1"},
+        log_dir=tmp_path_factory.mktemp("cluster"),
+    ) as c:
         yield c
 
 

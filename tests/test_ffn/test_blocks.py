@@ -1,5 +1,6 @@
 """A network's layers as named blocks: the residual block's two gradient paths, the order
 the layers are built in, and the fresh copies that keep a shared network read-only."""
+
 import numpy as np
 import pytest
 
@@ -28,8 +29,8 @@ def test_a_residual_blocks_backward_is_the_sum_of_its_two_paths(rng):
     inner = R
     for layer in reversed(through):
         inner = layer.backward(inner)
-    np.testing.assert_allclose(dx, R + inner)          # the skip's path (dout itself) plus the block's
-    assert relative_error(dx, inner) > 0.1             # and not the block's path alone
+    np.testing.assert_allclose(dx, R + inner)  # the skip's path (dout itself) plus the block's
+    assert relative_error(dx, inner) > 0.1  # and not the block's path alone
     with pytest.raises(ValueError, match="keep its input's shape"):
         Residual([Affine(rng.standard_normal((5, 3)), np.zeros(3))]).forward(x)
 
@@ -40,10 +41,15 @@ def _cfg(**kw):
 
 def _params(cfg, rng):
     from ffn.architecture import param_shapes, stat_shapes
-    p = {k: rng.standard_normal(s) for k, s in param_shapes(784, cfg["hidden_size_list"], 10,
-                                                             cfg["normalization"]).items()}
-    stats = {k: np.abs(rng.standard_normal(s)) for k, s in stat_shapes(cfg["hidden_size_list"],
-                                                                        cfg["normalization"]).items()}
+
+    p = {
+        k: rng.standard_normal(s)
+        for k, s in param_shapes(784, cfg["hidden_size_list"], 10, cfg["normalization"]).items()
+    }
+    stats = {
+        k: np.abs(rng.standard_normal(s))
+        for k, s in stat_shapes(cfg["hidden_size_list"], cfg["normalization"]).items()
+    }
     return p, stats
 
 
@@ -51,15 +57,28 @@ def test_layers_are_named_and_ordered_as_the_article_extends_them(rng):
     cfg = _cfg(normalization="batch", dropout_ratio=0.2, residual=True)
     p, stats = _params(cfg, rng)
     layers = build_layers(p, stats, cfg, rng)
-    assert list(layers) == ["Affine1", "BatchNorm1", "Relu1", "Dropout1", "Residual2",
-                            "Affine3", "BatchNorm3", "Relu3", "Dropout3", "Affine4"]
+    assert list(layers) == [
+        "Affine1",
+        "BatchNorm1",
+        "Relu1",
+        "Dropout1",
+        "Residual2",
+        "Affine3",
+        "BatchNorm3",
+        "Relu3",
+        "Dropout3",
+        "Affine4",
+    ]
     assert list(layers["Residual2"].layers) == ["Affine2", "BatchNorm2", "Relu2", "Dropout2"]
     assert list(named_layers(layers))[4:9] == ["Affine2", "BatchNorm2", "Relu2", "Dropout2", "Residual2"]
     assert layers["BatchNorm1"].running_var is stats["running_var1"]  # by reference: saved with the model
     plain = build_layers(*_params(_cfg(activation="tanh"), rng), _cfg(activation="tanh"), rng)
     assert list(plain) == ["Affine1", "Tanh1", "Affine2", "Tanh2", "Affine3", "Tanh3", "Affine4"]
-    ln = build_layers(*_params(_cfg(normalization="layer", hidden=[8, 4]), rng),
-                      _cfg(normalization="layer", hidden=[8, 4]), rng)
+    ln = build_layers(
+        *_params(_cfg(normalization="layer", hidden=[8, 4]), rng),
+        _cfg(normalization="layer", hidden=[8, 4]),
+        rng,
+    )
     assert list(ln) == ["Affine1", "LayerNorm1", "Relu1", "Affine2", "LayerNorm2", "Relu2", "Affine3"]
 
 
@@ -92,8 +111,18 @@ def test_a_workspace_gets_every_layers_arrays_and_the_same_gradients_as_without_
     import ffn
 
     def net():
-        return ffn.MultiLayerNet(784, [16, 16, 8], 10, normalization=normalization, dropout_ratio=0.1,
-                                 residual=True, weight_decay_lambda=0.01, seed=3, dtype=np.float64)
+        return ffn.MultiLayerNet(
+            784,
+            [16, 16, 8],
+            10,
+            normalization=normalization,
+            dropout_ratio=0.1,
+            residual=True,
+            weight_decay_lambda=0.01,
+            seed=3,
+            dtype=np.float64,
+        )
+
     with_ws, without = net(), net()
     ws = Workspace(with_ws)
     x, t = rng.random((5, 784)), rng.integers(0, 10, 5)
@@ -111,7 +140,9 @@ def test_a_workspace_gets_every_layers_arrays_and_the_same_gradients_as_without_
 
 def test_batch_norm_in_a_fresh_copy_backpropagates_through_the_running_statistics(rng):
     gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
-    bn = BatchNormalization(gamma, beta, running_mean=rng.standard_normal(4), running_var=np.abs(rng.standard_normal(4)))
+    bn = BatchNormalization(
+        gamma, beta, running_mean=rng.standard_normal(4), running_var=np.abs(rng.standard_normal(4))
+    )
     x, R = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
     bn.forward(x, keep=True, train_flg=False)
     dx = bn.backward(R)

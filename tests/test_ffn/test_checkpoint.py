@@ -1,4 +1,5 @@
 """A run's state taken and put back: going on gives what running straight through gives."""
+
 import pickle
 
 import numpy as np
@@ -14,11 +15,17 @@ def build(mnist, **changes):
     return ffn.build_trainer(s, x, t, eval_size=500, evals_per_run=9)
 
 
-@pytest.mark.parametrize("changes", [dict(), dict(optimizer="adam", learning_rate=1e-3, lr_schedule="cosine"),
-                                     dict(optimizer="rmsprop", learning_rate=1e-3, augment=True),
-                                     dict(optimizer="nesterov", weight_decay=1e-3),
-                                     dict(depth=3, normalization="batch", dropout=0.2, residual=True),
-                                     dict(normalization="layer", dropout=0.5, optimizer="adam", learning_rate=1e-3)])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(),
+        dict(optimizer="adam", learning_rate=1e-3, lr_schedule="cosine"),
+        dict(optimizer="rmsprop", learning_rate=1e-3, augment=True),
+        dict(optimizer="nesterov", weight_decay=1e-3),
+        dict(depth=3, normalization="batch", dropout=0.2, residual=True),
+        dict(normalization="layer", dropout=0.5, optimizer="adam", learning_rate=1e-3),
+    ],
+)
 def test_checkpoint_restore_and_continue_equals_straight_through(mnist, changes):
     straight = build(mnist, **changes)
     straight.step()
@@ -30,7 +37,9 @@ def test_checkpoint_restore_and_continue_equals_straight_through(mnist, changes)
     assert resumed.iteration == 37
     resumed.step()
     assert resumed.status == straight.status == "finished"
-    np.testing.assert_array_equal(resumed.net.state_vector, straight.net.state_vector)  # running statistics too
+    np.testing.assert_array_equal(
+        resumed.net.state_vector, straight.net.state_vector
+    )  # running statistics too
     assert resumed.history["loss"] == straight.history["loss"]
     assert resumed.history["valid_acc"] == straight.history["valid_acc"]
 

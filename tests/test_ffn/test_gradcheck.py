@@ -1,4 +1,5 @@
 """The gradient check on screen: it passes a correct network and catches a broken backward."""
+
 import numpy as np
 import pytest
 
@@ -15,7 +16,11 @@ def test_a_correct_network_passes_below_1e_7(mnist, activation, decay):
     rows = gradient_check(net, x[:8], t[:8], entries=30)
     assert [r["param"] for r in rows] == ["W1", "b1", "W2", "b2", "W3", "b3"]
     assert all(r["ok"] and r["relative_error"] < THRESHOLD for r in rows), rows
-    assert rows[0]["checked"] == 30 and rows[0]["size"] == 784 * 40 and rows[5]["checked"] == rows[5]["size"] == 10
+    assert (
+        rows[0]["checked"] == 30
+        and rows[0]["size"] == 784 * 40
+        and rows[5]["checked"] == rows[5]["size"] == 10
+    )
 
 
 def test_a_broken_backward_is_flagged(mnist, monkeypatch):
@@ -26,10 +31,13 @@ def test_a_broken_backward_is_flagged(mnist, monkeypatch):
     def broken(self, dout, scratch=None):  # forgets to zero the gradient where the unit was off
         dx = right(self, dout, scratch)
         return dx + 0.5 * dout * self.mask
+
     monkeypatch.setattr(Relu, "backward", broken)
     rows = gradient_check(net, x[:8], t[:8], entries=30)
     bad = {r["param"] for r in rows if not r["ok"]}
-    assert {"W1", "b1", "W2", "b2"} <= bad and {"W3", "b3"}.isdisjoint(bad)  # the last layer's gradient is upstream
+    assert {"W1", "b1", "W2", "b2"} <= bad and {"W3", "b3"}.isdisjoint(
+        bad
+    )  # the last layer's gradient is upstream
     assert min(r["relative_error"] for r in rows if r["param"] in bad) > 1e-3
 
 
@@ -55,8 +63,10 @@ def test_the_check_runs_on_a_float64_copy_and_leaves_the_network_alone(mnist):
 
 def test_the_sampled_numerical_gradient_is_the_derivative_at_those_entries(rng):
     a = rng.standard_normal((5, 7))
+
     def f():
         return float(np.sum(np.sin(a) * a))
+
     idx = np.array([0, 9, 34, 12])
     exact = (np.cos(a) * a + np.sin(a)).reshape(-1)[idx]
     np.testing.assert_allclose(numerical_gradient_at(f, a, idx), exact, rtol=1e-7)
@@ -68,8 +78,13 @@ def test_the_sampled_numerical_gradient_is_the_derivative_at_those_entries(rng):
         numerical_gradient_at(f, a[:, ::2], idx[:2])
 
 
-@pytest.mark.parametrize("tricks", [dict(normalization="batch", dropout_ratio=0.3, residual=True),
-                                    dict(normalization="layer", dropout_ratio=0.5, residual=True, activation="tanh")])
+@pytest.mark.parametrize(
+    "tricks",
+    [
+        dict(normalization="batch", dropout_ratio=0.3, residual=True),
+        dict(normalization="layer", dropout_ratio=0.5, residual=True, activation="tanh"),
+    ],
+)
 def test_a_network_with_every_trick_passes_with_dropout_masks_fixed(mnist, tricks):
     (x, t), _ = mnist
     net = ffn.MultiLayerNet(784, [24, 24, 12], 10, seed=4, **tricks)
@@ -103,10 +118,13 @@ def test_gradients_too_small_to_measure_are_said_to_be_so_and_never_passed(mnist
         if not self.input_grad:  # the first layer: its dW with the wrong sign
             self.dW = -self.dW
         return dx
+
     monkeypatch.setattr(Affine, "backward", flipped)
     assert not {r["param"]: r for r in gradient_check(net, x[:8], t[:8], entries=30)}["W1"]["ok"]
     monkeypatch.setattr(Affine, "backward", right)
     sigmoid = Sigmoid.backward
-    monkeypatch.setattr(Sigmoid, "backward", lambda self, dout, scratch=None: 1.5 * sigmoid(self, dout, scratch))
+    monkeypatch.setattr(
+        Sigmoid, "backward", lambda self, dout, scratch=None: 1.5 * sigmoid(self, dout, scratch)
+    )
     rows = {r["param"]: r for r in gradient_check(net, x[:8], t[:8], entries=30)}
     assert not rows["W5"]["ok"] and not rows["W5"]["tiny"] and rows["W6"]["ok"]

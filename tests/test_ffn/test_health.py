@@ -1,5 +1,6 @@
 """Gradient health: the recorded figures are the network's own, recording changes nothing,
 and a Step's capture is the iteration itself."""
+
 import pickle
 
 import numpy as np
@@ -34,8 +35,10 @@ def test_recorded_gradient_norms_and_update_ratios_are_those_of_gradient_compute
     tr.step(max_iters=1)
     assert tr.history["health_iteration"][-1] == nxt
     np.testing.assert_allclose(tr.history["grad_norm"][-1], expected, rtol=1e-5)
-    moved = [np.linalg.norm(tr.net.params[f"W{i}"] - before[f"W{i}"]) / np.linalg.norm(before[f"W{i}"])
-             for i in range(1, 4)]
+    moved = [
+        np.linalg.norm(tr.net.params[f"W{i}"] - before[f"W{i}"]) / np.linalg.norm(before[f"W{i}"])
+        for i in range(1, 4)
+    ]
     np.testing.assert_allclose(tr.history["update_ratio"][-1], moved, rtol=1e-4)
 
 
@@ -60,8 +63,13 @@ def test_the_articles_init_starves_the_first_layer_of_gradient(mnist):
     (x, t), _ = mnist
     norms = {}
     for init in ("std", "he"):
-        tr = ffn.build_trainer(ffn.preset("article", weight_init=init, iters=200, train_size=5000), x, t,
-                               eval_size=500, evals_per_run=5)
+        tr = ffn.build_trainer(
+            ffn.preset("article", weight_init=init, iters=200, train_size=5000),
+            x,
+            t,
+            eval_size=500,
+            evals_per_run=5,
+        )
         tr.step()
         norms[init] = np.median([g[0] for g in tr.history["grad_norm"]])
     assert norms["he"] / norms["std"] > 100
@@ -80,7 +88,9 @@ def test_inactive_units_and_activation_statistics():
     sig = ffn.MultiLayerNet(4, [2], 2, activation="sigmoid", seed=0)
     sig.params["W1"][...] = 0
     sig.params["b1"][...] = [20, 0]  # unit 0 saturated at 1, unit 1 at 0.5
-    assert Health(sig, np.zeros((3, 4), np.float32), 10, 5).activations(np.zeros((3, 4), np.float32))[0] == [0.5]
+    assert Health(sig, np.zeros((3, 4), np.float32), 10, 5).activations(np.zeros((3, 4), np.float32))[0] == [
+        0.5
+    ]
     assert len(Health(net, np.zeros((500, 4), np.float32), 10, 5).x_fixed) == FIXED_BATCH
 
 

@@ -1,4 +1,5 @@
 """Inside the network: layer outputs, saliency, one unit's arithmetic, the score's shares."""
+
 import threading
 
 import numpy as np
@@ -40,6 +41,7 @@ def test_saliency_is_the_gradient_of_the_score_by_central_differences(hidden, ac
     def score(v):
         s = net.predict(v.reshape(1, -1))[0]
         return s[1] - (0 if versus is None else s[versus])
+
     h, num = 1e-6, np.empty(12)
     for i in range(12):
         up, down = x.copy(), x.copy()
@@ -68,7 +70,11 @@ def test_a_units_arithmetic_adds_up_to_the_activation_shown(hidden, activation, 
             else:
                 assert a["activation"] is None and a["out"] == pytest.approx(a["z"], rel=1e-12, abs=1e-12)
             big = np.abs(a["terms"][a["top"]])
-            assert len(a["top"]) == 3 and np.all(big[:-1] >= big[1:]) and big[-1] >= np.sort(np.abs(a["terms"]))[-3]
+            assert (
+                len(a["top"]) == 3
+                and np.all(big[:-1] >= big[1:])
+                and big[-1] >= np.sort(np.abs(a["terms"]))[-3]
+            )
 
 
 def test_score_contributions_add_up_to_the_score_and_name_who_pushed(rng):
@@ -106,8 +112,13 @@ def test_eight_threads_explaining_different_drawings_with_one_network_agree_with
     xs = rng.random((8, 784)).astype(np.float32)
 
     def explain(x):
-        return (layer_outputs(net, x), saliency(net, x, 3, versus=5), unit_arithmetic(net, x, 1, 7)["z"],
-                score_contributions(net, x, 3)["terms"])
+        return (
+            layer_outputs(net, x),
+            saliency(net, x, 3, versus=5),
+            unit_arithmetic(net, x, 1, 7)["z"],
+            score_contributions(net, x, 3)["terms"],
+        )
+
     alone = [explain(x) for x in xs]
     together = [None] * 8
     start = threading.Barrier(8)
@@ -116,6 +127,7 @@ def test_eight_threads_explaining_different_drawings_with_one_network_agree_with
         start.wait()
         for _ in range(20):
             together[i] = explain(xs[i])
+
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
     for th in threads:
         th.start()
@@ -135,8 +147,10 @@ def test_a_gradient_at_the_scores_of_the_wrong_shape_or_not_finite_is_refused(rn
     for bad in (np.ones(3), np.ones((3, 4)), np.array([0, np.nan, 0, 0])):
         with pytest.raises(ValueError, match="dscores must be finite"):
             net.input_gradient(x, dscores=bad)
-    np.testing.assert_allclose(net.input_gradient(x, dscores=np.eye(4)[1]),
-                               net.input_gradient(x, dscores=np.tile(np.eye(4)[1], (2, 1))))
+    np.testing.assert_allclose(
+        net.input_gradient(x, dscores=np.eye(4)[1]),
+        net.input_gradient(x, dscores=np.tile(np.eye(4)[1], (2, 1))),
+    )
 
 
 def test_a_units_weights_are_a_copy_not_the_shared_network(rng):
@@ -148,21 +162,37 @@ def test_a_units_weights_are_a_copy_not_the_shared_network(rng):
 
 def test_with_the_tricks_each_step_of_a_unit_is_named_and_what_it_passes_on_is_what_the_next_layer_reads(rng):
     from ffn.inside import hidden_outputs
-    net = MultiLayerNet(784, [16, 16, 8], 10, normalization="batch", dropout_ratio=0.5, residual=True, seed=1,
-                            dtype=np.float64)
+
+    net = MultiLayerNet(
+        784,
+        [16, 16, 8],
+        10,
+        normalization="batch",
+        dropout_ratio=0.5,
+        residual=True,
+        seed=1,
+        dtype=np.float64,
+    )
     net.gradient(rng.random((32, 784)), rng.integers(0, 10, 32))  # running statistics to use
     x = rng.random(784)
     outputs = layer_outputs(net, x)
     hidden = hidden_outputs(outputs)
     assert [name for name, _ in hidden] == ["Dropout1", "Residual2", "Dropout3"]
     a = unit_arithmetic(net, x, 2, 5, outputs=outputs)
-    assert [name for name, _ in a["steps"]] == ["BatchNorm2", "Relu2", "Residual2"]  # dropout: nothing at inference
+    assert [name for name, _ in a["steps"]] == [
+        "BatchNorm2",
+        "Relu2",
+        "Residual2",
+    ]  # dropout: nothing at inference
     assert a["activation"] == "Relu2"
     bn = net.stats
     p = net.params
-    n = p["gamma2"][5] * (a["z"] - bn["running_mean2"][5]) / np.sqrt(bn["running_var2"][5] + 1e-5) + p["beta2"][5]
+    n = (
+        p["gamma2"][5] * (a["z"] - bn["running_mean2"][5]) / np.sqrt(bn["running_var2"][5] + 1e-5)
+        + p["beta2"][5]
+    )
     np.testing.assert_allclose([v for _, v in a["steps"]], [n, max(n, 0), hidden[0][1][5] + max(n, 0)])
-    assert a["out"] == hidden[1][1][5]                      # what layer 3 reads
+    assert a["out"] == hidden[1][1][5]  # what layer 3 reads
     np.testing.assert_allclose(hidden[-1][1] @ p["W4"] + p["b4"], outputs[-1][1])
     last = unit_arithmetic(net, x, 4, 3, outputs=outputs)
     assert last["steps"] == [] and last["activation"] is None and last["out"] == outputs[-1][1][3]

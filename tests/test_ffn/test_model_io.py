@@ -56,21 +56,51 @@ def test_pickled_objects_are_refused(net):
         load_model(npz_bytes(**arrays))
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda a: a.update(W2=np.zeros((16, 9), np.float32)), r"W2 has shape \(16, 9\)"),
-    (lambda a: a["W1"].__setitem__((0, 0), np.nan), "W1 contains NaN"),
-    (lambda a: a["b3"].__setitem__(0, np.inf), "b3 contains NaN or infinite"),
-    (lambda a: a.update(W1=a["W1"].astype(np.int64)), "float32 or all float64"),
-    (lambda a: a.pop("b2"), "expected arrays"),
-    (lambda a: a.update(extra=np.zeros(3)), "not an ffn model"),
-    (lambda a: a.update(meta=np.array("{not json")), "not valid JSON"),
-    (lambda a: a.update(meta=np.array(json.dumps({"format": "other"}))), "format"),
-    (lambda a: a.update(meta=np.zeros(3)), "JSON string"),
-    (lambda a: a.update(meta=np.array(json.dumps({"format": "ffn-digits/1", "config": {
-        "input_size": 784, "hidden_size_list": [10 ** 6], "output_size": 10}}))), "config is invalid"),
-    (lambda a: a.update(meta=np.array(json.dumps({"format": "ffn-digits/1", "config": {
-        "input_size": 784, "hidden_size_list": [16, 8], "output_size": 10, "__class__": "x"}}))), "unexpected"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda a: a.update(W2=np.zeros((16, 9), np.float32)), r"W2 has shape \(16, 9\)"),
+        (lambda a: a["W1"].__setitem__((0, 0), np.nan), "W1 contains NaN"),
+        (lambda a: a["b3"].__setitem__(0, np.inf), "b3 contains NaN or infinite"),
+        (lambda a: a.update(W1=a["W1"].astype(np.int64)), "float32 or all float64"),
+        (lambda a: a.pop("b2"), "expected arrays"),
+        (lambda a: a.update(extra=np.zeros(3)), "not an ffn model"),
+        (lambda a: a.update(meta=np.array("{not json")), "not valid JSON"),
+        (lambda a: a.update(meta=np.array(json.dumps({"format": "other"}))), "format"),
+        (lambda a: a.update(meta=np.zeros(3)), "JSON string"),
+        (
+            lambda a: a.update(
+                meta=np.array(
+                    json.dumps(
+                        {
+                            "format": "ffn-digits/1",
+                            "config": {"input_size": 784, "hidden_size_list": [10**6], "output_size": 10},
+                        }
+                    )
+                )
+            ),
+            "config is invalid",
+        ),
+        (
+            lambda a: a.update(
+                meta=np.array(
+                    json.dumps(
+                        {
+                            "format": "ffn-digits/1",
+                            "config": {
+                                "input_size": 784,
+                                "hidden_size_list": [16, 8],
+                                "output_size": 10,
+                                "__class__": "x",
+                            },
+                        }
+                    )
+                )
+            ),
+            "unexpected",
+        ),
+    ],
+)
 def test_bad_contents_are_refused_with_a_clear_message(net, change, message):
     arrays = good_arrays(net)
     change(arrays)
@@ -103,7 +133,7 @@ def test_huge_files_and_zip_bombs_are_refused(tmp_path, net):
             b = io.BytesIO()
             np.save(b, v)
             zf.writestr(f"{k}.npy", b.getvalue())
-        zf.writestr("W9.npy", b"\0" * (200 * 2 ** 20))
+        zf.writestr("W9.npy", b"\0" * (200 * 2**20))
     assert len(buf.getvalue()) < MAX_FILE_BYTES
     with pytest.raises(ValueError, match="unpacks to"):
         load_model(buf.getvalue())
@@ -139,7 +169,7 @@ def test_deeply_nested_meta_json_gets_a_value_error(net):
     m["meta.npy"] = npy(np.array("[" * 10_000 + "]" * 10_000))  # 80 KB of npy: over the cap
     with pytest.raises(ValueError, match="'meta' is 80,128 bytes; the limit is 65,536"):
         load_model(zip_of(m))
-    m["meta.npy"] = npy(np.array("[" * 8000 + "]" * 8000))      # under the cap, deeper than Python recurses
+    m["meta.npy"] = npy(np.array("[" * 8000 + "]" * 8000))  # under the cap, deeper than Python recurses
     with pytest.raises(ValueError, match="nested too deeply"):
         load_model(zip_of(m))
 
@@ -151,12 +181,15 @@ def test_a_huge_meta_string_is_refused_before_it_is_read(net):
     assert isinstance(out, ValueError) and "limit is 65,536" in str(out)
 
 
-@pytest.mark.parametrize("sizes, message", [
-    ((100, [16, 8], 10), "100 inputs; it must have 784"),
-    ((4096, [16, 8], 10), "4096 inputs; it must have 784"),
-    ((784, [16, 8], 4096), "4096 outputs; it must have 10"),
-    ((784, [16, 8], 1), "1 outputs; it must have 10"),
-])
+@pytest.mark.parametrize(
+    "sizes, message",
+    [
+        ((100, [16, 8], 10), "100 inputs; it must have 784"),
+        ((4096, [16, 8], 10), "4096 inputs; it must have 784"),
+        ((784, [16, 8], 4096), "4096 outputs; it must have 10"),
+        ((784, [16, 8], 1), "1 outputs; it must have 10"),
+    ],
+)
 def test_models_that_cannot_read_a_28x28_digit_are_refused(sizes, message):
     net = ffn.MultiLayerNet(*sizes, seed=0)
     with pytest.raises(ValueError, match=message):
@@ -171,7 +204,9 @@ def test_declared_sizes_are_checked_before_anything_is_allocated(net):
     out = loads_within(data, peak_mb=4, **APP_SIZES)
     assert isinstance(out, ValueError) and "20,037,642 weights; the limit here is 1,300,000" in str(out)
     out = loads_within(data, peak_mb=4)  # no budget: the arrays don't match the declared sizes
-    assert isinstance(out, ValueError) and "W1 has shape (784, 16); the architecture needs (784, 4096)" in str(out)
+    assert isinstance(
+        out, ValueError
+    ) and "W1 has shape (784, 16); the architecture needs (784, 4096)" in str(out)
 
 
 def test_a_large_valid_model_over_the_budget_is_refused_cheaply():
@@ -210,6 +245,7 @@ def test_accuracy_in_meta_must_be_a_fraction(net, value):
 def test_a_loaded_network_is_built_from_the_file_without_random_weights(net, monkeypatch):
     def no_random(*a, **k):
         raise AssertionError("random initialisation while loading")
+
     monkeypatch.setattr(ffn.network, "initial_params", no_random)
     loaded = load_model(model_bytes(net))
     np.testing.assert_array_equal(loaded.params["W1"], net.params["W1"])
@@ -247,7 +283,9 @@ def many_entries(n):
 
 def test_a_zip_directory_of_many_entries_is_refused_before_it_is_parsed():
     out = loads_within(bytes(many_entries(5000)), peak_mb=2)
-    assert isinstance(out, ValueError) and "5,000 members in 253,890 bytes; a model has at most 51" in str(out)
+    assert isinstance(out, ValueError) and "5,000 members in 253,890 bytes; a model has at most 51" in str(
+        out
+    )
 
 
 def test_an_end_record_that_lies_about_the_count_is_refused_by_the_directory_size():
@@ -255,7 +293,7 @@ def test_an_end_record_that_lies_about_the_count_is_refused_by_the_directory_siz
     114,000 entries (a 5 MB upload) cost 40 MB."""
     data = many_entries(20_000)
     end = data.rfind(b"PK\x05\x06")
-    data[end + 8:end + 12] = (1).to_bytes(2, "little") * 2  # the entry counts say 1
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # the entry counts say 1
     out = loads_within(bytes(data), peak_mb=2)
     assert isinstance(out, ValueError) and "1 members in 1,028,890 bytes" in str(out)
 
@@ -265,7 +303,9 @@ def test_a_zip64_archive_is_refused(net):
     end record; numpy never writes one for a file this small."""
     data = bytearray(zip_of(members_of(net)))
     end = data.rfind(b"PK\x05\x06")
-    locator = b"PK\x06\x07" + (0).to_bytes(4, "little") + (0).to_bytes(8, "little") + (1).to_bytes(4, "little")
+    locator = (
+        b"PK\x06\x07" + (0).to_bytes(4, "little") + (0).to_bytes(8, "little") + (1).to_bytes(4, "little")
+    )
     data[end:end] = locator
     with pytest.raises(ValueError, match="zip64"):
         load_model(bytes(data))
@@ -273,16 +313,18 @@ def test_a_zip64_archive_is_refused(net):
 
 def test_weights_that_cancel_on_uniform_inputs_are_caught_by_the_random_probes():
     net = ffn.MultiLayerNet(784, [16, 8], 10, seed=0, dtype=np.float64)
-    net.params["W1"][0::2, 0] = 1e200   # sums to 0 on all-0, all-0.5 and all-1 inputs...
+    net.params["W1"][0::2, 0] = 1e200  # sums to 0 on all-0, all-0.5 and all-1 inputs...
     net.params["W1"][1::2, 0] = -1e200
-    net.params["W2"][0, 0] = 1e200      # ...and overflows on almost any other
+    net.params["W2"][0, 0] = 1e200  # ...and overflows on almost any other
     with pytest.raises(ValueError, match="probabilities are not finite"):
         load_model(model_bytes(net))
 
 
 @pytest.fixture
 def tricks_net(rng):
-    net = ffn.MultiLayerNet(784, [16, 16, 8], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=3)
+    net = ffn.MultiLayerNet(
+        784, [16, 16, 8], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=3
+    )
     net.gradient(rng.random((32, 784)).astype(np.float32), rng.integers(0, 10, 32))  # measured statistics
     return net
 
@@ -300,8 +342,12 @@ def test_a_network_with_the_tricks_saves_and_loads_and_predicts_the_same(tricks_
 
 
 def test_a_model_saved_before_the_tricks_existed_still_loads(net):
-    meta = {"format": "ffn-digits/1", "config": {k: v for k, v in net.config().items()
-                                                 if k not in ("normalization", "dropout_ratio", "residual")}}
+    meta = {
+        "format": "ffn-digits/1",
+        "config": {
+            k: v for k, v in net.config().items() if k not in ("normalization", "dropout_ratio", "residual")
+        },
+    }
     loaded = load_model(npz_bytes(**good_arrays(net, meta)))
     assert loaded.normalization == "none" and loaded.dropout_ratio == 0 and loaded.residual is False
 
@@ -312,24 +358,30 @@ def with_config(arrays, **changes):
     arrays["meta"] = np.array(json.dumps(meta))
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda a: a["running_var1"].__setitem__(0, -1.0), "running_var1 holds a negative variance"),
-    (lambda a: a["running_mean2"].__setitem__(3, np.nan), "running_mean2 contains NaN"),
-    (lambda a: a["gamma3"].__setitem__(0, np.inf), "gamma3 contains NaN or infinite"),
-    (lambda a: a.pop("running_var3"), "expected arrays"),
-    (lambda a: a.pop("beta1"), "expected arrays"),
-    (lambda a: a.update(gamma2=np.ones(15, np.float32)), r"gamma2 has shape \(15,\)"),
-    (lambda a: a.update(running_mean1=np.zeros((16, 16), np.float32)), r"running_mean1 has shape \(16, 16\)"),
-    (lambda a: a.update(running_mean9=np.zeros(16, np.float32)), "expected arrays"),
-    (lambda a: a.update(running_mean1=a["running_mean1"].astype(np.float64)), "float32 or all float64"),
-    (lambda a: a.update(gamma_1=np.zeros(16, np.float32)), "not an ffn model"),
-    (lambda a: with_config(a, normalization="layer"), "expected arrays"),   # LayerNorm keeps no statistics
-    (lambda a: with_config(a, normalization="<b>group</b>"), "normalization must be one of"),
-    (lambda a: with_config(a, dropout_ratio=1.5), "dropout_ratio must be in"),
-    (lambda a: with_config(a, residual="true"), "residual must be True or False"),
-    (lambda a: with_config(a, hidden_size_list=[16, 8, 8], residual=True), "expected arrays|has shape"),
-    (lambda a: with_config(a, hidden_size_list=[16, 12, 8], residual=True), "same size"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda a: a["running_var1"].__setitem__(0, -1.0), "running_var1 holds a negative variance"),
+        (lambda a: a["running_mean2"].__setitem__(3, np.nan), "running_mean2 contains NaN"),
+        (lambda a: a["gamma3"].__setitem__(0, np.inf), "gamma3 contains NaN or infinite"),
+        (lambda a: a.pop("running_var3"), "expected arrays"),
+        (lambda a: a.pop("beta1"), "expected arrays"),
+        (lambda a: a.update(gamma2=np.ones(15, np.float32)), r"gamma2 has shape \(15,\)"),
+        (
+            lambda a: a.update(running_mean1=np.zeros((16, 16), np.float32)),
+            r"running_mean1 has shape \(16, 16\)",
+        ),
+        (lambda a: a.update(running_mean9=np.zeros(16, np.float32)), "expected arrays"),
+        (lambda a: a.update(running_mean1=a["running_mean1"].astype(np.float64)), "float32 or all float64"),
+        (lambda a: a.update(gamma_1=np.zeros(16, np.float32)), "not an ffn model"),
+        (lambda a: with_config(a, normalization="layer"), "expected arrays"),  # LayerNorm keeps no statistics
+        (lambda a: with_config(a, normalization="<b>group</b>"), "normalization must be one of"),
+        (lambda a: with_config(a, dropout_ratio=1.5), "dropout_ratio must be in"),
+        (lambda a: with_config(a, residual="true"), "residual must be True or False"),
+        (lambda a: with_config(a, hidden_size_list=[16, 8, 8], residual=True), "expected arrays|has shape"),
+        (lambda a: with_config(a, hidden_size_list=[16, 12, 8], residual=True), "same size"),
+    ],
+)
 def test_hostile_files_with_the_tricks_arrays_are_refused(tricks_net, change, message):
     arrays = good_arrays(tricks_net)
     arrays.update({k: v.copy() for k, v in tricks_net.stats.items()})

@@ -13,8 +13,16 @@ from tests.support import ROOT
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
 def test_whole_net_backprop_matches_numerical_gradient(activation, rng):
-    net = MultiLayerNet(6, [5, 4], 3, activation=activation, weight_init="xavier",
-                        weight_decay_lambda=0.1, seed=1, dtype=np.float64)
+    net = MultiLayerNet(
+        6,
+        [5, 4],
+        3,
+        activation=activation,
+        weight_init="xavier",
+        weight_decay_lambda=0.1,
+        seed=1,
+        dtype=np.float64,
+    )
     x = rng.normal(size=(4, 6))
     t = np.array([0, 2, 1, 2])
     num = net.numerical_gradient(x, t)
@@ -74,15 +82,18 @@ def test_accuracy_with_index_and_one_hot_labels(rng):
     assert net.accuracy(x, (t + 1) % 3) == 0.0
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(hidden_size_list=[]), "hidden_size_list"),
-    (dict(hidden_size_list=[0]), "hidden size must be an integer in"),
-    (dict(hidden_size_list=[10 ** 6]), "got 1000000"),
-    (dict(hidden_size_list=[8], activation="softplus"), "'softplus'"),
-    (dict(hidden_size_list=[8], weight_init="zeros"), "'zeros'"),
-    (dict(hidden_size_list=[8], weight_decay_lambda=-1), "got -1"),
-    (dict(hidden_size_list=[8], dtype=np.int32), "dtype"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(hidden_size_list=[]), "hidden_size_list"),
+        (dict(hidden_size_list=[0]), "hidden size must be an integer in"),
+        (dict(hidden_size_list=[10**6]), "got 1000000"),
+        (dict(hidden_size_list=[8], activation="softplus"), "'softplus'"),
+        (dict(hidden_size_list=[8], weight_init="zeros"), "'zeros'"),
+        (dict(hidden_size_list=[8], weight_decay_lambda=-1), "got -1"),
+        (dict(hidden_size_list=[8], dtype=np.int32), "dtype"),
+    ],
+)
 def test_constructor_rejects_bad_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MultiLayerNet(784, output_size=10, **kwargs)
@@ -93,12 +104,15 @@ def test_three_layer_net_rejects_tiny_hidden():
         ThreeLayerNet(784, 1, 10)
 
 
-@pytest.mark.parametrize("x, message", [
-    (np.zeros((2, 783)), r"shape \(N, 784\), got \(2, 783\)"),
-    (np.zeros((2, 2, 784)), "got \\(2, 2, 784\\)"),
-    (np.full((1, 784), np.nan), "NaN"),
-    (np.array([["a"] * 784]), "numeric"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (np.zeros((2, 783)), r"shape \(N, 784\), got \(2, 783\)"),
+        (np.zeros((2, 2, 784)), "got \\(2, 2, 784\\)"),
+        (np.full((1, 784), np.nan), "NaN"),
+        (np.array([["a"] * 784]), "numeric"),
+    ],
+)
 def test_predict_proba_rejects_bad_input(x, message):
     with pytest.raises(ValueError, match=message):
         MultiLayerNet(784, [8], 10).predict_proba(x)
@@ -106,8 +120,10 @@ def test_predict_proba_rejects_bad_input(x, message):
 
 def layer_state(net):
     """Every attribute of every layer, by identity: what a forward pass could write."""
-    return {name: {k: id(v) for k, v in vars(layer).items()} for name, layer in
-            [*net.named_layers().items(), ("last", net.lastLayer)]}
+    return {
+        name: {k: id(v) for k, v in vars(layer).items()}
+        for name, layer in [*net.named_layers().items(), ("last", net.lastLayer)]
+    }
 
 
 @pytest.mark.timeout(60)
@@ -127,6 +143,7 @@ def test_a_shared_network_is_only_read_by_inference(rng):
             p, acc = net.predict_proba(xs[i]), net.accuracy(xs[i], ts[i])
             if not (np.array_equal(p, expected[i][0]) and acc == expected[i][1]):
                 mismatches.append(i)
+
     threads = [threading.Thread(target=session, args=(i,)) for i in range(8)]
     for th in threads:
         th.start()
@@ -176,15 +193,18 @@ def test_params_are_views_of_one_vector():
     assert loaded.params["W1"][0, 0] == 1
 
 
-TRICKS = [dict(normalization="batch", dropout_ratio=0.3, residual=True),
-          dict(normalization="layer", dropout_ratio=0.5, residual=True, activation="tanh"),
-          dict(normalization="batch", activation="sigmoid", weight_decay_lambda=0.05)]
+TRICKS = [
+    dict(normalization="batch", dropout_ratio=0.3, residual=True),
+    dict(normalization="layer", dropout_ratio=0.5, residual=True, activation="tanh"),
+    dict(normalization="batch", activation="sigmoid", weight_decay_lambda=0.05),
+]
 
 
 @pytest.mark.parametrize("tricks", TRICKS)
 def test_a_network_with_the_tricks_matches_its_numerical_gradient_everywhere(tricks, rng):
     """Every entry of every array, in float64, dropout on a fixed mask per layer."""
     from ffn.gradcheck import fix_dropout
+
     net = MultiLayerNet(9, [6, 6, 5], 3, weight_init="he", seed=2, dtype=np.float64, **tricks)
     x, t = rng.normal(size=(7, 9)), rng.integers(0, 3, 7)
     fix_dropout(net, len(x), rng)
@@ -206,9 +226,15 @@ def test_batch_norm_at_inference_uses_the_running_statistics_and_writes_nothing(
     x = rng.normal(size=(5, 9))
     p = net.params
     h = x @ p["W1"] + p["b1"]
-    h = p["gamma1"] * (h - net.stats["running_mean1"]) / np.sqrt(net.stats["running_var1"] + 1e-5) + p["beta1"]
+    h = (
+        p["gamma1"] * (h - net.stats["running_mean1"]) / np.sqrt(net.stats["running_var1"] + 1e-5)
+        + p["beta1"]
+    )
     h = np.maximum(h, 0) @ p["W2"] + p["b2"]
-    h = p["gamma2"] * (h - net.stats["running_mean2"]) / np.sqrt(net.stats["running_var2"] + 1e-5) + p["beta2"]
+    h = (
+        p["gamma2"] * (h - net.stats["running_mean2"]) / np.sqrt(net.stats["running_var2"] + 1e-5)
+        + p["beta2"]
+    )
     np.testing.assert_allclose(net.predict(x), np.maximum(h, 0) @ p["W3"] + p["b3"])
     np.testing.assert_array_equal(net.state_vector, before)
     one = net.predict(x[:1])  # one drawing alone gets the same scores as in a batch: no batch statistics
@@ -220,7 +246,9 @@ def test_dropout_is_off_at_inference_and_seeded_while_training(rng):
     a, b = (MultiLayerNet(784, [32, 16], 10, dropout_ratio=0.5, seed=7) for _ in range(2))
     np.testing.assert_array_equal(a.predict(x), a.predict(x))
     np.testing.assert_array_equal(a.predict(x), MultiLayerNet(784, [32, 16], 10, seed=7).predict(x))
-    np.testing.assert_array_equal(a.predict(x, keep=True), b.predict(x, keep=True))  # the same seed, the same masks
+    np.testing.assert_array_equal(
+        a.predict(x, keep=True), b.predict(x, keep=True)
+    )  # the same seed, the same masks
     assert not np.array_equal(a.predict(x, keep=True), a.predict(x))
 
 
@@ -239,14 +267,17 @@ def test_input_gradient_with_the_tricks_is_the_inference_networks(tricks, rng):
     assert relative_error(dx, num) < 1e-6
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(normalization="group"), "normalization must be one of"),
-    (dict(normalization=None), "normalization must be one of"),
-    (dict(dropout_ratio=0.95), "dropout_ratio must be in"),
-    (dict(dropout_ratio=float("nan")), "dropout_ratio must be in"),
-    (dict(residual="yes"), "residual must be True or False"),
-    (dict(hidden_size_list=[8, 4], residual=True), r"same size, got \[8, 4\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(normalization="group"), "normalization must be one of"),
+        (dict(normalization=None), "normalization must be one of"),
+        (dict(dropout_ratio=0.95), "dropout_ratio must be in"),
+        (dict(dropout_ratio=float("nan")), "dropout_ratio must be in"),
+        (dict(residual="yes"), "residual must be True or False"),
+        (dict(hidden_size_list=[8, 4], residual=True), r"same size, got \[8, 4\]"),
+    ],
+)
 def test_the_tricks_options_are_checked(kwargs, message):
     kwargs = {"hidden_size_list": [8, 8], **kwargs}
     with pytest.raises(ValueError, match=message):
@@ -254,7 +285,9 @@ def test_the_tricks_options_are_checked(kwargs, message):
 
 
 def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
-    net = ffn.MultiLayerNet(784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.5, residual=True, seed=0)
+    net = ffn.MultiLayerNet(
+        784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.5, residual=True, seed=0
+    )
     net.gradient(rng.random((20, 784)).astype(np.float32), rng.integers(0, 10, 20))
     xs = [rng.random((3, 784)).astype(np.float32) for _ in range(6)]
     expected = [net.predict_proba(x) for x in xs]
@@ -263,8 +296,12 @@ def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
 
     def session(i):
         for _ in range(100):
-            if not np.array_equal(net.predict_proba(xs[i]), expected[i]) or net.input_gradient(xs[i], [1, 2, 3]) is None:
+            if (
+                not np.array_equal(net.predict_proba(xs[i]), expected[i])
+                or net.input_gradient(xs[i], [1, 2, 3]) is None
+            ):
                 mismatches.append(i)
+
     threads = [threading.Thread(target=session, args=(i,)) for i in range(6)]
     for th in threads:
         th.start()
@@ -288,8 +325,10 @@ class _Plot:
         return lambda *args, **kwargs: self.calls.append(name)
 
 
-@pytest.mark.skipif(not SEED_ARTICLE.is_dir() and not os.environ.get("CI"),
-                    reason="the article (../shared/seed) is not beside the project")
+@pytest.mark.skipif(
+    not SEED_ARTICLE.is_dir() and not os.environ.get("CI"),
+    reason="the article (../shared/seed) is not beside the project",
+)
 def test_the_articles_own_training_script_runs_unchanged_against_ffn(capsys):
     """The article's script, from "读入并划分数据" to its test accuracy, read from the article
     itself and run as written: only its imports are given (ffn's ThreeLayerNet and load_mnist
@@ -299,10 +338,12 @@ def test_the_articles_own_training_script_runs_unchanged_against_ffn(capsys):
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("# 读入并划分数据"))
     end = next(i for i, line in enumerate(lines) if line.startswith('print("test acc'))
-    script = "\n".join(lines[start:end + 1])
+    script = "\n".join(lines[start : end + 1])
     plt = _Plot()
-    exec(compile(script, "article_script", "exec"), {"np": np, "plt": plt, "ThreeLayerNet": ffn.ThreeLayerNet,
-                                                    "load_mnist": ffn.load_mnist})
+    exec(
+        compile(script, "article_script", "exec"),
+        {"np": np, "plt": plt, "ThreeLayerNet": ffn.ThreeLayerNet, "load_mnist": ffn.load_mnist},
+    )
     out = capsys.readouterr().out.splitlines()
     per_epoch = [line for line in out if line.startswith("train acc, valid acc | ")]
     assert len(per_epoch) == 19  # 5,000 iterations of 200 from 54,000 images: an evaluation every 270

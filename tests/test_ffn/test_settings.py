@@ -10,8 +10,16 @@ from ffn.settings import Limits, SettingsError, TrainSettings, build_trainer, ch
 
 def test_article_preset_is_the_articles_run():
     s = PRESETS["article"]
-    assert (s.hidden_sizes(), s.weight_init, s.weight_init_std, s.optimizer, s.learning_rate,
-            s.batch_size, s.iters, s.valid_ratio) == ([64, 32], "std", 0.01, "sgd", 0.01, 200, 5000, 0.1)
+    assert (
+        s.hidden_sizes(),
+        s.weight_init,
+        s.weight_init_std,
+        s.optimizer,
+        s.learning_rate,
+        s.batch_size,
+        s.iters,
+        s.valid_ratio,
+    ) == ([64, 32], "std", 0.01, "sgd", 0.01, 200, 5000, 0.1)
 
 
 def test_build_trainer_splits_and_subsets(mnist):
@@ -24,23 +32,26 @@ def test_build_trainer_splits_and_subsets(mnist):
     assert fast.total_iters == total_iters(PRESETS["fast"], 54000) == 4 * (54000 // 256)
 
 
-@pytest.mark.parametrize("changes, message, code", [
-    (dict(hidden_size=100000), "hidden size", "units"),
-    (dict(hidden_size_list=(8,) * 9), "1 to 8 sizes", "layers"),
-    (dict(learning_rate=float("nan")), "learning rate", "learning_rate"),
-    (dict(learning_rate=1e9), "learning rate", "learning_rate"),
-    (dict(batch_size=0), "batch size", "batch_size"),
-    (dict(iters=0), "iterations", "iters"),
-    (dict(valid_ratio=0.9), "validation ratio", "valid_ratio"),
-    (dict(train_size=59000), "training-set size", "train_size"),
-    (dict(optimizer="newton"), "optimizer", "choice"),
-    (dict(activation="gelu"), "activation", "choice"),
-    (dict(weight_decay=-0.1), "weight_decay", "weight_decay"),
-    (dict(weight_init_std=0.0, weight_init="std"), "weight_init_std", "init_std"),
-    (dict(epochs=-1.0), "epochs", "epochs"),
-    (dict(iters=10**7), "iterations", "iters"),
-    (dict(iters=10**6, batch_size=60000), "would process", "samples"),
-])
+@pytest.mark.parametrize(
+    "changes, message, code",
+    [
+        (dict(hidden_size=100000), "hidden size", "units"),
+        (dict(hidden_size_list=(8,) * 9), "1 to 8 sizes", "layers"),
+        (dict(learning_rate=float("nan")), "learning rate", "learning_rate"),
+        (dict(learning_rate=1e9), "learning rate", "learning_rate"),
+        (dict(batch_size=0), "batch size", "batch_size"),
+        (dict(iters=0), "iterations", "iters"),
+        (dict(valid_ratio=0.9), "validation ratio", "valid_ratio"),
+        (dict(train_size=59000), "training-set size", "train_size"),
+        (dict(optimizer="newton"), "optimizer", "choice"),
+        (dict(activation="gelu"), "activation", "choice"),
+        (dict(weight_decay=-0.1), "weight_decay", "weight_decay"),
+        (dict(weight_init_std=0.0, weight_init="std"), "weight_init_std", "init_std"),
+        (dict(epochs=-1.0), "epochs", "epochs"),
+        (dict(iters=10**7), "iterations", "iters"),
+        (dict(iters=10**6, batch_size=60000), "would process", "samples"),
+    ],
+)
 def test_absurd_settings_are_refused_with_a_code_a_page_can_word(changes, message, code):
     with pytest.raises(SettingsError, match=message) as e:
         check(TrainSettings(**changes))
@@ -63,8 +74,9 @@ def test_the_networks_settings_are_the_networks_checks_within_the_callers_limits
 
 
 def test_the_settings_name_the_networks_layers_and_config_once():
-    s = TrainSettings(hidden_size=128, depth=3, activation="tanh", weight_decay=1e-3, dropout=0.2,
-                      residual=True)
+    s = TrainSettings(
+        hidden_size=128, depth=3, activation="tanh", weight_decay=1e-3, dropout=0.2, residual=True
+    )
     assert s.layer_sizes() == [784, 128, 128, 64, 10]
     cfg = s.net_config()
     assert check_config(**cfg) == MultiLayerNet(**cfg).config()
@@ -96,6 +108,7 @@ def test_momentum_beta_changes_a_momentum_run_and_nothing_else(mnist):
         tr = build_trainer(s, x, t)
         tr.step()
         return tr.net.param_vector.copy()
+
     for optimizer in ("momentum", "nesterov"):
         assert not np.array_equal(weights(optimizer, 0.5), weights(optimizer, 0.99))
     assert np.array_equal(weights("momentum", 0.0), weights("sgd", 0.9))  # no share of the last step: SGD
@@ -120,7 +133,11 @@ def test_evals_per_run_gives_a_live_chart_enough_points(mnist):
 
 def test_run_length_counts_as_the_trainer_does(mnist):
     (x, t), _ = mnist
-    for s in (preset("article"), preset("fast"), preset("article_he", train_size=1000, batch_size=1024, iters=300)):
+    for s in (
+        preset("article"),
+        preset("fast"),
+        preset("article_he", train_size=1000, batch_size=1024, iters=300),
+    ):
         iters, batch, n_train, epochs = ffn.settings.run_length(s)
         tr = build_trainer(s, x, t)
         assert (iters, batch, n_train) == (tr.total_iters, tr.batch_size, len(tr.x_train))
@@ -129,20 +146,31 @@ def test_run_length_counts_as_the_trainer_does(mnist):
 
 
 def test_depth_adds_layers_of_h_before_the_articles_last_h_over_2():
-    assert TrainSettings(hidden_size=64).hidden_sizes() == [64, 32]          # the article's, depth 2
+    assert TrainSettings(hidden_size=64).hidden_sizes() == [64, 32]  # the article's, depth 2
     assert TrainSettings(hidden_size=64, depth=5).hidden_sizes() == [64, 64, 64, 64, 32]
     assert TrainSettings(hidden_size_list=(10, 7), depth=6).hidden_sizes() == [10, 7]
     check(TrainSettings(depth=3, residual=True, normalization="layer", dropout=0.5))
 
 
-@pytest.mark.parametrize("changes, code", [
-    (dict(depth=1), "depth"), (dict(depth=9), "depth"), (dict(depth=2.5), "depth"),
-    (dict(dropout=0.95), "dropout"), (dict(dropout=float("nan")), "dropout"),
-    (dict(residual=True), "residual"),                       # depth 2: H and H/2, nothing to add
-    (dict(normalization="group"), "choice"),
-    (dict(residual="no", depth=3), "choice"), (dict(dropout="0.5"), "dropout"), (dict(dropout=None), "dropout"),
-    (dict(normalization="batch", batch_size=1), "batch_norm_batch"),  # one image has no spread to normalise
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        (dict(depth=1), "depth"),
+        (dict(depth=9), "depth"),
+        (dict(depth=2.5), "depth"),
+        (dict(dropout=0.95), "dropout"),
+        (dict(dropout=float("nan")), "dropout"),
+        (dict(residual=True), "residual"),  # depth 2: H and H/2, nothing to add
+        (dict(normalization="group"), "choice"),
+        (dict(residual="no", depth=3), "choice"),
+        (dict(dropout="0.5"), "dropout"),
+        (dict(dropout=None), "dropout"),
+        (
+            dict(normalization="batch", batch_size=1),
+            "batch_norm_batch",
+        ),  # one image has no spread to normalise
+    ],
+)
 def test_the_tricks_settings_out_of_range_are_named(changes, code):
     with pytest.raises(SettingsError) as e:
         check(TrainSettings(**changes))
@@ -152,7 +180,11 @@ def test_the_tricks_settings_out_of_range_are_named(changes, code):
 def test_the_deep_presets_are_one_network_with_and_without_batch_norm(mnist):
     stuck, bn = PRESETS["deep_stuck"], PRESETS["deep_bn"]
     assert {k: v for k, v in vars(stuck).items() if getattr(bn, k) != v} == {"normalization": "none"}
-    assert stuck.hidden_sizes() == [128] * 4 + [64] and stuck.activation == "sigmoid" and stuck.optimizer == "sgd"
+    assert (
+        stuck.hidden_sizes() == [128] * 4 + [64]
+        and stuck.activation == "sigmoid"
+        and stuck.optimizer == "sgd"
+    )
     (x, t), _ = mnist
     net = build_trainer(bn, x, t).net
     assert [n for n in net.named_layers() if n.endswith("1")] == ["Affine1", "BatchNorm1", "Sigmoid1"]

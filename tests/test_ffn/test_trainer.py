@@ -15,7 +15,7 @@ def small_run(mnist, n=2000, **kw):
     (x, t), (xt, tt) = mnist
     net = ffn.MultiLayerNet(784, [64, 32], 10, weight_init="he", seed=kw.pop("net_seed", 0))
     opt = ffn.make_optimizer(kw.pop("optimizer", "adam"), kw.pop("lr", 2e-3))
-    tr = Trainer(net, opt, x[1000:1000 + n], t[1000:1000 + n], x[:1000], t[:1000], **kw)
+    tr = Trainer(net, opt, x[1000 : 1000 + n], t[1000 : 1000 + n], x[:1000], t[:1000], **kw)
     return tr, (xt, tt)
 
 
@@ -62,6 +62,7 @@ def test_a_run_that_blows_up_goes_back_to_its_last_copy_and_says_which(mnist):
 
 def test_an_optimizer_of_ones_own_gets_the_params_by_key(mnist):
     """Only an optimizer that says it works element by element is handed one vector."""
+
     class Recorder(ffn.SGD):
         elementwise = False
 
@@ -69,6 +70,7 @@ def test_an_optimizer_of_ones_own_gets_the_params_by_key(mnist):
             self.keys = sorted(params)
             assert all(params[k].shape == grads[k].shape for k in params)
             super().update(params, grads)
+
     (x, t), _ = mnist
     net, opt = ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0), Recorder(0.1)
     before = net.params["b3"].copy()
@@ -83,8 +85,16 @@ def test_float64_images_and_one_hot_labels_train_a_float32_network(mnist):
     net = ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0)
     tr = Trainer(net, ffn.Adam(1e-3), x64, onehot, batch_size=64, iters=20, eval_size=64, seed=0)
     tr.step()
-    same = Trainer(ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0), ffn.Adam(1e-3),
-                   x[:640], t[:640], batch_size=64, iters=20, eval_size=64, seed=0)
+    same = Trainer(
+        ffn.MultiLayerNet(784, [32, 16], 10, weight_init="he", seed=0),
+        ffn.Adam(1e-3),
+        x[:640],
+        t[:640],
+        batch_size=64,
+        iters=20,
+        eval_size=64,
+        seed=0,
+    )
     same.step()
     assert net.layers["Affine1"].x.dtype == np.float32 and tr.t_train.dtype == np.float32
     np.testing.assert_allclose(net.param_vector, same.net.param_vector, rtol=1e-5, atol=1e-6)
@@ -138,17 +148,20 @@ def test_the_articles_settings_stall_and_the_trainer_says_why(mnist):
 
 
 def test_max_seconds_bounds_a_chunk(mnist):
-    tr, _ = small_run(mnist, batch_size=64, iters=10 ** 6, seed=0)
+    tr, _ = small_run(mnist, batch_size=64, iters=10**6, seed=0)
     ran = tr.step(max_seconds=0.2)
-    assert 0 < ran < 10 ** 6 and not tr.done
+    assert 0 < ran < 10**6 and not tr.done
 
 
-@pytest.mark.parametrize("kw, message", [
-    (dict(batch_size=0, iters=10), "batch_size"),
-    (dict(batch_size=10), "exactly one of iters and epochs"),
-    (dict(batch_size=10, iters=10, epochs=1), "exactly one"),
-    (dict(batch_size=10, iters=10, lr_schedule="warm"), "'warm'"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(batch_size=0, iters=10), "batch_size"),
+        (dict(batch_size=10), "exactly one of iters and epochs"),
+        (dict(batch_size=10, iters=10, epochs=1), "exactly one"),
+        (dict(batch_size=10, iters=10, lr_schedule="warm"), "'warm'"),
+    ],
+)
 def test_bad_arguments(mnist, kw, message):
     with pytest.raises(ValueError, match=message):
         small_run(mnist, **kw)
@@ -164,6 +177,7 @@ def drive_from_threads(step, n_threads=2, timeout=10):
                 pass
         except BaseException as e:  # noqa: BLE001 - handed to the test thread
             errors.append(e)
+
     threads = [threading.Thread(target=loop) for _ in range(n_threads)]
     for t in threads:
         t.start()
@@ -188,16 +202,18 @@ def test_two_threads_stepping_one_run_give_the_weights_of_one_thread(mnist):
 
 @pytest.mark.timeout(30)
 def test_stop_from_another_thread_ends_the_run_between_two_iterations(mnist):
-    tr, _ = small_run(mnist, batch_size=64, iters=10 ** 6, seed=0)
+    tr, _ = small_run(mnist, batch_size=64, iters=10**6, seed=0)
     worker = threading.Thread(target=tr.step, kwargs={"max_seconds": 8})
     worker.start()
     while tr.iteration < 20:
         time.sleep(0.005)
-    tr.stop()                       # the worker holds the run: the stop waits for its iteration
+    tr.stop()  # the worker holds the run: the stop waits for its iteration
     worker.join(10)
     assert not worker.is_alive()
     n = tr.iteration
-    assert tr.status == "stopped" and describe(tr.outcome) == f"Stopped by you at iteration {n:,} of 1,000,000."
+    assert (
+        tr.status == "stopped" and describe(tr.outcome) == f"Stopped by you at iteration {n:,} of 1,000,000."
+    )
     assert len(tr.history["loss"]) == n  # no iteration ran after the stop was acknowledged
     assert tr.step() == 0 and tr.iteration == n
 
@@ -220,6 +236,7 @@ def test_stop_from_inside_step_asks_and_never_waits_on_itself(mnist):
         if len(calls) == 5:
             tr.stop()
         return x
+
     tr, _ = small_run(mnist, batch_size=64, iters=1000, seed=0, augment=augment)
     worker = threading.Thread(target=tr.step)
     worker.start()
@@ -229,8 +246,17 @@ def test_stop_from_inside_step_asks_and_never_waits_on_itself(mnist):
     assert describe(tr.outcome) == "Stopped by you at iteration 5 of 1,000."
 
 
-@pytest.mark.parametrize("optimizer, lr", [("adam", 2e-3), ("sgd", 0.1), ("momentum", 0.05), ("nesterov", 0.05),
-                                           ("adagrad", 0.02), ("rmsprop", 1e-3)])
+@pytest.mark.parametrize(
+    "optimizer, lr",
+    [
+        ("adam", 2e-3),
+        ("sgd", 0.1),
+        ("momentum", 0.05),
+        ("nesterov", 0.05),
+        ("adagrad", 0.02),
+        ("rmsprop", 1e-3),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_one_epoch_gives_the_weights_of_the_straightforward_version(mnist, optimizer, lr, dtype):
     """The fast engine (reused arrays, one parameter vector, rescaled Adam moments) against
@@ -238,7 +264,9 @@ def test_one_epoch_gives_the_weights_of_the_straightforward_version(mnist, optim
     textbook does: the same batches, the same weights after an epoch."""
     (x, t), _ = mnist
     x, t = x[:3200], t[:3200]
-    net = ffn.MultiLayerNet(784, [64, 32], 10, weight_init="he", seed=0, dtype=dtype, weight_decay_lambda=1e-3)
+    net = ffn.MultiLayerNet(
+        784, [64, 32], 10, weight_init="he", seed=0, dtype=dtype, weight_decay_lambda=1e-3
+    )
     start = {k: p.copy() for k, p in net.params.items()}
     tr = Trainer(net, ffn.make_optimizer(optimizer, lr), x, t, batch_size=64, epochs=1, eval_size=100, seed=5)
     tr.step()

@@ -1,6 +1,7 @@
 """The article's tricks as layers: float64 gradient checks, inference behaviour, expected
 values, and a small network with every trick on (the residual block's own tests are in
 test_blocks.py)."""
+
 import numpy as np
 import pytest
 
@@ -18,13 +19,16 @@ def check(layer, x, params=(), train_flg=True, rng=None):
 
     def loss():
         return float(np.sum(layer.forward(x, train_flg=train_flg) * R))
+
     layer.forward(x, train_flg=train_flg)
     dout = R.copy()
     dx = layer.backward(dout)
     np.testing.assert_array_equal(dout, R)  # dout is never modified
     errors = [relative_error(dx, numerical_gradient(loss, x))]
     for name in params:
-        errors.append(relative_error(getattr(layer, "d" + name), numerical_gradient(loss, getattr(layer, name))))
+        errors.append(
+            relative_error(getattr(layer, "d" + name), numerical_gradient(loss, getattr(layer, name)))
+        )
     return max(errors)
 
 
@@ -97,31 +101,59 @@ def test_dropout_is_off_at_inference_and_keeps_the_expected_value(rng):
 def test_a_small_network_with_every_trick_on_passes_the_gradient_check(rng):
     """Affine, BatchNorm, ReLU, Dropout (a fixed mask), a residual block with LayerNorm and
     Tanh, Affine, softmax with loss: every parameter's gradient below 1e-6."""
-    p = {"W1": rng.standard_normal((8, 6)) * 0.5, "b1": np.zeros(6), "gamma1": 1 + rng.standard_normal(6) * 0.1,
-         "beta1": rng.standard_normal(6) * 0.1, "W2": rng.standard_normal((6, 6)) * 0.5, "b2": np.zeros(6),
-         "gamma2": 1 + rng.standard_normal(6) * 0.1, "beta2": rng.standard_normal(6) * 0.1,
-         "W3": rng.standard_normal((6, 3)) * 0.5, "b3": np.zeros(3)}
+    p = {
+        "W1": rng.standard_normal((8, 6)) * 0.5,
+        "b1": np.zeros(6),
+        "gamma1": 1 + rng.standard_normal(6) * 0.1,
+        "beta1": rng.standard_normal(6) * 0.1,
+        "W2": rng.standard_normal((6, 6)) * 0.5,
+        "b2": np.zeros(6),
+        "gamma2": 1 + rng.standard_normal(6) * 0.1,
+        "beta2": rng.standard_normal(6) * 0.1,
+        "W3": rng.standard_normal((6, 3)) * 0.5,
+        "b3": np.zeros(3),
+    }
     drop = Dropout(0.25)
     x, t = rng.standard_normal((10, 8)), rng.integers(0, 3, 10)
     drop.fixed_mask = rng.random((10, 6)) >= 0.25
     block = Residual([Affine(p["W2"], p["b2"]), LayerNormalization(p["gamma2"], p["beta2"]), Tanh()])
-    layers = [Affine(p["W1"], p["b1"]), BatchNormalization(p["gamma1"], p["beta1"]), Relu(), drop, block,
-              Affine(p["W3"], p["b3"])]
+    layers = [
+        Affine(p["W1"], p["b1"]),
+        BatchNormalization(p["gamma1"], p["beta1"]),
+        Relu(),
+        drop,
+        block,
+        Affine(p["W3"], p["b3"]),
+    ]
     last = SoftmaxWithLoss()
 
     def loss():
         h = x
         for layer in layers:
-            h = layer.forward(h, train_flg=True) if not isinstance(layer, (Affine, Relu)) else layer.forward(h)
+            h = (
+                layer.forward(h, train_flg=True)
+                if not isinstance(layer, (Affine, Relu))
+                else layer.forward(h)
+            )
         return last.forward(h, t)
+
     loss()
     d = last.backward(1)
     for layer in reversed(layers):
         d = layer.backward(d)
     inner = list(block.layers.values())
-    grads = {"W1": layers[0].dW, "b1": layers[0].db, "gamma1": layers[1].dgamma, "beta1": layers[1].dbeta,
-             "W2": inner[0].dW, "b2": inner[0].db, "gamma2": inner[1].dgamma,
-             "beta2": inner[1].dbeta, "W3": layers[5].dW, "b3": layers[5].db}
+    grads = {
+        "W1": layers[0].dW,
+        "b1": layers[0].db,
+        "gamma1": layers[1].dgamma,
+        "beta1": layers[1].dbeta,
+        "W2": inner[0].dW,
+        "b2": inner[0].db,
+        "gamma2": inner[1].dgamma,
+        "beta2": inner[1].dbeta,
+        "W3": layers[5].dW,
+        "b3": layers[5].db,
+    }
     for key, g in grads.items():
         numerical = numerical_gradient(loss, p[key])
         if key == "b1":  # a bias just before batch norm has no effect: BN takes the batch's mean away
@@ -132,8 +164,11 @@ def test_a_small_network_with_every_trick_on_passes_the_gradient_check(rng):
 
 def test_the_scale_and_shift_gradients_go_where_a_trainer_keeps_them(x, rng):
     from ffn.workspace import Scratch
-    for layer in (BatchNormalization(rng.standard_normal(5), rng.standard_normal(5)),
-                  LayerNormalization(rng.standard_normal(5), rng.standard_normal(5))):
+
+    for layer in (
+        BatchNormalization(rng.standard_normal(5), rng.standard_normal(5)),
+        LayerNormalization(rng.standard_normal(5), rng.standard_normal(5)),
+    ):
         vector = np.zeros(10)
         scratch = Scratch("Norm1")
         scratch.bind("dgamma", vector[:5])

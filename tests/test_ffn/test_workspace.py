@@ -1,4 +1,5 @@
 """The trainer's reused arrays: made once, the right dtype, and the same numbers as fresh ones."""
+
 import numpy as np
 import pytest
 
@@ -41,8 +42,11 @@ def test_a_step_allocates_its_arrays_once(mnist):
     before = {k: id(a) for k, a in tr._workspace.arrays().items()}
 
     def kept():  # where each layer's kept array lives (an Affine keeps a reshaped view of its input)
-        return {name: (layer.mask if hasattr(layer, "mask") else layer.x).__array_interface__["data"][0]
-                for name, layer in tr.net.layers.items()}
+        return {
+            name: (layer.mask if hasattr(layer, "mask") else layer.x).__array_interface__["data"][0]
+            for name, layer in tr.net.layers.items()
+        }
+
     where = kept()
     tr.step(max_iters=5)
     assert {k: id(a) for k, a in tr._workspace.arrays().items()} == before
@@ -62,7 +66,11 @@ def test_every_array_of_a_float32_step_is_float32(mnist):
         arrays.update({("Adam", f"{name}[{k}]"): a for k, a in getattr(tr.optimizer, name).items()})
     arrays[("net", "param_vector")] = tr.net.param_vector
     assert len(arrays) > 25
-    wrong = {k: a.dtype for k, a in arrays.items() if a.dtype != (bool if k[1] in ("mask", "passes") else np.float32)}
+    wrong = {
+        k: a.dtype
+        for k, a in arrays.items()
+        if a.dtype != (bool if k[1] in ("mask", "passes") else np.float32)
+    }
     assert not wrong
 
 
@@ -104,15 +112,25 @@ def test_no_operation_of_a_training_step_mixes_in_float64(mnist, monkeypatch, op
     convert back, eight times slower (Adam's step once did): every operation is checked."""
     monkeypatch.setattr(ffn.trainer, "Workspace", GuardedWorkspace)
     (x, t), _ = mnist
-    net = ffn.MultiLayerNet(784, [32, 16], 10, activation=activation, weight_init="he", seed=0,
-                            weight_decay_lambda=1e-4)
+    net = ffn.MultiLayerNet(
+        784, [32, 16], 10, activation=activation, weight_init="he", seed=0, weight_decay_lambda=1e-4
+    )
     net.param_vector = net.param_vector.view(Float32Only)  # the optimizer's state is made like it
     net.params = vector_views(net.param_vector, {k: p.shape for k, p in net.params.items()})
     for i in range(1, net.n_affine + 1):
         net.layers[f"Affine{i}"].W, net.layers[f"Affine{i}"].b = net.params[f"W{i}"], net.params[f"b{i}"]
     x = x.view(Float32Only)
-    tr = ffn.Trainer(net, ffn.make_optimizer(optimizer, 1e-3), x[:256], t[:256], batch_size=64, iters=3,
-                     lr_schedule="cosine", eval_size=64, seed=0)
+    tr = ffn.Trainer(
+        net,
+        ffn.make_optimizer(optimizer, 1e-3),
+        x[:256],
+        t[:256],
+        batch_size=64,
+        iters=3,
+        lr_schedule="cosine",
+        eval_size=64,
+        seed=0,
+    )
     tr.step()
     assert tr.status == "finished" and tr.iteration == 3
 

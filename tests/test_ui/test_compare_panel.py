@@ -1,5 +1,6 @@
 """Runs compared: the overlay appears by itself after a second run, each run labelled by what
 it changed (the labels: test_fields.py); the axes, the table, forgetting."""
+
 import json
 
 from tests.support.apptest import finish_a_run
@@ -23,7 +24,10 @@ def test_two_runs_one_setting_changed_are_overlaid_with_a_table(at):
         at.radio(key="compare_x").set_value(axis).run()
         assert not at.exception
         fig = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "compare_acc")
-        assert fig["layout"]["xaxis"]["title"]["text"] == {"images": "images seen", "seconds": "training seconds"}[axis]
+        assert (
+            fig["layout"]["xaxis"]["title"]["text"]
+            == {"images": "images seen", "seconds": "training seconds"}[axis]
+        )
     at.multiselect(key="compare_runs").set_value([2]).run()
     assert any("two runs or more" in i.value for i in at.info)
     at.button(key="forget_runs").click().run()

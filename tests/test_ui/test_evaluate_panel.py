@@ -1,5 +1,6 @@
 """The Evaluate tab through AppTest: the confusion matrix, a cell's images, the mistakes, each
 digit's accuracy, for the bundled model and for a run of this session."""
+
 import json
 
 import numpy as np
@@ -32,9 +33,13 @@ def test_the_bundled_model_evaluated_with_a_cell_and_its_mistakes(at):
     assert heat["type"] == "heatmap" and len(heat["text"]) == 10
     counts = np.array([[int(v.replace(",", "")) if v else 0 for v in row] for row in heat["text"]])
     assert counts.sum() == 10000 and np.trace(counts) == 9931
-    assert conf["data"][1]["type"] == "scatter" and conf["data"][1]["marker"]["opacity"] == 0  # the click targets
+    assert (
+        conf["data"][1]["type"] == "scatter" and conf["data"][1]["marker"]["opacity"] == 0
+    )  # the click targets
     true, pred = at.selectbox(key="drill_true").value, at.selectbox(key="drill_pred").value
-    assert true != pred and counts[true, pred] == counts[~np.eye(10, dtype=bool)].max()  # the commonest mistake
+    assert (
+        true != pred and counts[true, pred] == counts[~np.eye(10, dtype=bool)].max()
+    )  # the commonest mistake
     drill, mistakes = galleries(at)
     assert len(drill) == min(40, counts[true, pred]) and all(c.startswith(f"{true}→{pred} ") for c in drill)
     assert len(mistakes) == 24 and all(c[0] != c[2] for c in mistakes)  # true → read: never the same digit
@@ -61,6 +66,7 @@ def test_a_session_run_is_evaluated_too(at):
 
 def test_each_model_is_evaluated_once_and_a_forgotten_one_is_let_go(at, monkeypatch):
     import ui.evaluate_panel as panel
+
     calls = []
     real = panel.evaluate
     monkeypatch.setattr(panel, "evaluate", lambda net, x, t: calls.append(net) or real(net, x, t))
@@ -90,5 +96,8 @@ def test_the_tabs_choices_are_kept_while_another_tab_is_open(at):
         at.run()
         at.run()  # a second run without the tab drawn: Streamlit forgets an undrawn widget after one
     open_evaluate(at)
-    assert (at.toggle(key="confusion_normalised").value, at.selectbox(key="drill_true").value,
-            at.selectbox(key="drill_pred").value) == (True, 3, 5)
+    assert (
+        at.toggle(key="confusion_normalised").value,
+        at.selectbox(key="drill_true").value,
+        at.selectbox(key="drill_pred").value,
+    ) == (True, 3, 5)

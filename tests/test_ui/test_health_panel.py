@@ -1,5 +1,6 @@
 """The Train tab's views of what training does, through AppTest: the gradient-health chart,
 the first layer's tiles, a Step, the gradient check, and the tiles of any model."""
+
 import base64
 import json
 import math
@@ -8,9 +9,6 @@ import numpy as np
 import pytest
 
 from tests.support.apptest import rerun_until
-
-
-
 
 
 def figures(at):
@@ -50,7 +48,9 @@ def test_a_run_shows_the_gradient_chart_and_the_tiles_and_each_measure(at):
         assert not at.exception
         assert len(health_chart(at)["data"]) == (3 if metric == "update_ratio" else 2)  # hidden layers only
     at.toggle(key="tiles_live").set_value(False).run()
-    assert not any("· iteration" in i.proto.imgs[0].caption for i in at.get("image"))  # the live tiles are gone
+    assert not any(
+        "· iteration" in i.proto.imgs[0].caption for i in at.get("image")
+    )  # the live tiles are gone
 
 
 def test_a_diverged_run_draws_its_charts_up_to_the_last_finite_point(at):

@@ -1,5 +1,6 @@
 """The Draw tab's View switch and its two inside views, through AppTest (the canvas is
 replaced by a drawing sent as a data URL, as in test_app.py)."""
+
 import re
 
 import pytest
@@ -21,6 +22,7 @@ def drawn(monkeypatch):
 
     def fake(**kw):
         return sdc.CanvasResult(json_data=None, image_data_url=data_url(a_seven()), return_image_data=True)
+
     monkeypatch.setattr(ui.draw_panel, "st_canvas", fake)
     at.run()
     assert not at.exception
@@ -37,13 +39,17 @@ def open_view(at, view):
 def test_the_prediction_view_is_todays(drawn):
     assert drawn.radio(key="view").value == "prediction"
     assert metric(drawn, "Prediction").value == "7"
-    assert [o for o in drawn.radio(key="view").options] == ["Prediction", "Inside the network", "Why this digit?"]
+    assert [o for o in drawn.radio(key="view").options] == [
+        "Prediction",
+        "Inside the network",
+        "Why this digit?",
+    ]
 
 
 def test_inside_the_network_shows_the_journey_a_unit_and_its_arithmetic(drawn):
     open_view(drawn, "inside")
-    assert metric(drawn, "Prediction").value == "7"       # the answer stays in sight...
-    assert not drawn.get("plotly_chart")                   # ...but only this view is drawn
+    assert metric(drawn, "Prediction").value == "7"  # the answer stays in sight...
+    assert not drawn.get("plotly_chart")  # ...but only this view is drawn
     # the journey (input, two hidden layers), the unit's weights; and the model's tiles (in their expander)
     assert len(drawn.get("image")) == 3
     table = code_blocks(drawn)[0].value.splitlines()
@@ -51,10 +57,10 @@ def test_inside_the_network_shows_the_journey_a_unit_and_its_arithmetic(drawn):
     arithmetic = code_blocks(drawn)[1].value
     assert arithmetic.startswith("z = Σ wᵢ·xᵢ + b =") and "→ ReLU →" in arithmetic
     assert any("Crossed out" in c.value for c in drawn.caption)
-    drawn.selectbox(key="inside_layer").set_value(3)       # the scores' layer
+    drawn.selectbox(key="inside_layer").set_value(3)  # the scores' layer
     drawn.run()
     assert not drawn.exception and "(a score: softmax comes after)" in code_blocks(drawn)[1].value
-    drawn.selectbox(key="inside_layer").set_value(2)       # the last hidden layer
+    drawn.selectbox(key="inside_layer").set_value(2)  # the last hidden layer
     drawn.run()
     drawn.selectbox(key="inside_unit_2_bundled").set_value(5)
     drawn.run()
@@ -69,11 +75,14 @@ def test_why_this_digit_shows_the_overlay_and_answers_why_not(drawn):
     drawn.selectbox(key="why_versus").set_value(1)
     drawn.run()
     assert not drawn.exception
-    assert any("7** minus the score of 1" in m.value or "7 minus the score of 1" in m.value for m in drawn.markdown)
+    assert any(
+        "7** minus the score of 1" in m.value or "7 minus the score of 1" in m.value for m in drawn.markdown
+    )
 
 
-@pytest.mark.parametrize("hidden, activation", [([32], "relu"), ([32, 16, 8], "relu"), ([32, 16], "sigmoid"),
-                                                ([32, 16], "tanh")])
+@pytest.mark.parametrize(
+    "hidden, activation", [([32], "relu"), ([32, 16, 8], "relu"), ([32, 16], "sigmoid"), ([32, 16], "tanh")]
+)
 def test_every_view_works_for_other_depths_and_activations(drawn, hidden, activation):
     upload(drawn, ffn.model_bytes(ffn.MultiLayerNet(784, hidden, 10, activation=activation, seed=0)))
     drawn.radio(key="model_choice").set_value("uploaded")
@@ -85,14 +94,16 @@ def test_every_view_works_for_other_depths_and_activations(drawn, hidden, activa
     drawn.run()
     assert not drawn.exception and not drawn.error
     crossed = any("Crossed out" in c.value for c in drawn.caption)
-    assert crossed == (activation == "relu")              # only ReLU leaves units at exactly 0
+    assert crossed == (activation == "relu")  # only ReLU leaves units at exactly 0
 
 
 def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
     """A network with batch norm, dropout and a residual block, handed in: the journey names
     each hidden layer's tricks and a unit's arithmetic goes through BatchNorm, the activation
     and the residual sum; the saliency map is drawn through the same layers."""
-    net = ffn.MultiLayerNet(784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=2)
+    net = ffn.MultiLayerNet(
+        784, [32, 32, 16], 10, normalization="batch", dropout_ratio=0.3, residual=True, seed=2
+    )
     net.gradient(rng.random((64, 784)).astype("float32"), rng.integers(0, 10, 64))
     upload(drawn, ffn.model_bytes(net))
     drawn.radio(key="model_choice").set_value("uploaded").run()
@@ -102,8 +113,14 @@ def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
     drawn.selectbox(key="inside_layer").set_value(2).run()
     arithmetic = code_blocks(drawn)[1].value
     assert "→ BatchNorm →" in arithmetic and "→ ReLU →" in arithmetic
-    relu, skip, total = map(float, re.search(r"→ ReLU → (-?[\d.]+) → \+ its input (-?[\d.]+) \(residual\) → "
-                                             r"(-?[\d.]+)", arithmetic).groups())
+    relu, skip, total = map(
+        float,
+        re.search(
+            r"→ ReLU → (-?[\d.]+) → \+ its input (-?[\d.]+) \(residual\) → "
+            r"(-?[\d.]+)",
+            arithmetic,
+        ).groups(),
+    )
     assert total == pytest.approx(relu + skip, abs=2e-3)  # the sum a student can check
     open_view(drawn, "why")
     assert drawn.get("plotly_chart")

@@ -1,12 +1,11 @@
 """The session keeps its last five finished or stopped runs; Reset keeps them, Forget does not."""
+
 import numpy as np
 import pytest
 
 from tests.support.apptest import finish_a_run, rerun_until
 
 from ui.kept import MAX_KEPT, compact
-
-
 
 
 def test_the_last_five_runs_are_kept_and_reset_keeps_them(at):
@@ -47,7 +46,12 @@ def test_a_stopped_run_is_kept_a_diverged_one_is_not(at):
 
 
 def test_compact_history_drops_snapshots_and_packs_series():
-    h = {"loss": [1.0, 0.5], "iteration": [1, 2], "grad_norm": [[0.1, 0.2], [0.3, 0.4]], "snapshot_w1": [object()]}
+    h = {
+        "loss": [1.0, 0.5],
+        "iteration": [1, 2],
+        "grad_norm": [[0.1, 0.2], [0.3, 0.4]],
+        "snapshot_w1": [object()],
+    }
     c = compact(h)
     assert set(c) == {"loss", "iteration", "grad_norm"}
     assert c["loss"].dtype == np.float32 and c["grad_norm"].shape == (2, 2)

@@ -1,27 +1,58 @@
 """A lesson in a link, through AppTest: the widgets a link sets, the controls it hides (and
 still applies), its note as plain text, the parts it can't use, Back to the lesson, the
 address bar kept in step, the share control's link, and presenter mode."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import APP
 from tests.support.apptest import rerun_until
 
-EVERY = {"preset": "fast", "hidden_size": "128", "depth": "3", "activation": "tanh", "weight_init": "xavier",
-         "optimizer": "rmsprop", "momentum_beta": "0.95", "learning_rate": "0.003", "lr_schedule": "step",
-         "batch_size": "64",
-         "iters": "1234", "weight_decay": "0.0001", "normalization": "layer", "dropout": "0.2", "residual": "1",
-         "valid_ratio": "0.2", "train_size": "5000", "augment": "1", "seed": "7", "tab": "draw", "view": "inside",
-         "lang": "en"}
-WIDGETS = {"hidden_size": ("select_slider", 128), "depth": ("select_slider", 3), "activation": ("selectbox", "tanh"),
-           "weight_init": ("selectbox", "xavier"), "optimizer": ("selectbox", "rmsprop"),
-           "momentum_beta": ("select_slider", 0.95),
-           "learning_rate": ("select_slider", 0.003), "lr_schedule": ("selectbox", "step"),
-           "batch_size": ("select_slider", 64), "iters": ("number_input", 1234),
-           "weight_decay": ("select_slider", 0.0001), "normalization": ("selectbox", "layer"),
-           "dropout": ("select_slider", 0.2), "residual": ("checkbox", True), "valid_ratio": ("slider", 0.2),
-           "train_size": ("select_slider", 5000), "augment": ("checkbox", True), "seed": ("number_input", 7),
-           "preset": ("selectbox", "fast")}
+EVERY = {
+    "preset": "fast",
+    "hidden_size": "128",
+    "depth": "3",
+    "activation": "tanh",
+    "weight_init": "xavier",
+    "optimizer": "rmsprop",
+    "momentum_beta": "0.95",
+    "learning_rate": "0.003",
+    "lr_schedule": "step",
+    "batch_size": "64",
+    "iters": "1234",
+    "weight_decay": "0.0001",
+    "normalization": "layer",
+    "dropout": "0.2",
+    "residual": "1",
+    "valid_ratio": "0.2",
+    "train_size": "5000",
+    "augment": "1",
+    "seed": "7",
+    "tab": "draw",
+    "view": "inside",
+    "lang": "en",
+}
+WIDGETS = {
+    "hidden_size": ("select_slider", 128),
+    "depth": ("select_slider", 3),
+    "activation": ("selectbox", "tanh"),
+    "weight_init": ("selectbox", "xavier"),
+    "optimizer": ("selectbox", "rmsprop"),
+    "momentum_beta": ("select_slider", 0.95),
+    "learning_rate": ("select_slider", 0.003),
+    "lr_schedule": ("selectbox", "step"),
+    "batch_size": ("select_slider", 64),
+    "iters": ("number_input", 1234),
+    "weight_decay": ("select_slider", 0.0001),
+    "normalization": ("selectbox", "layer"),
+    "dropout": ("select_slider", 0.2),
+    "residual": ("checkbox", True),
+    "valid_ratio": ("slider", 0.2),
+    "train_size": ("select_slider", 5000),
+    "augment": ("checkbox", True),
+    "seed": ("number_input", 7),
+    "preset": ("selectbox", "fast"),
+}
 
 
 def opened(query):
@@ -52,18 +83,31 @@ def test_a_link_with_every_parameter_sets_every_widget_and_the_tab():
 
 
 def test_hidden_controls_are_hidden_and_still_apply():
-    at = opened({"optimizer": "adam", "learning_rate": "0.001", "hide": "optimizer,learning_rate,preset",
-                 "iters": "100", "train_size": "1000"})
+    at = opened(
+        {
+            "optimizer": "adam",
+            "learning_rate": "0.001",
+            "hide": "optimizer,learning_rate,preset",
+            "iters": "100",
+            "train_size": "1000",
+        }
+    )
     keys = {w.key for w in at.selectbox} | {w.key for w in at.select_slider}
     assert not keys & {"optimizer", "learning_rate", "preset"} and "activation" in keys
-    assert any("Set by the lesson, and hidden: Preset, Optimizer = Adam, Learning rate = 0.001." == c.value
-               for c in at.sidebar.caption)
+    assert any(
+        "Set by the lesson, and hidden: Preset, Optimizer = Adam, Learning rate = 0.001." == c.value
+        for c in at.sidebar.caption
+    )
     assert not any(c.value.startswith("Changed from the preset: optimizer") for c in at.sidebar.caption)
     at.selectbox(key="activation").set_value("sigmoid").run()  # a few reruns: the hidden values stay
     at.run()
     at.button(key="start").click().run()
     run = at.session_state["run"]
-    assert (run.settings.optimizer, run.settings.learning_rate, run.settings.activation) == ("adam", 0.001, "sigmoid")
+    assert (run.settings.optimizer, run.settings.learning_rate, run.settings.activation) == (
+        "adam",
+        0.001,
+        "sigmoid",
+    )
     assert dict(at.query_params)["hide"] == "optimizer,learning_rate,preset"
 
 
@@ -76,15 +120,26 @@ def test_the_note_is_plain_text_as_typed():
 
 
 def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
-    at = opened({"hidden_size": "100", "optimizer": "<b>adamw</b>", "iters": "20000", "batch_size": "1024",
-                 "tab": "nowhere", "colour": "red"})
+    at = opened(
+        {
+            "hidden_size": "100",
+            "optimizer": "<b>adamw</b>",
+            "iters": "20000",
+            "batch_size": "1024",
+            "tab": "nowhere",
+            "colour": "red",
+        }
+    )
     assert at.warning[0].value.startswith("Some parts of the link were not used")
     problems = at.text[0].value
-    for part in ("Hidden size H (hidden_size=100): not one of the choices here",
-                 "Optimizer (optimizer=<b>adamw</b>): not one of the choices", "tab=nowhere",
-                 "colour=red: not something this app reads",
-                 "Batch size (batch_size=1024), Iterations (iters=20000): with the link's other settings, the "
-                 "run can't run here (This run would process 20,480,000 images"):
+    for part in (
+        "Hidden size H (hidden_size=100): not one of the choices here",
+        "Optimizer (optimizer=<b>adamw</b>): not one of the choices",
+        "tab=nowhere",
+        "colour=red: not something this app reads",
+        "Batch size (batch_size=1024), Iterations (iters=20000): with the link's other settings, the "
+        "run can't run here (This run would process 20,480,000 images",
+    ):
         assert part in problems, problems
     assert problems.count("can't run here") == 1
     assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address
@@ -102,8 +157,12 @@ def test_back_to_the_lesson_restores_the_links_settings():
     at.selectbox(key="preset").set_value("fast").run()
     assert not at.button(key="back_to_lesson").disabled
     at.button(key="back_to_lesson").click().run()
-    assert (at.selectbox(key="preset").value, at.select_slider(key="hidden_size").value,
-            at.selectbox(key="activation").value, at.selectbox(key="weight_init").value) == ("article", 256, "sigmoid", "std")
+    assert (
+        at.selectbox(key="preset").value,
+        at.select_slider(key="hidden_size").value,
+        at.selectbox(key="activation").value,
+        at.selectbox(key="weight_init").value,
+    ) == ("article", 256, "sigmoid", "std")
     assert at.button(key="back_to_lesson").disabled
 
 
@@ -119,7 +178,11 @@ def test_the_address_bar_follows_the_page_and_the_share_control_composes_a_link(
     at.multiselect(key="share_hide").set_value(["optimizer", "seed"])
     at.text_area(key="share_note").input("Watch the gradient").run()
     shared = next(c.value for c in at.code if c.value.startswith("http"))
-    assert "hidden_size=256" in shared and "hide=optimizer%2Cseed" in shared and "note=Watch+the+gradient" in shared
+    assert (
+        "hidden_size=256" in shared
+        and "hide=optimizer%2Cseed" in shared
+        and "note=Watch+the+gradient" in shared
+    )
     assert "hide" not in dict(at.query_params)  # composing a link changes nothing on this page
 
 
@@ -143,7 +206,10 @@ def test_after_a_reload_the_changes_stay_and_back_to_the_lesson_still_returns_to
     again = opened(address)  # a reload: a new session on the address the page wrote
     assert again.select_slider(key="hidden_size").value == 32 and not again.warning
     again.button(key="back_to_lesson").click().run()
-    assert again.select_slider(key="hidden_size").value == 256 and again.selectbox(key="preset").value == "article"
+    assert (
+        again.select_slider(key="hidden_size").value == 256
+        and again.selectbox(key="preset").value == "article"
+    )
 
 
 def test_the_browsers_back_button_steps_the_page_back():
@@ -161,23 +227,28 @@ def test_the_browsers_back_button_steps_the_page_back():
 
 def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_chinese_note(monkeypatch):
     import segno
+
     made = []
     real = segno.make
 
     def spy(content, **kwargs):
         made.append(content)
         return real(content, **kwargs)
+
     monkeypatch.setattr(segno, "make", spy)
     at = opened({"present": "1", "hide": "seed", "note": "上课" * 250})
     assert made and "present" not in made[-1] and "hide=seed" in made[-1] and "note=" not in made[-1]
     assert any("the note is too long" in i.proto.imgs[0].caption for i in at.get("image"))
     at = opened({"present": "1", "note": "Try He", "optimizer": "adam"})
     assert "note=Try+He" in made[-1] and "present" not in made[-1]
-    assert "optimizer=adam" in made[-1] and "hidden_size" not in made[-1]  # compact: what differs from the preset
+    assert (
+        "optimizer=adam" in made[-1] and "hidden_size" not in made[-1]
+    )  # compact: what differs from the preset
 
 
 def test_presenter_mode_draws_the_charts_larger():
     import json
+
     at = opened({"present": "1", "iters": "60", "train_size": "1000"})
     at.button(key="start").click().run()
     rerun_until(at, lambda run: run.done)

@@ -1,20 +1,56 @@
 """Reading and writing a lesson's link: stable identifiers both ways, every field written,
 each part that can't be used named, and never an exception (a fuzz of hand-written values)."""
+
 import random
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from ui.link import (LESSON, MAX_NOTE, Choice, Flag, Integer, LinkSpec, Steps, address, link, parse, query,
-                     read_address, read_value)
+from ui.link import (
+    LESSON,
+    MAX_NOTE,
+    Choice,
+    Flag,
+    Integer,
+    LinkSpec,
+    Steps,
+    address,
+    link,
+    parse,
+    query,
+    read_address,
+    read_value,
+)
 
-FIELDS = {"hidden_size": Choice((8, 16, 32, 64, 128, 256, 512)), "activation": Choice(("relu", "sigmoid", "tanh")),
-          "learning_rate": Choice((1e-4, 1e-3, 0.01, 0.1, 1.0)), "iters": Integer(10, 20000),
-          "valid_ratio": Steps(0.0, 0.3, 0.05), "augment": Flag(), "seed": Integer(0, 2**31 - 1)}
-PRESETS = {"a": dict(hidden_size=64, activation="relu", learning_rate=0.1, iters=5000, valid_ratio=0.1,
-                     augment=False, seed=0),
-           "b": dict(hidden_size=256, activation="tanh", learning_rate=1e-3, iters=840, valid_ratio=0.1,
-                     augment=True, seed=0)}
+FIELDS = {
+    "hidden_size": Choice((8, 16, 32, 64, 128, 256, 512)),
+    "activation": Choice(("relu", "sigmoid", "tanh")),
+    "learning_rate": Choice((1e-4, 1e-3, 0.01, 0.1, 1.0)),
+    "iters": Integer(10, 20000),
+    "valid_ratio": Steps(0.0, 0.3, 0.05),
+    "augment": Flag(),
+    "seed": Integer(0, 2**31 - 1),
+}
+PRESETS = {
+    "a": dict(
+        hidden_size=64,
+        activation="relu",
+        learning_rate=0.1,
+        iters=5000,
+        valid_ratio=0.1,
+        augment=False,
+        seed=0,
+    ),
+    "b": dict(
+        hidden_size=256,
+        activation="tanh",
+        learning_rate=1e-3,
+        iters=840,
+        valid_ratio=0.1,
+        augment=True,
+        seed=0,
+    ),
+}
 
 
 def caps(values):
@@ -22,17 +58,44 @@ def caps(values):
         raise ValueError("too much work")
 
 
-SPEC = LinkSpec(fields=FIELDS, presets=PRESETS, default_preset="a", tabs=("train", "draw", "evaluate"),
-                views=("prediction", "inside", "why"), languages=("en",), hideable=("preset", *FIELDS), check=caps)
+SPEC = LinkSpec(
+    fields=FIELDS,
+    presets=PRESETS,
+    default_preset="a",
+    tabs=("train", "draw", "evaluate"),
+    views=("prediction", "inside", "why"),
+    languages=("en",),
+    hideable=("preset", *FIELDS),
+    check=caps,
+)
 
 
 def test_fields_override_their_preset_and_every_part_is_read():
-    lesson = parse({"preset": "b", "hidden_size": "128", "learning_rate": "0.01", "augment": "0", "tab": "draw",
-                    "view": "why", "lang": "en", "hide": "activation,seed", "note": "Try it", "present": "1"}, SPEC)
+    lesson = parse(
+        {
+            "preset": "b",
+            "hidden_size": "128",
+            "learning_rate": "0.01",
+            "augment": "0",
+            "tab": "draw",
+            "view": "why",
+            "lang": "en",
+            "hide": "activation,seed",
+            "note": "Try it",
+            "present": "1",
+        },
+        SPEC,
+    )
     assert lesson.preset == "b" and lesson.problems == []
     assert lesson.values == dict(PRESETS["b"], hidden_size=128, learning_rate=0.01, augment=False)
     assert (lesson.tab, lesson.view, lesson.language, lesson.hide, lesson.note, lesson.present) == (
-        "draw", "why", "en", ("activation", "seed"), "Try it", True)
+        "draw",
+        "why",
+        "en",
+        ("activation", "seed"),
+        "Try it",
+        True,
+    )
     assert set(lesson.given) == {"hidden_size", "learning_rate", "augment"}
 
 
@@ -42,8 +105,13 @@ def test_a_link_writes_every_field_as_a_stable_identifier_and_reads_back_the_sam
     assert set(FIELDS) <= set(q) and q["learning_rate"] == "0.0001" and q["valid_ratio"] == "0.25"
     assert q["activation"] == "tanh" and q["augment"] == "1" and "hide" not in q and "present" not in q
     compact = query(lesson, SPEC, compact=True)
-    assert compact == {"preset": "b", "learning_rate": "0.0001", "valid_ratio": "0.25", "tab": "train",
-                       "view": "prediction"}
+    assert compact == {
+        "preset": "b",
+        "learning_rate": "0.0001",
+        "valid_ratio": "0.25",
+        "tab": "train",
+        "view": "prediction",
+    }
     assert parse(compact, SPEC).values == lesson.values  # the same lesson, while the preset stays as it is
     url = link("http://host:8501/app?old=1#x", lesson, SPEC)
     assert url.startswith("http://host:8501/app?preset=b&")
@@ -51,13 +119,26 @@ def test_a_link_writes_every_field_as_a_stable_identifier_and_reads_back_the_sam
     assert again.values == lesson.values and again.problems == []
 
 
-@pytest.mark.parametrize("name, raw, reason", [
-    ("hidden_size", "100", "choice"), ("hidden_size", "big", "number"), ("activation", "ReLU", "choice"),
-    ("learning_rate", "0.002", "choice"), ("iters", "5", "range"), ("iters", "20001", "range"),
-    ("iters", "12.5", "number"), ("iters", "1e3x", "number"), ("valid_ratio", "0.12", "step"),
-    ("valid_ratio", "0.35", "range"), ("augment", "maybe", "flag"), ("seed", "-1", "range"),
-    ("seed", "nan", "number"), ("seed", "inf", "number"), ("seed", "0x10", "number"),
-])
+@pytest.mark.parametrize(
+    "name, raw, reason",
+    [
+        ("hidden_size", "100", "choice"),
+        ("hidden_size", "big", "number"),
+        ("activation", "ReLU", "choice"),
+        ("learning_rate", "0.002", "choice"),
+        ("iters", "5", "range"),
+        ("iters", "20001", "range"),
+        ("iters", "12.5", "number"),
+        ("iters", "1e3x", "number"),
+        ("valid_ratio", "0.12", "step"),
+        ("valid_ratio", "0.35", "range"),
+        ("augment", "maybe", "flag"),
+        ("seed", "-1", "range"),
+        ("seed", "nan", "number"),
+        ("seed", "inf", "number"),
+        ("seed", "0x10", "number"),
+    ],
+)
 def test_a_bad_value_is_named_with_its_reason_and_the_default_applies(name, raw, reason):
     lesson = parse({"preset": "b", name: raw}, SPEC)
     assert lesson.problems == [(name, raw, reason)]
@@ -69,11 +150,15 @@ def test_a_bad_value_is_named_with_its_reason_and_the_default_applies(name, raw,
 def test_values_fine_one_by_one_but_over_the_caps_together_fall_back_to_the_preset():
     lesson = parse({"hidden_size": "512", "iters": "20000", "seed": "3"}, SPEC)
     assert lesson.values == PRESETS["a"]
-    assert {(n, r) for n, _v, r in lesson.problems} == {(n, "caps:too much work") for n in ("hidden_size", "iters", "seed")}
+    assert {(n, r) for n, _v, r in lesson.problems} == {
+        (n, "caps:too much work") for n in ("hidden_size", "iters", "seed")
+    }
 
 
 def test_the_teachers_parts():
-    lesson = parse({"hide": "seed,,optimizer, activation,seed", "note": "x" * 600 + "\x00", "present": "yes"}, SPEC)
+    lesson = parse(
+        {"hide": "seed,,optimizer, activation,seed", "note": "x" * 600 + "\x00", "present": "yes"}, SPEC
+    )
     assert lesson.hide == ("seed", "activation")
     assert ("hide", "optimizer", "choice") in lesson.problems
     assert len(lesson.note) == MAX_NOTE and lesson.present is True
@@ -87,23 +172,47 @@ def test_the_teachers_parts():
 def test_several_values_for_one_name_mean_the_last_and_nothing_at_all_is_the_default():
     assert parse({"hidden_size": ["16", "32"]}, SPEC).values["hidden_size"] == 32
     empty = parse({}, SPEC)
-    assert empty.values == PRESETS["a"] and empty.tab == "train" and empty.problems == [] and empty.given == ()
+    assert (
+        empty.values == PRESETS["a"] and empty.tab == "train" and empty.problems == [] and empty.given == ()
+    )
 
 
 # The fuzz: hand-written values for each name, valid and not (not taken from the parser). Spaces
 # around a value are forgiven; inside one, or another case, or full-width digits, are not.
-VALID = {"preset": ["a", "b"], "hidden_size": ["8", "64", "512", "128.0"], "activation": ["relu", "tanh", "relu "],
-         "learning_rate": ["0.1", "1e-3", "0.0001", "1"], "iters": ["10", "840", "20000", "1e3"],
-         "valid_ratio": ["0", "0.05", "0.3", ".1"], "augment": ["1", "0", "true", "off"],
-         "seed": ["0", "42", "2147483647"], "tab": ["train", "draw", "evaluate", " draw"], "view": ["inside", "why"],
-         "lang": ["en"], "present": ["1", "no"], "hide": ["seed", "preset,activation"], "note": ["Look at layer 1"]}
-INVALID = {"preset": ["c", "", "A", "article"], "hidden_size": ["7", "-64", "64px", "1e999", "６４"],
-           "activation": ["Relu", "softmax", "<b>", "re lu"], "learning_rate": ["0.5", "abc", "--1", "1e-3.5"],
-           "iters": ["9", "999999", "1.5", "ten", "1_000"], "valid_ratio": ["0.31", "0.07", "-0.05", "nan"],
-           "augment": ["2", "yes please", "[]"], "seed": ["-5", "2147483648", "3.3", "0b11"],
-           "tab": ["Train", "tr ain", "settings"], "view": ["Prediction", "x"], "lang": ["zz", "EN", "de-DE"],
-           "present": ["2", "presenter"], "hide": ["optimizer", "seed,<script>"], "junk": ["1", "<b>x</b>"],
-           "__proto__": ["{}"], "hidden_size[]": ["64"]}
+VALID = {
+    "preset": ["a", "b"],
+    "hidden_size": ["8", "64", "512", "128.0"],
+    "activation": ["relu", "tanh", "relu "],
+    "learning_rate": ["0.1", "1e-3", "0.0001", "1"],
+    "iters": ["10", "840", "20000", "1e3"],
+    "valid_ratio": ["0", "0.05", "0.3", ".1"],
+    "augment": ["1", "0", "true", "off"],
+    "seed": ["0", "42", "2147483647"],
+    "tab": ["train", "draw", "evaluate", " draw"],
+    "view": ["inside", "why"],
+    "lang": ["en"],
+    "present": ["1", "no"],
+    "hide": ["seed", "preset,activation"],
+    "note": ["Look at layer 1"],
+}
+INVALID = {
+    "preset": ["c", "", "A", "article"],
+    "hidden_size": ["7", "-64", "64px", "1e999", "６４"],
+    "activation": ["Relu", "softmax", "<b>", "re lu"],
+    "learning_rate": ["0.5", "abc", "--1", "1e-3.5"],
+    "iters": ["9", "999999", "1.5", "ten", "1_000"],
+    "valid_ratio": ["0.31", "0.07", "-0.05", "nan"],
+    "augment": ["2", "yes please", "[]"],
+    "seed": ["-5", "2147483648", "3.3", "0b11"],
+    "tab": ["Train", "tr ain", "settings"],
+    "view": ["Prediction", "x"],
+    "lang": ["zz", "EN", "de-DE"],
+    "present": ["2", "presenter"],
+    "hide": ["optimizer", "seed,<script>"],
+    "junk": ["1", "<b>x</b>"],
+    "__proto__": ["{}"],
+    "hidden_size[]": ["64"],
+}
 
 
 def test_200_links_of_valid_and_invalid_values_never_raise_and_every_invalid_one_is_named():
@@ -131,8 +240,17 @@ def test_an_address_holds_the_page_and_the_lesson_it_opened_with_and_nothing_els
     page = parse({"preset": "b", "hidden_size": "32", "colour": "red"}, SPEC)
     assert page.problems == [("colour", "red", "unknown")]
     q = address(page, SPEC, lesson)
-    assert "colour" not in q and set(q) <= {"preset", *FIELDS, "tab", "view", "lang", "hide", "note", "present",
-                                            LESSON}
+    assert "colour" not in q and set(q) <= {
+        "preset",
+        *FIELDS,
+        "tab",
+        "view",
+        "lang",
+        "hide",
+        "note",
+        "present",
+        LESSON,
+    }
     now, kept, from_link = read_address(q, SPEC)
     assert (now.values, kept.values, kept.note, from_link) == (page.values, lesson.values, "Try it", True)
     assert now.problems == [] and kept.problems == []

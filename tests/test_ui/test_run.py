@@ -44,11 +44,11 @@ def test_the_wall_time_is_the_pools_clock_not_when_the_page_looked():
         run = Run.start(ffn.preset("article_he", iters=7000, train_size=2000), "w", pool)
         while run.sync().state != RUNNING:
             run.wait_for_change(1.0)
-        clock.now += 7.0          # it trains for seven seconds of the pool's clock
+        clock.now += 7.0  # it trains for seven seconds of the pool's clock
         run.stop()
         while not run.ended_since_sync():  # the page does not look
             run.wait_for_change(1.0)
-        clock.now += 1000.0       # it looks long after
+        clock.now += 1000.0  # it looks long after
         assert run.sync().done and run.wall_seconds == 7.0
         clock.now += 5.0
         assert run.sync().wall_seconds == 7.0  # and it stops when the run does
@@ -96,7 +96,7 @@ def test_step_before_a_run_then_again_then_reset(pool):
     while run.sync().state != PAUSED or run.progress["iteration"] < 2:
         run.wait_for_change(1.0)
     assert run.progress["iteration"] == 2 and run.snapshot("step")["iteration"] == 2
-    run.cancel()              # Reset
+    run.cancel()  # Reset
     assert run.sync().state == CANCELLED and run.done and run.outcome is None
 
 
@@ -126,14 +126,17 @@ def test_the_model_budget_is_twice_the_largest_network_the_sidebar_builds():
     check(largest, APP_LIMITS)
     with pytest.raises(ffn.SettingsError):
         check(replace(largest, depth=largest.depth + 1), APP_LIMITS)
-    weights = 784 * 512 + 4 * 512 * 512 + 512 * 256 + 256 * 10       # and a bias, a scale and a shift per unit
+    weights = 784 * 512 + 4 * 512 * 512 + 512 * 256 + 256 * 10  # and a bias, a scale and a shift per unit
     assert MODEL_LIMITS["max_params"] == 2 * (weights + 3 * (5 * 512 + 256) + 10)
     assert ffn.load_model(**MODEL_LIMITS).hidden_size_list == [512, 256]  # the bundled model fits
 
 
 def test_the_largest_model_the_sidebar_trains_can_be_handed_back_in():
-    largest = replace(ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"])), depth=max(STOPS["depth"]),
-                      normalization="batch")
+    largest = replace(
+        ffn.TrainSettings(hidden_size=max(STOPS["hidden_size"])),
+        depth=max(STOPS["depth"]),
+        normalization="batch",
+    )
     net = ffn.MultiLayerNet(784, largest.hidden_sizes(), 10, normalization="batch", seed=0)
     size = len(ffn.model_bytes(net))
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())

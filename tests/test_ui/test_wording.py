@@ -1,4 +1,5 @@
 """Every code the library reports has words on the page."""
+
 import re
 from pathlib import Path
 
@@ -17,9 +18,13 @@ def test_every_settings_code_is_worded():
     codes |= set(re.findall(r'ConfigError\("(\w+)"', (FFN / "architecture.py").read_text()))  # the network's
     assert codes >= {"samples", "iters", "units"} and codes == set(wording._SETTINGS)
     with pytest.raises(ffn.SettingsError) as e:
-        ffn.settings.check(ffn.TrainSettings(iters=20000, batch_size=1024), ffn.settings.Limits(max_samples=10**6))
-    assert wording.settings_error(e.value) == ("This run would process 20,480,000 images; the limit here is "
-                                               "1,000,000. Choose fewer iterations or a smaller batch.")
+        ffn.settings.check(
+            ffn.TrainSettings(iters=20000, batch_size=1024), ffn.settings.Limits(max_samples=10**6)
+        )
+    assert wording.settings_error(e.value) == (
+        "This run would process 20,480,000 images; the limit here is "
+        "1,000,000. Choose fewer iterations or a smaller batch."
+    )
 
 
 def test_a_simple_bound_is_one_rule_worded_once_with_the_settings_name(monkeypatch):
@@ -27,8 +32,9 @@ def test_a_simple_bound_is_one_rule_worded_once_with_the_settings_name(monkeypat
     with pytest.raises(ffn.SettingsError) as e:
         ffn.settings.check(ffn.TrainSettings(valid_ratio=0.25))
     assert e.value.code == "range" and str(e.value) == "valid_ratio must be in [0, 0.2), got 0.25"
-    assert wording.settings_error(e.value) == ("The setting “validation ratio” must be at least 0 and less "
-                                               "than 0.2.")
+    assert wording.settings_error(e.value) == (
+        "The setting “validation ratio” must be at least 0 and less than 0.2."
+    )
     monkeypatch.setitem(ffn.settings.RANGES, "seed", (0, 10))
     with pytest.raises(ffn.SettingsError, match="got 'x'"):
         ffn.settings.check(ffn.TrainSettings(seed="x"))  # not a number: the same rule, and no TypeError
@@ -41,7 +47,9 @@ def test_every_model_file_reason_is_worded():
     with pytest.raises(ffn.ModelFileError) as e:
         ffn.load_model(ffn.model_bytes(ffn.MultiLayerNet(100, [8], 10)), input_size=784)
     assert wording.model_file_error(e.value.reason, e.value.values) == (
-        "This model takes 100 inputs and gives 10 outputs; reading a 28×28 digit into ten classes needs 784 and 10.")
+        "This model takes 100 inputs and gives 10 outputs; "
+        "reading a 28×28 digit into ten classes needs 784 and 10."
+    )
     assert wording.model_file_error("no such reason") == wording.model_file_error("unreadable")
 
 
@@ -67,18 +75,29 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
     deep = ffn.build_trainer(ffn.preset("deep_stuck", train_size=2000, epochs=0, iters=600), x, t)
     deep.step()
     notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice, deep.advice]
-    assert [n[0] for n in notes] == ["finished", "stopped", "diverged", "stalled", "stalled_scaled", "stalled_deep"]
+    assert [n[0] for n in notes] == [
+        "finished",
+        "stopped",
+        "diverged",
+        "stalled",
+        "stalled_scaled",
+        "stalled_deep",
+    ]
     see_chart = "The third chart, on “Gradient norm ‖dW‖”, shows why. "
     for n in notes:  # one English source: the page's is the CLI's, with the pointer to the chart
         assert wording.note(n).replace(see_chart, "") == ffn.describe(n)
     assert [see_chart in wording.note(n) for n in notes] == [False, False, False, True, True, True]
     assert wording.note(stopped.outcome) == "Stopped by you at iteration 7 of 100."
-    assert wording.note(("finished", {"iterations": 5000, "epochs": 18.5})) == "Finished 5,000 iterations (18.5 epochs)."
+    assert (
+        wording.note(("finished", {"iterations": 5000, "epochs": 18.5}))
+        == "Finished 5,000 iterations (18.5 epochs)."
+    )
     assert np.isfinite(blown.net.params["W1"]).all()
 
 
 def test_a_chinese_note_runs_its_sentences_together_as_chinese_does(monkeypatch):
     from ui import i18n
+
     monkeypatch.setattr(wording, "_", i18n.translator("zh").gettext)
     stalled = ("stalled", {"loss": 2.3, "iteration": 600, "classes": 10, "guess_loss": 2.30, "grad1": 1e-5})
     text = wording.note(stalled)
