@@ -1,5 +1,6 @@
 """The project's rooms: ffn/ is the NumPy library, serve/ the service that trains a class's
-runs, ui/ the Streamlit side, app.py the wiring. Imports run one way: ui -> serve -> ffn."""
+runs, ui/ the Streamlit side, app.py the wiring, bench/ the benchmarks. Imports run one way:
+app and bench -> ui -> serve -> ffn."""
 
 import ast
 import re
@@ -25,19 +26,84 @@ def imported(path):
     return names
 
 
-@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
-def test_the_library_never_imports_the_page_or_the_service(path):
-    assert imported(path) & {"streamlit", "plotly", "ui", "streamlit_drawable_canvas", "serve"} == set()
+PAGE_ONLY = {"streamlit", "plotly", "streamlit_drawable_canvas", "segno"}
+ABOVE = {  # what each package may never import: the rooms above it
+    "ffn": {"serve", "ui", "bench", "deploy", "tests", *PAGE_ONLY},
+    "serve": {"ui", "bench", "deploy", "tests", *PAGE_ONLY},
+    "ui": {"bench", "deploy", "tests"},
+}
 
 
-@pytest.mark.parametrize("path", SERVICE, ids=lambda p: p.name)
-def test_the_service_never_imports_the_page(path):
-    assert imported(path) & {"streamlit", "plotly", "ui", "streamlit_drawable_canvas"} == set()
+def intra_imports(path, package):
+    """The modules of ``package`` that ``path`` (one of its modules) imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module.split(".")[0] == package:
+            parts = node.module.split(".")
+            names |= {parts[1]} if len(parts) > 1 else {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith(package + ".")}
+    return names - {"__init__", path.stem}
 
 
-@pytest.mark.parametrize("path", SERVICE, ids=lambda p: p.name)
-def test_the_service_keeps_its_lines_short(path):
-    assert max(len(line) for line in path.read_text().splitlines()) <= 110
+@pytest.mark.parametrize("package", sorted(ABOVE))
+def test_imports_never_go_up_a_room(package):
+    upward = {p.name: imported(p) & ABOVE[package] for p in sorted((ROOT / package).glob("*.py"))}
+    assert {name: found for name, found in upward.items() if found} == {}
+
+
+def import_cycle(graph):
+    """A cycle in ``graph`` (module -> the modules it imports) as a list, or None."""
+    done, on_path = set(), []
+
+    def visit(m):
+        if m in on_path:
+            return on_path[on_path.index(m):] + [m]
+        if m in done:
+            return None
+        on_path.append(m)
+        for d in sorted(graph[m]):
+            cycle = visit(d)
+            if cycle:
+                return cycle
+        on_path.pop()
+        done.add(m)
+        return None
+
+    return next((c for m in sorted(graph) if (c := visit(m))), None)
+
+
+@pytest.mark.parametrize("package", sorted(ABOVE))
+def test_no_package_has_an_import_cycle(package):
+    modules = {p.stem: p for p in (ROOT / package).glob("*.py")}
+    graph = {m: intra_imports(p, package) & set(modules) for m, p in modules.items()}
+    assert import_cycle(graph) is None
+
+
+def test_an_import_cycle_is_found(tmp_path):
+    """The checks above can fail: two modules that import each other are a cycle."""
+    (tmp_path / "a.py").write_text("from .b import x\n")
+    (tmp_path / "b.py").write_text("from pkg import a\n")
+    graph = {m: intra_imports(tmp_path / f"{m}.py", "pkg") for m in ("a", "b")}
+    assert graph == {"a": {"b"}, "b": {"a"}}
+    assert import_cycle(graph) == ["a", "b", "a"]
+    assert import_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_tests_and_benches_import_as_packages():
+    """python -m bench.NAME and pytest's importlib mode find every module: no path is patched."""
+    patched = [p for folder in ("tests", "bench") for p in (ROOT / folder).rglob("*.py")
+               if "sys.path.insert" in p.read_text() and p.name != "test_layout.py"]
+    assert patched == []
+
+
+def test_the_linter_passes():
+    """ruff with the rules pyproject.toml selects, the line length among them."""
+    r = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-1000:]
 
 
 def test_the_library_imports_without_pillow():
