@@ -52,7 +52,7 @@ def figure_layout(title, xtitle, ytitle, height=300, xaxis=None, yaxis=None, leg
 
 # The figures drawn live (several a second while training) are each built by one go.Figure
 # call from plain dicts: Plotly checks every property once, where add_scatter, add_hline
-# and update_layout check them again at each call (16.5 ms for the loss chart, against 1.6 ms).
+# and update_layout check them again at each call.
 
 def loss_figure(history):
     """Loss per iteration, raw (faint) and smoothed."""

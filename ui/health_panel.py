@@ -63,7 +63,7 @@ def render_model_tiles(net):
 
 
 def tiles_explained():
-    """What to look for in the tiles: measured with bench/health_runs.py (the README's figures)."""
+    """What to look for in the tiles, as the README's figures show it."""
     st.caption(_("Compare the article's initialisation (std 0.01) with He's. With std 0.01 and no "
                  "normalisation the first layer hardly moves while the run is stalled, and when it does "
                  "move, many units learn the same blurred, average digit. With He initialisation, or with "

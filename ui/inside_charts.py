@@ -1,9 +1,8 @@
 """Pictures for the inside views: the drawing's journey through the layers (one image), the
 scores as a text table, a unit's weights, and the saliency overlay (Plotly).
 
-Images and text draw at once in any browser, where a Plotly chart costs tens of
-milliseconds: the Inside view keeps to one image per part and no chart (about 150 ms
-from drawing to view, measured with bench/app_latency.py --view inside). Colours are
+Images and text draw at once in any browser, where a Plotly chart does not: the Inside
+view keeps to one image per part and no chart, so it follows the pen. Colours are
 colour-blind safe (Okabe-Ito) and never carry meaning alone: an inactive unit is
 crossed out, a bar's direction gives its sign, and the strongest pixels of a saliency
 map carry + and − marks.

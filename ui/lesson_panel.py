@@ -181,8 +181,8 @@ def _share():
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _qr_png(url):
-    """The QR code of ``url`` as PNG bytes, or None if it is too long for one: about 24 ms to
-    make, so made once per link, not at every run of a presenter's page."""
+    """The QR code of ``url`` as PNG bytes, or None if it is too long for one: made once per
+    link, not at every run of a presenter's page, for it is slow to make."""
     try:
         qr = segno.make(url, error="m")
     except segno.DataOverflowError:
