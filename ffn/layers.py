@@ -125,8 +125,9 @@ class Tanh:
         return out
 
     def backward(self, dout, scratch=None):
-        dx = np.multiply(self.out, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))  # out**2
-        np.subtract(1, dx, out=dx)                                                                  # 1 - out**2
+        dx = new_array(scratch, "dx", dout.shape, dout.dtype)
+        np.multiply(self.out, self.out, out=dx)  # out**2
+        np.subtract(1, dx, out=dx)               # 1 - out**2
         dx *= dout
         return dx
 

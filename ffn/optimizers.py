@@ -174,7 +174,8 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov,
 
 
 def _check_lr(lr):
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not (np.isfinite(lr) and lr > 0):
+    if (isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating))
+            or not (np.isfinite(lr) and lr > 0)):
         raise ValueError(f"learning rate must be a positive finite number, got {lr!r}")
     return float(lr)
 
