@@ -238,7 +238,8 @@ class _Tiles:
         snap = run.snapshot("w1")
         if snap is None or snap["iteration"] == self.shown:
             return
-        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box, snap["iteration"])
+        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box,
+                                  snap["iteration"])
         self.shown = snap["iteration"]
 
 
