@@ -5,7 +5,8 @@ Each panel lives in ``ui/``, and every computation in the ``ffn`` library.
 """
 import streamlit as st
 
-from ui import draw_panel, evaluate_panel, layout, lesson_panel, replica, resources, sidebar, state, train_panel
+from ui import (draw_panel, evaluate_panel, layout, lesson_panel, replica, resources, sidebar, state,
+                train_panel)
 from ui.i18n import _
 
 if state.init():

@@ -43,10 +43,12 @@ def config(servers, port=8500, address="127.0.0.1", tls=None, iframe=False):
     if not servers:
         raise ValueError("config needs at least one server")
     if iframe and not tls:
-        raise ValueError("an iframe on another site needs HTTPS: iframe=True needs a tls certificate, got none")
+        raise ValueError("an iframe on another site needs HTTPS: "
+                         "iframe=True needs a tls certificate, got none")
     for name, host, p in servers:
         if not NAME.fullmatch(name):
-            raise ValueError(f"a replica's name is a lowercase letter then up to 31 of a-z 0-9 _ -, got {name!r}")
+            raise ValueError(f"a replica's name is a lowercase letter then up to 31 of a-z 0-9 _ -, "
+                             f"got {name!r}")
         if not 0 < int(p) < 65536 or not host or any(c.isspace() for c in host):
             raise ValueError(f"replica {name}: expected a host and a port 1-65535, got {host!r}:{p!r}")
     servers_ = "\n".join(f"    server {n} {h}:{p} cookie {n} check" for n, h, p in servers)
@@ -84,7 +86,8 @@ class Cluster:
             raise ValueError(f"replicas must be at least 1, got {replicas}")
         self.names = [f"r{i + 1}" for i in range(replicas)]
         self.ports = {n: first_port + i for i, n in enumerate(self.names)}
-        self.port, self.address, self.prefix, self.env, self.app = port, address, list(prefix), env or {}, Path(app)
+        self.port, self.address, self.app = port, address, Path(app)
+        self.prefix, self.env = list(prefix), env or {}
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="ffn-cluster-"))
         self.url = f"http://{'127.0.0.1' if address in ('0.0.0.0', '') else address}:{port}"
         self.procs = {}  # name -> Popen, and "haproxy"
@@ -105,7 +108,8 @@ class Cluster:
             # at start stays down for two checks, and a cookie naming it is rewritten meanwhile
             self._wait([self.replica_url(n) for n in self.names], timeout)
             cfg = self.log_dir / "haproxy.cfg"
-            cfg.write_text(config([(n, "127.0.0.1", p) for n, p in self.ports.items()], self.port, self.address))
+            servers = [(n, "127.0.0.1", p) for n, p in self.ports.items()]
+            cfg.write_text(config(servers, self.port, self.address))
             subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], check=True)
             with open(self.log_dir / "haproxy.log", "wb") as log:
                 self.procs["haproxy"] = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=log,
@@ -122,7 +126,8 @@ class Cluster:
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
         env = {**os.environ, **self.env, "FFN_REPLICA": name, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
         # the machine's cores shared out: each replica's training pool would take all but one
-        env.setdefault("FFN_TRAINING_WORKERS", str(max(1, (len(os.sched_getaffinity(0)) - 1) // len(self.names))))
+        workers = max(1, (len(os.sched_getaffinity(0)) - 1) // len(self.names))
+        env.setdefault("FFN_TRAINING_WORKERS", str(workers))
         with open(self.log_dir / f"{name}.log", "wb") as log:
             return subprocess.Popen(cmd, cwd=self.app, stdout=log, stderr=subprocess.STDOUT, env=env)
 
@@ -134,7 +139,8 @@ class Cluster:
                 if dead or time.monotonic() > deadline:
                     logs = "\n".join(f"--- {f.name}\n{f.read_text(errors='replace')[-3000:]}"
                                      for f in sorted(self.log_dir.glob("*.log")))
-                    raise RuntimeError(f"the cluster did not start ({', '.join(dead) or 'timed out'}):\n{logs}")
+                    why = ", ".join(dead) or "timed out"
+                    raise RuntimeError(f"the cluster did not start ({why}):\n{logs}")
                 time.sleep(0.1)
 
     def kill(self, name):
@@ -173,7 +179,8 @@ def main(argv=None):
     up = sub.add_parser("up", help="replicas on this machine and HAProxy in front of them")
     up.add_argument("--replicas", type=int, default=2)
     up.add_argument("--port", type=int, default=8500, help="the balancer's port, the one the class opens")
-    up.add_argument("--address", default="127.0.0.1", help="the balancer's address (0.0.0.0: every interface)")
+    up.add_argument("--address", default="127.0.0.1",
+                    help="the balancer's address (0.0.0.0: every interface)")
     up.add_argument("--first-port", type=int, default=8601, help="the first replica's port on loopback")
     up.add_argument("--log-dir", type=Path)
     cfg = sub.add_parser("config", help="print HAProxy's configuration for replicas on other machines")

@@ -5,12 +5,13 @@ from .gradient import numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from .mnist import load_mnist, split_validation
 from .model_io import ModelFileError, load_model, model_bytes, save_model
-from .network import MultiLayerNet, ThreeLayerNet
+from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, make_optimizer
 from .preprocess import decode_png, network_view, preprocess_canvas
 from .notes import describe
 from .presets import PRESETS, preset
 from .settings import CHOICES, SettingsError, TrainSettings, build_trainer
+from .three_layer_net import ThreeLayerNet
 from .trainer import Trainer, iters_per_epoch
 
 __all__ = [

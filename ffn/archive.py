@@ -62,9 +62,9 @@ def read_source(source):
 
 def count_members(data):
     """Refuse a zip whose directory is larger than a model's, from its end record alone,
-    before zipfile builds an object per entry (a 5 MB directory of empty entries cost
-    40 MB). zipfile reads the directory by its byte size, so that is checked as well as
-    the entry count; zip64 archives, which numpy writes only past 4 GB, are refused."""
+    before zipfile builds an object per entry, which costs far more memory than the
+    directory's bytes. zipfile reads the directory by its byte size, so that is checked as
+    well as the entry count; zip64 archives, which numpy writes only past 4 GB, are refused."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
     if end < 0 or len(data) < end + 22:
         raise ModelFileError(

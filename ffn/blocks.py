@@ -17,7 +17,8 @@ from .layers import Affine
 from .tricks import BatchNormalization, Dropout, LayerNormalization
 
 NORM_LAYERS = {"batch": ("BatchNorm", BatchNormalization), "layer": ("LayerNorm", LayerNormalization)}
-_TRAIN_FLG = (BatchNormalization, LayerNormalization, Dropout)  # the layers that act differently when training
+# the layers that act differently when training
+_TRAIN_FLG = (BatchNormalization, LayerNormalization, Dropout)
 
 
 def forward_layers(items, x, keep=False, scratch=None, train_flg=None, outputs=None):
@@ -51,7 +52,8 @@ def forward_layers(items, x, keep=False, scratch=None, train_flg=None, outputs=N
 def backward_layers(items, dout, scratch=None):
     """Run ``(name, layer)`` pairs backward, last first: ``dout`` in, ``dx`` out."""
     for name, layer in reversed(list(items)):
-        dout = layer.backward(dout, scratch=scratch if isinstance(layer, Residual) else _scratch(scratch, name))
+        layer_scratch = scratch if isinstance(layer, Residual) else _scratch(scratch, name)
+        dout = layer.backward(dout, scratch=layer_scratch)
     return dout
 
 
@@ -85,7 +87,8 @@ class Residual:
         """x : (N, D) -> x + F(x) : (N, D); the block's layers run as :func:`forward_layers` runs them."""
         out = forward_layers(self.layers.items(), x, keep, scratch, train_flg, outputs)
         if out.shape != x.shape:
-            raise ValueError(f"a residual block must keep its input's shape: got {x.shape} in, {out.shape} out")
+            raise ValueError(f"a residual block must keep its input's shape: "
+                             f"got {x.shape} in, {out.shape} out")
         return x + out
 
     def backward(self, dout, scratch=None):

@@ -54,7 +54,8 @@ def restore(trainer, state):
     opt = trainer.optimizer
     saved = state["optimizer"]
     if saved["type"] != type(opt).__name__:
-        raise ValueError(f"the checkpoint is of a {saved['type']} run, this trainer uses {type(opt).__name__}")
+        raise ValueError(f"the checkpoint is of a {saved['type']} run, "
+                         f"this trainer uses {type(opt).__name__}")
     params = np.asarray(state["params"])
     if params.shape != trainer.net.state_vector.shape:
         raise ValueError(f"the checkpoint has {params.size} parameters and statistics, this network "

@@ -56,7 +56,7 @@ def gradient_check(net, x, t, entries=ENTRIES, seed=0, h=1e-5):
     h : float
         The central differences' step: a tenth of the article's 1e-4. Batch normalisation
         centres each unit on 0, where ReLU bends, and a step that crosses the bend spoils
-        the difference (one in a few checks at 1e-4); float64 affords the smaller step.
+        the difference; float64 affords the smaller step.
 
     Returns
     -------

@@ -29,7 +29,8 @@ import numpy as np
 from .functions import to_label_indices
 from .layers import SoftmaxWithLoss
 
-HEALTH_KEYS = ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive", "act_mean", "act_std")
+HEALTH_KEYS = ("health_iteration", "health_seconds", "grad_norm", "update_ratio", "inactive",
+               "act_mean", "act_std")
 RECORDS_PER_RUN = 100  # at least this many points a run (every evaluation adds its own)
 FIXED_BATCH = 64       # images in the fixed batch the activations are measured on
 SATURATED = 0.01       # a Sigmoid output within this of 0 or 1, a Tanh output within it of -1 or 1
@@ -91,7 +92,8 @@ class Health:
             k = min(STEP_IMAGES, len(x))
             self._step = {"images": np.clip(np.rint(x[:k] * 255), 0, 255).astype(np.uint8),
                           "labels": to_label_indices(t[:k], self.net.output_size).astype(np.int64),
-                          "batch_size": len(x), "loss_before": self._loss(x, t), "x": np.array(x), "t": np.array(t)}
+                          "batch_size": len(x), "loss_before": self._loss(x, t),
+                          "x": np.array(x), "t": np.array(t)}
 
     def _loss(self, x, t):
         """The batch's mean cross-entropy as the network predicts (without dropout, with batch

@@ -85,7 +85,7 @@ class Relu:
     def backward(self, dout, scratch=None):
         # The article zeroes dout in place where the mask is set, which corrupts the
         # caller's gradient if it is reused. This writes dout times "x > 0" into a
-        # separate array: the same numbers, and six times faster than dx[mask] = 0.
+        # separate array: the same numbers, and faster than dx[mask] = 0.
         passes = np.logical_not(self.mask, out=new_array(scratch, "passes", self.mask.shape, bool))
         return np.multiply(dout, passes, out=new_array(scratch, "dx", dout.shape, dout.dtype))
 
@@ -125,8 +125,9 @@ class Tanh:
         return out
 
     def backward(self, dout, scratch=None):
-        dx = np.multiply(self.out, self.out, out=new_array(scratch, "dx", dout.shape, dout.dtype))  # out**2
-        np.subtract(1, dx, out=dx)                                                                  # 1 - out**2
+        dx = new_array(scratch, "dx", dout.shape, dout.dtype)
+        np.multiply(self.out, self.out, out=dx)  # out**2
+        np.subtract(1, dx, out=dx)               # 1 - out**2
         dx *= dout
         return dx
 

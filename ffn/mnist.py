@@ -145,9 +145,11 @@ def save_shared(directory):
 def load_shared(directory):
     """MNIST as :func:`save_shared` wrote it, mapped read-only: ``(x_train, t_train), (x_test, t_test)``."""
     directory = Path(os.fspath(directory))
-    x, t, xt, tt = (np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in SHARED_NAMES)
+    x, t, xt, tt = (np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                    for name in SHARED_NAMES)
     if x.shape != (60000, 784) or xt.shape != (10000, 784) or len(t) != 60000 or len(tt) != 10000:
-        raise ValueError(f"the shared MNIST in {directory} has shapes {x.shape}, {t.shape}, {xt.shape}, {tt.shape}")
+        raise ValueError(f"the shared MNIST in {directory} has shapes "
+                         f"{x.shape}, {t.shape}, {xt.shape}, {tt.shape}")
     return (x, t), (xt, tt)
 
 

@@ -41,9 +41,8 @@ def save_model(net, path, **meta):
     arrays["meta"] = np.array(json.dumps(info))
     if isinstance(path, (str, os.PathLike)):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # Stored, not deflated: trained float weights are close to random bits, so deflate
-    # saves about 7 % of the size at 35 times the time (77 ms against 2 ms for the bundled
-    # model), time that a worker spends after every run, before the page shows its figures.
+    # Stored, not deflated: trained float weights are close to random bits, so deflate saves
+    # little space for much time, time a worker spends after every run before the page shows its figures.
     np.savez(path, **arrays)
 
 

@@ -1,11 +1,11 @@
 """Feed-forward networks built from the article's layers.
 
-``MultiLayerNet`` takes any list of hidden sizes; ``ThreeLayerNet`` is the article's
-784 -> H -> H//2 -> 10 network with its defaults (ReLU, weights drawn with std 0.01).
+``MultiLayerNet`` takes any list of hidden sizes; :mod:`ffn.three_layer_net` builds the
+article's 784 -> H -> H//2 -> 10 network on it.
 """
 import numpy as np
 
-from .architecture import (CONFIG_KEYS, check_config, check_input, check_size, initial_params, param_shapes,
+from .architecture import (CONFIG_KEYS, check_config, check_input, initial_params, param_shapes,
                            stat_shapes)
 from .blocks import backward_layers, build_layers, forward_layers, fresh_layers, grad_sources, named_layers
 from .functions import softmax
@@ -101,7 +101,8 @@ class MultiLayerNet:
             stats = {k: np.full(s, float(k.startswith("running_var"))) for k, s in s_shapes.items()}
         for name, given, want in (("params", params, shapes), ("stats", stats, s_shapes)):
             if set(given) != set(want) or any(np.shape(given[k]) != s for k, s in want.items()):
-                raise ValueError(f"{name} must have shapes {want}, got {({k: np.shape(v) for k, v in given.items()})}")
+                got = {k: np.shape(v) for k, v in given.items()}
+                raise ValueError(f"{name} must have shapes {want}, got {got}")
         n_params = sum(int(np.prod(s)) for s in shapes.values())
         self.state_vector = np.empty(n_params + sum(int(np.prod(s)) for s in s_shapes.values()), self.dtype)
         self.param_vector = self.state_vector[:n_params]
@@ -110,7 +111,8 @@ class MultiLayerNet:
         for key, p in (*params.items(), *stats.items()):
             (self.params if key in shapes else self.stats)[key][...] = p
 
-        self.rng = np.random.default_rng(None if seed is None else [seed, 1])  # dropout's, apart from the weights'
+        # dropout's own generator, apart from the weights'
+        self.rng = np.random.default_rng(None if seed is None else [seed, 1])
         self.layers = build_layers(self.params, self.stats, cfg, self.rng)
         self.lastLayer = SoftmaxWithLoss()
         self._grad_sources = grad_sources(self.params, normalization)
@@ -190,7 +192,8 @@ class MultiLayerNet:
             raise ValueError("accuracy needs at least one sample, got x of length 0")
         correct = 0
         for s in range(0, len(x), batch_size):
-            correct += int(np.sum(np.argmax(self.predict(x[s:s + batch_size]), axis=1) == t[s:s + batch_size]))
+            guess = np.argmax(self.predict(x[s:s + batch_size]), axis=1)
+            correct += int(np.sum(guess == t[s:s + batch_size]))
         return correct / len(x)
 
     def gradient(self, x, t, workspace=None):
@@ -258,38 +261,11 @@ class MultiLayerNet:
         else:
             dout = np.asarray(dscores, dtype=self.dtype)
             if dout.shape not in ((x.shape[1],), x.shape) or not np.all(np.isfinite(dout)):
-                raise ValueError(f"dscores must be finite, of shape {x.shape} or ({x.shape[1]},), got {dout.shape}")
+                raise ValueError(f"dscores must be finite, of shape {x.shape} or ({x.shape[1]},), "
+                                 f"got {dout.shape}")
             dout = np.broadcast_to(dout, x.shape)
         return backward_layers(layers.items(), dout).reshape(shape)
 
     def numerical_gradient(self, x, t, h=1e-4):
         """Gradients of :meth:`loss` by central differences (slow: for checking only)."""
         return {key: _numerical_gradient(lambda: self.loss(x, t), p, h) for key, p in self.params.items()}
-
-
-class ThreeLayerNet(MultiLayerNet):
-    """The article's network: input -> hidden -> hidden // 2 -> output.
-
-    Parameters
-    ----------
-    input_size, hidden_size, output_size : int
-        784, H, 10 for MNIST; the second hidden layer has ``hidden_size // 2`` units.
-    weight_init_std : float
-        Standard deviation of the initial weights (the article: 0.01). With three layers
-        of such small weights the signal shrinks at each layer and SGD at lr 0.01 stalls;
-        pass ``weight_init='he'`` to scale by fan-in instead.
-    activation, weight_init, weight_decay_lambda, seed, dtype
-        As in :class:`MultiLayerNet`.
-    """
-
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01,
-                 activation="relu", weight_init="std", weight_decay_lambda=0.0,
-                 seed=None, dtype=np.float32):
-        hidden_size = check_size("hidden_size", hidden_size)
-        if hidden_size < 2:
-            raise ValueError(f"hidden_size must be at least 2 (the second layer has hidden_size // 2 units), "
-                             f"got {hidden_size}")
-        super().__init__(input_size, [hidden_size, hidden_size // 2], output_size,
-                         activation=activation, weight_init=weight_init,
-                         weight_init_std=weight_init_std,
-                         weight_decay_lambda=weight_decay_lambda, seed=seed, dtype=dtype)

@@ -137,12 +137,12 @@ class Adam:
         b1, b2 = self.beta1, self.beta2
         # m / (sqrt(v) + eps) = (1 - b1) m_kept / (sqrt(1 - b2) sqrt(v_kept) + eps). These
         # are Python floats, not np.float64: NumPy would multiply a float32 array by an
-        # np.float64 in float64 and convert back, eight times slower.
+        # np.float64 in float64 and convert back, far slower.
         root = math.sqrt(1.0 - b2)
         lr_t = self.lr * math.sqrt(1.0 - b2 ** self.iter) / (1.0 - b1 ** self.iter) * (1.0 - b1) / root
         eps = self.eps / root
         for key in params:
-            # In place, with one scratch array: this is a third of a training step's time.
+            # In place, with one scratch array: this is a large share of a training step's time.
             g, m, v, tmp = grads[key], self.m[key], self.v[key], self._tmp[key]
             m *= b1
             m += g
@@ -174,7 +174,8 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov,
 
 
 def _check_lr(lr):
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not (np.isfinite(lr) and lr > 0):
+    if (isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating))
+            or not (np.isfinite(lr) and lr > 0)):
         raise ValueError(f"learning rate must be a positive finite number, got {lr!r}")
     return float(lr)
 

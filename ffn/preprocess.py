@@ -33,7 +33,8 @@ def png_size(data):
 
 # What a canvas PNG holds. Text and colour-profile chunks (tEXt, zTXt, iTXt, iCCP) are
 # refused: Pillow inflates the compressed ones on opening, up to 64 MB, before any check.
-PNG_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"sBIT", b"bKGD"}
+PNG_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND",
+              b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"sBIT", b"bKGD"}
 
 
 def _check_chunks(data):

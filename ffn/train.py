@@ -83,15 +83,17 @@ def main(argv=None):
         print(file=sys.stderr)
     acc = tr.final_accuracy(x_test, t_test)
     print(describe(tr.outcome))
+    tricks = ((f"{s.normalization} norm", s.normalization != "none"),
+              (f"dropout {s.dropout:g}", s.dropout > 0), ("residual", s.residual))
     print(f"layers: {'-'.join(map(str, s.layer_sizes()))}  {s.activation}  init {s.weight_init}  "
           f"{s.optimizer} lr {s.learning_rate:g} ({s.lr_schedule})  batch {s.batch_size}"
-          + "".join(f"  {t}" for t, on in ((f"{s.normalization} norm", s.normalization != "none"),
-                                          (f"dropout {s.dropout:g}", s.dropout > 0), ("residual", s.residual)) if on))
+          + "".join(f"  {t}" for t, on in tricks if on))
     print(f"time: {wall:.1f} s wall, {tr.train_seconds:.1f} s in training steps, "
           f"{tr.progress()['samples_per_sec']:,.0f} images/s")
     print("accuracy: " + ", ".join(f"{k} {v:.4f}" for k, v in acc.items()))
     if args.out:
-        command = "python -m ffn.train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+        args_given = argv if argv is not None else sys.argv[1:]
+        command = "python -m ffn.train " + " ".join(shlex.quote(a) for a in args_given)
         tr.net.meta.update(run_metadata(tr, s, acc, command))
         save_model(tr.net, args.out)
         print(f"saved: {args.out}")

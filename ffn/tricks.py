@@ -105,7 +105,8 @@ class LayerNormalization:
         """dout : (N, D) -> dx : (N, D); sets dgamma and dbeta (D,)."""
         self.dbeta, self.dgamma = _param_grads(self.xn, dout, self.gamma, scratch)
         dxn = self.gamma * dout
-        # each row's mean and spread depend on all its units: dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std
+        # each row's mean and spread depend on all its units:
+        # dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std
         return (dxn - dxn.mean(axis=1, keepdims=True)
                 - self.xn * np.mean(dxn * self.xn, axis=1, keepdims=True)) / self.std
 

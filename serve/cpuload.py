@@ -3,10 +3,9 @@
 A matrix product split over two BLAS threads is only as fast as the slower thread. On a
 laptop, the student's browser shares the server's cores; a worker runs at a lower
 priority, so whenever the browser draws, one of its threads stops and the other waits
-for it. Measured on a 2-core machine with the browser drawing the live charts
-(``bench/live_training.py``): the ``fast`` preset took 8.5-9.4 s with two threads and
-4.9-5.6 s with one. On a server that only serves, both cores are free, and two threads
-train 1.5x faster than one. So the pool counts the cores that are free now.
+for it, and two threads train slower than one would. On a server that only serves, both
+cores are free, and two threads train faster than one. So the pool counts the cores that
+are free now.
 """
 import math
 import time

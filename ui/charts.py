@@ -52,7 +52,7 @@ def figure_layout(title, xtitle, ytitle, height=300, xaxis=None, yaxis=None, leg
 
 # The figures drawn live (several a second while training) are each built by one go.Figure
 # call from plain dicts: Plotly checks every property once, where add_scatter, add_hline
-# and update_layout check them again at each call (16.5 ms for the loss chart, against 1.6 ms).
+# and update_layout check them again at each call.
 
 def loss_figure(history):
     """Loss per iteration, raw (faint) and smoothed."""
@@ -66,7 +66,8 @@ def loss_figure(history):
         data.append(dict(type="scatter", x=xi, y=yi, mode=mode, name=_("loss (each batch)"),
                          line=dict(width=1, color="rgba(0,114,178,0.3)")))
         xs, ys = _thin(it, sm)
-        data.append(dict(type="scatter", x=xs, y=ys, mode=mode, name=_("smoothed"), line=dict(width=3, color=BLUE)))
+        data.append(dict(type="scatter", x=xs, y=ys, mode=mode, name=_("smoothed"),
+                         line=dict(width=3, color=BLUE)))
     # A dotted line at ln 10, across the plot, its label under it at the left: the curve
     # starts above ln 10 and falls away to the right.
     guess = float(np.log(10))
@@ -87,7 +88,8 @@ def accuracy_figure(history):
                          line=dict(color=BLUE)))
     if history["valid_acc"]:
         data.append(dict(type="scatter", x=ep, y=history["valid_acc"], mode="lines+markers",
-                         name=_("validation"), line=dict(dash="dash", color=ORANGE), marker=dict(symbol="diamond")))
+                         name=_("validation"), line=dict(dash="dash", color=ORANGE),
+                         marker=dict(symbol="diamond")))
     return go.Figure(data=data, layout=figure_layout(
         _("Accuracy"), _("epoch"), _("accuracy"),
         xaxis=dict(rangemode="nonnegative"),  # no negative epochs around a single point
@@ -101,9 +103,9 @@ def probability_figure(proba):
     colors = [ORANGE if i == best else "#8fb3d9" for i in range(len(proba))]
     bar = dict(type="bar", x=[str(i) for i in range(len(proba))], y=proba, marker=dict(color=colors),
                text=[f"{p:.0%}" if p >= 0.005 else "" for p in proba], textposition="outside")
-    return go.Figure(data=[bar], layout=figure_layout(_("Softmax probabilities"), _("digit"), _("probability"),
-                                                      height=320, xaxis=dict(type="category"),
-                                                      yaxis=dict(range=[0, 1.1], tickformat=".0%")))
+    return go.Figure(data=[bar], layout=figure_layout(
+        _("Softmax probabilities"), _("digit"), _("probability"), height=320,
+        xaxis=dict(type="category"), yaxis=dict(range=[0, 1.1], tickformat=".0%")))
 
 
 def _rgb(hex_colour):

@@ -27,7 +27,8 @@ def _layout(fig, title, xtitle, ytitle, log=False):
 def _line(fig, i, x, y, label):
     finite = np.isfinite(y)
     fig.add_scatter(x=x[finite], y=y[finite], mode="lines", name=label,
-                    line=dict(width=2, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], dash=LAYER_DASHES[i % len(LAYER_DASHES)]))
+                    line=dict(width=2, color=LAYER_COLOURS[i % len(LAYER_COLOURS)],
+                              dash=LAYER_DASHES[i % len(LAYER_DASHES)]))
 
 
 def loss_overlay(kept, labels, axis):
@@ -78,7 +79,8 @@ def confusion_figure(confusion, normalised=False):
     digits = [str(d) for d in range(len(c))]
     # colour on a square-root scale: the diagonal's thousands would leave every mistake white
     fig = go.Figure(go.Heatmap(z=np.sqrt(z), x=digits, y=digits, text=text, texttemplate="%{text}",
-                               colorscale=[[0, "#ffffff"], [1, "#0072B2"]], showscale=False, hoverinfo="skip"))
+                               colorscale=[[0, "#ffffff"], [1, "#0072B2"]], showscale=False,
+                               hoverinfo="skip"))
     # the markers take the hover and the click (a heatmap's selection does not reach Streamlit)
     xs, ys = np.meshgrid(digits, digits)
     fig.add_scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", marker=dict(size=28, opacity=0),
@@ -101,5 +103,6 @@ def per_class_figure(per_class):
     fig.update_yaxes(range=[0, 1.08], tickformat=".0%")  # from 0: a bar's height is its accuracy
     fig.update_xaxes(type="category")
     fig.update_layout(title=_("Accuracy on each digit (the weakest in orange)"), height=320,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title=_("true digit"), yaxis_title=_("accuracy"))
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title=_("true digit"),
+                      yaxis_title=_("accuracy"))
     return fig

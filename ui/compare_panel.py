@@ -65,7 +65,8 @@ def _table(kept, labels, series):
     rows = []
     for k in kept:
         n = iterations_to(k.history, 0.9, series)
-        rows.append({_("run"): labels[k.number], _("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
+        rows.append({_("run"): labels[k.number],
+                     _("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
                      _("wall time"): _("{seconds:.1f} s").format(seconds=k.wall_seconds),
                      to90: f"{n:,}" if n is not None else _("never")})
     st.table(rows)

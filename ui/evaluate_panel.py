@@ -68,8 +68,8 @@ def render():
         _drill(r, x, t)
     with st.container(key="mistakes_panel"):
         st.subheader(_("The most confident mistakes"))
-        st.caption(_("The {n} test images the network got wrong while most sure of itself: true digit → what it "
-                     "read, and the probability it gave that.").format(n=MISTAKES))
+        st.caption(_("The {n} test images the network got wrong while most sure of itself: "
+                     "true digit → what it read, and the probability it gave that.").format(n=MISTAKES))
         _gallery(x, r["mistakes"][:MISTAKES], t, r)
         charts.plot(st, compare_charts.per_class_figure(r["per_class"]), key="per_class_chart")
 
@@ -87,8 +87,8 @@ def _drill(r, x, t):
         return
     shown = _("{n:,} images, all shown").format(n=n) if n <= DRILL else _(
         "{shown} of {n:,} images, the most confident first").format(shown=DRILL, n=n)
-    st.caption((_("True {true}, read as {pred}: ") if true != pred else _("True {true}, read right: ")).format(
-        true=true, pred=pred) + shown)
+    head = _("True {true}, read as {pred}: ") if true != pred else _("True {true}, read right: ")
+    st.caption(head.format(true=true, pred=pred) + shown)
     _gallery(x, idx, t, r)
 
 

@@ -78,7 +78,8 @@ def layer_tags(cfg):
     tags = []
     for i in range(1, len(cfg["hidden_size_list"]) + 1):
         parts = [{"batch": "BatchNorm", "layer": "LayerNorm"}.get(cfg.get("normalization"))]
-        parts.append(_("dropout {ratio:g}").format(ratio=cfg["dropout_ratio"]) if cfg.get("dropout_ratio") else None)
+        dropout = cfg.get("dropout_ratio")
+        parts.append(_("dropout {ratio:g}").format(ratio=dropout) if dropout else None)
         parts.append(_("residual") if i in skips else None)
         tags.append(", ".join(p for p in parts if p))
     return tags + [""]
@@ -112,8 +113,8 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
     # would cover it on a phone; a deep network's seven lines make the chart taller, not the plot smaller.
     # One go.Figure call from plain dicts: it is drawn live, about once a second (see ui.charts).
     legend = dict(orientation="h", yanchor="top", y=-0.32 - 0.02 * max(0, n - 3), x=0, xanchor="left")
-    return go.Figure(data=data, layout=figure_layout(_(label), _("iteration"), _(ytitle), yaxis=yaxis, legend=legend,
-                                                     height=340 + 22 * max(0, n - 3)))
+    return go.Figure(data=data, layout=figure_layout(_(label), _("iteration"), _(ytitle), yaxis=yaxis,
+                                                     legend=legend, height=340 + 22 * max(0, n - 3)))
 
 
 __all__ = ["tiles_image", "batch_image", "health_figure", "METRICS"]

@@ -45,7 +45,8 @@ def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=No
         st.image(img, caption=what + ". " + _("One scale for every tile: blue negative, white 0, orange "
                                               "positive, ±{scale:.3g} at full colour.").format(scale=scale))
         if change and W_init is None:
-            st.caption(_("This model's starting weights are not known, so its weights are shown as they are."))
+            st.caption(_("This model's starting weights are not known, "
+                         "so its weights are shown as they are."))
 
 
 def render_model_tiles(net):
@@ -63,7 +64,7 @@ def render_model_tiles(net):
 
 
 def tiles_explained():
-    """What to look for in the tiles: measured with bench/health_runs.py (the README's figures)."""
+    """What to look for in the tiles, as the README's figures show it."""
     st.caption(_("Compare the article's initialisation (std 0.01) with He's. With std 0.01 and no "
                  "normalisation the first layer hardly moves while the run is stalled, and when it does "
                  "move, many units learn the same blurred, average digit. With He initialisation, or with "
@@ -85,17 +86,19 @@ def render_step(run):
                 _("The batch: {shown} of its {n} images")).format(n=s["batch_size"], shown=shown)
         st.image(health_charts.batch_image(s["images"]), caption=head)
         rows = [s["labels"][i:i + 8] for i in range(0, shown, 8)]
-        st.text(_("Their labels, row by row:") + "\n" + "\n".join("  ".join(str(int(v)) for v in r) for r in rows))
+        grid = "\n".join("  ".join(str(int(v)) for v in r) for r in rows)
+        st.text(_("Their labels, row by row:") + "\n" + grid)
     with c2:
         before, after = s["loss_before"], s["loss_after"]
-        st.metric(_("Loss on this batch, after the update"), f"{after:.4f}", delta=f"{after - before:+.4f}",
-                  delta_color="inverse", help=_("Before the update it was {before:.4f}.").format(before=before))
+        st.metric(_("Loss on this batch, after the update"), f"{after:.4f}",
+                  delta=f"{after - before:+.4f}", delta_color="inverse",
+                  help=_("Before the update it was {before:.4f}.").format(before=before))
         st.caption(_("Before the update: {before:.4f}. Learning rate {lr:.3g}. One step of gradient descent "
                      "on this batch moved the weights against the gradient; the loss on the same batch "
                      "went {direction}.").format(before=before, lr=s["lr"],
                                                   direction=_("down") if after < before else _("up")))
-        render_tiles(s["dW1"], what=_("What this one step changed in the first {k} units of layer 1 (W1 after "
-                                      "− W1 before)").format(k=s["dW1"].shape[1]))
+        render_tiles(s["dW1"], what=_("What this one step changed in the first {k} units of layer 1 "
+                                      "(W1 after − W1 before)").format(k=s["dW1"].shape[1]))
 
 
 def render_gradcheck(run, settings, error):
@@ -147,7 +150,7 @@ def _check_result(polling=False):
         rows = h.result["check"]
         st.write(_("Checked: {what}.").format(what=job["what"]))
         st.table([{_("Parameter"): r["param"],  # the verdict first: a phone shows the left columns
-                   _("Agree?"): "✓" if r["ok"] else "– " + _("too small to check") if r["tiny"] else "✗ " + _("no"),
+                   _("Agree?"): _verdict(r),
                    _("Relative error"): f"{r['relative_error']:.2e}",
                    _("Largest difference"): f"{r['max_difference']:.1e}",
                    _("Shape"): " × ".join(map(str, r["shape"])),
@@ -155,13 +158,14 @@ def _check_result(polling=False):
         bad = [r["param"] for r in rows if not (r["ok"] or r["tiny"])]
         tiny = [r["param"] for r in rows if r["tiny"]]
         if bad:
-            st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(names=", ".join(bad)))
+            st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(
+                names=", ".join(bad)))
         elif tiny:
-            st.info(_("Every array whose gradient is large enough to measure agrees to better than {threshold:g}. "
-                      "{names}: too small to check. Every difference is below {atol:g}, under the numerical "
-                      "gradient's own rounding noise, because the gradient itself hardly exists: a bias just "
-                      "before batch normalisation (the batch's mean takes any shift away), or a layer the "
-                      "gradient hardly reaches, as in a stalled network.").format(
+            st.info(_("Every array whose gradient is large enough to measure agrees to better than "
+                      "{threshold:g}. {names}: too small to check. Every difference is below {atol:g}, "
+                      "under the numerical gradient's own rounding noise, because the gradient itself "
+                      "hardly exists: a bias just before batch normalisation (the batch's mean takes any "
+                      "shift away), or a layer the gradient hardly reaches, as in a stalled network.").format(
                 threshold=THRESHOLD, names=", ".join(tiny), atol=ATOL))
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
@@ -170,3 +174,10 @@ def _check_result(polling=False):
         st.info(_("Every trainer is busy: the check waits in the queue and appears here when it is done."))
     else:
         st.error(_("The check could not run; press the button to try again."))
+
+
+def _verdict(row):
+    """A gradient check's row in one mark: agrees, too small to check, or disagrees."""
+    if row["ok"]:
+        return "✓"
+    return "– " + _("too small to check") if row["tiny"] else "✗ " + _("no")

@@ -1,9 +1,8 @@
 """Pictures for the inside views: the drawing's journey through the layers (one image), the
 scores as a text table, a unit's weights, and the saliency overlay (Plotly).
 
-Images and text draw at once in any browser, where a Plotly chart costs tens of
-milliseconds: the Inside view keeps to one image per part and no chart (about 150 ms
-from drawing to view, measured with bench/app_latency.py --view inside). Colours are
+Images and text draw at once in any browser, where a Plotly chart does not: the Inside
+view keeps to one image per part and no chart, so it follows the pen. Colours are
 colour-blind safe (Okabe-Ito) and never carry meaning alone: an inactive unit is
 crossed out, a bar's direction gives its sign, and the strongest pixels of a saliency
 map carry + and − marks.
@@ -46,8 +45,9 @@ def journey_image(x, hidden, activation, gap=16):
     side by side in one image, bottoms aligned, ``gap`` white pixels apart."""
     parts = [np.repeat(255 - np.kron((np.clip(x.reshape(28, 28), 0, 1) * 255).astype(np.uint8),
                                      np.ones((5, 5), dtype=np.uint8))[..., None], 3, axis=2)]
-    # each grid about as tall as the input (140 px): a 64-unit layer gets larger squares than a 512-unit one
-    parts += [layer_image(a, activation, cell=max(8, min(20, 140 // math.ceil(math.sqrt(len(a)))))) for a in hidden]
+    # each grid about as tall as the input (140 px): the fewer a layer's units, the larger its squares
+    parts += [layer_image(a, activation, cell=max(8, min(20, 140 // math.ceil(math.sqrt(len(a))))))
+              for a in hidden]
     height = max(p.shape[0] for p in parts)
     out = [np.pad(p, ((height - p.shape[0], 0), (0, gap), (0, 0)), constant_values=255) for p in parts]
     return np.concatenate(out, axis=1)[:, :-gap]
@@ -98,7 +98,8 @@ def saliency_figure(x, s, marks=12):
     for sign, symbol in ((1, "cross-thin"), (-1, "line-ew")):
         pick = [i for i in strongest if np.sign(s[i]) == sign]
         fig.add_scatter(x=[i % 28 for i in pick], y=[i // 28 for i in pick], mode="markers", hoverinfo="skip",
-                        marker=dict(symbol=symbol, size=9, line=dict(width=2, color="#000000")), showlegend=False)
+                        marker=dict(symbol=symbol, size=9, line=dict(width=2, color="#000000")),
+                        showlegend=False)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
     fig.update_xaxes(visible=False)
     fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10))

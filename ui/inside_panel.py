@@ -53,8 +53,8 @@ def render_inside(net, x):
                   "activation × weight").format(digit=digit))
     up, down = st.columns(2)
     for col, title, units in ((up, _("Up ▲"), c["up"]), (down, _("Down ▼"), c["down"])):
-        lines = [f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in units] or [_("- none")]
-        col.markdown(title + "\n\n" + "\n".join(lines))
+        lines = [f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in units]
+        col.markdown(title + "\n\n" + "\n".join(lines or [_("- none")]))
     st.caption(_("The score of {digit} is the sum of every last-layer unit's activation × its weight to "
                  "{digit}, plus a bias: {score:.2f} = {total:.2f} + {bias:.2f}.").format(
         digit=digit, score=c["score"], total=float(c["terms"].sum()), bias=float(c["bias"])))
@@ -69,10 +69,13 @@ def _unit(net, x, outputs):
             return _("Scores ({n})").format(n=n)
         return _("Hidden layer {i} ({n} units)").format(i=i, n=n)
     c1, c2 = st.columns(2)  # labels made in this run (see ui.i18n.labels)
-    layer = c1.selectbox(_("Layer"), layers, format_func={i: layer_label(i) for i in layers}.get, key="inside_layer")
-    shown = dict(outputs)[f"Affine{layer}"] if layer == net.n_affine else hidden_outputs(outputs)[layer - 1][1]
+    layer = c1.selectbox(_("Layer"), layers, format_func={i: layer_label(i) for i in layers}.get,
+                         key="inside_layer")
+    shown = (dict(outputs)[f"Affine{layer}"] if layer == net.n_affine
+             else hidden_outputs(outputs)[layer - 1][1])
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
-    unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)), key=f"inside_unit_{layer}_{_model_id()}",
+    unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)),
+                        key=f"inside_unit_{layer}_{_model_id()}",
                         format_func=[_("unit {j}: {value:.3f}").format(j=j, value=float(v))
                                      for j, v in enumerate(shown)].__getitem__)
     a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
@@ -130,8 +133,9 @@ def render_why(net, x):
     scores = layer_outputs(net, x)[-1][1]
     digit = int(np.argmax(scores))
     others = [None] + [d for d in range(net.output_size) if d != digit]
-    versus = st.columns(2)[0].selectbox(_("Why {digit} and not…").format(digit=digit), others, key="why_versus",
-                          format_func={d: _("(any other digit)") if d is None else str(d) for d in others}.get)
+    versus = st.columns(2)[0].selectbox(
+        _("Why {digit} and not…").format(digit=digit), others, key="why_versus",
+        format_func={d: _("(any other digit)") if d is None else str(d) for d in others}.get)
     s = saliency(net, x, digit, versus=versus)
     left, right = st.columns([1.2, 1])
     charts.plot(left, inside_charts.saliency_figure(x[0], s), key="saliency_chart")

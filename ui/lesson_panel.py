@@ -31,7 +31,8 @@ _REASONS = {
     "step": N_("not one of the slider's steps"),
     "flag": N_("use 1 for on or 0 for off"),
     "too_long": N_("longer than {n} characters: the rest is cut"),
-    "caps": N_("with the link's other settings, the run can't run here ({reason}); the preset's values apply"),
+    "caps": N_("with the link's other settings, the run can't run here ({reason}); "
+               "the preset's values apply"),
 }
 
 
@@ -135,8 +136,8 @@ def render_top():
         _share()
     if ss.from_link:
         changed = {k: ss[k] for k in SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
-        back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson, disabled=not changed,
-                    help=_("The settings the link opened with"))
+        back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson,
+                    disabled=not changed, help=_("The settings the link opened with"))
     present.toggle(_("Presenter mode"), key="present",
                    help=_("For a projector: larger text and charts, the sidebar folded away, and a QR code "
                           "of this page for the students' phones."))
@@ -169,8 +170,8 @@ def _reason(code):
 def _share():
     """The link of the page as it is, with what to hide and a note for the class."""
     ss = st.session_state
-    hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide), key="share_hide",
-                          format_func=labels(CONTROL_LABELS),
+    hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide),
+                          key="share_hide", format_func=labels(CONTROL_LABELS),
                           help=_("Hidden controls keep the link's values: the class can't change them."))
     note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
                         help=_("Shown above the tabs as plain text."))
@@ -181,8 +182,8 @@ def _share():
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _qr_png(url):
-    """The QR code of ``url`` as PNG bytes, or None if it is too long for one: about 24 ms to
-    make, so made once per link, not at every run of a presenter's page."""
+    """The QR code of ``url`` as PNG bytes, or None if it is too long for one: made once per
+    link, not at every run of a presenter's page, for it is slow to make."""
     try:
         qr = segno.make(url, error="m")
     except segno.DataOverflowError:
@@ -196,9 +197,10 @@ def _qr(box):
     """The QR code of this page's link, at the top right where a class sees it first: not in
     presenter mode (a phone is no projector), and without the note if the note makes it too
     long for a QR code (a note in Chinese is 9 characters of link a character)."""
-    for lesson, caption in ((current(present=False), _("Scan to open this page, with these settings, on a phone")),
-                            (current(present=False, note=""), _("Scan to open this page, with these settings, on "
-                                                                "a phone (the note is too long to go with them)"))):
+    with_note = current(present=False), _("Scan to open this page, with these settings, on a phone")
+    without = current(present=False, note=""), _("Scan to open this page, with these settings, on a phone "
+                                                  "(the note is too long to go with them)")
+    for lesson, caption in (with_note, without):
         png = _qr_png(page_link(lesson, compact=True))
         if png is None:
             continue

@@ -118,7 +118,8 @@ def read_value(raw, spec):
             if isinstance(option, str):
                 if text == option:
                     return option
-            elif _number(text) is not None and math.isclose(_number(text), option, rel_tol=1e-9, abs_tol=1e-12):
+            elif _number(text) is not None and math.isclose(_number(text), option,
+                                                            rel_tol=1e-9, abs_tol=1e-12):
                 return option
         raise _Bad("choice")
     number = _number(text)

@@ -39,7 +39,8 @@ def models():
     labels, fields = run_labels(kept) if len(kept) > 1 else ({}, [])
     for k in reversed(kept):
         name = _("Trained in this session: run {n}").format(n=k.number)
-        out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")), labels.get(k.number, "") if fields else "")
+        caption = labels.get(k.number, "") if fields else ""
+        out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")), caption)
     if st.session_state.get("uploaded_model") is not None:
         net = st.session_state.uploaded_model
         out["uploaded"] = (net, named(_("Uploaded"), net.meta.get("test_accuracy")), "")
@@ -53,8 +54,8 @@ def render_choice(key="model_choice", options=None):
     if st.session_state.get(key) not in options:
         st.session_state[key] = "bundled"
     captions = [options[k][2] for k in options]
-    chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key, horizontal=True,
-                      captions=captions if any(captions) else None)
+    chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key,
+                      horizontal=True, captions=captions if any(captions) else None)
     return chosen, options[chosen][0]
 
 

@@ -63,9 +63,8 @@ def watch():
     this, the page of a student who was idle when their replica died would stay as it
     was, their old run and all, until they next clicked; with it, the new replica runs
     the page at once and the notice appears. It costs each session one empty run every
-    30 s. Not on the Draw tab, where a student drawing reruns the page anyway: in the one
-    ``bench/classroom.py`` run with the timer on the drawers' pages too, 2 of 144 drawings
-    never got their prediction, which no run without it has shown.
+    30 s. Not on the Draw tab, where a student drawing reruns the page anyway, and where
+    the timer's runs can cost a drawing its prediction.
     """
     st.fragment(_nothing, run_every=WATCH_SECONDS)()
 

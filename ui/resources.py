@@ -82,8 +82,7 @@ def settle():
     Streamlit collects every generation after each script run (``runner.postScriptGC``),
     so that what a departed session leaves in reference cycles goes soon. The Train tab
     reruns a fragment several times a second, and without this each collection walks the
-    whole heap (numpy, plotly, Streamlit): with the file watcher, it took more than half
-    of the server's CPU during a `fast` run (.streamlit/config.toml).
+    whole heap (numpy, plotly, Streamlit), a large share of the server's CPU.
     """
     gc.collect()  # first: what is already garbage is freed, not frozen for good
     gc.freeze()

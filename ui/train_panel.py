@@ -18,8 +18,8 @@ TICK = 0.5         # seconds between the timer's restarts of the live fragment
 POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
 LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
-SEND = 0.2         # seconds a finished run's figures are given to reach the browser before the page reruns
-                   # (they were on the page 0.02-0.11 s after being drawn; 0.05 s lost some)
+SEND = 0.2         # seconds a finished run's figures are given to reach the browser before the page
+                   # reruns, which would clear them on the way
 
 
 def render(settings, error, shown=True):
@@ -201,10 +201,7 @@ class _Curves:
 
     Not in the last CHART_EVERY seconds of a run (``ending``): the final charts follow at
     once, and the browser draws each new chart from scratch (Streamlit remounts a Plotly
-    chart whose figure changed): 0.15-0.25 s for the three on one slow core. A run that ended
-    meanwhile waited for it: from the run's end in the server to its figures on screen took
-    0.15, 0.24 and 0.33 s with that redraw, 0.01-0.08 s without (the `fast` preset, 3 runs
-    each, the browser on its own core).
+    chart whose figure changed), which would delay the figures of a run that ends meanwhile.
     """
 
     def __init__(self, loss_box, acc_box, health_box, metric, settings):
@@ -241,7 +238,8 @@ class _Tiles:
         snap = run.snapshot("w1")
         if snap is None or snap["iteration"] == self.shown:
             return
-        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box, snap["iteration"])
+        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box,
+                                  snap["iteration"])
         self.shown = snap["iteration"]
 
 

@@ -50,7 +50,8 @@ _MODEL_FILE = {
                      "digit into ten classes needs 784 and 10."),
     "too_many_weights": N_("This model has {count:,} weights; this app accepts at most {limit:,}, twice "
                            "the largest network it can train."),
-    "not_finite": N_("This model's weights are not finite numbers, or so large that its probabilities overflow."),
+    "not_finite": N_("This model's weights are not finite numbers, or so large that its probabilities "
+                     "overflow."),
 }
 
 
