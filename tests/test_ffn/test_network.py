@@ -7,7 +7,8 @@ import pytest
 import ffn
 
 from ffn.gradient import relative_error
-from ffn.network import MultiLayerNet, ThreeLayerNet
+from ffn.network import MultiLayerNet
+from ffn.three_layer_net import ThreeLayerNet
 from tests.support import ROOT
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ffn.network import ThreeLayerNet
+from ffn.three_layer_net import ThreeLayerNet
 from ffn.optimizers import OPTIMIZERS, make_optimizer
 
 
