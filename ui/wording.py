@@ -11,9 +11,10 @@ from ffn import notes
 from .fields import FIELD_NAMES
 from .i18n import N_, _
 
-# The notes' sentences are ffn.notes' (its English, this catalogue's translations); the page
-# adds where to look, after a stall's first sentence.
-_SEE_CHART = N_("The third chart, on “Gradient norm ‖dW‖”, shows why.")
+# The notes' sentences are ffn.notes' (its English, this catalogue's translations); in a stall's
+# the page says where to look, in place of the bare gradient figure.
+_SEE_CHART = N_("The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only "
+                "{grad1:.1e}.")
 _FULL_STOPS = ("。", "！", "？")  # a full-width stop needs no space after it
 
 _SETTINGS = {
@@ -58,8 +59,8 @@ _MODEL_FILE = {
 def note(note):
     """A trainer's ``(code, values)`` note as sentences: :mod:`ffn.notes`' in this session's language."""
     said = notes.sentences(note, _)
-    if notes.STALLED in notes.NOTES[note[0]]:
-        said.insert(1, _(_SEE_CHART))
+    if notes.SMALL_GRADIENT in notes.NOTES[note[0]]:
+        said[notes.NOTES[note[0]].index(notes.SMALL_GRADIENT)] = _(_SEE_CHART).format(**note[1])
     text = said[0]
     for sentence in said[1:]:
         text += sentence if text.endswith(_FULL_STOPS) else " " + sentence

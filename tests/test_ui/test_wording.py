@@ -83,9 +83,9 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
         "stalled_scaled",
         "stalled_deep",
     ]
-    see_chart = "The third chart, on “Gradient norm ‖dW‖”, shows why. "
-    for n in notes:  # one English source: the page's is the CLI's, with the pointer to the chart
-        assert wording.note(n).replace(see_chart, "") == ffn.describe(n)
+    see_chart = "The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's"
+    for n in notes:  # one English source: the page's is the CLI's, the chart named in the stall's
+        assert wording.note(n).replace(see_chart, "Layer 1's") == ffn.describe(n)
     assert [see_chart in wording.note(n) for n in notes] == [False, False, False, True, True, True]
     assert wording.note(stopped.outcome) == "Stopped by you at iteration 7 of 100."
     assert (
@@ -101,5 +101,5 @@ def test_a_chinese_note_runs_its_sentences_together_as_chinese_does(monkeypatch)
     monkeypatch.setattr(wording, "_", i18n.translator("zh").gettext)
     stalled = ("stalled", {"loss": 2.3, "iteration": 600, "classes": 10, "guess_loss": 2.30, "grad1": 1e-5})
     text = wording.note(stalled)
-    assert "网络停滞了。把第三张图切换到“梯度范数 ‖dW‖”就能看出原因。第 1 层的梯度范数只有 1.0e-05。" in text
+    assert "网络停滞了。把第三张图切换到“梯度范数 ‖dW‖”就能看出原因：第 1 层的梯度范数只有 1.0e-05。" in text
     assert "。 " not in text
