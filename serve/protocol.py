@@ -25,7 +25,12 @@ SNAPSHOT = "snapshot_"   # a series with this prefix keeps only its latest value
 
 
 class ProtocolError(ValueError):
-    """Something came through the pipe that is not a message of this protocol."""
+    """Something came through the pipe that is not a message of this protocol. ``refused``
+    is the job id of a Start whose job could not be read (its run is refused), else None."""
+
+    def __init__(self, message, refused=None):
+        super().__init__(message)
+        self.refused = refused
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,7 @@ def from_wire(data):
         raise ProtocolError(f"a {data[0]!r} message carries {len(names)} value(s) ({', '.join(names)}), "
                             f"got {len(values)}")
     if cls is Start:
-        values[1] = _job_from_wire(values[1])
+        values[1] = _job_from_wire(values[1], values[0])
     return cls(*values)
 
 
@@ -213,9 +218,9 @@ def _job_to_wire(job):
     return {**fields, "settings": job.settings.to_dict(), "limits": dataclasses.asdict(job.limits)}
 
 
-def _job_from_wire(fields):
+def _job_from_wire(fields, job_id=None):
     try:
         settings = TrainSettings.from_dict(fields["settings"])
         return Job(**{**fields, "settings": settings, "limits": Limits(**fields["limits"])})
     except (TypeError, KeyError, ValueError) as e:
-        raise ProtocolError(f"not a job: {e}") from e
+        raise ProtocolError(f"not a job: {e}", refused=job_id) from e

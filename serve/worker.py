@@ -28,8 +28,8 @@ from ffn.model_io import model_bytes
 from ffn.settings import SettingsError, build_trainer, run_metadata
 
 from . import protocol
-from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, Error, Pause, Paused, Ready,
-                       Report, Start, Stop, Threads)
+from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, Error, Pause, Paused,
+                       ProtocolError, Ready, Report, Start, Stop, Threads)
 
 SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
 
@@ -52,7 +52,12 @@ def main(conn, nice=10, limit_threads=None, data_dir=None):
     try:
         protocol.send(conn, Ready(os.getpid()))
         while True:
-            msg = protocol.receive(conn, COMMANDS)
+            try:
+                msg = protocol.receive(conn, COMMANDS)
+            except ProtocolError as e:  # the worker lives on for the next run
+                if e.refused is not None:
+                    protocol.send(conn, Error(e.refused, "settings", str(e)))
+                continue
             if isinstance(msg, Start):
                 _run(conn, msg, data, limit_threads)
             # a command for a run that already ended needs no answer
@@ -119,7 +124,10 @@ def _commands(conn, job_id):
     """The commands for this run that arrived since the last chunk, by type (the latest of each)."""
     asked = {}
     while conn.poll():
-        msg = protocol.receive(conn, COMMANDS)
+        try:
+            msg = protocol.receive(conn, COMMANDS)
+        except ProtocolError:  # not a command this run can follow: it trains on
+            continue
         if msg.job_id == job_id:  # else meant for an earlier run
             asked[type(msg)] = msg
     return asked
