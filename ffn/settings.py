@@ -82,10 +82,10 @@ class TrainSettings:
         """Every layer's size, input to output: ``[784, *hidden_sizes(), 10]``."""
         return [INPUT_SIZE, *self.hidden_sizes(), OUTPUT_SIZE]
 
-    def net_config(self):
-        """The network these settings train, as :class:`ffn.MultiLayerNet`'s arguments
-        (:data:`ffn.architecture.CONFIG_KEYS`, unchecked)."""
-        return dict(input_size=INPUT_SIZE, hidden_size_list=self.hidden_sizes(), output_size=OUTPUT_SIZE,
+    def net_config(self, input_size=INPUT_SIZE):
+        """The network these settings train on inputs of ``input_size`` features, as
+        :class:`ffn.MultiLayerNet`'s arguments (:data:`ffn.architecture.CONFIG_KEYS`, unchecked)."""
+        return dict(input_size=input_size, hidden_size_list=self.hidden_sizes(), output_size=OUTPUT_SIZE,
                     activation=self.activation, weight_init=self.weight_init,
                     weight_init_std=self.weight_init_std, weight_decay_lambda=self.weight_decay,
                     normalization=self.normalization, dropout_ratio=self.dropout, residual=self.residual)
@@ -261,7 +261,7 @@ def build_trainer(s, x, t, limits=CLI_LIMITS, eval_size=5000, evals_per_run=None
     (x_train, t_train), (x_valid, t_valid) = split_validation(x, t, s.valid_ratio)
     if s.train_size:
         x_train, t_train = x_train[:s.train_size], t_train[:s.train_size]
-    net = MultiLayerNet(**s.net_config(), seed=s.seed)
+    net = MultiLayerNet(**s.net_config(input_size=x.shape[1]), seed=s.seed)
     optimizer = make_optimizer(s.optimizer, s.learning_rate, momentum=s.momentum_beta)
     run = {"epochs": s.epochs} if s.epochs else {"iters": s.iters}
     eval_every = None

@@ -201,3 +201,11 @@ def test_the_deep_network_stalls_without_batch_norm_and_learns_with_it(mnist):
         losses[name] = float(np.mean(tr.history["loss"][-30:]))
     assert losses["deep_stuck"] > np.log(10) - 0.02
     assert losses["deep_bn"] < 1.5
+
+
+def test_build_trainer_fits_the_network_to_the_data_it_is_given():
+    """The library trains on any width of input, not only MNIST's 784 pixels."""
+    rng = np.random.default_rng(0)
+    x, t = rng.random((300, 20), dtype=np.float32), rng.integers(0, 10, 300)
+    tr = ffn.build_trainer(ffn.TrainSettings(hidden_size=8, iters=5, batch_size=10), x, t)
+    assert tr.net.input_size == 20 and tr.step() == 5
