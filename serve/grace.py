@@ -1,6 +1,8 @@
 """The grace period: how long a session that disconnected keeps its runs."""
 import threading
 
+GRACE_SECONDS = 45.0  # a session that disconnects keeps its run this long (a phone asleep, a dropped network)
+
 
 class GracePeriod:
     """Ends a session's runs some seconds after the session leaves, unless it comes back.
@@ -19,7 +21,7 @@ class GracePeriod:
         a daemon :class:`threading.Timer` by default; a test gives one it fires itself.
     """
 
-    def __init__(self, end, seconds=45.0, timer=None):
+    def __init__(self, end, seconds=GRACE_SECONDS, timer=None):
         self.end = end
         self.seconds = seconds
         self.timer = _daemon_timer if timer is None else timer

@@ -20,7 +20,7 @@ from ffn.mnist import shared_copy
 
 from .cpuload import FreeCores
 from .dispatch import Dispatcher
-from .grace import GracePeriod
+from .grace import GRACE_SECONDS, GracePeriod
 from .protocol import Cancel, Job, Pause, Stop
 from .runs import (CANCELLED, ENDED, PAUSED, QUEUED, SESSION_ENDED, WORKER_DIED, PoolRun, Throughput,
                    estimate_wait)
@@ -49,7 +49,7 @@ class TrainingPool(Dispatcher):
         Seconds, for a run's wall time, the queue's estimates and the deadlines.
     """
 
-    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=45.0,
+    def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=GRACE_SECONDS,
                  clock=time.monotonic):
         cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
         self._free = FreeCores(cpus)    # of those, the ones nothing else is using

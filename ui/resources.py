@@ -41,7 +41,6 @@ def _bundled_model():
     return ffn.load_model()
 
 
-GRACE_SECONDS = 45.0  # a session that disconnects keeps its run this long (a phone asleep, a dropped network)
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda p: p.shutdown())
@@ -52,7 +51,7 @@ def training_pool():
     cores minus one, at least one); more runs wait in a queue.
     """
     workers = os.environ.get("FFN_TRAINING_WORKERS")
-    return TrainingPool(workers=int(workers) if workers else None, grace=GRACE_SECONDS)
+    return TrainingPool(workers=int(workers) if workers else None)
 
 
 def session_id():

@@ -4,6 +4,7 @@ import time
 
 import streamlit as st
 
+from serve.grace import GRACE_SECONDS
 from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
 from . import charts, compare_panel, health_charts, health_panel, kept, state
@@ -253,8 +254,8 @@ def _results(run):
         return
     if run.state == CANCELLED:
         if run.cancel_reason == SESSION_ENDED:
-            st.info(_("This run was cancelled: the page was away for more than 45 seconds. Press Start "
-                      "to train again."))
+            st.info(_("This run was cancelled: the page was away for more than {seconds:g} seconds. "
+                      "Press Start to train again.").format(seconds=GRACE_SECONDS))
         else:
             st.info(_("The run left the queue before it started."))
         return
