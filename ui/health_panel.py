@@ -1,19 +1,15 @@
 """What training does, on the Train tab and for any model: the first layer's tiles, a Step's
 inside, and the gradient check (backprop against numerical gradients) run in the pool."""
-import time
-
 import streamlit as st
 
 from ffn.gradcheck import ATOL, BATCH, THRESHOLD
 from ffn.health import first_layer
-from serve.protocol import GRADCHECK
-from serve.runs import ACTIVE, DONE
 
 from . import health_charts
 from .i18n import _
 from .kept import kept_runs
 from .resources import session_id, training_pool
-from .run import app_job
+from .run import GradCheck
 
 CHECK_WAIT = 3.0  # seconds a rerun waits for a gradient check before it polls for it on a timer
 
@@ -112,12 +108,10 @@ def render_gradcheck(run, settings, error):
         if isinstance(target, str):
             st.caption(target)
         job = st.session_state.get("gradcheck_job")
-        pending = job is not None and job["handle"].state in ACTIVE
+        pending = job is not None and job.pending
         if st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending):
             params, s, what = target
-            check = app_job(s, task=GRADCHECK, params=params)
-            handle = training_pool().submit(f"{session_id()}:check", check)
-            st.session_state.gradcheck_job = {"handle": handle, "what": what}
+            st.session_state.gradcheck_job = GradCheck(s, params, what, session_id(), training_pool())
             pending = True
         # polled on a timer while it waits in the queue; drawn once when it is done
         st.fragment(_check_result, run_every=1.0 if pending else None)(polling=pending)
@@ -140,15 +134,12 @@ def _check_result(polling=False):
     job = st.session_state.get("gradcheck_job")
     if job is None:
         return
-    h = job["handle"]
-    deadline = time.monotonic() + CHECK_WAIT  # a check takes about half a second: wait for it here
-    while h.state in ACTIVE and time.monotonic() < deadline:
-        h.wait_for_change(0.25)
-    if polling and h.state not in ACTIVE:
+    job.wait(CHECK_WAIT)  # a check takes about half a second: wait for it here
+    if polling and not job.pending:
         st.rerun()  # the whole page: the button comes back, and this stops polling
-    if h.state == DONE:
-        rows = h.result["check"]
-        st.write(_("Checked: {what}.").format(what=job["what"]))
+    rows = job.rows
+    if rows is not None:
+        st.write(_("Checked: {what}.").format(what=job.what))
         st.table([{_("Parameter"): r["param"],  # the verdict first: a phone shows the left columns
                    _("Agree?"): _verdict(r),
                    _("Relative error"): f"{r['relative_error']:.2e}",
@@ -170,7 +161,7 @@ def _check_result(polling=False):
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))
-    elif h.state in ACTIVE:
+    elif job.pending:
         st.info(_("Every trainer is busy: the check waits in the queue and appears here when it is done."))
     else:
         st.error(_("The check could not run; press the button to try again."))

@@ -7,14 +7,15 @@ app's: a hosted demo shared by a class allows smaller runs than the library, and
 measures accuracy on subsets during a run so that it costs little.
 """
 import io
+import time
 from dataclasses import dataclass, field
 
 from ffn.architecture import param_count
 from ffn.model_io import load_model
 from ffn.settings import Limits, check
 from ffn.trainer import HISTORY_KEYS
-from serve.protocol import SNAPSHOT, STEP, TRAIN, Job
-from serve.runs import ACTIVE, ENDED, PAUSED, QUEUED
+from serve.protocol import GRADCHECK, SNAPSHOT, STEP, TRAIN, Job
+from serve.runs import ACTIVE, DONE, ENDED, PAUSED, QUEUED
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-...-H/2-10, 25 epochs of MNIST
@@ -34,6 +35,31 @@ def app_job(settings, task=TRAIN, params=None):
     check(settings, APP_LIMITS)
     return Job(settings, APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN, task=task, params=params,
                command="trained in the ffn-digits app")
+
+
+class GradCheck:
+    """The article's gradient check of ``what`` (a network's ``params``, or the weights its
+    settings start from), as a short job in the pool. Panels read it; only this touches the job."""
+
+    def __init__(self, settings, params, what, session, pool):
+        self.what = what
+        self._handle = pool.submit(f"{session}:check", app_job(settings, task=GRADCHECK, params=params))
+
+    @property
+    def pending(self):
+        """Waiting in the queue or checking."""
+        return self._handle.state in ACTIVE
+
+    def wait(self, seconds):
+        """Wait up to ``seconds`` for the check to end."""
+        deadline = time.monotonic() + seconds
+        while self.pending and time.monotonic() < deadline:
+            self._handle.wait_for_change(0.25)
+
+    @property
+    def rows(self):
+        """:func:`ffn.gradcheck.gradient_check`'s rows once done, else None."""
+        return self._handle.result["check"] if self._handle.state == DONE else None
 
 
 @dataclass
