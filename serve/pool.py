@@ -75,9 +75,10 @@ class TrainingPool(Dispatcher):
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
         self._thread.start()
 
-    def submit(self, session, job):
+    def submit(self, session, job, step=False):
         """Queue ``job`` (a :class:`~serve.protocol.Job`) for ``session``; returns its :class:`PoolRun`.
-        Raises ``ValueError`` if the session already has a run."""
+        ``step``: it trains one iteration, then pauses (Step before a run). Raises ``ValueError``
+        if the session already has a run."""
         if not isinstance(job, Job):
             raise TypeError(f"a pool runs a serve.protocol.Job, got {type(job).__name__}")
         with self._lock:
@@ -86,7 +87,7 @@ class TrainingPool(Dispatcher):
             old = self._runs.get(session)
             if old is not None and old.state not in ENDED:
                 raise ValueError(f"session {session!r} already has a run ({old.state}): one run per session")
-            run = PoolRun(self, session, job)
+            run = PoolRun(self, session, job, step=step)
             self._runs[session] = run
             self._queue.append(run)
         self._wake()

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from ffn.settings import Limits, TrainSettings, run_length
 
 TRAIN = "train"          # a run, to its end
-STEP = "step"            # a run that first trains one iteration and pauses (Step before a run)
 GRADCHECK = "gradcheck"  # no training: the gradient check of the job's params, or of its starting weights
-TASKS = (TRAIN, STEP, GRADCHECK)
+TASKS = (TRAIN, GRADCHECK)
 SNAPSHOT = "snapshot_"   # a series with this prefix keeps only its latest value, on its way and at the page
 
 
@@ -46,7 +45,7 @@ class Job:
         Images in the fixed subsets the accuracy curves are measured on.
     evals_per_run : int
         About how many accuracy measurements a run makes, whatever its length.
-    task : {'train', 'step', 'gradcheck'}
+    task : {'train', 'gradcheck'}
     params : ndarray of shape (n,), optional
         For a gradient check, the network's ``state_vector`` (weights, then running
         statistics); None checks the weights ``settings`` start from.

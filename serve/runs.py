@@ -3,7 +3,7 @@ through, and how long a queued run waits."""
 import threading
 import time
 
-from .protocol import SNAPSHOT, STEP, Start
+from .protocol import SNAPSHOT, Start
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -27,7 +27,7 @@ class PoolRun:
     :meth:`step` and :meth:`cancel`. The pool changes it under its lock.
     """
 
-    def __init__(self, pool, session, job):
+    def __init__(self, pool, session, job, step=False):
         self._pool = pool
         self.session = session
         self.job = job
@@ -41,7 +41,7 @@ class PoolRun:
         self.result = None               # the Done message's figures
         self.error = None                # (code, detail) once failed
         self.checkpoint = None           # while paused: where its next stay goes on from
-        self.step_next = job.task == STEP  # its next stay trains one iteration and pauses
+        self.step_next = step            # its next stay trains one iteration and pauses
         self.stop_now = False            # stopped while it waited: its next stay only measures
         self.cancel_reason = None
         self.last_heard = None           # when its worker last sent word of it

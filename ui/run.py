@@ -14,7 +14,7 @@ from ffn.architecture import param_count
 from ffn.model_io import load_model
 from ffn.settings import Limits, check
 from ffn.trainer import HISTORY_KEYS
-from serve.protocol import GRADCHECK, SNAPSHOT, STEP, TRAIN, Job
+from serve.protocol import GRADCHECK, SNAPSHOT, TRAIN, Job
 from serve.runs import ACTIVE, DONE, ENDED, PAUSED, QUEUED
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
@@ -92,7 +92,7 @@ class Run:
     def start(cls, settings, session, pool, step=False):
         """Check the settings against the app's limits and queue the run (ValueError if out of range).
         ``step``: it trains one iteration and pauses (the Step button before a run)."""
-        return cls(settings, pool.submit(session, app_job(settings, task=STEP if step else TRAIN)))
+        return cls(settings, pool.submit(session, app_job(settings), step=step))
 
     @property
     def active(self):

@@ -12,7 +12,7 @@ import pytest
 import ffn
 from ffn.settings import Limits
 from serve.pool import TrainingPool
-from serve.protocol import GRADCHECK, STEP, TRAIN, Job, Start, Stop, from_wire
+from serve.protocol import GRADCHECK, TRAIN, Job, Start, Stop, from_wire
 from tests.support import ROOT
 
 
@@ -389,7 +389,7 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
 def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     pool._threads = lambda: 1  # as in the pause test above: the bits depend on the BLAS threads
     adam = dict(optimizer="adam", learning_rate=1e-3)
-    run = pool.submit("stepper", job(iters=200, task=STEP, **adam))  # a Step before it starts
+    run = pool.submit("stepper", job(iters=200, **adam), step=True)  # a Step before it starts
     steps, losses = [], []
     for k in range(10):
         seen = wait_until(run, {"paused"})

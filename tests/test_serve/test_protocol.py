@@ -8,12 +8,12 @@ import pytest
 import ffn
 from ffn.settings import Limits, run_length
 from serve import protocol
-from serve.protocol import (COMMANDS, GRADCHECK, MESSAGES, STEP, Cancel, Cancelled, Done, Error, Job, Pause,
+from serve.protocol import (COMMANDS, GRADCHECK, MESSAGES, Cancel, Cancelled, Done, Error, Job, Pause,
                             Paused, ProtocolError, Ready, Report, Start, Stop, Threads, from_wire, to_wire)
 
 CHECK = Job(ffn.preset("fast", hidden_size_list=(64, 32)), Limits(max_units=512), 2000, 25, task=GRADCHECK,
             params=np.arange(5.0), command="a test")
-STEPPER = Job(ffn.TrainSettings(lr_schedule="cosine", augment=True), Limits(), 500, 10, task=STEP)
+STEPPER = Job(ffn.TrainSettings(lr_schedule="cosine", augment=True), Limits(), 500, 10)
 
 EVERY_MESSAGE = [
     Start(7, CHECK, threads=2, chunk=0.2),
@@ -117,5 +117,5 @@ def test_a_job_checks_its_task_and_takes_its_length_from_its_settings():
     s = ffn.TrainSettings(iters=300, batch_size=64)
     assert Job(s, Limits(), 500, 10).length() == (300, 64) == run_length(s)[:2]
     by_epochs = ffn.TrainSettings(epochs=2, batch_size=100, train_size=1000)
-    assert Job(by_epochs, Limits(), 500, 10, task=STEP).length() == (20, 100)
+    assert Job(by_epochs, Limits(), 500, 10).length() == (20, 100)
     assert Job(s, Limits(), 500, 10, task=GRADCHECK).length() == (0, 0)

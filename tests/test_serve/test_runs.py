@@ -6,7 +6,7 @@ import pytest
 
 import ffn
 from ffn.settings import Limits
-from serve.protocol import GRADCHECK, STEP, Job
+from serve.protocol import GRADCHECK, Job
 from serve.runs import QUEUED, PoolRun, Throughput, estimate_wait
 
 
@@ -44,7 +44,7 @@ def test_a_runs_length_comes_from_its_settings():
     by_epochs = PoolRun(None, "s", _job(epochs=2, batch_size=100, train_size=1000))
     assert (by_epochs.iterations, by_epochs.batch) == (20, 100)
     assert PoolRun(None, "s", _job(task=GRADCHECK)).images == 0  # a check trains nothing
-    assert PoolRun(None, "s", _job(task=STEP)).step_next and not PoolRun(None, "s", _job()).step_next
+    assert PoolRun(None, "s", _job(), step=True).step_next and not PoolRun(None, "s", _job()).step_next
 
 
 def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():
