@@ -14,12 +14,12 @@ import statistics
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
-import ffn  # noqa: E402
-from ffn.gradcheck import BATCH, ENTRIES, gradient_check  # noqa: E402
-from serve.pool import TrainingPool  # noqa: E402
-from serve.protocol import GRADCHECK  # noqa: E402
-from serve.runs import DONE, ENDED  # noqa: E402
-from ui.run import APP_LIMITS, app_job  # noqa: E402
+import ffn
+from ffn.gradcheck import BATCH, ENTRIES, gradient_check
+from serve.pool import TrainingPool
+from serve.protocol import GRADCHECK
+from serve.runs import DONE, ENDED
+from ui.run import APP_LIMITS, app_job
 
 
 def main():

@@ -14,9 +14,9 @@ import statistics
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
-import ffn  # noqa: E402
-from ffn.health import Health  # noqa: E402
-from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402
+import ffn
+from ffn.health import Health
+from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
 
 
 def timed(preset, data, record):

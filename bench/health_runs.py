@@ -12,10 +12,10 @@ import argparse
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
-import numpy as np  # noqa: E402
+import numpy as np
 
-import ffn  # noqa: E402
-from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402
+import ffn
+from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
 
 
 def at(history, key, iteration):

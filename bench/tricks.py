@@ -19,10 +19,10 @@ import statistics
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads
-import numpy as np  # noqa: E402
+import numpy as np
 
-import ffn  # noqa: E402
-from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN  # noqa: E402
+import ffn
+from ui.run import APP_LIMITS, EVAL_SIZE, EVALS_PER_RUN
 
 COST = {"plain": {}, "batch norm": dict(normalization="batch"), "layer norm": dict(normalization="layer"),
         "dropout 0.2": dict(dropout=0.2), "residual": dict(residual=True),
