@@ -159,7 +159,7 @@ def versus_torch(x, t, pairs):
 
 def fast(x, t, xt, tt, seeds):
     s = ffn.PRESETS["fast"]
-    print(f"\n== 3. Preset 'fast': 784-{s.hidden_size}-{s.hidden_size // 2}-10, Adam lr {s.learning_rate:g} "
+    print(f"\n== 3. Preset 'fast': {'-'.join(map(str, s.layer_sizes()))}, Adam lr {s.learning_rate:g} "
           f"{s.lr_schedule}, batch {s.batch_size}, {s.epochs:g} epochs, seeds 0-{len(seeds) - 1}")
     res = []
     for seed in seeds:

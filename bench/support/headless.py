@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ui.fields import PRESET_LABELS
+
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
-LABELS = {"article": "Article's exact settings", "article_he": "Article's network, He init",
-          "fast": "Fast and accurate"}
+LABELS = PRESET_LABELS  # the presets as the English sidebar names them
 SCRIPT = """
 import time
 import ffn
