@@ -77,9 +77,9 @@ class Dispatcher:
                 run.checkpoint = msg.checkpoint
                 run.state = PAUSED
             elif isinstance(msg, Done):
-                run.result = msg.result
+                run.result = msg
                 run.state = DONE
-                trained = msg.result["iteration"] * run.batch - run.done_before
+                trained = msg.iteration * run.batch - run.done_before
                 self._throughput.finished(trained, seconds, run.images)
             elif isinstance(msg, Error):
                 run.fail(msg.code, msg.text)

@@ -138,10 +138,14 @@ class Paused:
 
 @dataclass(frozen=True)
 class Done:
-    """The run ended with its figures: ``outcome``, ``final``, ``status``, ``iteration`` and
-    ``model`` (the .npz's bytes); a gradient check's ``iteration`` (0) and ``check`` rows."""
+    """The run ended with its figures; a gradient check ends with its ``check`` rows alone."""
     job_id: int
-    result: dict
+    iteration: int            # the iterations trained (0 for a gradient check)
+    status: str = None        # the trainer's: finished, stopped or diverged
+    outcome: tuple = None     # why it ended, (code, values): ffn.Trainer.outcome
+    final: dict = None        # accuracy on the full sets: {'train', 'valid', 'test'}
+    model: bytes = None       # the trained network's .npz file
+    check: list = None        # a gradient check's rows (ffn.gradcheck.gradient_check)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class PoolRun:
         self.points = {}                 # new history points the page has not polled yet
         self.progress = None
         self.advice = None
-        self.result = None               # the Done message's figures
+        self.result = None               # its Done message, once done: its figures
         self.error = None                # (code, detail) once failed
         self.checkpoint = None           # while paused: where its next stay goes on from
         self.step_next = step            # its next stay trains one iteration and pauses

@@ -116,8 +116,8 @@ def _run(conn, start, data, limit_threads):
     with limit_threads(threads):
         final = tr.final_accuracy(xt, tt)
     tr.net.meta.update(run_metadata(tr, start.job.settings, final, command=start.job.command))
-    protocol.send(conn, Done(job_id, {"outcome": tr.outcome, "final": final, "status": tr.status,
-                                      "iteration": tr.iteration, "model": model_bytes(tr.net)}))
+    protocol.send(conn, Done(job_id, tr.iteration, status=tr.status, outcome=tr.outcome, final=final,
+                             model=model_bytes(tr.net)))
 
 
 def _commands(conn, job_id):
@@ -148,7 +148,7 @@ def _check(conn, job_id, params, tr, threads):
     except (ValueError, TypeError, FloatingPointError) as e:  # the worker lives on for the next run
         protocol.send(conn, Error(job_id, "params", str(e)))
         return
-    protocol.send(conn, Done(job_id, {"iteration": 0, "check": rows}))
+    protocol.send(conn, Done(job_id, 0, check=rows))
 
 
 def _report(job_id, tr, sent, snap, last=False):

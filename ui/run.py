@@ -59,7 +59,7 @@ class GradCheck:
     @property
     def rows(self):
         """:func:`ffn.gradcheck.gradient_check`'s rows once done, else None."""
-        return self._handle.result["check"] if self._handle.state == DONE else None
+        return self._handle.result.check if self._handle.state == DONE else None
 
 
 @dataclass
@@ -127,9 +127,9 @@ class Run:
         self.advice = p["advice"]
         self.place, self.wait = p.get("place", 0), p.get("wait", 0.0)
         if p["result"] is not None and not self.final:
-            self.outcome, self.model_file = p["result"]["outcome"], p["result"]["model"]
+            self.outcome, self.model_file = p["result"].outcome, p["result"].model
             self.net = load_model(io.BytesIO(self.model_file))
-            self.final = p["result"]["final"]  # last: a reader that sees final also sees the rest
+            self.final = p["result"].final  # last: a reader that sees final also sees the rest
         self.error, self.cancel_reason = p["error"], p["cancel_reason"]
         return self
 

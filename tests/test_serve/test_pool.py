@@ -53,7 +53,7 @@ def until(check, timeout=30):
 
 def weights(result):
     import io
-    net = ffn.load_model(io.BytesIO(result["model"]))
+    net = ffn.load_model(io.BytesIO(result.model))
     return np.concatenate([net.params[k].ravel() for k in sorted(net.params)])
 
 
@@ -67,7 +67,7 @@ def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
     for run in (a, b, c):
         wait_until(run, {"done"})
     assert a.started_at < b.started_at < c.started_at
-    assert all(r.result["iteration"] == 1500 for r in (a, b, c))
+    assert all(r.result.iteration == 1500 for r in (a, b, c))
 
 
 @pytest.mark.timeout(120)
@@ -108,7 +108,7 @@ def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
     last = wait_until(a, {"failed"})["last"]
     assert last["error"][0] == "worker_died"
     wait_until(b, {"done"})
-    assert b.result["iteration"] == 50
+    assert b.result.iteration == 50
     status = pool.status()
     assert status["workers"] == 1 and status["pids"][0] != pid
 
@@ -132,7 +132,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     wait_until(other, {"done"})
     run.resume()
     wait_until(run, {"done"})
-    assert run.result["iteration"] == 1500
+    assert run.result.iteration == 1500
     np.testing.assert_array_equal(weights(run.result), weights(straight.result))
 
 
@@ -145,9 +145,9 @@ def test_no_iteration_after_a_stop_is_acknowledged(pool):
     run.stop()
     after = wait_until(run, {"done"})["points"].get("iteration", [])
     result = run.result
-    assert result["status"] == "stopped" and result["outcome"][0] == "stopped"
-    assert result["outcome"][1]["iteration"] == result["iteration"] < 20000
-    assert (before + after)[-1] == result["iteration"] == run.progress["iteration"]  # the last step reported
+    assert result.status == "stopped" and result.outcome[0] == "stopped"
+    assert result.outcome[1]["iteration"] == result.iteration < 20000
+    assert (before + after)[-1] == result.iteration == run.progress["iteration"]  # the last step reported
     # The worker's next run comes after anything it could still say of this one:
     wait_until(pool.submit("next", job(iters=10)), {"done"})
     assert run.poll()["points"] == {}  # nothing arrives once the stop is acknowledged
@@ -161,8 +161,8 @@ def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
     at = wait_until(run, {"paused"}) and run.checkpoint["iteration"]
     run.stop()
     wait_until(run, {"done"})
-    assert run.result["iteration"] == at and run.result["status"] == "stopped"
-    assert set(run.result["final"]) == {"train", "valid", "test"}
+    assert run.result.iteration == at and run.result.status == "stopped"
+    assert set(run.result.final) == {"train", "valid", "test"}
 
 
 def test_bad_pool_arguments():
@@ -230,7 +230,7 @@ def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures(pool):
     assert run.poll()["state"] == "queued"
     run.stop()  # while it waits behind "b": it ends where it paused, with its figures
     wait_until(run, {"done"})
-    assert run.result["iteration"] == at and run.result["status"] == "stopped"
+    assert run.result.iteration == at and run.result.status == "stopped"
 
 
 @pytest.mark.timeout(120)
@@ -268,7 +268,7 @@ def test_pause_and_stop_in_one_breath_stop_the_run(pool):
     run.pause()
     run.stop()  # in one batch the stop wins; in two, the paused run stops where it paused
     wait_until(run, {"done"})
-    assert run.result["status"] == "stopped" and run.result["iteration"] < 20000
+    assert run.result.status == "stopped" and run.result.iteration < 20000
 
 
 def test_runs_end_with_the_pool():
@@ -360,7 +360,7 @@ def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
     gate.set()
     stopper.join(30)
     assert sent.index(Start) < sent.index(Stop)
-    assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result["status"] == "stopped"
+    assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result.status == "stopped"
 
 
 @pytest.mark.timeout(90)
@@ -404,11 +404,11 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     straight = pool.submit("straight", job(iters=10, **adam))
     seen = wait_until(straight, {"done"})
     assert seen["points"]["loss"] == losses
-    straight_net = ffn.load_model(io.BytesIO(straight.result["model"]))
+    straight_net = ffn.load_model(io.BytesIO(straight.result.model))
     np.testing.assert_array_equal(run.checkpoint["params"], straight_net.param_vector)
     run.resume()  # and it goes on as a run
     wait_until(run, {"done"})
-    assert run.result["iteration"] == 200
+    assert run.result.iteration == 200
 
 
 @pytest.mark.timeout(120)
@@ -420,11 +420,11 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     assert all(len(p["points"].get("snapshot_w1", [])) <= 1 for p in seen["polls"])  # never a backlog
     assert seen["points"]["snapshot_w1_init"][0].shape == (784, 64)
     assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
-    net = ffn.load_model(io.BytesIO(run.result["model"]))
+    net = ffn.load_model(io.BytesIO(run.result.model))
     rate = pool.status()["rate"]
     check = pool.submit("s:check", job(task=GRADCHECK, params=net.param_vector.copy()))
     wait_until(check, {"done"})
-    rows = check.result["check"]
+    rows = check.result.check
     assert [r["param"] for r in rows][:2] == ["W1", "b1"] and all(r["ok"] for r in rows)
     pool.end_session("s")  # a session's side jobs end with it
     assert "s:check" not in pool._runs
@@ -451,4 +451,4 @@ def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     trained(run, at + 1)  # it trains again: the stop comes in the middle of a stay
     run.stop()
     seen = wait_until(run, {"done"})
-    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result["iteration"]
+    assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result.iteration

@@ -24,7 +24,8 @@ EVERY_MESSAGE = [
     Report(7, {"loss": [2.3, 2.2], "snapshot_w1": [{"iteration": 2, "W": np.zeros((784, 4), np.float32)}]},
            {"iteration": 2, "fraction": 0.1}, ("stalled", {"iteration": 2})),
     Paused(7, {"iteration": 2, "params": np.ones(3)}),
-    Done(7, {"iteration": 2, "model": b"PK\x03\x04"}),
+    Done(7, 2, status="finished", outcome=("finished", {"iterations": 2, "epochs": 0.5}),
+         final={"train": 0.5}, model=b"PK\x03\x04"),
     Cancelled(7),
     Error(7, "settings", "the learning rate is out of range"),
 ]

@@ -36,7 +36,7 @@ def test_a_start_whose_job_cannot_be_read_is_refused_and_the_worker_serves_the_n
     protocol.send(pool_end, good)
     while not isinstance(msg := answer(pool_end), Done):
         assert msg.job_id == 2
-    assert msg.job_id == 2 and msg.result["iteration"] == 5
+    assert msg.job_id == 2 and msg.iteration == 5
     pool_end.close()  # the worker exits when its pipe closes
     loop.join(30)
     assert not loop.is_alive()
