@@ -15,6 +15,7 @@ import ffn
 from tests.support import APP
 from tests.support.apptest import a_seven, code_blocks, data_url, metric, rerun_until, upload
 from tests.support.hostile import png_declaring
+from serve.runs import RUNNING
 
 
 def run_until_done(at, max_runs=60):
@@ -83,10 +84,10 @@ def long_run(at):
 def test_stop_ends_the_run(at):
     long_run(at)
     at.button(key="start").click().run()
-    rerun_until(at, lambda run: run.state == "running")
+    rerun_until(at, lambda run: run.state == RUNNING)
     assert at.button(key="start").disabled is True  # a run in progress is never replaced silently
     at.selectbox(key="preset").set_value("fast").run()  # nor by changing a widget
-    assert at.session_state["run"].state == "running"
+    assert at.session_state["run"].state == RUNNING
     assert any("apply to the next run" in c.value for c in at.caption)
     at.button(key="stop").click().run()
     run = rerun_until(at, lambda run: run.done)
@@ -99,7 +100,7 @@ def test_stop_ends_the_run(at):
 def test_pause_and_resume(at):
     long_run(at)
     at.button(key="start").click().run()
-    rerun_until(at, lambda run: run.state == "running")
+    rerun_until(at, lambda run: run.state == RUNNING)
     at.button(key="pause").click().run()
     run = rerun_until(at, lambda run: run.paused)
     before = run.progress["iteration"]
@@ -175,7 +176,7 @@ def test_live_charts_survive_a_script_run_without_new_accuracy(at):
     at.number_input(key="iters").set_value(20000)
     at.button(key="start").click().run()
     assert not at.exception
-    rerun_until(at, lambda run: run.state == "running" and run.history["eval_iteration"])
+    rerun_until(at, lambda run: run.state == RUNNING and run.history["eval_iteration"])
     at.run()
     at.button(key="stop").click().run()
     assert not at.exception

@@ -14,6 +14,7 @@ from ffn.settings import Limits
 from serve.pool import TrainingPool
 from serve.protocol import GRADCHECK, TRAIN, Job, Start, Stop, from_wire
 from tests.support import ROOT
+from serve.runs import CANCELLED, DONE, FAILED, PAUSED, QUEUED, RUNNING
 
 
 def job(iters=200, task=TRAIN, params=None, **changes):
@@ -60,12 +61,12 @@ def weights(result):
 @pytest.mark.timeout(120)
 def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
     a, b, c = (pool.submit(f"s{i}", job(iters=1500, seed=i)) for i in range(3))
-    wait_until(a, {"running"})
+    wait_until(a, {RUNNING})
     pb, pc = b.poll(), c.poll()
-    assert (pb["state"], pb["place"], pc["place"]) == ("queued", 1, 2)
+    assert (pb["state"], pb["place"], pc["place"]) == (QUEUED, 1, 2)
     assert 0 < pb["wait"] < pc["wait"]
     for run in (a, b, c):
-        wait_until(run, {"done"})
+        wait_until(run, {DONE})
     assert a.started_at < b.started_at < c.started_at
     assert all(r.result.iteration == 1500 for r in (a, b, c))
 
@@ -73,11 +74,11 @@ def test_runs_queue_first_come_first_served_with_a_place_and_a_wait(pool):
 @pytest.mark.timeout(120)
 def test_a_queued_run_can_be_cancelled_and_never_runs(pool):
     a, b, c = pool.submit("a", job(iters=300)), pool.submit("b", job()), pool.submit("c", job(iters=50))
-    wait_until(a, {"running"})
+    wait_until(a, {RUNNING})
     b.cancel()
-    assert b.poll()["state"] == "cancelled" and c.poll()["place"] == 1
-    wait_until(c, {"done"})
-    assert b.started_at is None and b.state == "cancelled" and a.state == "done"
+    assert b.poll()["state"] == CANCELLED and c.poll()["place"] == 1
+    wait_until(c, {DONE})
+    assert b.started_at is None and b.state == CANCELLED and a.state == DONE
 
 
 @pytest.mark.timeout(120)
@@ -85,29 +86,29 @@ def test_one_run_per_session(pool):
     a = pool.submit("s", job(iters=50))
     with pytest.raises(ValueError, match="one run per session"):
         pool.submit("s", job(iters=50))
-    wait_until(a, {"done"})
-    wait_until(pool.submit("s", job(iters=50)), {"done"})  # a finished run makes room for the next
+    wait_until(a, {DONE})
+    wait_until(pool.submit("s", job(iters=50)), {DONE})  # a finished run makes room for the next
 
 
 @pytest.mark.timeout(120)
 def test_a_session_that_ends_has_its_run_cancelled_and_its_worker_freed(pool):
     a, b = pool.submit("gone", job(iters=20000)), pool.submit("next", job(iters=50))
-    wait_until(a, {"running"})
+    wait_until(a, {RUNNING})
     pool.end_session("gone")
-    assert a.poll()["state"] == "cancelled"
-    wait_until(b, {"done"})  # the worker was given back
+    assert a.poll()["state"] == CANCELLED
+    wait_until(b, {DONE})  # the worker was given back
     assert pool.status()["busy"] == 0
 
 
 @pytest.mark.timeout(120)
 def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
     a, b = pool.submit("a", job(iters=20000)), pool.submit("b", job(iters=50))
-    wait_until(a, {"running"})
+    wait_until(a, {RUNNING})
     pid = pool.status()["pids"][0]
     os.kill(pid, signal.SIGKILL)
-    last = wait_until(a, {"failed"})["last"]
+    last = wait_until(a, {FAILED})["last"]
     assert last["error"][0] == "worker_died"
-    wait_until(b, {"done"})
+    wait_until(b, {DONE})
     assert b.result.iteration == 50
     status = pool.status()
     assert status["workers"] == 1 and status["pids"][0] != pid
@@ -120,18 +121,18 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     pool._threads = lambda: 1
     # long enough that a loaded machine cannot finish it before the pause arrives
     straight = pool.submit("straight", job(iters=1500, optimizer="adam", learning_rate=1e-3))
-    wait_until(straight, {"done"})
+    wait_until(straight, {DONE})
     run = pool.submit("paused", job(iters=1500, optimizer="adam", learning_rate=1e-3))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     trained(run, 50)
     run.pause()
-    wait_until(run, {"paused"})
+    wait_until(run, {PAUSED})
     at = run.checkpoint["iteration"]
     assert 50 <= at < 1500 and pool.status()["busy"] == 0
     other = pool.submit("other", job(iters=50))  # the worker serves someone else meanwhile
-    wait_until(other, {"done"})
+    wait_until(other, {DONE})
     run.resume()
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert run.result.iteration == 1500
     np.testing.assert_array_equal(weights(run.result), weights(straight.result))
 
@@ -139,28 +140,28 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
 @pytest.mark.timeout(120)
 def test_no_iteration_after_a_stop_is_acknowledged(pool):
     run = pool.submit("s", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     trained(run, 30)
-    before = wait_until(run, {"running"})["points"]["iteration"]
+    before = wait_until(run, {RUNNING})["points"]["iteration"]
     run.stop()
-    after = wait_until(run, {"done"})["points"].get("iteration", [])
+    after = wait_until(run, {DONE})["points"].get("iteration", [])
     result = run.result
     assert result.status == "stopped" and result.outcome[0] == "stopped"
     assert result.outcome[1]["iteration"] == result.iteration < 20000
     assert (before + after)[-1] == result.iteration == run.progress["iteration"]  # the last step reported
     # The worker's next run comes after anything it could still say of this one:
-    wait_until(pool.submit("next", job(iters=10)), {"done"})
+    wait_until(pool.submit("next", job(iters=10)), {DONE})
     assert run.poll()["points"] == {}  # nothing arrives once the stop is acknowledged
 
 
 @pytest.mark.timeout(120)
 def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
     run = pool.submit("s", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     run.pause()
-    at = wait_until(run, {"paused"}) and run.checkpoint["iteration"]
+    at = wait_until(run, {PAUSED}) and run.checkpoint["iteration"]
     run.stop()
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert run.result.iteration == at and run.result.status == "stopped"
     assert set(run.result.final) == {"train", "valid", "test"}
 
@@ -199,7 +200,7 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
     pool = TrainingPool(workers=1, chunk=0.05, deadline=0.5)
     try:
         run = pool.submit("s", job(iters=20000))
-        wait_until(run, {"running"})
+        wait_until(run, {RUNNING})
         pid = pool.status()["pids"][0]
         os.kill(pid, signal.SIGSTOP)  # alive, but silent
         try:
@@ -209,10 +210,10 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
                 time.sleep(0.05)
         finally:
             os.kill(pid, signal.SIGCONT)
-        wait_until(run, {"running"})
+        wait_until(run, {RUNNING})
         until(lambda: not run.poll()["late"])  # it answers again
         run.stop()
-        wait_until(run, {"done"})
+        wait_until(run, {DONE})
     finally:
         pool.shutdown()
 
@@ -220,16 +221,16 @@ def test_a_worker_that_stops_answering_is_reported_late_not_waited_for():
 @pytest.mark.timeout(120)
 def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures(pool):
     run = pool.submit("a", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     run.pause()
-    wait_until(run, {"paused"})
+    wait_until(run, {PAUSED})
     at = run.checkpoint["iteration"]
     other = pool.submit("b", job(iters=3000))  # takes the worker
-    wait_until(other, {"running"})
+    wait_until(other, {RUNNING})
     run.resume()
-    assert run.poll()["state"] == "queued"
+    assert run.poll()["state"] == QUEUED
     run.stop()  # while it waits behind "b": it ends where it paused, with its figures
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert run.result.iteration == at and run.result.status == "stopped"
 
 
@@ -245,7 +246,7 @@ def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(po
         real()
     monkeypatch.setattr(pool, "_dispatch", broken_once)
     run = pool.submit("a", job(iters=50))
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert len(calls) > 1
     second = TrainingPool(workers=1)
     assert second._data_dir == pool._data_dir  # one folder per machine, reused
@@ -255,28 +256,28 @@ def test_the_pools_thread_survives_an_error_and_pools_share_one_copy_of_mnist(po
 @pytest.mark.timeout(120)
 def test_a_cancelled_run_frees_its_worker_without_final_figures(pool):
     a, b = pool.submit("a", job(iters=20000)), pool.submit("b", job(iters=50))
-    wait_until(a, {"running"})
+    wait_until(a, {RUNNING})
     pool.end_session("a")
     assert a.poll()["cancel_reason"] == "session_ended" and a.result is None
-    wait_until(b, {"done"}, timeout=30)
+    wait_until(b, {DONE}, timeout=30)
 
 
 @pytest.mark.timeout(120)
 def test_pause_and_stop_in_one_breath_stop_the_run(pool):
     run = pool.submit("s", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     run.pause()
     run.stop()  # in one batch the stop wins; in two, the paused run stops where it paused
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert run.result.status == "stopped" and run.result.iteration < 20000
 
 
 def test_runs_end_with_the_pool():
     pool = TrainingPool(workers=1, chunk=0.05)
     run = pool.submit("s", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     pool.shutdown()
-    assert run.poll()["state"] == "failed"
+    assert run.poll()["state"] == FAILED
 
 
 @pytest.mark.timeout(120)
@@ -289,17 +290,17 @@ def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_eac
         def told(run):
             return next((w.threads for w in pool._workers if w.run is run), None)
         a = pool.submit("a", job(iters=20000))
-        wait_until(a, {"running"})
+        wait_until(a, {RUNNING})
         assert told(a) == 2
         b = pool.submit("b", job(iters=20000))
-        wait_until(b, {"running"})
+        wait_until(b, {RUNNING})
         until(lambda: (told(a), told(b)) == (1, 1))
         b.cancel()
         until(lambda: told(a) == 2)              # alone again
         pool._free.count = 1                     # a browser started drawing beside it
         until(lambda: told(a) == 1)
         a.stop()
-        assert wait_until(a, {"done"})["last"]["state"] == "done"
+        assert wait_until(a, {DONE})["last"]["state"] == DONE
     finally:
         pool.shutdown()
 
@@ -308,10 +309,10 @@ def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_eac
 def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
     run = pool.submit("s", job(iters=100))
     seen = []
-    while run.state != "done":   # each wait would last a minute, past the hang guard, without the wake-up
+    while run.state != DONE:   # each wait would last a minute, past the hang guard, without the wake-up
         run.wait_for_change(60)
         seen.append(run.state)
-    assert seen[-1] == "done" and len(seen) <= 3   # running (maybe seen already), then done
+    assert seen[-1] == DONE and len(seen) <= 3   # running (maybe seen already), then done
 
 
 class WatchedLock:
@@ -351,7 +352,7 @@ def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
     w.conn.send = slow_send
     run = pool.submit("s", job(iters=20000))
     assert sending.wait(30)
-    wait_until(run, {"running"})  # polls while the run is being sent: they would hang under the lock
+    wait_until(run, {RUNNING})  # polls while the run is being sent: they would hang under the lock
     w.send_lock = WatchedLock(w.send_lock)
     stopper = threading.Thread(target=run.stop)
     stopper.start()
@@ -360,7 +361,7 @@ def test_a_run_is_sent_without_the_pools_lock_and_a_stop_waits_for_it(pool):
     gate.set()
     stopper.join(30)
     assert sent.index(Start) < sent.index(Stop)
-    assert wait_until(run, {"done"})["last"]["state"] == "done" and run.result.status == "stopped"
+    assert wait_until(run, {DONE})["last"]["state"] == DONE and run.result.status == "stopped"
 
 
 @pytest.mark.timeout(90)
@@ -377,9 +378,9 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
             raise OSError("the pipe broke")
         broken.conn.send = fails  # its replacement takes the pool's lock and tells the others their threads
         runs = [pool.submit(f"s{i}", job(iters=300)) for i in range(3)]
-        finals = [wait_until(r, {"done", "failed"})["last"]["state"] for r in runs]  # polls: the lock is free
-        assert sorted(finals) == ["done", "done", "failed"]
-        assert [r.poll()["error"][0] for r in runs if r.state == "failed"] == ["worker_died"]
+        finals = [wait_until(r, {DONE, FAILED})["last"]["state"] for r in runs]  # polls: the lock is free
+        assert sorted(finals) == sorted([DONE, DONE, FAILED])
+        assert [r.poll()["error"][0] for r in runs if r.state == FAILED] == ["worker_died"]
         assert not any(w.send_lock.locked() for w in pool._workers)
     finally:
         pool.shutdown()
@@ -392,7 +393,7 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     run = pool.submit("stepper", job(iters=200, **adam), step=True)  # a Step before it starts
     steps, losses = [], []
     for k in range(10):
-        seen = wait_until(run, {"paused"})
+        seen = wait_until(run, {PAUSED})
         steps += seen["points"].get("snapshot_step", [])
         losses += seen["points"].get("loss", [])
         assert run.checkpoint["iteration"] == k + 1  # exactly one iteration each
@@ -402,19 +403,19 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     assert all(s["images"].shape == (32, 784) and len(s["labels"]) == 32 for s in steps)
     assert [s["loss_before"] for s in steps] == losses
     straight = pool.submit("straight", job(iters=10, **adam))
-    seen = wait_until(straight, {"done"})
+    seen = wait_until(straight, {DONE})
     assert seen["points"]["loss"] == losses
     straight_net = ffn.load_model(io.BytesIO(straight.result.model))
     np.testing.assert_array_equal(run.checkpoint["params"], straight_net.param_vector)
     run.resume()  # and it goes on as a run
-    wait_until(run, {"done"})
+    wait_until(run, {DONE})
     assert run.result.iteration == 200
 
 
 @pytest.mark.timeout(120)
 def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool):
     run = pool.submit("s", job(iters=400))
-    seen = wait_until(run, {"done"})
+    seen = wait_until(run, {DONE})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == 400
     assert seen["points"]["snapshot_w1"][-1]["W"].shape == (784, 64)
     assert all(len(p["points"].get("snapshot_w1", [])) <= 1 for p in seen["polls"])  # never a backlog
@@ -423,15 +424,15 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     net = ffn.load_model(io.BytesIO(run.result.model))
     rate = pool.status()["rate"]
     check = pool.submit("s:check", job(task=GRADCHECK, params=net.param_vector.copy()))
-    wait_until(check, {"done"})
+    wait_until(check, {DONE})
     rows = check.result.check
     assert [r["param"] for r in rows][:2] == ["W1", "b1"] and all(r["ok"] for r in rows)
     pool.end_session("s")  # a session's side jobs end with it
     assert "s:check" not in pool._runs
     wrong = pool.submit("s:check2", job(task=GRADCHECK, params=np.zeros(3)))
-    wait_until(wrong, {"failed"})
+    wait_until(wrong, {FAILED})
     wrong = pool.submit("s:check3", job(task=GRADCHECK, params="not numbers"))
-    wait_until(wrong, {"failed"})
+    wait_until(wrong, {FAILED})
     assert wrong.error[0] == "params"
     assert pool.status()["rate"] == rate  # a check trains nothing: it leaves the queue's estimates alone
     assert pool.status()["workers"] == 1 and pool.status()["busy"] == 0  # and a bad one kills no worker
@@ -440,15 +441,15 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
 @pytest.mark.timeout(120)
 def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     run = pool.submit("s", job(iters=20000))
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     trained(run, 30)
     run.pause()
-    seen = wait_until(run, {"paused"})
+    seen = wait_until(run, {PAUSED})
     at = run.checkpoint["iteration"]
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == at
     run.resume()
-    wait_until(run, {"running"})
+    wait_until(run, {RUNNING})
     trained(run, at + 1)  # it trains again: the stop comes in the middle of a stay
     run.stop()
-    seen = wait_until(run, {"done"})
+    seen = wait_until(run, {DONE})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result.iteration

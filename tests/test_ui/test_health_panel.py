@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.support.apptest import rerun_until
+from serve.runs import RUNNING
 
 
 def figures(at):
@@ -99,7 +100,7 @@ def test_step_before_a_run_then_again_shows_the_batch_the_losses_and_the_change(
     run = rerun_until(at, lambda r: r.paused and r.progress["iteration"] == 2)
     assert any(h.value == "Step: iteration 2" for h in at.subheader)
     at.button(key="pause").click().run()  # Resume: no Step panel while it trains
-    rerun_until(at, lambda r: r.state == "running" or r.done)
+    rerun_until(at, lambda r: r.state == RUNNING or r.done)
     assert not any(h.value.startswith("Step:") for h in at.subheader)
     at.button(key="reset").click().run()
 

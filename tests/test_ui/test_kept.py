@@ -6,6 +6,7 @@ import pytest
 from tests.support.apptest import finish_a_run, rerun_until
 
 from ui.kept import MAX_KEPT, compact
+from serve.runs import RUNNING
 
 
 def test_the_last_five_runs_are_kept_and_reset_keeps_them(at):
@@ -36,7 +37,7 @@ def test_a_stopped_run_is_kept_a_diverged_one_is_not(at):
     at.number_input(key="iters").set_value(1400)
     at.button(key="start").click().run()
     for _ in range(80):
-        if at.session_state["run"].state == "running":
+        if at.session_state["run"].state == RUNNING:
             break
         at.run()
     at.button(key="stop").click().run()

@@ -9,7 +9,7 @@ import ffn
 from ffn.presets import PRESETS
 from ffn.settings import check
 from serve.pool import TrainingPool
-from serve.runs import CANCELLED, PAUSED, RUNNING
+from serve.runs import CANCELLED, DONE, PAUSED, RUNNING
 from ui.fields import FIELDS, Stops
 from ui.run import APP_LIMITS, MODEL_LIMITS, Run
 from tests.support import ROOT
@@ -61,7 +61,7 @@ def test_a_run_trains_in_the_pool_and_offers_its_model(pool):
     run = Run.start(ffn.preset("article_he", iters=150, train_size=2000), "a", pool)
     assert run.active
     follow(run)
-    assert run.state == "done" and run.outcome[0] == "finished" and run.wall_seconds > 0
+    assert run.state == DONE and run.outcome[0] == "finished" and run.wall_seconds > 0
     assert run.history["iteration"] == list(range(1, 151)) and len(run.history["loss"]) == 150
     assert set(run.final) == {"train", "valid", "test"} and run.final["test"] > 0.7
     loaded = ffn.load_model(io.BytesIO(run.model_file))
@@ -79,7 +79,7 @@ def test_pause_resume_and_stop(pool):
         time.sleep(0.02)
     assert not run.active and not run.done
     run.toggle_pause()
-    while run.sync().state != "running":
+    while run.sync().state != RUNNING:
         time.sleep(0.02)
     run.stop()
     follow(run)

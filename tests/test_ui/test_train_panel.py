@@ -4,6 +4,7 @@ import types
 import pytest
 
 import ffn
+from serve.runs import ACTIVE, PAUSED, QUEUED, RUNNING
 from ui import train_panel
 from ui.train_panel import CHART_EVERY, _Curves, _ending
 
@@ -60,14 +61,14 @@ def test_a_fresh_run_of_the_fragment_draws_its_empty_boxes_even_at_the_end(curve
 
 
 @pytest.mark.parametrize("state, left, expected", [
-    ("running", 0.4 * CHART_EVERY, True),
-    ("running", 0.0, True),            # its last iteration done: the final accuracies are measured
-    ("running", 3 * CHART_EVERY, False),
-    ("running", None, False),          # no estimate before its first report
-    ("paused", 0.4 * CHART_EVERY, False),
-    ("queued", None, False),
+    (RUNNING, 0.4 * CHART_EVERY, True),
+    (RUNNING, 0.0, True),            # its last iteration done: the final accuracies are measured
+    (RUNNING, 3 * CHART_EVERY, False),
+    (RUNNING, None, False),          # no estimate before its first report
+    (PAUSED, 0.4 * CHART_EVERY, False),
+    (QUEUED, None, False),
 ])
 def test_ending_is_the_runs_own_estimate_of_its_last_second(state, left, expected):
     run = types.SimpleNamespace(state=state, progress=None if left is None else {"seconds_left": left},
-                                active=state in ("queued", "running"))
+                                active=state in ACTIVE)
     assert _ending(run) is expected
