@@ -110,9 +110,11 @@ class TrainingPool(Dispatcher):
             run.cancel(SESSION_ENDED)
 
     def status(self):
-        """Counts for a status line or a bench: workers, busy, queued, images/s a worker."""
+        """Counts for a status line or a bench: workers, ready (MNIST loaded), busy, queued,
+        images/s a worker, and the workers' pids."""
         with self._lock:
-            return {"workers": len(self._workers), "busy": sum(w.run is not None for w in self._workers),
+            return {"workers": len(self._workers), "ready": sum(w.ready for w in self._workers),
+                    "busy": sum(w.run is not None for w in self._workers),
                     "queued": len(self._queue), "rate": self._throughput.rate(),
                     "pids": [w.proc.pid for w in self._workers]}
 

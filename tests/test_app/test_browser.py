@@ -129,8 +129,8 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
     n = int(re.search(r"iteration ([\d,]+) of", stopped.inner_text()).group(1).replace(",", ""))
     assert 0 < n < 7000
     assert bar_iteration(page) == n
-    page.wait_for_timeout(1000)  # anything still training would move the bar now
-    assert bar_iteration(page) == n
+    page.locator(".st-key-start button:not([disabled])").wait_for(timeout=15000)  # the run has ended
+    assert bar_iteration(page) == n  # and nothing trained on after the Stop
     log = server_log.read_text(errors="replace")
     assert "Traceback" not in log and "Error" not in log, log[-3000:]
 

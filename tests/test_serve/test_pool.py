@@ -177,10 +177,10 @@ def test_killing_the_server_leaves_no_worker_behind():
     import sys
     server = subprocess.Popen([sys.executable, "-c", (
         "import time\nfrom serve.pool import TrainingPool\np = TrainingPool(workers=1)\n"
+        "while not p.status()['ready']:\n    time.sleep(0.05)\n"  # its worker has loaded MNIST, and waits
         "print(p.status()['pids'][0], flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True,
         cwd=ROOT)
     worker = int(server.stdout.readline())
-    time.sleep(1.5)  # let it load MNIST and wait on its pipe
     server.kill()
     server.wait()
     deadline = time.monotonic() + 20
