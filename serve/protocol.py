@@ -202,6 +202,16 @@ def from_wire(data):
     return cls(*values)
 
 
+def merge_points(into, points):
+    """Add a report's ``points`` to the series of ``into``: a series' new values go after its
+    old ones, and of a ``SNAPSHOT`` series only the latest value is kept."""
+    for key, values in points.items():
+        if key.startswith(SNAPSHOT):
+            into[key] = list(values[-1:])
+        else:
+            into.setdefault(key, []).extend(values)
+
+
 def send(conn, msg):
     """Send ``msg`` through the connection ``conn``."""
     conn.send(to_wire(msg))

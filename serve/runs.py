@@ -3,7 +3,7 @@ through, and how long a queued run waits."""
 import threading
 import time
 
-from .protocol import SNAPSHOT, Start
+from .protocol import Start, merge_points
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -135,11 +135,7 @@ class PoolRun:
 
     def take_report(self, report):
         """Keep what a :class:`~serve.protocol.Report` brings until the page polls it."""
-        for key, values in report.points.items():
-            if key.startswith(SNAPSHOT):  # of a snapshot, only the latest matters
-                self.points[key] = values
-            else:
-                self.points.setdefault(key, []).extend(values)
+        merge_points(self.points, report.points)
         self.progress = report.progress
         self.advice = report.advice
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from ffn.architecture import param_count
 from ffn.model_io import load_model
-from ffn.settings import Limits, check
+from ffn.settings import INPUT_SIZE, OUTPUT_SIZE, Limits, check
 from ffn.trainer import HISTORY_KEYS
-from serve.protocol import GRADCHECK, SNAPSHOT, TRAIN, Job
+from serve.protocol import GRADCHECK, SNAPSHOT, TRAIN, Job, merge_points
 from serve.runs import ACTIVE, DONE, ENDED, PAUSED, QUEUED
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
@@ -22,9 +22,9 @@ APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000
 # The largest network the sidebar builds, 784-512-512-512-512-512-256-10 with batch
 # normalisation, has 1,592,074 weights (the bundled model, 784-512-256-10, 535,818). A model
 # handed in must read a 28x28 digit into ten classes, with at most twice that many weights.
-LARGEST_TRAINABLE = param_count(784, [APP_LIMITS.max_units] * (APP_LIMITS.max_layers - 1)
-                                + [APP_LIMITS.max_units // 2], 10, "batch")
-MODEL_LIMITS = dict(input_size=784, output_size=10, max_params=2 * LARGEST_TRAINABLE)
+LARGEST_TRAINABLE = param_count(INPUT_SIZE, [APP_LIMITS.max_units] * (APP_LIMITS.max_layers - 1)
+                                + [APP_LIMITS.max_units // 2], OUTPUT_SIZE, "batch")
+MODEL_LIMITS = dict(input_size=INPUT_SIZE, output_size=OUTPUT_SIZE, max_params=2 * LARGEST_TRAINABLE)
 EVAL_SIZE = 2000      # images in the fixed subsets the accuracy curves are measured on
 EVALS_PER_RUN = 25    # about this many accuracy measurements a run, whatever its length
 
@@ -117,11 +117,7 @@ class Run:
         """Bring in what the worker reported since the last call."""
         p = self.handle.poll()
         self.wall_seconds = p["run_seconds"]  # the pool's clock: a page that looked away is not counted
-        for key, values in p["points"].items():
-            if key.startswith(SNAPSHOT):  # pictures of the run: only the latest is kept
-                self.history[key] = values[-1:]
-            else:
-                self.history.setdefault(key, []).extend(values)
+        merge_points(self.history, p["points"])
         self.state, self.late = p["state"], p["late"]
         self.progress = p["progress"] or self.progress
         self.advice = p["advice"]

@@ -120,3 +120,11 @@ def test_a_job_checks_its_task_and_takes_its_length_from_its_settings():
     by_epochs = ffn.TrainSettings(epochs=2, batch_size=100, train_size=1000)
     assert Job(by_epochs, Limits(), 500, 10).length() == (20, 100)
     assert Job(s, Limits(), 500, 10, task=GRADCHECK).length() == (0, 0)
+
+
+def test_points_merge_by_one_rule_a_snapshot_keeping_only_its_latest():
+    from serve.protocol import SNAPSHOT, merge_points
+
+    history = {"loss": [2.3], SNAPSHOT + "w1": ["old"]}
+    merge_points(history, {"loss": [2.2, 2.1], "valid_acc": [0.4], SNAPSHOT + "w1": ["a", "b"]})
+    assert history == {"loss": [2.3, 2.2, 2.1], "valid_acc": [0.4], SNAPSHOT + "w1": ["b"]}
