@@ -9,21 +9,12 @@ import sys
 
 import pytest
 from tests.support import ROOT
+from tests.support.structure import import_cycle, import_graph, imported, intra_imports
 
 LIBRARY = sorted((ROOT / "ffn").glob("*.py"))
 SERVICE = sorted((ROOT / "serve").glob("*.py"))
 PAGE = sorted((ROOT / "ui").glob("*.py"))
 
-
-def imported(path):
-    """Top-level names of every module ``path`` imports, anywhere in the file."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 PAGE_ONLY = {"streamlit", "plotly", "streamlit_drawable_canvas", "segno"}
@@ -34,18 +25,6 @@ ABOVE = {  # what each package may never import: the rooms above it
 }
 
 
-def intra_imports(path, package):
-    """The modules of ``package`` that ``path`` (one of its modules) imports."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            names |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module.split(".")[0] == package:
-            parts = node.module.split(".")
-            names |= {parts[1]} if len(parts) > 1 else {a.name for a in node.names}
-        elif isinstance(node, ast.Import):
-            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith(package + ".")}
-    return names - {"__init__", path.stem}
 
 
 @pytest.mark.parametrize("package", sorted(ABOVE))
@@ -54,32 +33,11 @@ def test_imports_never_go_up_a_room(package):
     assert {name: found for name, found in upward.items() if found} == {}
 
 
-def import_cycle(graph):
-    """A cycle in ``graph`` (module -> the modules it imports) as a list, or None."""
-    done, on_path = set(), []
-
-    def visit(m):
-        if m in on_path:
-            return on_path[on_path.index(m):] + [m]
-        if m in done:
-            return None
-        on_path.append(m)
-        for d in sorted(graph[m]):
-            cycle = visit(d)
-            if cycle:
-                return cycle
-        on_path.pop()
-        done.add(m)
-        return None
-
-    return next((c for m in sorted(graph) if (c := visit(m))), None)
 
 
 @pytest.mark.parametrize("package", sorted(ABOVE))
 def test_no_package_has_an_import_cycle(package):
-    modules = {p.stem: p for p in (ROOT / package).glob("*.py")}
-    graph = {m: intra_imports(p, package) & set(modules) for m, p in modules.items()}
-    assert import_cycle(graph) is None
+    assert import_cycle(import_graph(ROOT / package)) is None
 
 
 def test_an_import_cycle_is_found(tmp_path):
