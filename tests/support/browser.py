@@ -99,6 +99,21 @@ def keep_screenshots(tmp_path, names):
                 (tmp_path / f"{name}.png").read_bytes())
 
 
+def open_tab(page, name, shows, timeout=30000):
+    """Click the tab ``name`` until ``shows``, a text on that tab, is on screen. A click in a
+    page's first moments can be taken back by the address the page is still writing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.locator(".st-key-tab").get_by_role("radio", name=name).click()
+        try:
+            page.get_by_text(shows).first.wait_for(timeout=timeout / 3)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the {name} tab never showed {shows!r}")
+
+
 def prediction(page, timeout=20000, label="Prediction"):
     """The digit the page's Prediction metric shows, once it is on the page."""
     metric = page.get_by_test_id("stMetric").filter(has_text=label)

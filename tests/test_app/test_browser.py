@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, prediction, streamlit_app
+from tests.support.browser import (CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, open_tab, prediction,
+                                   streamlit_app)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -44,8 +45,7 @@ def page(app_url):
 
 
 def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
-    page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
-    page.get_by_text("The canvas is empty").wait_for(timeout=30000)
+    open_tab(page, "Draw", "The canvas is empty")
     draw(page, SEVEN)
     assert prediction(page) == "7"
     page.get_by_test_id("stMetric").filter(has_text="confident").wait_for()
@@ -141,8 +141,7 @@ def test_a_drawing_on_a_high_density_screen_is_read(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, device_scale_factor=3)
         page.goto(app_url)
-        page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
-        page.get_by_text("The canvas is empty").wait_for(timeout=30000)
+        open_tab(page, "Draw", "The canvas is empty")
         draw(page, SEVEN)
         assert prediction(page) == "7"
         assert page.get_by_text("could not be read").count() == 0
@@ -150,8 +149,7 @@ def test_a_drawing_on_a_high_density_screen_is_read(app_url):
 
 
 def test_inside_the_network_and_why_this_digit(page, tmp_path):
-    page.locator(".st-key-tab").get_by_role("radio", name="Draw").click()
-    page.get_by_text("The canvas is empty").wait_for(timeout=30000)
+    open_tab(page, "Draw", "The canvas is empty")
     draw(page, SEVEN)
     assert prediction(page) == "7"
     page.get_by_test_id("stRadio").filter(has_text="View").get_by_text("Inside the network").click()
