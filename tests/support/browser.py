@@ -100,8 +100,8 @@ def keep_screenshots(tmp_path, names):
 
 
 def open_tab(page, name, shows, timeout=30000):
-    """Click the tab ``name`` until ``shows``, a text on that tab, is on screen. A click in a
-    page's first moments can be taken back by the address the page is still writing."""
+    """Click the tab ``name`` until ``shows``, a text on that tab, is on screen: a click in a
+    fresh page's first moments was once lost (the tab stayed hidden), cause not yet found."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for _ in range(3):
