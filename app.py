@@ -17,11 +17,7 @@ else:
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
 layout.style()
-st.title(_("ffn-digits"))
-st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "
-             "Affine, ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation, with "
-             "its tricks as layers too (batch and layer normalisation, dropout, residual connections). "
-             "Train it, then draw a digit and watch it decide."))
+layout.header(resources.bundled_model().meta.get("test_accuracy"))
 settings, error = sidebar.render()
 replica.render()  # "the server restarted: your run was lost"
 lesson_panel.render_top()

@@ -26,10 +26,12 @@ def render():
         c1.slider(_("Pen width"), 8, 40, 20, key="brush")
         model_panel.render_upload()
     with top:
-        chosen, net = model_panel.render_choice()
-        model_panel.render_kept_download(chosen)
+        models, views = st.columns([1.5, 1])  # one row: the canvas starts high on a projector
+        with models:
+            chosen, net = model_panel.render_choice()
+            model_panel.render_kept_download(chosen)
         # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
-        view = st.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
+        view = views.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
     with middle:
         _drawing(net, view)
     with bottom:
@@ -69,10 +71,13 @@ def _drawing(net, view):
     if run is not None and run.ended_since_sync():
         run.sync()  # first: the rerun then finds it ended, and reruns no more
         st.rerun()
-    left, right = st.columns([1, 1.3])
+    # the chosen view beside the canvas, where the prediction was: switching views shows at once
+    left, right = st.columns([1, 1.3] if view == "prediction" else [1, 2.4])
     with left:
         st.markdown(_("**Draw a digit (0-9)** with the mouse or a finger, as large as the box allows."))
-        canvas = _canvas()
+        with st.container(key="canvas_box"):
+            canvas = _canvas()
+        phone_line = st.container(key="phone_prediction")  # a phone's screen ends about here
         if st.button(_("Clear"), key="clear"):
             st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas
             st.rerun(scope="fragment")
@@ -87,18 +92,19 @@ def _drawing(net, view):
             st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
                       "with the probability it gives each of the ten digits."))
             return
-        # only the chosen view is computed: the Prediction view costs what it always did
-        if view == "prediction":
-            _prediction(net, x)
-            return
         proba = _probabilities(net, x)
         if proba is None:
             return
         digit = int(proba.argmax())
-        st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
-                  delta_color="off", delta_arrow="off")
-    # the inside views take the fragment's whole width, below the canvas
-    _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
+        phone_line.markdown(_("Read as **{digit}**, {p:.1%} confident").format(digit=digit, p=proba[digit]))
+        # only the chosen view is computed: the Prediction view costs what it always did
+        if view == "prediction":
+            _prediction(x, proba)
+            return
+        with st.container(key="prediction"):
+            st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
+                      delta_color="off", delta_arrow="off")
+        _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
 
 
 def _canvas():
@@ -136,14 +142,12 @@ def _probabilities(net, x):
         return None
 
 
-def _prediction(net, x):
-    proba = _probabilities(net, x)
-    if proba is None:
-        return
+def _prediction(x, proba):
     digit = int(proba.argmax())
     c1, c2 = st.columns([1, 1])
-    c1.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
-              delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
+    with c1.container(key="prediction"):
+        st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
+                  delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
     c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
              width=140)
     charts.plot(st, charts.probability_figure(proba), key="proba_chart")

@@ -1,4 +1,5 @@
-"""The page's frame: its tabs and the Draw tab's views, and presenter mode for a projector.
+"""The page's frame: the header, its tabs and the Draw tab's views, the page's own CSS, and
+presenter mode for a projector.
 
 The tabs are a keyed control of stable names (``train``, ``draw``, ``evaluate``), not
 ``st.tabs``, whose state is its labels: the open tab then survives a change of language
@@ -7,8 +8,11 @@ drew them, so their widgets keep their state, and the one not chosen is hidden b
 The Evaluate panel is drawn only while open (its 10,000 images are measured only when
 asked for); its choices are kept for it meanwhile (:func:`ui.evaluate_panel.keep_choices`).
 
-Presenter mode folds the sidebar away and draws text and charts 1.5 times larger, with a
-larger canvas; the colours are Okabe-Ito's everywhere, and never the only cue.
+Presenter mode is for a projector at 1920×1080: the header folds away, the sidebar is
+folded, text and charts are 1.5 times larger (chart text at least 20 px, axis titles
+horizontal, the predicted digit large) and the canvas larger, so that the work (the
+canvas and the prediction, or the live charts) is on screen without scrolling. The
+colours are Okabe-Ito's everywhere, and never the only cue.
 """
 import streamlit as st
 
@@ -17,8 +21,12 @@ from .i18n import N_, _, labels
 TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate")}
 VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"),  # the Draw tab's
          "why": N_("Why this digit?")}
-PRESENT_SCALE = 1.5     # text and chart fonts in presenter mode
+PRESENT_SCALE = 1.5     # the page's text in presenter mode
+# Chart text in pixels, normal and presenting: Streamlit's theme draws ticks at 12, axis titles
+# at 14 and titles at 16; on a projector none is under 20 (the back row reads it).
+CHART_FONTS = {False: None, True: dict(font=21, title=27, legend=20, tick=20, axis=22, annotation=20)}
 CANVAS, PRESENT_CANVAS = 280, 420  # the drawing canvas's side in pixels
+PHONE = 640  # px: below this width Streamlit stacks columns, and the page is laid out for a phone
 
 
 def presenting():
@@ -30,10 +38,62 @@ def sidebar_state():
     return "collapsed" if presenting() else "auto"
 
 
+def _css_text(text):
+    """``text`` as a CSS string's content (a catalogue's words in a ``content:`` rule)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
 def style():
-    """Presenter mode's larger type: the page's sizes are in rem, so the root font scales them."""
+    """The page's own CSS: the labelled settings button, room for the canvas's toolbar, the
+    phone's line under the canvas, Streamlit's own English words in the session's language,
+    and presenter mode's sizes."""
+    css = [
+        # the folded sidebar's "»" says what it opens (a phone shows only it)
+        '[data-testid="stExpandSidebarButton"]::after {content: %s; margin-left: 0.3rem; '
+        'font-size: 0.95rem;}' % _css_text(_("Settings")),
+        # Streamlit's own Stop stops a script run, not training: the run's Stop is the page's
+        '[data-testid="stStatusWidget"] button {display: none;}',
+        # the canvas's toolbar floats above it: room for it, over nothing
+        ".st-key-canvas_box {padding-top: 2.4rem;}",
+        # the digit in one line under the canvas, where a phone's screen ends
+        f"@media (min-width: {PHONE}px) {{.st-key-phone_prediction {{display: none;}}}}",
+        # the row of Share, Back and Presenter mode, and the training buttons: one row, wrapping
+        ".st-key-top_row, .st-key-train_buttons {flex-wrap: wrap;}",
+        # Streamlit's uploader says "Upload" and "8MB per file • NPZ" in English whatever the page's
+        # language: its button says the page's word, and the limit is in the uploader's help
+        '[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}',
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}',
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after '
+        '{content: %s; font-size: 0.875rem;}' % _css_text(_("Upload")),
+        # "Press Enter to apply" is Streamlit's English; the page's captions say when a box applies
+        '[data-testid="InputInstructions"] {display: none;}',
+    ]
     if presenting():
-        st.html(f"<style>html {{font-size: {100 * PRESENT_SCALE:.0f}%;}}</style>")
+        css += [
+            f"html {{font-size: {100 * PRESENT_SCALE:.0f}%;}}",
+            # the header's room shrinks: the work starts near the top of the screen
+            '[data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-bottom: 2rem;}',
+            '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.6rem;}',
+            # the predicted digit, for the back row
+            '.st-key-prediction [data-testid="stMetricValue"] {font-size: 6rem; line-height: 1.1;}',
+        ]
+    st.html(f"<style>{''.join(css)}</style>")
+
+
+def header(accuracy):
+    """The page's title and its first line, which says what to do now (the bundled model
+    reads ``accuracy`` of the test set). Presenting, none: the work takes the screen."""
+    if presenting():
+        return
+    st.title(_("Teach a network to read handwriting"))
+    line = _("Press **Start** to train a network of your own and watch it learn, or open **Draw** now: "
+             "a network trained to {accuracy:.1%} on MNIST's test digits is ready to read yours.")
+    st.markdown(line.format(accuracy=accuracy) if accuracy is not None else line.split("{")[0])
+    with st.expander(_("What is this?"), key="about"):
+        st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "
+                     "Affine, ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation, "
+                     "with its tricks as layers too (batch and layer normalisation, dropout, residual "
+                     "connections). Train it, then draw a digit and watch it decide."))
 
 
 def tabs():
@@ -50,16 +110,32 @@ def canvas_size():
 
 
 def scale(fig):
-    """A Plotly figure's fonts, 1.5 times larger while presenting (and the figure taller).
-
-    Streamlit's chart theme sizes the ticks, axis titles and legend itself, so each is set
-    here: the theme's 12, 14 and 16 px become 18, 21 and 24 px."""
-    if presenting():
-        s = PRESENT_SCALE
-        fig.update_layout(font_size=14 * s, title_font_size=16 * s, legend_font_size=12 * s)
-        fig.update_xaxes(tickfont_size=12 * s, title_font_size=14 * s)
-        fig.update_yaxes(tickfont_size=12 * s, title_font_size=14 * s)
-        fig.update_annotations(font_size=12 * s)
-        if fig.layout.height:
-            fig.update_layout(height=int(fig.layout.height * 1.3))
+    """A Plotly figure for a projector while presenting: every text at least 20 px (Streamlit's
+    chart theme sizes the ticks, axis titles and legend itself, so each is set here), the
+    figure taller, and the y axis's title moved into the chart's title, horizontal, where
+    it would otherwise be drawn sideways."""
+    f = CHART_FONTS[presenting()]
+    if f is None:
+        return fig
+    fig.update_layout(font_size=f["font"], title_font_size=f["title"], legend_font_size=f["legend"])
+    fig.update_xaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
+    fig.update_yaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
+    fig.update_annotations(font_size=f["annotation"])
+    _horizontal_y_title(fig)
+    if fig.layout.height:
+        fig.update_layout(height=int(fig.layout.height * 1.3))
     return fig
+
+
+def _horizontal_y_title(fig):
+    """The first y axis's title joins the chart's title, unless the title already says it
+    (its last letter aside: "Softmax probabilities" says "probability")."""
+    y = fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else None
+    if not y:
+        return
+    title = fig.layout.title.text or ""
+    stem = y.casefold()[:-1] if len(y) > 3 else y.casefold()
+    if stem not in title.casefold():
+        title = _("{title} ({unit})").format(title=title, unit=y) if title else y
+    fig.update_layout(title_text=title)
+    fig.layout.yaxis.title.text = None

@@ -7,6 +7,7 @@ field may hold is the sidebar's table, :mod:`ui.fields`; this puts them together
 """
 import io
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -18,6 +19,7 @@ from . import i18n, state
 from .fields import CONTROL_LABELS, FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import N_, _, labels, negotiate
 from .layout import TAB_LABELS, VIEWS
+from .address import is_loopback, lan_address, reachable
 from .link import MAX_NOTE, Lesson, LinkSpec, address, link, read_address
 from .run import APP_LIMITS
 from .wording import settings_error
@@ -108,7 +110,8 @@ def sync():
 
 
 def page_link(lesson, compact=False):
-    return link(st.context.url or DEFAULT_URL, lesson, spec(), compact=compact)
+    """``lesson``'s link, at the address the class's machines reach (not ``localhost``)."""
+    return link(_shared_base(), lesson, spec(), compact=compact)
 
 
 def back_to_lesson():
@@ -118,32 +121,47 @@ def back_to_lesson():
     st.session_state.update(lesson.values)
 
 
-def render_top():
-    """Above the tabs: the teacher's note, the parts of the link not used, and the row of
-    Share, Back to the lesson and Presenter mode (with the QR code while presenting)."""
+def is_lesson():
+    """Whether the page opened with a lesson: a link that set settings, hid controls or left a
+    note (an address that only opens a tab, or the defaults, is not one)."""
     ss = st.session_state
     lesson = ss.lesson
-    if lesson.note:
-        with st.container(border=True, key="lesson_note"):
-            st.text(lesson.note)  # plain text: a link's words are never HTML or Markdown
+    return bool(ss.get("from_link")) and bool(
+        lesson.hide or lesson.note or lesson.preset != state.DEFAULT_PRESET
+        or lesson.values != state.preset_values(state.DEFAULT_PRESET))
+
+
+def render_top():
+    """Above the tabs: the teacher's note, the parts of the link not used, and the row of
+    Share, Back to the lesson (with a lesson only) and Presenter mode. Presenting, the note
+    and the row share one line, and the QR code folds into a button at its end."""
+    ss = st.session_state
+    lesson = ss.lesson
     if lesson.problems and not ss.get("problems_dismissed"):
         with st.container(key="link_problems", border=True):
             st.warning(_("Some parts of the link were not used, and the defaults apply instead:"))
             st.text(_problems(lesson.problems))
             st.button(_("OK"), key="problems_ok", on_click=_dismiss)
-    share, back, present, code = st.columns([1, 1, 1, 1] if ss.present else [1, 1, 1, 0.01])
-    with share.popover(_("Share these settings"), key="share"):
-        _share()
-    if ss.from_link:
-        changed = {k: ss[k] for k in SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
-        back.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson,
-                    disabled=not changed, help=_("The settings the link opened with"))
-    present.toggle(_("Presenter mode"), key="present",
-                   help=_("For a projector: larger text and charts, the sidebar folded away, and a QR code "
-                          "of this page for the students' phones."))
     if ss.present:
-        _qr(code)
-
+        note_box, row_box = st.columns([1.35, 1], vertical_alignment="center")
+    else:
+        note_box = row_box = st.container()
+    if lesson.note:
+        with note_box.container(border=True, key="lesson_note"):
+            st.text(lesson.note)  # plain text: a link's words are never HTML or Markdown
+    row = row_box.container(horizontal=True, key="top_row", vertical_alignment="center")
+    with row.popover(_("Share these settings"), key="share"):
+        _share()
+    if is_lesson():
+        changed = {k: ss[k] for k in SETTING_KEYS} != lesson.values or ss.preset != lesson.preset
+        row.button(_("Back to the lesson"), key="back_to_lesson", on_click=back_to_lesson,
+                   disabled=not changed, help=_("The settings the link opened with"))
+    row.toggle(_("Presenter mode"), key="present",
+               help=_("For a projector: larger text and charts, the sidebar and the header folded away, "
+                      "and a QR code of this page for the students' phones."))
+    if ss.present:
+        with row.popover(_("QR code"), key="qr"):
+            _qr()
 
 def _dismiss():
     st.session_state.problems_dismissed = True
@@ -168,16 +186,46 @@ def _reason(code):
 
 
 def _share():
-    """The link of the page as it is, with what to hide and a note for the class."""
+    """The link of the page as it is, with what to hide and a note for the class; and, for the
+    teacher only (never on the projected page), whether the students' phones can reach it."""
     ss = st.session_state
     hide = st.multiselect(_("Hide these controls"), list(HIDEABLE), default=list(ss.lesson.hide),
-                          key="share_hide", format_func=labels(CONTROL_LABELS),
+                          key="share_hide", format_func=labels(CONTROL_LABELS), placeholder=_("Choose"),
                           help=_("Hidden controls keep the link's values: the class can't change them."))
     note = st.text_area(_("A note for the class"), value=ss.lesson.note, max_chars=MAX_NOTE, key="share_note",
                         help=_("Shown above the tabs as plain text."))
     st.code(page_link(current(hide=hide, note=note.strip(), present=False)), language=None, wrap_lines=True)
     st.caption(_("Copy this link (the button at its top right). It opens this page with these settings. "
                  "A note joins the link when you press Ctrl+Enter or click outside the box."))
+    advice = _reach_advice()
+    if advice:
+        st.caption(advice)
+
+
+def _reach_advice():
+    """For the teacher: why the link may not open on the students' machines, or None."""
+    url = st.context.url or DEFAULT_URL
+    if not is_loopback(urlsplit(url).hostname):
+        return None
+    if is_loopback(st.get_option("server.address")):
+        return _("This server answers this computer only. To let the class in, start it with "
+                 "--server.address 0.0.0.0, then share the link again.")
+    if reachable(url, _lan_address())[1]:
+        return _("This page is open at this computer's own address: the link and the QR code use its "
+                 "address on the network instead, {address}.").format(address=_lan_address())
+    return _("This page is open at this computer's own address, and no network address was found: open "
+             "the page by the computer's name or network address, then share the link.")
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _lan_address():
+    """This machine's address on its network (looked up at most once a minute)."""
+    return lan_address()
+
+
+def _shared_base():
+    """The page's address as a student's machine reaches it."""
+    return reachable(st.context.url or DEFAULT_URL, _lan_address())[0]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -193,20 +241,16 @@ def _qr_png(url):
     return buf.getvalue()
 
 
-def _qr(box):
-    """The QR code of this page's link, at the top right where a class sees it first: not in
-    presenter mode (a phone is no projector), and without the note if the note makes it too
-    long for a QR code (a note in Chinese is 9 characters of link a character)."""
+def _qr():
+    """The QR code of this page's link for the students' phones (the machine's network address
+    in place of localhost), without presenter mode, and without the note if the note makes it
+    too long for a QR code (a note in Chinese is 9 characters of link a character)."""
     with_note = current(present=False), _("Scan to open this page, with these settings, on a phone")
     without = current(present=False, note=""), _("Scan to open this page, with these settings, on a phone "
                                                   "(the note is too long to go with them)")
     for lesson, caption in (with_note, without):
         png = _qr_png(page_link(lesson, compact=True))
-        if png is None:
-            continue
-        box.image(png, width=240, caption=caption)
-        if any(host in (st.context.url or "") for host in ("//localhost", "//127.0.0.1", "//[::1]")):
-            box.caption(_("This address is this computer's own: a phone needs the server's address on "
-                          "the network (run Streamlit with --server.address 0.0.0.0 and open it by that)."))
-        return
-    box.caption(_("This page's link is too long for a QR code: share it with Share these settings."))
+        if png is not None:
+            st.image(png, width=360, caption=caption)
+            return
+    st.caption(_("This page's link is too long for a QR code: share it with Share these settings."))

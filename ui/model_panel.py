@@ -47,15 +47,40 @@ def models():
     return out
 
 
+def just_trained():
+    """The key of the model this session's current run made, once it has finished or been
+    stopped, or None: none yet, or it diverged (its weights are not a model to read with)."""
+    run = st.session_state.run
+    if run is None or not run.final or not run.outcome or run.outcome[0] == "diverged":
+        return None
+    kept = run.kept
+    return f"run{kept.number}" if kept is not None and kept in kept_runs() else "session"
+
+
+def _chosen_by_hand(key):
+    st.session_state[f"{key}_by_hand"] = True
+
+
 def render_choice(key="model_choice", options=None):
     """A model selector (the Draw tab's, or another under its own ``key``); returns
-    ``(key of the model, network)``."""
+    ``(key of the model, network)``.
+
+    A run that has just ended reads the drawings (and the test set) in place of the
+    bundled model, once: "train it, then draw" tests the network just trained. A model the
+    student picked by hand is never replaced."""
     options = options or models()
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = "bundled"
+    ss = st.session_state
+    newest = just_trained()
+    if newest in options and not ss.get(f"{key}_by_hand") and ss.get(f"{key}_offered") != newest:
+        ss[key] = ss[f"{key}_offered"] = newest
+    if ss.get(key) not in options:
+        ss[key] = "bundled"
     captions = [options[k][2] for k in options]
     chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key,
-                      horizontal=True, captions=captions if any(captions) else None)
+                      horizontal=True, captions=captions if any(captions) else None,
+                      on_change=_chosen_by_hand, args=(key,))
+    if chosen == ss.get(f"{key}_offered") and not ss.get(f"{key}_by_hand"):
+        st.caption(_("Reading with the network you just trained; the pretrained one is a click away."))
     return chosen, options[chosen][0]
 
 

@@ -5,6 +5,7 @@ import time
 import streamlit as st
 
 from serve.grace import GRACE_SECONDS
+from serve.worker import SNAPSHOT_EVERY
 from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
 from . import charts, compare_panel, health_charts, health_panel, kept, state
@@ -16,6 +17,7 @@ from .wording import note
 log = logging.getLogger("ffn-digits")
 
 TICK = 0.5         # seconds between the timer's restarts of the live fragment
+TILES_EVERY = SNAPSHOT_EVERY  # seconds between redraws of the first layer's tiles: a snapshot's pace
 POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
 LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
@@ -28,21 +30,34 @@ def render(settings, error, shown=True):
 
     ``shown``: whether the Train tab is the one on screen. Polling the run stops while it
     is not (the run goes on in its worker) and picks up all it missed when it is again.
+
+    From the top, in the order a student looks: the buttons; the progress bar, with a
+    Step's inside under it; the three charts and the figures; the runs compared; the
+    first layer's tiles; the gradient check. The live part is drawn last, into its place:
+    the rest of the tab is already on screen while it polls, and nothing of the
+    previous run lingers greyed out meanwhile.
     """
     _controls(settings, error)
     run = st.session_state.run
-    c1, c2, c3 = st.columns([1.2, 1, 1])
-    metric = c1.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
+    live_box = st.container(key="live")
+    _c1, _c2, c3 = st.columns(3)  # under the third chart: what it shows
+    metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
                           format_func=labels({k: m[0] for k, m in health_charts.METRICS.items()}))
-    tiles = c2.toggle(_("Show the first layer live"), value=True, key="tiles_live")
-    change = c3.toggle(_("Tiles: what training changed"), value=False, key="tiles_change",
-                       help=_("W1 minus W1 at the start of the run"))
-    every = TICK if run is not None and run.active and shown is not False else None
-    st.fragment(_live, run_every=every)(loop=shown is not False, metric=metric, tiles=tiles, change=change)
-    if run is not None:
-        health_panel.render_step(run)
     compare_panel.render(shown)
+    t1, t2 = st.columns([1.2, 1])
+    tiles = t1.toggle(_("Show the first layer live"), value=True, key="tiles_live")
+    change = t2.toggle(_("Tiles: what training changed"), value=False, key="tiles_change",
+                       help=_("W1 minus W1 at the start of the run"))
+    tiles_box = st.container(key="live_tiles")
     health_panel.render_gradcheck(run, settings, error)
+    if run is not None:
+        st.caption(_("Reloading or closing this page ends the run: it lasts only while this page is open. "
+                     "Download the model when the run ends to keep it."))
+    polling = run is not None and run.active and shown is not False
+    with tiles_box:
+        st.fragment(_live_tiles, run_every=TILES_EVERY if polling and tiles else None)(tiles=tiles, change=change)
+    with live_box:
+        st.fragment(_live, run_every=TICK if polling else None)(loop=shown is not False, metric=metric)
 
 
 def _controls(settings, error):
@@ -52,28 +67,25 @@ def _controls(settings, error):
         st.session_state.controls_show = run.state  # ...and the live fragment redraws them when it changes
         kept.keep(run)  # once finished or stopped, it joins the runs compared
     busy = run is not None and not run.done
-    c1, c2, c5, c3, c4 = st.columns(5)
+    row = st.container(horizontal=True, key="train_buttons")  # one row, on a phone too
     # Each button acts in its callback, before the script reruns: a Start reaches the pool
     # at once, and the rerun that follows already shows the run (no second rerun).
-    c1.button(_("Start"), key="start", type="primary", disabled=busy or error is not None, on_click=_start,
+    row.button(_("Start"), key="start", type="primary", disabled=busy or error is not None, on_click=_start,
               help=_("Finish or stop the current run first.") if busy else None)
-    c2.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
+    row.button(_("Resume") if busy and run.paused else _("Pause"), key="pause",
               disabled=not busy or run.state == QUEUED, on_click=_pause)
-    c5.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
+    row.button(_("Step"), key="step", disabled=(busy and not run.paused) or (not busy and error is not None),
               on_click=_step,
               help=_("Train exactly one iteration, then pause and show it: the batch, the loss before "
                      "and after, and how the first layer changed."))
-    c3.button(_("Stop"), key="stop", disabled=not busy, on_click=_stop,
+    row.button(_("Stop"), key="stop", disabled=not busy, on_click=_stop,
               help=_("A run waiting in the queue leaves it.") if busy and run.state == QUEUED else None)
-    c4.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
+    row.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
     if busy and settings != run.settings:
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
     if error is not None and not busy:  # the sidebar says it too, but perhaps below the fold
         st.warning(_("These settings can't run here: {reason}").format(reason=error))
-    if run is not None:
-        st.caption(_("Reloading or closing this page ends the run: it lives only as long as "
-                     "this browser tab. Download the model when the run ends to keep it."))
 
 
 def _start(step=False):
@@ -136,7 +148,7 @@ def _progress(run):
         st.warning(note(run.advice))
 
 
-def _live(loop=True, metric="grad_norm", tiles=True, change=False):
+def _live(loop=True, metric="grad_norm"):
     """Poll the run's worker and redraw progress and charts, for up to LOOP seconds
     (once, with ``loop=False``: the Train tab is hidden).
 
@@ -151,6 +163,8 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
                   "accuracy curves draw themselves while the network learns."))
         return
     progress_box = st.empty()
+    with st.container():
+        health_panel.render_step(run)  # under the progress bar, where the student looks after Step
     c1, c2, c3 = st.columns(3)
     curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings)
     # the figures, below the charts, sent before them: they are what the student waits for
@@ -159,12 +173,6 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
     if results_shown:
         with results_box.container():
             _results(run)
-    first_layer = None
-    if tiles:
-        t1, t2 = st.columns([1.2, 1])
-        first_layer = _Tiles(t1.empty(), change)
-        with t2:
-            health_panel.tiles_explained()
     start = time.monotonic()
     while True:
         run.sync()
@@ -182,11 +190,22 @@ def _live(loop=True, metric="grad_norm", tiles=True, change=False):
         with progress_box.container():
             _progress(run)
         curves.draw(run.history, force=not run.active, ending=_ending(run))
-        if first_layer is not None:
-            first_layer.draw(run)
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
         run.wait_for_change(POLL)
+
+
+def _live_tiles(tiles=True, change=False):
+    """The first layer's tiles, live: a fragment of its own, on a slower timer, below the
+    runs compared (a 64-tile image above them would push them off the screen)."""
+    run = st.session_state.run
+    box = st.empty()  # a new run's tiles replace the last run's at once
+    if run is None or not tiles:
+        return
+    t1, t2 = box.container().columns([1.2, 1])
+    _Tiles(t1.empty(), change).draw(run)
+    with t2:
+        health_panel.tiles_explained()
 
 
 def _ending(run):
@@ -213,8 +232,15 @@ class _Curves:
         self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
 
     def draw(self, h, force=False, ending=False):
-        if not h["loss"]:
-            return  # nothing trained yet: no empty charts
+        if not h["loss"]:  # nothing trained yet: each chart's title, and that it waits
+            if self.shown != (0, 0, 0):
+                for box, title in zip((self.loss_box, self.acc_box, self.health_box),
+                                      (_("Loss"), _("Accuracy"), _(health_charts.METRICS[self.metric][0]))):
+                    with box.container(border=True):
+                        st.markdown(f"**{title}**")
+                        st.caption(_("Waiting for the first points…"))
+                self.shown = (0, 0, 0)
+            return
         now = time.monotonic()
         if self.drawn is not None and not force and (ending or now - self.drawn < CHART_EVERY):
             return  # (with nothing drawn yet in this run of the fragment, the boxes are empty)
