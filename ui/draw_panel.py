@@ -25,11 +25,13 @@ def render():
         c1, _c2 = st.columns([1, 1.3])
         c1.slider(_("Pen width"), 8, 40, 20, key="brush")
         model_panel.render_upload()
+        kept_download = st.container()
     with top:
         models, views = st.columns([1.5, 1])  # one row: the canvas starts high on a projector
         with models:
             chosen, net = model_panel.render_choice()
-            model_panel.render_kept_download(chosen)
+    with kept_download:  # below the canvas: above it, it would push the canvas down
+        model_panel.render_kept_download(chosen)
         # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
         view = views.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
     with middle:

@@ -54,9 +54,10 @@ def style():
         # Streamlit's own Stop stops a script run, not training: the run's Stop is the page's
         '[data-testid="stStatusWidget"] button {display: none;}',
         # the canvas's toolbar floats above it: room for it, over nothing
-        ".st-key-canvas_box {padding-top: 2.4rem;}",
+        ".st-key-canvas_box {padding-top: 40px;}",
         # the digit in one line under the canvas, where a phone's screen ends
         f"@media (min-width: {PHONE}px) {{.st-key-phone_prediction {{display: none;}}}}",
+        f"@media (max-width: {PHONE - 1}px) {{h1 {{font-size: 1.9rem !important;}}}}",
         # the row of Share, Back and Presenter mode, and the training buttons: one row, wrapping
         ".st-key-top_row, .st-key-train_buttons {flex-wrap: wrap;}",
         # Streamlit's uploader says "Upload" and "8MB per file • NPZ" in English whatever the page's
@@ -72,7 +73,7 @@ def style():
         css += [
             f"html {{font-size: {100 * PRESENT_SCALE:.0f}%;}}",
             # the header's room shrinks: the work starts near the top of the screen
-            '[data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-bottom: 2rem;}',
+            '[data-testid="stMainBlockContainer"] {padding-top: 4rem; padding-bottom: 2rem;}',
             '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.6rem;}',
             # the predicted digit, for the back row
             '.st-key-prediction [data-testid="stMetricValue"] {font-size: 6rem; line-height: 1.1;}',
@@ -129,13 +130,18 @@ def scale(fig):
 
 def _horizontal_y_title(fig):
     """The first y axis's title joins the chart's title, unless the title already says it
-    (its last letter aside: "Softmax probabilities" says "probability")."""
+    (its last letter aside: "Softmax probabilities" says "probability"). A legend above the
+    plot goes under it, out of the longer title's way."""
     y = fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else None
     if not y:
         return
     title = fig.layout.title.text or ""
-    stem = y.casefold()[:-1] if len(y) > 3 else y.casefold()
+    said = y.split(" (")[0].split("（")[0].casefold()  # "‖dW‖ (log scale)": the ticks say the scale
+    stem = said[:-1] if len(said) > 3 else said
     if stem not in title.casefold():
         title = _("{title} ({unit})").format(title=title, unit=y) if title else y
     fig.update_layout(title_text=title)
     fig.layout.yaxis.title.text = None
+    legend = fig.layout.legend
+    if legend.orientation == "h" and legend.y is not None and legend.y >= 1:
+        fig.update_layout(legend=dict(y=-0.22, yanchor="top", x=0, xanchor="left"))

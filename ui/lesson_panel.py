@@ -142,8 +142,8 @@ def render_top():
             st.warning(_("Some parts of the link were not used, and the defaults apply instead:"))
             st.text(_problems(lesson.problems))
             st.button(_("OK"), key="problems_ok", on_click=_dismiss)
-    if ss.present:
-        note_box, row_box = st.columns([1.35, 1], vertical_alignment="center")
+    if ss.present and lesson.note:
+        note_box, row_box = st.columns([1, 1.25], vertical_alignment="center")
     else:
         note_box = row_box = st.container()
     if lesson.note:

@@ -40,9 +40,13 @@ def render(settings, error, shown=True):
     _controls(settings, error)
     run = st.session_state.run
     live_box = st.container(key="live")
-    _c1, _c2, c3 = st.columns(3)  # under the third chart: what it shows
-    metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
-                          format_func=labels({k: m[0] for k, m in health_charts.METRICS.items()}))
+    metric = st.session_state.setdefault("health_metric", "grad_norm")
+    if run is None:
+        st.session_state.health_metric = metric  # kept while no chart shows it (a widget not drawn is forgotten)
+    else:
+        _c1, _c2, c3 = st.columns(3)  # under the third chart: what it shows
+        metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
+                              format_func=labels({k: m[0] for k, m in health_charts.METRICS.items()}))
     compare_panel.render(shown)
     t1, t2 = st.columns([1.2, 1])
     tiles = t1.toggle(_("Show the first layer live"), value=True, key="tiles_live")
