@@ -176,10 +176,11 @@ def cell(page, true, predicted):
     }""", [str(predicted), str(true)])
     page.mouse.click(x, y)
     page.get_by_text(re.compile(rf"^True {true}, read as {predicted}: ")).wait_for(timeout=30000)
+    page.mouse.move(page.viewport_size["width"] // 2, 5)  # the cell's tooltip away
 
 
 def step(page, n):
-    page.locator(".st-key-step button:not([disabled])").click()
+    page.locator(".st-key-step").get_by_role("button", name="Step", exact=True).click()  # once enabled
     page.get_by_text(f"Step: iteration {n}").wait_for(timeout=60000)
 
 
