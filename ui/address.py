@@ -6,6 +6,7 @@ import socket
 from urllib.parse import urlsplit, urlunsplit
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+_LAN = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 _VIRTUAL = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "tun", "tap", "wg", "zt")
 
 
@@ -31,7 +32,7 @@ def lan_address(interfaces=None):
             ip = ipaddress.ip_address(a)
             if not up or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast:
                 continue
-            lan = any(ip in ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+            lan = any(ip in ipaddress.ip_network(n) for n in _LAN)
             virtual = name.lower().startswith(_VIRTUAL)
             found.append((virtual, not lan, name, a))
     return min(found)[3] if found else None
@@ -41,7 +42,8 @@ def _interfaces():
     import psutil  # here: only a presenter's page asks
 
     stats = psutil.net_if_stats()
-    return {name: (name in stats and stats[name].isup, [a.address for a in addrs if a.family == socket.AF_INET])
+    return {name: (name in stats and stats[name].isup,
+                   [a.address for a in addrs if a.family == socket.AF_INET])
             for name, addrs in psutil.net_if_addrs().items()}
 
 

@@ -149,7 +149,8 @@ def _prediction(x, proba):
     c1, c2 = st.columns([1, 1])
     with c1.container(key="prediction"):
         st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
-                  delta_color="off", delta_arrow="off", help=_("The digit with the highest softmax probability."))
+                  delta_color="off", delta_arrow="off",
+                  help=_("The digit with the highest softmax probability."))
     c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
              width=140)
     charts.plot(st, charts.probability_figure(proba), key="proba_chart")

@@ -63,9 +63,10 @@ def style():
         # Streamlit's uploader says "Upload" and "8MB per file • NPZ" in English whatever the page's
         # language: its button says the page's word, and the limit is in the uploader's help
         '[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}',
-        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}',
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p '
+        '{visibility: hidden; font-size: 0;}',
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after '
-        '{content: %s; font-size: 0.875rem;}' % _css_text(_("Upload")),
+        '{content: %s; visibility: visible; font-size: 0.875rem;}' % _css_text(_("Upload")),
         # "Press Enter to apply" is Streamlit's English; the page's captions say when a box applies
         '[data-testid="InputInstructions"] {display: none;}',
     ]
@@ -122,13 +123,13 @@ def scale(fig):
     fig.update_xaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_yaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_annotations(font_size=f["annotation"])
-    _horizontal_y_title(fig)
+    _horizontal_y_title(fig, f)
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.3))
     return fig
 
 
-def _horizontal_y_title(fig):
+def _horizontal_y_title(fig, f):
     """The first y axis's title joins the chart's title, unless the title already says it
     (its last letter aside: "Softmax probabilities" says "probability"). A legend above the
     plot goes under it, out of the longer title's way."""
@@ -144,4 +145,6 @@ def _horizontal_y_title(fig):
     fig.layout.yaxis.title.text = None
     legend = fig.layout.legend
     if legend.orientation == "h" and legend.y is not None and legend.y >= 1:
-        fig.update_layout(legend=dict(y=-0.22, yanchor="top", x=0, xanchor="left"))
+        margin = fig.layout.margin.b or 0
+        fig.update_layout(legend=dict(yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+                          margin_b=margin + 2 * f["legend"] + 16)

@@ -97,7 +97,8 @@ def render_upload():
     up = st.file_uploader(_("Use your own model (.npz saved by this app or `python -m ffn.train --out`)"),
                           type=["npz"], key="upload",
                           help=_("Any network that reads a 28×28 image into ten digits, with at most "
-                                 "{limit:,} weights.").format(limit=MODEL_LIMITS["max_params"]))
+                                 "{limit:,} weights, in a file of at most {mb} MB.").format(
+                              limit=MODEL_LIMITS["max_params"], mb=st.get_option("server.maxUploadSize")))
     if up is None:
         state.forget_upload()
         return

@@ -42,7 +42,7 @@ def render(settings, error, shown=True):
     live_box = st.container(key="live")
     metric = st.session_state.setdefault("health_metric", "grad_norm")
     if run is None:
-        st.session_state.health_metric = metric  # kept while no chart shows it (a widget not drawn is forgotten)
+        st.session_state.health_metric = metric  # kept while no chart shows it (a widget not drawn is lost)
     else:
         _c1, _c2, c3 = st.columns(3)  # under the third chart: what it shows
         metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
@@ -59,7 +59,8 @@ def render(settings, error, shown=True):
                      "Download the model when the run ends to keep it."))
     polling = run is not None and run.active and shown is not False
     with tiles_box:
-        st.fragment(_live_tiles, run_every=TILES_EVERY if polling and tiles else None)(tiles=tiles, change=change)
+        every = TILES_EVERY if polling and tiles else None
+        st.fragment(_live_tiles, run_every=every)(tiles=tiles, change=change)
     with live_box:
         st.fragment(_live, run_every=TICK if polling else None)(loop=shown is not False, metric=metric)
 

@@ -260,4 +260,5 @@ def test_presenter_mode_draws_the_charts_larger():
     assert not loss["yaxis"].get("title", {}).get("text")
     at.toggle(key="present").set_value(False).run()
     figures = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
-    assert any(f["title"]["text"] == "Loss" and f["yaxis"]["title"]["text"] == "cross-entropy" for f in figures)
+    assert any(f["title"]["text"] == "Loss" and f["yaxis"]["title"]["text"] == "cross-entropy"
+               for f in figures)

@@ -1,0 +1,167 @@
+"""What the class sees, in headless Chromium: presenter mode on a 1080p projector (the work
+above the fold, chart text of 20 px or more, horizontal axis titles, a large digit), a
+phone (the digit under the canvas, a labelled settings button, one row of training
+buttons), and the Chinese page as rendered, read against the glossary."""
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, streamlit_app
+from tests.support.chinese import has_chinese, problems
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+SEVEN = [[(50, 50), (230, 50), (110, 250)]]
+PROJECTOR = {"width": 1920, "height": 960}  # 1080p less the browser's own bars
+NOTE = "Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F"
+# The smallest text in the Plotly charts on the page, and whether a y axis's title is turned.
+CHART_TEXT = """() => {
+    const texts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+        .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0);
+    const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize));
+    const turned = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .ytitle')]
+        .filter(t => t.textContent.trim() && /rotate/.test(t.getAttribute('transform') || ''));
+    return {count: texts.length, smallest: Math.min(...sizes), turned: turned.length};
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_app() as url:
+        yield url
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def above_the_fold(page, locator, height=PROJECTOR["height"]):
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def presenting(page):
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24", timeout=30000)
+
+
+def test_presenter_mode_puts_the_canvas_and_the_prediction_above_the_fold(browser, app_url):
+    page = browser.new_page(viewport=PROJECTOR)
+    page.goto(app_url + f"?present=1&tab=draw&note={NOTE}")
+    page.get_by_text("The canvas is empty").wait_for(timeout=60000)
+    presenting(page)
+    assert page.get_by_role("heading", name="Teach a network").count() == 0  # the header folded away
+    assert page.get_by_text("--server.address").count() == 0  # advice for the teacher is not projected
+    canvas = page.locator(CANVAS).first
+    for part in (page.locator(".st-key-lesson_note"), page.locator(".st-key-tab"), canvas,
+                 page.locator(".st-key-qr")):
+        assert above_the_fold(page, part), part
+    draw(page, SEVEN)
+    assert prediction(page) == "7"
+    page.get_by_text("Softmax probabilities").wait_for()
+    page.wait_for_timeout(800)  # the chart's own animation
+    digit = page.locator('.st-key-prediction [data-testid="stMetricValue"]')
+    assert above_the_fold(page, digit) and above_the_fold(page, canvas)
+    assert float(digit.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 96  # large
+    text = page.evaluate(CHART_TEXT)
+    assert text["count"] > 10 and text["smallest"] >= 20 and text["turned"] == 0, text
+    # the QR code is one click away, at the top, and holds the page's link
+    page.locator(".st-key-qr button").first.click()
+    page.get_by_text("Scan to open this page").wait_for(timeout=15000)
+
+
+def test_presenter_mode_shows_the_live_charts_above_the_fold_during_a_run(browser, app_url):
+    page = browser.new_page(viewport=PROJECTOR)
+    page.goto(app_url + "?present=1&tab=train&preset=fast")
+    page.locator(".st-key-start button").wait_for(timeout=60000)
+    presenting(page)
+    page.locator(".st-key-start button").click()
+    charts = ".st-key-panel_train .stPlotlyChart, .st-key-panel_train [data-testid='stPlotlyChart']"
+    page.wait_for_function(f"() => document.querySelectorAll(\"{charts}\").length >= 3", timeout=60000)
+    page.wait_for_timeout(800)
+    assert above_the_fold(page, page.get_by_test_id("stProgress"))
+    # the charts are redrawn about once a second: their places, read at one moment
+    boxes = page.evaluate(f"""() => [...document.querySelectorAll("{charts}")]
+        .map(e => e.getBoundingClientRect()).filter(r => r.width > 0)
+        .map(r => [r.top, r.bottom])""")
+    assert len(boxes) >= 3 and all(0 <= top and bottom <= PROJECTOR["height"] for top, bottom in boxes[:3]), boxes
+    text = page.evaluate(CHART_TEXT)
+    assert text["smallest"] >= 20 and text["turned"] == 0, text
+
+
+def test_a_phone_shows_the_digit_under_the_canvas_and_a_labelled_settings_button(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url + "?tab=draw")
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for(timeout=60000)
+    assert page.locator(".st-key-back_to_lesson").count() == 0  # no lesson, no "Back to the lesson"
+    label = page.locator('[data-testid="stExpandSidebarButton"]').evaluate(
+        "e => getComputedStyle(e, '::after').content")
+    assert label == '"Settings"'
+    canvas.evaluate("e => e.scrollIntoView({block: 'center'})")  # as a thumb brings it up
+    draw_touch(page, SEVEN)
+    line = page.locator(".st-key-phone_prediction")
+    line.get_by_text("Read as").wait_for(timeout=20000)
+    assert "7" in line.inner_text()
+    box, under = canvas.bounding_box(), line.bounding_box()
+    assert box["y"] + box["height"] <= under["y"] <= box["y"] + box["height"] + 60  # just under it
+    assert under["y"] + under["height"] <= 844  # on the screen with the canvas
+    # the Train tab's five buttons in one row
+    page.locator(".st-key-tab").get_by_role("radio", name="Train").click()
+    page.locator(".st-key-start button").wait_for(timeout=20000)
+    tops = {round(page.locator(f".st-key-{k} button").first.bounding_box()["y"])
+            for k in ("start", "pause", "step", "stop", "reset")}
+    assert len(tops) == 1, tops
+    context.close()
+
+
+def test_a_lesson_link_on_a_phone_offers_back_to_the_lesson(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url + "?preset=article&hidden_size=128&tab=train")
+    page.locator(".st-key-back_to_lesson").wait_for(timeout=60000)
+    context.close()
+
+
+def chinese_problems(page):
+    """Each line of the page's visible text with a Chinese character, and what the glossary finds in it."""
+    lines = [line.strip() for line in page.evaluate("() => document.body.innerText").splitlines()]
+    return {line: found for line in lines if has_chinese(line) and (found := problems(line))}
+
+
+def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app_url + "?lang=zh&preset=fast&iters=200&tab=train")
+    start = page.locator(".st-key-start button")
+    start.wait_for(timeout=60000)
+    page.get_by_text("超参数").wait_for(timeout=30000)
+    start.click()
+    page.get_by_text("实际耗时").first.wait_for(timeout=90000)  # the run's end, with its figures
+    page.wait_for_timeout(1000)
+    found = chinese_problems(page)
+    page.locator(".st-key-tab").get_by_role("radio", name="手写").click()
+    page.locator(CANVAS).first.wait_for(timeout=20000)
+    draw(page, SEVEN)
+    assert prediction(page, label="预测") == "7"
+    page.wait_for_timeout(800)
+    found |= chinese_problems(page)
+    assert not found, found
+    # Streamlit's own English in the uploader is gone: its button says 上传, its limit is hidden
+    upload = page.locator('[data-testid="stFileUploaderDropzone"] button')
+    assert "Upload" not in upload.inner_text()
+    assert upload.locator("p").evaluate("e => getComputedStyle(e, '::after').content") == '"上传"'
+    assert not page.get_by_text("per file").is_visible()
+    context.close()
