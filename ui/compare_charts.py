@@ -6,13 +6,18 @@ import plotly.graph_objects as go
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import LAYER_COLOURS, LAYER_DASHES, figure_layout, log_yaxis, smooth
+from .charts import LAYER_COLOURS, LAYER_DASHES, figure_layout, iterations_per_epoch, log_yaxis, smooth
 from .i18n import N_, _
 
-AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N_("training seconds")}
+# What belongs to a run, whatever the server's load: no clock time (the same network trained
+# twice can take 7.5 s or 15 s). Iterations first, as on the live charts.
+AXES = {"iteration": N_("iterations"), "epochs": N_("epochs"), "images": N_("images seen")}
 
 
 def _x(kept, iterations, axis):
+    if axis == "epochs":
+        per_epoch = iterations_per_epoch(kept.history) or np.nan
+        return np.asarray(iterations, dtype=np.float64) / per_epoch
     return x_values(kept.history, iterations, kept.settings.batch_size, axis)
 
 
