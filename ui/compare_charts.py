@@ -129,7 +129,7 @@ def per_class_figure(per_class):
                            hovertemplate=_("digit %{x}: %{y:.1%} read wrong") + "<extra></extra>"))
     fig.update_yaxes(range=[0, max(float(wrong.max()) * 1.2, 0.01)], tickformat=".1%")
     fig.update_xaxes(type="category")
-    fig.update_layout(title=_("Each digit: the share read wrong (the most in orange)"), height=320,
+    fig.update_layout(title=_("How often each digit is read wrong (the worst in orange)"), height=320,
                       margin=dict(l=10, r=10, t=40, b=10), xaxis_title=_("true digit"),
                       yaxis_title=_("read wrong"))
     return fig
