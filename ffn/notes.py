@@ -16,6 +16,23 @@ def N_(message):
 STALLED = N_("The loss is still {loss:.2f} after {iteration:,} iterations, close to ln {classes} = "
              "{guess_loss:.2f}, the loss of guessing all {classes} digits equally. The network is stalled.")
 SMALL_GRADIENT = N_("Layer 1's gradient norm is only {grad1:.1e}.")
+# once a stalled run has clearly begun to learn (ffn.stall): what happened, then the same why
+STALL_ENDED = N_("It stalled near ln {classes} = {guess_loss:.2f}, the loss of guessing all {classes} digits "
+                 "equally, and began to learn only at iteration {began:,}. The loss is now {loss:.2f}.")
+SMALL_GRADIENT_BEFORE = N_("While it stalled, layer 1's gradient norm was only {grad1:.1e}.")
+WHY = {  # a stall's cause -> what explains it, and what to try
+    "": N_("With tiny initial weights the signal shrinks through each layer, and so does the "
+           "gradient on its way back, so the first layer's weights barely move. Start the same "
+           "network with He initialisation and its layer-1 gradient is hundreds of times larger. "
+           "Try He initialisation, or a larger learning rate."),
+    "_deep": N_("With tiny initial weights the signal shrinks through each of the many layers, and "
+                "so does the gradient on its way back. Batch normalisation rescales each layer's "
+                "sums to mean 0 and variance 1, whatever the weights' size: try it, or He "
+                "initialisation."),
+    "_scaled": N_("Its initial weights are already scaled to each layer's size, so the learning "
+                  "rate or the activation holds it back: try a larger learning rate, Adam, or "
+                  "ReLU."),
+}
 
 NOTES = {  # code -> its sentences, in order
     "finished": (N_("Finished {iterations:,} iterations ({epochs:.1f} epochs)."),),
@@ -23,20 +40,9 @@ NOTES = {  # code -> its sentences, in order
     "diverged": (N_("The loss {what} at iteration {iteration:,}: the steps were too large and the weights "
                     "ran away. Lower the learning rate (it is {lr:g}) and train again. The weights from "
                     "iteration {kept:,} are kept."),),
-    "stalled": (STALLED, SMALL_GRADIENT,
-                N_("With tiny initial weights the signal shrinks through each layer, and so does the "
-                   "gradient on its way back, so the first layer's weights barely move. Start the same "
-                   "network with He initialisation and its layer-1 gradient is hundreds of times larger. "
-                   "Try He initialisation, or a larger learning rate.")),
-    "stalled_deep": (STALLED, SMALL_GRADIENT,
-                     N_("With tiny initial weights the signal shrinks through each of the many layers, and "
-                        "so does the gradient on its way back. Batch normalisation rescales each layer's "
-                        "sums to mean 0 and variance 1, whatever the weights' size: try it, or He "
-                        "initialisation.")),
-    "stalled_scaled": (STALLED, SMALL_GRADIENT,
-                       N_("Its initial weights are already scaled to each layer's size, so the learning "
-                          "rate or the activation holds it back: try a larger learning rate, Adam, or "
-                          "ReLU.")),
+    # a stall (ffn.stall): while it lasts, and once the run has begun to learn after it
+    **{"stalled" + cause: (STALLED, SMALL_GRADIENT, why) for cause, why in WHY.items()},
+    **{"stall_ended" + cause: (STALL_ENDED, SMALL_GRADIENT_BEFORE, why) for cause, why in WHY.items()},
 }
 DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
 

@@ -86,8 +86,9 @@ class Trainer:
         ``('stopped', {iteration, total})`` or ``('diverged', {how, loss, iteration, lr,
         kept})`` with ``how`` in {'nan', 'inf', 'large'}.
     advice : (str, dict) or None
-        A stall while the run goes on (:func:`ffn.stall.stall_advice`), None again once
-        the run learns.
+        A stall (:func:`ffn.stall.stall_advice`), refreshed at each evaluation: while the
+        loss stays near guessing, and once the run has clearly begun to learn after it
+        (with the iteration it began at); None for a run that never stalled.
     history : dict of lists
         ``iteration`` and ``loss`` per step; ``eval_iteration``, ``epoch``, ``train_acc``
         and ``valid_acc`` per evaluation; the gradient health of :mod:`ffn.health`.
@@ -132,7 +133,7 @@ class Trainer:
         self.iteration = 0
         self.status = "ready"
         self.outcome = None  # (code, values) once the run is over
-        self.advice = None   # (code, values) while it goes on: a stall
+        self.advice = None   # (code, values): a stall, or one the run got out of
         self.train_seconds = 0.0
         self.history = {k: [] for k in (*HISTORY_KEYS, *HEALTH_KEYS)}
         self.health = Health(net, x_train[subset[:FIXED_BATCH]], self.total_iters, self.eval_every)

@@ -80,19 +80,33 @@ def loss_figure(history):
                                                      shapes=[line], annotations=[label]))
 
 
+def iterations_per_epoch(history):
+    """Iterations in one epoch of the run whose ``history`` this is, from its evaluations
+    (``eval_iteration``, ``epoch``), or None before its first evaluation past iteration 0."""
+    for it, ep in zip(reversed(history.get("eval_iteration", [])), reversed(history.get("epoch", []))):
+        if ep > 0:
+            return max(1, round(it / ep))
+    return None
+
+
 def accuracy_figure(history):
-    """Training and validation accuracy at each evaluation, against epochs."""
-    ep, data = history["epoch"], []
+    """Training and validation accuracy at each evaluation, against iterations as the loss and
+    the health charts; the epoch in the axis title and at each point's hover."""
+    it, ep, data = history["eval_iteration"], history["epoch"], []
+    hover = _("iteration %{x:,}, epoch %{customdata:.2f}: %{y:.1%}")  # the trace's name beside it
     if history["train_acc"]:
-        data.append(dict(type="scatter", x=ep, y=history["train_acc"], mode="lines+markers", name=_("train"),
-                         line=dict(color=BLUE)))
+        data.append(dict(type="scatter", x=it, y=history["train_acc"], customdata=ep, hovertemplate=hover,
+                         mode="lines+markers", name=_("train"), line=dict(color=BLUE)))
     if history["valid_acc"]:
-        data.append(dict(type="scatter", x=ep, y=history["valid_acc"], mode="lines+markers",
-                         name=_("validation"), line=dict(dash="dash", color=ORANGE),
+        data.append(dict(type="scatter", x=it, y=history["valid_acc"], customdata=ep, hovertemplate=hover,
+                         mode="lines+markers", name=_("validation"), line=dict(dash="dash", color=ORANGE),
                          marker=dict(symbol="diamond")))
+    per_epoch = iterations_per_epoch(history)
+    xtitle = _("iteration") if per_epoch is None else _("iteration (1 epoch = {n:,} iterations)").format(
+        n=per_epoch)
     return go.Figure(data=data, layout=figure_layout(
-        _("Accuracy"), _("epoch"), _("accuracy"),
-        xaxis=dict(rangemode="nonnegative"),  # no negative epochs around a single point
+        _("Accuracy"), xtitle, _("accuracy"),
+        xaxis=dict(rangemode="nonnegative"),  # no negative iterations around a single point
         yaxis=dict(range=[0, 1], tickformat=".0%")))
 
 

@@ -1,18 +1,25 @@
 """Figures for comparing runs (overlays on a chosen axis) and for evaluating a model (the
-confusion matrix, each digit's accuracy). Okabe-Ito colours, with line styles besides."""
+confusion matrix, each digit's error rate). Okabe-Ito colours, with line styles, numbers
+or hatching besides."""
 import numpy as np
 import plotly.graph_objects as go
 
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import LAYER_COLOURS, LAYER_DASHES, figure_layout, log_yaxis, smooth
+from .charts import (BLUE, LAYER_COLOURS, LAYER_DASHES, ORANGE, figure_layout, iterations_per_epoch,
+                     log_yaxis, smooth)
 from .i18n import N_, _
 
-AXES = {"iteration": N_("iterations"), "images": N_("images seen"), "seconds": N_("training seconds")}
+# What belongs to a run, whatever the server's load: no clock time (the same network trained
+# twice can take 7.5 s or 15 s). Iterations first, as on the live charts.
+AXES = {"iteration": N_("iterations"), "epochs": N_("epochs"), "images": N_("images seen")}
 
 
 def _x(kept, iterations, axis):
+    if axis == "epochs":
+        per_epoch = iterations_per_epoch(kept.history) or np.nan
+        return np.asarray(iterations, dtype=np.float64) / per_epoch
     return x_values(kept.history, iterations, kept.settings.batch_size, axis)
 
 
@@ -69,18 +76,33 @@ def gradient_overlay(kept, labels, axis, layer):
                    _("‖dW‖ (log scale)"), log=True)
 
 
+RIGHT_COLOURS = [[0, "#f7f7f7"], [1, "#bdbdbd"]]  # the diagonal: neutral greys
+WRONG_COLOURS = [[0, "#ffffff"], [1, ORANGE]]      # the mistakes: white to orange, on a scale of their own
+
+
+def _cells(z, text, keep, colours):
+    """A heatmap of the cells where ``keep`` is true (the others left out: a gap), coloured
+    from 0 to the largest of them."""
+    values = [[float(v) if k else None for v, k in zip(zr, kr)] for zr, kr in zip(z, keep)]
+    top = max((v for row in values for v in row if v is not None), default=0.0)
+    shown = [[t if k else "" for t, k in zip(tr, kr)] for tr, kr in zip(text, keep)]
+    digits = [str(d) for d in range(len(z))]
+    return dict(type="heatmap", z=values, x=digits, y=digits, text=shown, texttemplate="%{text}",
+                colorscale=colours, zmin=0, zmax=top or 1.0, showscale=False, hoverinfo="skip")
+
+
 def confusion_figure(confusion, normalised=False):
-    """The confusion matrix as a heatmap with its counts (or row shares) written in the cells,
-    and an invisible marker at each cell's centre, so that a click on a cell can choose it."""
+    """The confusion matrix as a heatmap with its counts (or row shares) written in the cells:
+    the diagonal in neutral greys, the mistakes in orange on a scale set by the commonest
+    mistake (on one scale, the diagonal's thousands would leave every mistake white); and an
+    invisible marker at each cell's centre, so that a click on a cell can choose it."""
     c = np.asarray(confusion, dtype=np.float64)
     z = row_shares(c) if normalised else c
     text = [[(f"{v:.1%}" if normalised else f"{int(n):,}") if n else "" for v, n in zip(zr, cr)]
             for zr, cr in zip(z, c)]  # one decimal: a single image of 980 is 0.1 %, not "0 %"
     digits = [str(d) for d in range(len(c))]
-    # colour on a square-root scale: the diagonal's thousands would leave every mistake white
-    fig = go.Figure(go.Heatmap(z=np.sqrt(z), x=digits, y=digits, text=text, texttemplate="%{text}",
-                               colorscale=[[0, "#ffffff"], [1, "#0072B2"]], showscale=False,
-                               hoverinfo="skip"))
+    diagonal = np.eye(len(c), dtype=bool)
+    fig = go.Figure([_cells(z, text, diagonal, RIGHT_COLOURS), _cells(z, text, ~diagonal, WRONG_COLOURS)])
     # the markers take the hover and the click (a heatmap's selection does not reach Streamlit)
     xs, ys = np.meshgrid(digits, digits)
     fig.add_scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", marker=dict(size=28, opacity=0),
@@ -94,15 +116,20 @@ def confusion_figure(confusion, normalised=False):
 
 
 def per_class_figure(per_class):
-    """Each digit's accuracy as a bar, the lowest in orange."""
-    acc = np.nan_to_num(np.asarray(per_class, dtype=np.float64))
-    worst = int(np.argmin(acc))
-    colours = ["#D55E00" if i == worst else "#0072B2" for i in range(len(acc))]
-    fig = go.Figure(go.Bar(x=[str(i) for i in range(len(acc))], y=acc, marker_color=colours,
-                           text=[f"{a:.1%}" for a in acc], textposition="outside", cliponaxis=False))
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%")  # from 0: a bar's height is its accuracy
+    """Each digit's error rate as a bar, the digits in order, the axis fitted to the rates (from
+    0: a bar's height is its rate); the highest in orange and hatched, each rate written on its bar."""
+    acc = np.asarray(per_class, dtype=np.float64)
+    wrong = np.nan_to_num(1 - acc)  # a digit without images: no bar
+    worst = int(np.argmax(wrong))
+    colours = [ORANGE if i == worst else BLUE for i in range(len(wrong))]
+    fig = go.Figure(go.Bar(x=[str(i) for i in range(len(wrong))], y=wrong, marker_color=colours,
+                           marker_pattern_shape=["/" if i == worst else "" for i in range(len(wrong))],
+                           text=["" if np.isnan(a) else f"{1 - a:.1%}" for a in acc],
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate=_("digit %{x}: %{y:.1%} read wrong") + "<extra></extra>"))
+    fig.update_yaxes(range=[0, max(float(wrong.max()) * 1.2, 0.01)], tickformat=".1%")
     fig.update_xaxes(type="category")
-    fig.update_layout(title=_("Accuracy on each digit (the weakest in orange)"), height=320,
+    fig.update_layout(title=_("How often each digit is read wrong (the worst in orange)"), height=320,
                       margin=dict(l=10, r=10, t=40, b=10), xaxis_title=_("true digit"),
-                      yaxis_title=_("accuracy"))
+                      yaxis_title=_("read wrong"))
     return fig

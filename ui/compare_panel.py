@@ -59,16 +59,23 @@ def _compared(kept, draw):
 
 
 def _table(kept, labels, series):
-    """One row a run: its label (what it changed), test accuracy, wall time, iterations to 90 %."""
+    """One row a run: its label (what it changed), test accuracy, iterations (and epochs) to 90 %.
+    Figures of the network's own, never a clock's: its wall time depends on the server's load."""
     valid = series == "valid_acc"
     to90 = _("iterations to 90 % validation accuracy") if valid else _("iterations to 90 % training accuracy")
     rows = []
     for k in kept:
         n = iterations_to(k.history, 0.9, series)
+        per_epoch = charts.iterations_per_epoch(k.history)
+        if n is None:
+            reached = _("never")
+        elif per_epoch is None:
+            reached = f"{n:,}"
+        else:
+            reached = _("{iterations:,} ({epochs:.1f} epochs)").format(iterations=n, epochs=n / per_epoch)
         rows.append({_("run"): labels[k.number],
                      _("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
-                     _("wall time"): _("{seconds:.1f} s").format(seconds=k.wall_seconds),
-                     to90: f"{n:,}" if n is not None else _("never")})
+                     to90: reached})
     st.table(rows)
     if not valid:
         st.caption(_("A run without a validation set is measured on its training accuracy here."))

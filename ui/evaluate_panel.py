@@ -1,5 +1,5 @@
 """The Evaluate tab: a model on the 10,000 test images: its confusion matrix with a
-drill-down into any cell, its most confident mistakes, and each digit's accuracy."""
+drill-down into any cell, its most confident mistakes, and each digit's error rate."""
 import numpy as np
 import streamlit as st
 
@@ -62,8 +62,9 @@ def render():
                                help=_("Each true digit's row as shares of its images, instead of counts"))
         charts.plot(st, compare_charts.confusion_figure(r["confusion"], normalised), key="confusion_chart",
                     on_select=_pick_cell, selection_mode="points")
-        st.caption(_("Rows: the true digit. Columns: what the network read. The diagonal is right; every "
-                     "other cell is a kind of mistake. Click a cell, or choose it below, to see its images."))
+        st.caption(_("Rows: the true digit. Columns: what the network read. The grey diagonal is right; "
+                     "every other cell is a kind of mistake, the commonest in the darkest orange. Click a "
+                     "cell, or choose it below, to see its images."))
     with right:
         _drill(r, x, t)
     with st.container(key="mistakes_panel"):

@@ -18,7 +18,8 @@ from .i18n import N_, _
 METRICS = {  # key in the history -> (label, y scale: log, share or linear, axis title)
     "grad_norm": (N_("Gradient norm ‖dW‖"), "log", N_("‖dW‖ (log scale)")),
     "update_ratio": (N_("Update / weight ‖ΔW‖/‖W‖"), "log", N_("‖ΔW‖ / ‖W‖ (log scale)")),
-    "inactive": (N_("Units that never fire"), "share", N_("share of the layer's units")),
+    # ffn.health: ReLU at 0, Sigmoid or Tanh near a limit, on every image of a fixed batch
+    "inactive": (N_("Units stuck off or saturated"), "share", N_("share of the layer's units")),
     "act_std": (N_("Activation spread (std)"), "log", N_("standard deviation (log scale)")),
     "act_mean": (N_("Activation mean"), "linear", N_("mean activation")),
 }

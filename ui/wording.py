@@ -13,8 +13,12 @@ from .i18n import N_, _
 
 # The notes' sentences are ffn.notes' (its English, this catalogue's translations); in a stall's
 # the page says where to look, in place of the bare gradient figure.
-_SEE_CHART = N_("The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm is only "
-                "{grad1:.1e}.")
+_SEE_CHART = {
+    notes.SMALL_GRADIENT: N_("The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's gradient norm "
+                             "is only {grad1:.1e}."),
+    notes.SMALL_GRADIENT_BEFORE: N_("The third chart, on “Gradient norm ‖dW‖”, shows why: while it "
+                                    "stalled, layer 1's gradient norm was only {grad1:.1e}."),
+}
 _FULL_STOPS = ("。", "！", "？")  # a full-width stop needs no space after it
 
 _SETTINGS = {
@@ -59,8 +63,9 @@ _MODEL_FILE = {
 def note(note):
     """A trainer's ``(code, values)`` note as sentences: :mod:`ffn.notes`' in this session's language."""
     said = notes.sentences(note, _)
-    if notes.SMALL_GRADIENT in notes.NOTES[note[0]]:
-        said[notes.NOTES[note[0]].index(notes.SMALL_GRADIENT)] = _(_SEE_CHART).format(**note[1])
+    for i, sentence in enumerate(notes.NOTES[note[0]]):
+        if sentence in _SEE_CHART:
+            said[i] = _(_SEE_CHART[sentence]).format(**note[1])
     text = said[0]
     for sentence in said[1:]:
         text += sentence if text.endswith(_FULL_STOPS) else " " + sentence

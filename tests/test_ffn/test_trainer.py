@@ -279,7 +279,7 @@ def test_one_epoch_gives_the_weights_of_the_straightforward_version(mnist, optim
         np.testing.assert_allclose(net.params[key], ref[key], **tol, err_msg=key)
 
 
-def test_the_stall_note_follows_the_run_and_goes_once_it_learns(mnist):
+def test_the_stall_note_follows_the_run_and_says_when_it_began_to_learn(mnist):
     (x, t), _ = mnist
     net = ffn.MultiLayerNet(784, [16, 8], 10, weight_init="std", weight_init_std=0.01, seed=0)
     tr = ffn.Trainer(net, ffn.SGD(0.01), x[:2000], t[:2000], batch_size=50, iters=1200, eval_every=100)
@@ -288,10 +288,22 @@ def test_the_stall_note_follows_the_run_and_goes_once_it_learns(mnist):
     assert first[0] == "stalled" and first[1]["iteration"] == 600 and first[1]["grad1"] > 0
     tr.step(max_iters=100)
     assert tr.advice[1]["iteration"] == 700  # refreshed at each evaluation while it stays stalled
-    tr.net.param_vector[...] *= 30  # a push out of the plateau: weights of a sensible size...
+    tr.net.param_vector[...] *= 30  # a push out of the plateau at 700: weights of a sensible size...
     tr.optimizer.lr = tr.base_lr = 0.1  # ...and larger steps
     tr.step()
-    assert np.mean(tr.history["loss"][-100:]) < 2.0 and tr.advice is None
+    code, values = tr.advice
+    assert np.mean(tr.history["loss"][-100:]) < 2.0 and code == "stall_ended"
+    assert 700 < values["began"] <= 750 and values["iteration"] == 1200  # where it left ln 10
+    assert values["grad1"] == pytest.approx(first[1]["grad1"], rel=0.5)  # the stall's, not today's
+    assert f"began to learn only at iteration {values['began']:,}" in describe(tr.advice)
+
+
+def test_a_run_that_learns_at_once_has_no_stall_note(mnist):
+    (x, t), _ = mnist
+    net = ffn.MultiLayerNet(784, [16, 8], 10, weight_init="he", seed=0)
+    tr = ffn.Trainer(net, ffn.SGD(0.1), x[:2000], t[:2000], batch_size=50, iters=600, eval_every=100)
+    tr.step()
+    assert tr.status == "finished" and tr.advice is None
 
 
 def test_running_statistics_gone_infinite_end_the_run_and_go_back_with_the_weights(mnist):

@@ -29,13 +29,16 @@ def test_the_bundled_model_evaluated_with_a_cell_and_its_mistakes(at):
     acc = next(m for m in at.metric if m.label == "Test accuracy (10,000 images)")
     assert acc.value == "99.31%"  # the bundled model's, as its file says
     conf = figure(at, "confusion_chart")
-    heat = conf["data"][0]
-    assert heat["type"] == "heatmap" and len(heat["text"]) == 10
-    counts = np.array([[int(v.replace(",", "")) if v else 0 for v in row] for row in heat["text"]])
+    right, wrong, targets = conf["data"]
+    assert right["type"] == wrong["type"] == "heatmap" and len(right["text"]) == len(wrong["text"]) == 10
+    counts = np.array([[int((a or b).replace(",", "") or 0) for a, b in zip(ra, rb)]
+                       for ra, rb in zip(right["text"], wrong["text"])])
     assert counts.sum() == 10000 and np.trace(counts) == 9931
-    assert (
-        conf["data"][1]["type"] == "scatter" and conf["data"][1]["marker"]["opacity"] == 0
-    )  # the click targets
+    off = ~np.eye(10, dtype=bool)
+    assert all(right["z"][i][j] is None for i, j in zip(*np.nonzero(off)))  # the diagonal's trace...
+    assert all(wrong["z"][i][i] is None for i in range(10))  # ...and the mistakes', each on its own scale
+    assert wrong["zmax"] == counts[off].max() and right["zmax"] == np.diag(counts).max()
+    assert targets["type"] == "scatter" and targets["marker"]["opacity"] == 0  # the click targets
     true, pred = at.selectbox(key="drill_true").value, at.selectbox(key="drill_pred").value
     assert (
         true != pred and counts[true, pred] == counts[~np.eye(10, dtype=bool)].max()
@@ -50,8 +53,13 @@ def test_the_bundled_model_evaluated_with_a_cell_and_its_mistakes(at):
     assert any(c.value.startswith("True 3, read right: 40 of 1,007 images") for c in at.caption)
     at.toggle(key="confusion_normalised").set_value(True).run()
     assert figure(at, "confusion_chart")["data"][0]["text"][3][3] == "99.7%"  # 1,007 of 1,010 threes
-    bars = figure(at, "per_class_chart")["data"][0]
-    assert len(bars["x"]) == 10
+    per_class = figure(at, "per_class_chart")
+    bars = per_class["data"][0]
+    rates = (counts.sum(axis=1) - np.diag(counts)) / counts.sum(axis=1)  # each digit's share read wrong
+    assert bars["x"] == [str(d) for d in range(10)] and bars["text"] == [f"{r:.1%}" for r in rates]
+    low, high = per_class["layout"]["yaxis"]["range"]
+    assert low == 0 and rates.max() < high < 0.05  # fitted to the rates, not 0-100 %
+    assert bars["marker"]["pattern"]["shape"][int(np.argmax(rates))] == "/"  # the highest: hatched too
 
 
 def test_a_session_run_is_evaluated_too(at):
@@ -101,3 +109,12 @@ def test_the_tabs_choices_are_kept_while_another_tab_is_open(at):
         at.selectbox(key="drill_true").value,
         at.selectbox(key="drill_pred").value,
     ) == (True, 3, 5)
+
+
+def test_a_model_without_mistakes_and_a_digit_without_images_are_drawn():
+    from ui.compare_charts import confusion_figure, per_class_figure
+
+    right, wrong, _targets = confusion_figure(np.diag([5, 7, 9])).data
+    assert (right.zmax, wrong.zmax) == (9, 1.0) and all(t == "" for row in wrong.text for t in row)
+    bars = per_class_figure([1.0, np.nan, 0.5]).data[0]
+    assert list(bars.y) == [0.0, 0.0, 0.5] and list(bars.text) == ["0.0%", "", "50.0%"]

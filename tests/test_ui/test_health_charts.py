@@ -3,7 +3,10 @@
 import math
 
 import numpy as np
+import pytest
 
+import ffn
+from ffn.health import Health
 from ui.health_charts import METRICS, batch_image, health_figure, tiles_image
 
 
@@ -50,6 +53,7 @@ def test_the_health_chart_ends_at_the_last_finite_point_and_leaves_zeros_out_of_
     assert fig.layout.yaxis.type == "log"
     lin = health_figure(h, "inactive")
     assert list(lin.data[0].y) == [0.0, 0.5, 0.25, 0.25] and lin.layout.yaxis.type != "log"
+    assert lin.layout.title.text == "Units stuck off or saturated"  # true of ReLU, Sigmoid and Tanh alike
     assert health_figure({"health_iteration": [], "grad_norm": []}).data == ()
     assert set(METRICS) == {"grad_norm", "update_ratio", "inactive", "act_std", "act_mean"}
     mean = health_figure({"health_iteration": [1, 2], "act_mean": [[-0.2], [0.4]]}, "act_mean")
@@ -79,3 +83,13 @@ def test_each_layer_of_the_deepest_network_has_its_own_style_and_its_tricks_in_t
     assert len(styles) == 7
     assert fig.data[1].name == "layer 2 (64→64, LayerNorm, dropout 0.1, residual)"
     assert layer_tags({"hidden_size_list": [64, 32]}) == ["", "", ""]
+
+
+@pytest.mark.parametrize("activation, stuck", [("relu", 2 / 3), ("sigmoid", 2 / 3), ("tanh", 2 / 3)])
+def test_units_stuck_off_or_saturated_is_what_the_health_measures_for_each_activation(activation, stuck):
+    """Bias 20, -20, 0 and no weights: ReLU is off at -20 and 0, Sigmoid and Tanh saturate at 20 and -20."""
+    net = ffn.MultiLayerNet(4, [3], 2, activation=activation, seed=0)
+    net.params["W1"][...] = 0
+    net.params["b1"][...] = [20, -20, 0]
+    x = np.zeros((3, 4), np.float32)
+    assert Health(net, x, 10, 5).activations(x)[0] == [pytest.approx(stuck)]

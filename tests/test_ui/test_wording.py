@@ -74,7 +74,9 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
     (x, t), _ = mnist
     deep = ffn.build_trainer(ffn.preset("deep_stuck", train_size=2000, epochs=0, iters=600), x, t)
     deep.step()
-    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice, deep.advice]
+    ended = [(code.replace("stalled", "stall_ended"), {**values, "began": 4132})  # after the stall
+             for code, values in (stalled.advice, slow.advice, deep.advice)]
+    notes = [done.outcome, stopped.outcome, blown.outcome, stalled.advice, slow.advice, deep.advice, *ended]
     assert [n[0] for n in notes] == [
         "finished",
         "stopped",
@@ -82,11 +84,17 @@ def test_every_trainer_note_is_worded_as_the_command_line_words_it(mnist):
         "stalled",
         "stalled_scaled",
         "stalled_deep",
+        "stall_ended",
+        "stall_ended_scaled",
+        "stall_ended_deep",
     ]
-    see_chart = "The third chart, on “Gradient norm ‖dW‖”, shows why: layer 1's"
+    assert set(n[0] for n in notes) == set(ffn.notes.NOTES)
+    see_chart = "The third chart, on “Gradient norm ‖dW‖”, shows why: "
     for n in notes:  # one English source: the page's is the CLI's, the chart named in the stall's
-        assert wording.note(n).replace(see_chart, "Layer 1's") == ffn.describe(n)
-    assert [see_chart in wording.note(n) for n in notes] == [False, False, False, True, True, True]
+        page = wording.note(n).replace(see_chart + "layer 1's", "Layer 1's")
+        assert page.replace(see_chart + "while", "While") == ffn.describe(n)
+    assert [see_chart in wording.note(n) for n in notes] == [False] * 3 + [True] * 6
+    assert "began to learn only at iteration 4,132." in wording.note(ended[0])
     assert wording.note(stopped.outcome) == "Stopped by you at iteration 7 of 100."
     assert (
         wording.note(("finished", {"iterations": 5000, "epochs": 18.5}))
