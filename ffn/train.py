@@ -70,19 +70,21 @@ def main(argv=None):
         print(f"error: {e}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    warned = False
+    warned = None  # the code of the note printed while training
     while not tr.done:
         tr.step(max_seconds=0.5)
         if not args.quiet:
             print(_bar(tr), end="", file=sys.stderr, flush=True)
         if tr.advice and not warned:
             print(f"\nnote: {describe(tr.advice)}", file=sys.stderr)
-            warned = True
+            warned = tr.advice[0]
     wall = time.perf_counter() - start
     if not args.quiet:
         print(file=sys.stderr)
     acc = tr.final_accuracy(x_test, t_test)
     print(describe(tr.outcome))
+    if tr.advice and tr.advice[0] != warned:  # the note changed since (a stall that ended): its last word
+        print(f"note: {describe(tr.advice)}")
     tricks = ((f"{s.normalization} norm", s.normalization != "none"),
               (f"dropout {s.dropout:g}", s.dropout > 0), ("residual", s.residual))
     print(f"layers: {'-'.join(map(str, s.layer_sizes()))}  {s.activation}  init {s.weight_init}  "

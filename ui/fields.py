@@ -207,6 +207,7 @@ def run_labels(kept):
         parts = [f"{_(FIELD_NAMES[f])} = {value_text(k.settings, f)}" for f in fields]
         labels[k.number] = _(", ").join(parts) if parts else _("run {n}").format(n=k.number)
     if len(set(labels.values())) < len(labels):  # the same settings twice: number them
-        labels = {n: _("run {n}").format(n=n) + (f" ({label})" if fields else "")
+        labels = {n: _("{name} ({detail})").format(name=_("run {n}").format(n=n), detail=label) if fields
+                  else _("run {n}").format(n=n)
                   for n, label in labels.items()}
     return labels, fields

@@ -82,7 +82,7 @@ def layer_tags(cfg):
         dropout = cfg.get("dropout_ratio")
         parts.append(_("dropout {ratio:g}").format(ratio=dropout) if dropout else None)
         parts.append(_("residual") if i in skips else None)
-        tags.append(", ".join(p for p in parts if p))
+        tags.append(_(", ").join(p for p in parts if p))
     return tags + [""]
 
 
@@ -98,7 +98,9 @@ def health_figure(history, metric="grad_norm", sizes=None, tags=None):
         name = _("layer {n}").format(n=layer + 1)
         if sizes is not None and layer + 1 < len(sizes):
             tag = tags[layer] if tags is not None and layer < len(tags) else ""
-            name += f" ({sizes[layer]}→{sizes[layer + 1]}{', ' + tag if tag else ''})"
+            shape = f"{sizes[layer]}→{sizes[layer + 1]}"
+            name = _("{name} ({detail})").format(
+                name=name, detail=_("{shape}, {tags}").format(shape=shape, tags=tag) if tag else shape)
         ys = [row[layer] for row in rows]
         if log:  # a zero has no place on a log scale: left as a gap
             ys = [y if y > 0 else None for y in ys]

@@ -37,9 +37,10 @@ def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=No
             what = _("The weights of the first {k} units of layer 1, one 28×28 tile each: the pattern of "
                      "pixels each unit adds up").format(k=W.shape[1])
         if iteration is not None:
-            what += " · " + _("iteration {iteration:,}").format(iteration=iteration)
-        st.image(img, caption=what + ". " + _("One scale for every tile: blue negative, white 0, orange "
-                                              "positive, ±{scale:.3g} at full colour.").format(scale=scale))
+            what += _(" · ") + _("iteration {iteration:,}").format(iteration=iteration)
+        more = _("One scale for every tile: blue negative, white 0, orange positive, ±{scale:.3g} at full "
+                 "colour.").format(scale=scale)
+        st.image(img, caption=_("{what}. {more}").format(what=what, more=more))
         if change and W_init is None:
             st.caption(_("This model's starting weights are not known, "
                          "so its weights are shown as they are."))
@@ -150,14 +151,14 @@ def _check_result(polling=False):
         tiny = [r["param"] for r in rows if r["tiny"]]
         if bad:
             st.error(_("Backprop disagrees with the numerical gradient for {names}.").format(
-                names=", ".join(bad)))
+                names=_(", ").join(bad)))
         elif tiny:
             st.info(_("Every array whose gradient is large enough to measure agrees to better than "
                       "{threshold:g}. {names}: too small to check. Every difference is below {atol:g}, "
                       "under the numerical gradient's own rounding noise, because the gradient itself "
                       "hardly exists: a bias just before batch normalisation (the batch's mean takes any "
                       "shift away), or a layer the gradient hardly reaches, as in a stalled network.").format(
-                threshold=THRESHOLD, names=", ".join(tiny), atol=ATOL))
+                threshold=THRESHOLD, names=_(", ").join(tiny), atol=ATOL))
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))

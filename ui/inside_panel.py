@@ -11,6 +11,7 @@ from ffn.inside import hidden_outputs, layer_outputs, saliency, score_contributi
 from . import charts, inside_charts
 from .i18n import _
 from .health_charts import layer_tags
+from .wording import joined
 
 STEP_NAMES = {"Relu": "ReLU", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "BatchNorm": "BatchNorm",
               "LayerNorm": "LayerNorm"}  # layer names as the arithmetic shows them (names, not translated)
@@ -30,11 +31,12 @@ def render_inside(net, x):
     st.markdown(_("**The drawing's journey, layer by layer**"))
     left, right = st.columns([1.3, 1])
     tags = layer_tags(net.config())
-    parts = [_("the input, 28×28 pixels")] + [_("hidden layer {i}: {n} units").format(i=i, n=len(a))
-                                              + (f" ({tags[i - 1]})" if tags[i - 1] else "")
-                                              for i, (_name, a) in enumerate(hidden, 1)]
+    parts = [_("the input, 28×28 pixels")]
+    for i, (_name, a) in enumerate(hidden, 1):
+        part = _("hidden layer {i}: {n} units").format(i=i, n=len(a))
+        parts.append(_("{name} ({detail})").format(name=part, detail=tags[i - 1]) if tags[i - 1] else part)
     left.image(inside_charts.journey_image(x[0], [a for _name, a in hidden], net.activation),
-               caption=_("Left to right: {parts}. A square per unit.").format(parts="; ".join(parts)))
+               caption=_("Left to right: {parts}. A square per unit.").format(parts=_("; ").join(parts)))
     right.code(inside_charts.scores_text(scores, proba), language=None)
     right.caption(_("The ten scores the last layer adds up, then softmax turns them into probabilities; "
                     "◀ marks the prediction."))
@@ -53,7 +55,8 @@ def render_inside(net, x):
                   "activation × weight").format(digit=digit))
     up, down = st.columns(2)
     for col, title, units in ((up, _("Up ▲"), c["up"]), (down, _("Down ▼"), c["down"])):
-        lines = [f"- {_('unit {j}').format(j=int(j))}: **{c['terms'][j]:+.2f}**" for j in units]
+        lines = ["- " + _("{unit}: **{value:+.2f}**").format(unit=_("unit {j}").format(j=int(j)),
+                                                             value=c["terms"][j]) for j in units]
         col.markdown(title + "\n\n" + "\n".join(lines or [_("- none")]))
     st.caption(_("The score of {digit} is the sum of every last-layer unit's activation × its weight to "
                  "{digit}, plus a bias: {score:.2f} = {total:.2f} + {bias:.2f}.").format(
@@ -118,7 +121,7 @@ def _arithmetic(a, layer, net):
         line += f" → {shown} → {float(value):.3f}"
         before = value
     if not a["steps"]:
-        line += " " + _("(a score: softmax comes after)")
+        line = joined(line, _("(a score: softmax comes after)"))
     terms = []
     for i in a["top"]:
         where = _("pixel ({r}, {c})").format(r=i // 28, c=i % 28) if layer == 1 else _("unit {j}").format(j=i)

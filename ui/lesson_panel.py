@@ -172,11 +172,14 @@ def _problems(problems):
     refused together for the app's caps on one line."""
     def named(name, value):
         label = _(CONTROL_LABELS[name]) if name in CONTROL_LABELS else None
-        return f"{label} ({name}={value})" if label else f"{name}={value}"
-    lines = [f"{named(n, v)}: {_reason(r)}" for n, v, r in problems if not r.startswith("caps:")]
+        given = f"{name}={value}"
+        return _("{name} ({detail})").format(name=label, detail=given) if label else given
+    lines = [_("{part}: {reason}").format(part=named(n, v), reason=_reason(r))
+             for n, v, r in problems if not r.startswith("caps:")]
     caps = [(n, v, r) for n, v, r in problems if r.startswith("caps:")]
     if caps:
-        lines.append(", ".join(named(n, v) for n, v, _r in caps) + ": " + _reason(caps[0][2]))
+        lines.append(_("{part}: {reason}").format(part=_(", ").join(named(n, v) for n, v, _r in caps),
+                                                   reason=_reason(caps[0][2])))
     return "\n".join(lines)
 
 

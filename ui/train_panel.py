@@ -12,7 +12,7 @@ from . import charts, compare_panel, health_charts, health_panel, kept, state
 from .i18n import _, labels
 from .resources import session_id, training_pool
 from .run import Run
-from .wording import note
+from .wording import joined, note
 
 log = logging.getLogger("ffn-digits")
 
@@ -142,9 +142,9 @@ def _progress(run):
     text = _("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s").format(
         iteration=p["iteration"], total=p["total_iters"], epoch=p["epoch"], rate=p["samples_per_sec"])
     if p["seconds_left"] is not None and run.active:
-        text += " · " + _("about {seconds:.0f} s left").format(seconds=p["seconds_left"])
+        text += _(" · ") + _("about {seconds:.0f} s left").format(seconds=p["seconds_left"])
     if run.paused:
-        text += " · " + _("paused")
+        text += _(" · ") + _("paused")
     st.progress(min(p["fraction"], 1.0), text=text)
     if run.late:
         st.warning(_("The trainer has not answered for a while. It may be very busy; if nothing moves, "
@@ -293,7 +293,8 @@ def _results(run):
     if run.outcome[0] == "diverged":
         st.error(note(run.outcome))
     else:
-        st.success(note(run.outcome) + " " + _("Wall time {seconds:.1f} s.").format(seconds=run.wall_seconds))
+        wall = _("Wall time {seconds:.1f} s.").format(seconds=run.wall_seconds)
+        st.success(joined(note(run.outcome), wall))
     f = run.final
     m = st.columns(4)
     m[0].metric(_("Test accuracy (10,000 images)"), f"{f['test']:.2%}")

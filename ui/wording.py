@@ -66,8 +66,13 @@ def note(note):
     for i, sentence in enumerate(notes.NOTES[note[0]]):
         if sentence in _SEE_CHART:
             said[i] = _(_SEE_CHART[sentence]).format(**note[1])
-    text = said[0]
-    for sentence in said[1:]:
+    return joined(*said)
+
+
+def joined(*sentences):
+    """Sentences as one text: a space after an English stop, none after a Chinese one (。)."""
+    text = sentences[0]
+    for sentence in sentences[1:]:
         text += sentence if text.endswith(_FULL_STOPS) else " " + sentence
     return text
 

@@ -99,7 +99,7 @@ def missing_required(msgid, msgstr, pairs=None):
     pairs = required_terms() if pairs is None else pairs
     missing = []
     for english, chinese in pairs:
-        if any(re.search(rf"\b{re.escape(w)}\b", msgid, re.I) for w in english):
+        if any(re.search(rf"\b{re.escape(w)}\b", masked(msgid), re.I) for w in english):  # not {unit}
             missing += [c for c in chinese if c not in msgstr]
     return missing
 

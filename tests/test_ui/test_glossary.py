@@ -57,13 +57,13 @@ def test_each_english_term_has_the_articles_chinese():
 
 
 def test_the_stall_notes_name_the_vanishing_gradient():
-    shrinking = [s for ss in notes.NOTES.values() for s in ss if "gradient on its way back" in s]
+    shrinking = {s for ss in notes.NOTES.values() for s in ss if "gradient on its way back" in s}
     assert len(shrinking) == 2
     assert [m for m in shrinking if "梯度消失" not in zh()[m]] == []
 
 
-def test_units_that_never_fire_include_the_saturated_ones():
-    assert "饱和" in zh()["Units that never fire"]
+def test_units_stuck_off_include_the_saturated_ones():
+    assert "饱和" in zh()["Units stuck off or saturated"]
 
 
 def test_chinese_punctuation_is_full_width():
