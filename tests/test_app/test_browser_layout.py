@@ -3,6 +3,7 @@ above the fold, chart text of 20 px or more, horizontal axis titles, a large dig
 phone (the digit under the canvas, a labelled settings button, one row of training
 buttons), and the Chinese page as rendered, read against the glossary."""
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -136,10 +137,29 @@ def test_a_lesson_link_on_a_phone_offers_back_to_the_lesson(browser, app_url):
     context.close()
 
 
+# English words the Chinese page may show: names the article keeps in English, the model
+# file's type and command, and Streamlit's "Skip to main content" link for screen readers.
+ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "Momentum", "AdaGrad", "Xavier",
+                "Dropout", "BatchNorm", "LayerNorm", "NumPy", "Affine", "npz", "python", "ffn", "train", "out",
+                "std", "Skip", "main", "content"}
+
+
+def page_lines(page):
+    """The lines of the page's visible text (icons, drawn as words of a ligature font, left out)."""
+    page.add_style_tag(content='[data-testid="stIconMaterial"] {display: none !important;}')
+    return [line.strip() for line in page.evaluate("() => document.body.innerText").splitlines() if line.strip()]
+
+
 def chinese_problems(page):
-    """Each line of the page's visible text with a Chinese character, and what the glossary finds in it."""
-    lines = [line.strip() for line in page.evaluate("() => document.body.innerText").splitlines()]
-    return {line: found for line in lines if has_chinese(line) and (found := problems(line))}
+    """What the glossary finds in each visible line with a Chinese character, and each English
+    word the page shows that is not kept in English on purpose: ``{line: problems}``."""
+    found = {}
+    for line in page_lines(page):
+        english = [w for w in re.findall(r"[A-Za-z]{3,}", line) if w not in ENGLISH_KEPT]
+        wrong = (problems(line) if has_chinese(line) else []) + [("English", w) for w in english]
+        if wrong:
+            found[line] = wrong
+    return found
 
 
 def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(browser, app_url):
@@ -152,6 +172,7 @@ def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(
     start.click()
     page.get_by_text("实际耗时").first.wait_for(timeout=90000)  # the run's end, with its figures
     page.wait_for_timeout(1000)
+    assert sum(has_chinese(line) for line in page_lines(page)) > 40  # the page was read, and is Chinese
     found = chinese_problems(page)
     page.locator(".st-key-tab").get_by_role("radio", name="手写").click()
     page.locator(CANVAS).first.wait_for(timeout=20000)
