@@ -8,6 +8,7 @@ crossed out, a bar's direction gives its sign, and the strongest pixels of a sal
 map carry + and − marks.
 """
 import math
+import unicodedata
 
 import numpy as np
 import plotly.graph_objects as go
@@ -59,13 +60,20 @@ def weights_image(weights, scale=8):
     return np.kron(img, np.ones((scale, scale, 1), dtype=np.uint8))
 
 
+def _right(text, width):
+    """``text`` right-aligned in ``width`` columns of a monospaced font, where a Chinese character
+    takes two (so that the header stands over its column in both languages)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return " " * max(0, width - columns) + text
+
+
 def scores_text(scores, proba, width=6):
     """The ten scores as bars of text either side of 0, and the softmax: a monospaced table
     that any screen draws at once and that needs no colour to read."""
     m = float(np.max(np.abs(scores))) or 1.0
     best = int(np.argmax(proba))
     digit, score, soft = _("digit"), _("score"), _("softmax")  # outside the f-string, where Babel finds them
-    lines = [f"{digit:>5} {score:>7} {'':{2 * width + 1}} {soft:>7}"]
+    lines = [f"{_right(digit, 5)} {_right(score, 7)} {'':{2 * width + 1}} {_right(soft, 7)}"]
     for d, (s, p) in enumerate(zip(scores, proba)):
         n = int(round(abs(s) / m * width))
         bar = (" " * (width - n) + "█" * n + "|" + " " * width) if s < 0 else (" " * width + "|" + "█" * n

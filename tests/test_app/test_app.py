@@ -355,3 +355,48 @@ def test_a_reload_warning_is_shown_with_a_run(at):
     at.select_slider(key="train_size").set_value(1000)
     at.button(key="start").click().run()
     assert any("Reloading or closing this page ends the run" in c.value for c in at.caption)
+
+
+def test_the_run_just_trained_reads_the_drawings_unless_the_student_chose_a_model(at):
+    at.number_input(key="iters").set_value(300)
+    at.select_slider(key="train_size").set_value(2000)
+    at.button(key="start").click().run()
+    run_until_done(at)
+    at.run()  # the Draw tab's choice, as the page draws it after the run
+    assert at.radio(key="model_choice").value == "run1"
+    assert any("Reading with the network you just trained" in c.value for c in at.caption)
+    at.session_state["tab"] = "evaluate"
+    at.run()
+    assert at.radio(key="eval_model").value == "run1"  # Evaluate measures it too
+    at.session_state["tab"] = "train"
+    at.radio(key="model_choice").set_value("bundled").run()  # the student's own choice...
+    at.button(key="start").click().run()
+    run_until_done(at)
+    at.run()
+    assert at.radio(key="model_choice").value == "bundled"  # ...stays through the next run
+    at.session_state["tab"] = "evaluate"
+    at.run()
+    assert at.radio(key="eval_model").value == "run2"  # Evaluate's was not chosen by hand
+
+
+def test_a_run_that_diverged_never_reads_the_drawings(at):
+    at.select_slider(key="learning_rate").set_value(100.0)
+    at.number_input(key="iters").set_value(500)
+    at.button(key="start").click().run()
+    run_until_done(at)
+    at.run()
+    assert at.session_state["run"].outcome[0] == "diverged"
+    assert at.radio(key="model_choice").value == "bundled"
+
+
+def test_a_first_visit_says_what_to_do_and_the_charts_say_they_wait(at):
+    assert at.title[0].value == "Teach a network to read handwriting"
+    assert "99.3%" in at.markdown[0].value and "Start" in at.markdown[0].value  # the bundled model, measured
+    assert not [b for b in at.button if b.key == "back_to_lesson"]  # no lesson, no "Back to the lesson"
+    long_run(at)
+    at.button(key="start").click().run()
+    run = at.session_state["run"]
+    assert run is not None and not run.done
+    waiting = [c.value for c in at.caption if c.value == "Waiting for the first points…"]
+    assert len(waiting) == 3 or run.history["loss"]  # three waiting charts, unless points came at once
+    at.button(key="reset").click().run()

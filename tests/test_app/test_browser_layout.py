@@ -139,7 +139,8 @@ def test_a_lesson_link_on_a_phone_offers_back_to_the_lesson(browser, app_url):
 
 # English words the Chinese page may show: names the article keeps in English, the model
 # file's type and command, and Streamlit's "Skip to main content" link for screen readers.
-ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "Momentum", "AdaGrad", "Xavier",
+ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "Momentum", "AdaGrad",
+                "Xavier",
                 "Dropout", "BatchNorm", "LayerNorm", "NumPy", "Affine", "npz", "python", "ffn", "train", "out",
                 "std", "Skip", "main", "content"}
 
@@ -147,7 +148,8 @@ ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "M
 def page_lines(page):
     """The lines of the page's visible text (icons, drawn as words of a ligature font, left out)."""
     page.add_style_tag(content='[data-testid="stIconMaterial"] {display: none !important;}')
-    return [line.strip() for line in page.evaluate("() => document.body.innerText").splitlines() if line.strip()]
+    text = page.evaluate("() => document.body.innerText")
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def chinese_problems(page):

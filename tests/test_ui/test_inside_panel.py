@@ -3,6 +3,7 @@ replaced by a drawing sent as a data URL, as in test_app.py)."""
 
 import re
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -124,3 +125,19 @@ def test_a_model_with_the_tricks_shows_each_step_by_name(drawn, rng):
     assert total == pytest.approx(relu + skip, abs=2e-3)  # the sum a student can check
     open_view(drawn, "why")
     assert drawn.get("plotly_chart")
+
+
+def test_the_score_tables_header_stands_over_its_columns_in_chinese(monkeypatch):
+    import unicodedata
+
+    from ui import i18n, inside_charts
+
+    def columns(text):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    for lang in i18n.LANGUAGES:
+        monkeypatch.setattr(i18n, "language", lambda lang=lang: lang)
+        head, first = inside_charts.scores_text(np.linspace(-2, 3, 10), np.full(10, 0.1)).splitlines()[:2]
+        score = i18n._("score")
+        # the header's "score" ends where the row's score ends (two columns a Chinese character)
+        assert columns(head[:head.index(score) + len(score)]) == len(first[:13]) == 13, (lang, head, first)
