@@ -139,10 +139,9 @@ def test_a_lesson_link_on_a_phone_offers_back_to_the_lesson(browser, app_url):
 
 # English words the Chinese page may show: names the article keeps in English, the model
 # file's type and command, and Streamlit's "Skip to main content" link for screen readers.
-ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "Momentum", "AdaGrad",
-                "Xavier",
-                "Dropout", "BatchNorm", "LayerNorm", "NumPy", "Affine", "npz", "python", "ffn", "train", "out",
-                "std", "Skip", "main", "content"}
+ENGLISH_KEPT = {"MNIST", "Softmax", "ReLU", "Sigmoid", "Tanh", "Adam", "SGD", "Momentum", "AdaGrad", "Xavier",
+                "Dropout", "BatchNorm", "LayerNorm", "NumPy", "Affine", "npz", "python", "ffn", "train",
+                "out", "std", "Skip", "main", "content"}
 
 
 def page_lines(page):
