@@ -38,6 +38,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 PROJECTOR = {"viewport": {"width": 1920, "height": 960}}   # 1080p less the browser's own bars
 NOTE = "Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F"
+ZH_NOTE = "%E5%85%88%E5%86%99%E4%B8%80%E4%B8%AA+7%EF%BC%8C%E5%86%8D%E5%86%99%E4%B8%80%E4%B8%AA+1%E3%80%82"
 SETTLE = 1000  # ms before a picture: a chart's own animation ends, the canvas's toolbar fades
 TO_TOP = "e => { e.style.scrollMarginTop = '4rem'; e.scrollIntoView({block: 'start'}); }"  # below the header
 DONE = re.compile("Wall time|实际耗时")  # the line a run ends with, in either language
@@ -94,10 +95,16 @@ SHOTS = {
     "presenter-draw": Shot(f"?present=1&tab=draw&note={NOTE}", "presenter mode at 1080p, the Draw "
                            "tab reading a drawn 7", (PRESENTING, ("draw", "7"),
                                                      ("wait", "Softmax probabilities")), window=PROJECTOR),
-    "presenter": Shot(f"?present=1&tab=draw&note={NOTE}", "presenter mode at 1080p, the page's top: "
-                      "the teacher's note, the QR code, the tabs",
-                      (PRESENTING, ("draw", "7"), ("wait", "Softmax probabilities"), ("top", "ffn-digits")),
-                      window=PROJECTOR),
+    "presenter": Shot(f"?present=1&tab=draw&note={NOTE}", "presenter mode at 1080p, the QR code "
+                      "opened from its corner for the students' phones",
+                      (PRESENTING, ("draw", "7"), ("wait", "Softmax probabilities"),
+                       ("click", ".st-key-qr button"), ("wait", "Scan to open this page")), window=PROJECTOR),
+    "presenter-train": Shot("?present=1&preset=fast&tab=train", "presenter mode at 1080p, the Train tab "
+                            "after a `fast` run: the charts above the fold", (PRESENTING, ("start",)),
+                            window=PROJECTOR),
+    "presenter-chinese": Shot(f"?present=1&lang=zh&tab=draw&note={ZH_NOTE}", "presenter mode at 1080p in "
+                              "Chinese, the Draw tab reading a drawn 7",
+                              (PRESENTING, ("draw", "7"), ("wait", "Softmax 概率")), window=PROJECTOR),
     "phone-draw": Shot("?tab=draw", "a phone (390×844): a 7 drawn with a finger and its prediction",
                        (("touch", "7"), ("top", "Draw a digit (0-9)")), window=PHONE),
     "phone-train": Shot("?preset=fast&tab=train", "a phone (390×844): the Train tab after a `fast` run",
@@ -201,6 +208,7 @@ ACTIONS = {
     "cell": cell,
     "tab": lambda page, name, shows: open_tab(page, name, shows),
     "wait": lambda page, text: page.get_by_text(text).first.wait_for(timeout=60000),
+    "click": lambda page, css: page.locator(css).first.click(),
     "until": lambda page, js: page.wait_for_function(js, timeout=30000),
     "legend": legend,
     "top": lambda page, text: page.get_by_text(text).first.evaluate(TO_TOP),
