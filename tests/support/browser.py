@@ -90,15 +90,6 @@ def streamlit_app(timeout=60, env=None, prefix=(), script=ROOT / "app.py", log_p
             proc.kill()
 
 
-def keep_screenshots(tmp_path, names):
-    """With FFN_SCREENSHOTS=dir (``FFN_SCREENSHOTS=assets python -m pytest ...``), copy the
-    screenshots ``tmp_path/<name>.png`` there as the README's ``screenshot-<name>.png``."""
-    if os.environ.get("FFN_SCREENSHOTS"):
-        for name in names:
-            (Path(os.environ["FFN_SCREENSHOTS"]) / f"screenshot-{name}.png").write_bytes(
-                (tmp_path / f"{name}.png").read_bytes())
-
-
 def open_tab(page, name, shows, timeout=30000):
     """Click the tab ``name`` until ``shows``, a text on that tab, is on screen: a click in a
     fresh page's first moments was once lost (the tab stayed hidden), cause not yet found."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import (CHROMIUM, CHROMIUM_ARGS, draw, keep_screenshots, open_tab, prediction,
+from tests.support.browser import (CHROMIUM, CHROMIUM_ARGS, draw, open_tab, prediction,
                                    streamlit_app)
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -247,7 +247,6 @@ def test_gradients_tiles_a_step_and_the_gradient_check(page, tmp_path):
     assert page.get_by_text("the run's network at iteration 2").count() == 1
     for name in ("gradients-article", "gradients-he", "tiles", "step"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    keep_screenshots(tmp_path, ("gradients-article", "gradients-he", "tiles", "step"))
 
 
 def _cell_centre(page, chart, x, y):
@@ -310,7 +309,6 @@ def test_two_runs_compared_and_a_confusion_cell_chosen_by_a_click(page, tmp_path
     mistakes.screenshot(path=str(tmp_path / "mistakes.png"))
     for name in ("compare", "confusion", "mistakes"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    keep_screenshots(tmp_path, ("compare", "confusion", "mistakes"))
 
 
 def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
@@ -338,4 +336,3 @@ def test_deep_and_stuck_against_deep_with_batch_norm(page, tmp_path):
     names = ("gradients-deep-stuck", "gradients-deep-bn", "compare-deep")
     for name in names:
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
-    keep_screenshots(tmp_path, names)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, streamlit_app
+from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, settled_box,
+                                   streamlit_app)
 from tests.support.chinese import has_chinese, problems
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -63,8 +64,11 @@ def test_presenter_mode_puts_the_canvas_and_the_prediction_above_the_fold(browse
     page.get_by_text("The canvas is empty").wait_for(timeout=60000)
     presenting(page)
     assert page.get_by_role("heading", name="Teach a network").count() == 0  # the header folded away
+    sidebar = page.get_by_test_id("stSidebar").bounding_box()
+    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # and the sidebar
     assert page.get_by_text("--server.address").count() == 0  # advice for the teacher is not projected
     canvas = page.locator(CANVAS).first
+    assert settled_box(page.locator('[data-testid="stBidiComponentIsolated"]').first)["width"] >= 420
     for part in (page.locator(".st-key-lesson_note"), page.locator(".st-key-tab"), canvas,
                  page.locator(".st-key-qr")):
         assert above_the_fold(page, part), part

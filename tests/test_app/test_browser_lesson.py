@@ -1,5 +1,6 @@
 """A lesson in a link in headless Chromium: the link's settings and tab, a drawing read;
-a finger drawing on a phone without scrolling the page; presenter mode on a projector."""
+a finger drawing on a phone without scrolling the page (presenter mode and the phone's layout:
+test_browser_layout.py)."""
 
 import os
 from pathlib import Path
@@ -7,12 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import (
-    CANVAS,
     CHROMIUM,
     CHROMIUM_ARGS,
     draw,
     draw_touch,
-    keep_screenshots,
     prediction,
     settled_box,
     streamlit_app,
@@ -94,32 +93,6 @@ def test_a_finger_draws_on_a_phone_and_the_page_does_not_scroll(browser, app_url
     context.close()
 
 
-def test_presenter_mode_on_a_projector(browser, app_url, tmp_path):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(app_url + "?present=1&tab=draw&note=Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F")
-    page.get_by_text("The canvas is empty").wait_for(timeout=60000)
-    page.wait_for_function(
-        "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24", timeout=15000
-    )  # 1.5 x 16 px
-    sidebar = page.get_by_test_id("stSidebar").bounding_box()
-    assert sidebar is None or sidebar["x"] + sidebar["width"] <= 1  # folded away
-    qr = page.get_by_test_id("stImage").filter(has_text="Scan to open this page")
-    qr.wait_for(timeout=30000)
-    page.locator(CANVAS).first.wait_for(timeout=30000)
-    width = settled_box(page.locator('[data-testid="stBidiComponentIsolated"]').first)["width"]
-    assert width >= 420, width
-    draw(page, SEVEN)
-    assert prediction(page) == "7"
-    page.get_by_text("Softmax probabilities").wait_for()
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(tmp_path / "presenter-draw.png"))
-    page.get_by_role("heading", name="ffn-digits").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(tmp_path / "presenter.png"))
-    assert (tmp_path / "presenter.png").stat().st_size > 20000
-    keep_screenshots(tmp_path, ("presenter", "presenter-draw"))
-
-
 def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path):
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
     page = context.new_page()
@@ -131,5 +104,4 @@ def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path
     page.wait_for_timeout(1000)
     page.screenshot(path=str(tmp_path / "chinese.png"))
     assert (tmp_path / "chinese.png").stat().st_size > 20000
-    keep_screenshots(tmp_path, ("chinese",))
     context.close()
