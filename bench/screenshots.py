@@ -85,9 +85,9 @@ SHOTS = {
                   "stays near ln 10, the app says why", (("start",),), window=README),
     "draw": Shot("?tab=draw", "the Draw tab reading a drawn 3", (("draw", "3"),), window=README),
     "inside": Shot("?tab=draw&view=inside", "Inside the network for a drawn 7",
-                   (("draw", "7"), ("top", "The drawing's journey, layer by layer"))),
+                   (("draw", "7"), ("scroll", ".st-key-tab"))),
     "why": Shot("?tab=draw&view=why", "Why this digit? for a drawn 7",
-                (("draw", "7"), ("top", "Why 7 and not"))),
+                (("draw", "7"), ("scroll", ".st-key-tab"))),
     "chinese": Shot("?lang=zh&hidden_size=128&optimizer=adam&tab=draw", "the page in Chinese from a "
                     "link, reading a drawn 2", (("draw", "2"),), window=CHINESE),
     "chinese-train": Shot("?lang=zh&preset=fast&tab=train", "the Chinese Train tab after a `fast` run",

@@ -67,7 +67,7 @@ def _right(text, width):
     return " " * max(0, width - columns) + text
 
 
-def scores_text(scores, proba, width=6):
+def scores_text(scores, proba, width=4):
     """The ten scores as bars of text either side of 0, and the softmax: a monospaced table
     that any screen draws at once and that needs no colour to read."""
     m = float(np.max(np.abs(scores))) or 1.0
