@@ -74,7 +74,7 @@ def _drawing(net, view):
         run.sync()  # first: the rerun then finds it ended, and reruns no more
         st.rerun()
     # the chosen view beside the canvas, where the prediction was: switching views shows at once
-    left, right = st.columns([1, 1.3] if view == "prediction" else [1, 2.4])
+    left, right = st.columns([1, 1.3] if view == "prediction" else [1, 1.8])  # the canvas fits at 1280 px
     with left:
         st.markdown(_("**Draw a digit (0-9)** with the mouse or a finger, as large as the box allows."))
         with st.container(key="canvas_box"):
