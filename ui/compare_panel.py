@@ -35,7 +35,7 @@ def _compared(kept, draw):
     if st.session_state.get("compare_seen") != numbers:  # a new run is in the overlay at once
         st.session_state.compare_seen = st.session_state.compare_runs = numbers
     chosen = st.multiselect(_("Runs"), numbers, format_func=lambda n: labels[n], key="compare_runs",
-                            max_selections=5)
+                            placeholder=_("Choose"), max_selections=5)
     shown = [k for k in kept if k.number in chosen]
     c1, c2 = st.columns([2, 1])
     axis = c1.radio(_("Along"), list(compare_charts.AXES), format_func=i18n.labels(compare_charts.AXES),

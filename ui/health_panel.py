@@ -60,6 +60,21 @@ def render_model_tiles(net):
         tiles_explained()
 
 
+def live_tiles(tiles=True, change=False):
+    """The run's first-layer tiles, live: a fragment of its own on a slower timer (a snapshot
+    comes every ``serve.worker.SNAPSHOT_EVERY`` seconds at most), below the runs compared, which a
+    64-tile image above them would push off the screen."""
+    run = st.session_state.run
+    box = st.empty()  # a new run's tiles replace the last run's at once
+    snap = run.snapshot("w1") if run is not None and tiles else None
+    if snap is None:
+        return
+    t1, t2 = box.container().columns([1.2, 1])
+    render_tiles(snap["W"], run.snapshot("w1_init"), change, t1, snap["iteration"])
+    with t2:
+        tiles_explained()
+
+
 def tiles_explained():
     """What to look for in the tiles, as the README's figures show it."""
     st.caption(_("Compare the article's initialisation (std 0.01) with He's. With std 0.01 and no "

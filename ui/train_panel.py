@@ -5,8 +5,8 @@ import time
 import streamlit as st
 
 from serve.grace import GRACE_SECONDS
-from serve.worker import SNAPSHOT_EVERY
 from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
+from serve.worker import SNAPSHOT_EVERY
 
 from . import charts, compare_panel, health_charts, health_panel, kept, state
 from .i18n import _, labels
@@ -17,7 +17,7 @@ from .wording import joined, note
 log = logging.getLogger("ffn-digits")
 
 TICK = 0.5         # seconds between the timer's restarts of the live fragment
-TILES_EVERY = SNAPSHOT_EVERY  # seconds between redraws of the first layer's tiles: a snapshot's pace
+TILES_EVERY = SNAPSHOT_EVERY  # seconds between redraws of the live tiles: a snapshot's pace
 POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
 LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
@@ -60,9 +60,11 @@ def render(settings, error, shown=True):
     polling = run is not None and run.active and shown is not False
     with tiles_box:
         every = TILES_EVERY if polling and tiles else None
-        st.fragment(_live_tiles, run_every=every)(tiles=tiles, change=change)
+        st.fragment(health_panel.live_tiles, run_every=every)(tiles=tiles, change=change)
     with live_box:
-        st.fragment(_live, run_every=TICK if polling else None)(loop=shown is not False, metric=metric)
+        page_run = st.session_state["page_runs"] = st.session_state.get("page_runs", 0) + 1
+        st.fragment(_live, run_every=TICK if polling else None)(loop=shown is not False, metric=metric,
+                                                               page_run=page_run)
 
 
 def _controls(settings, error):
@@ -153,9 +155,14 @@ def _progress(run):
         st.warning(note(run.advice))
 
 
-def _live(loop=True, metric="grad_norm"):
+def _live(loop=True, metric="grad_norm", page_run=None):
     """Poll the run's worker and redraw progress and charts, for up to LOOP seconds
     (once, with ``loop=False``: the Train tab is hidden).
+
+    Once, too, in a run of the whole page (the first call with its ``page_run``): the
+    page's run then ends at once, and with it what the last run left on the page (its
+    messages and charts, greyed out until the page's run ends); the fragment's timer
+    polls on from there.
 
     Runs as a fragment on a timer while a run is queued or training. The training itself
     happens in a worker process; this only brings in what is new and draws it, so a
@@ -167,6 +174,8 @@ def _live(loop=True, metric="grad_norm"):
         st.info(_("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
                   "accuracy curves draw themselves while the network learns."))
         return
+    if st.session_state.get("live_page_run") != page_run:
+        st.session_state.live_page_run, loop = page_run, False
     progress_box = st.empty()
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
@@ -198,19 +207,6 @@ def _live(loop=True, metric="grad_norm"):
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
         run.wait_for_change(POLL)
-
-
-def _live_tiles(tiles=True, change=False):
-    """The first layer's tiles, live: a fragment of its own, on a slower timer, below the
-    runs compared (a 64-tile image above them would push them off the screen)."""
-    run = st.session_state.run
-    box = st.empty()  # a new run's tiles replace the last run's at once
-    if run is None or not tiles:
-        return
-    t1, t2 = box.container().columns([1.2, 1])
-    _Tiles(t1.empty(), change).draw(run)
-    with t2:
-        health_panel.tiles_explained()
 
 
 def _ending(run):
@@ -257,22 +253,6 @@ class _Curves:
         if points and points != self.shown[2]:
             charts.plot(self.health_box, health_charts.health_figure(h, self.metric, self.sizes, self.tags))
         self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
-
-
-class _Tiles:
-    """The first layer's tiles, redrawn when the worker sends a new snapshot (every
-    serve.worker.SNAPSHOT_EVERY seconds at most, and at the end of each stay)."""
-
-    def __init__(self, box, change):
-        self.box, self.change, self.shown = box, change, None
-
-    def draw(self, run):
-        snap = run.snapshot("w1")
-        if snap is None or snap["iteration"] == self.shown:
-            return
-        health_panel.render_tiles(snap["W"], run.snapshot("w1_init"), self.change, self.box,
-                                  snap["iteration"])
-        self.shown = snap["iteration"]
 
 
 def _results(run):

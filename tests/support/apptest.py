@@ -1,5 +1,6 @@
 """The page under Streamlit's AppTest: reruns until something holds, and what tests send it."""
 import base64
+import time
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -7,10 +8,14 @@ from PIL import Image, ImageDraw
 from tests.support.hostile import png_of
 
 
-def rerun_until(at, predicate, max_runs=80):
+def rerun_until(at, predicate, timeout=180):
     """Run the script until ``predicate(run)`` holds for the session's run, then once more so
-    that the buttons (drawn before the live fragment polls) show it too; return the run."""
-    for _ in range(max_runs):
+    that the buttons (drawn before the live fragment polls) show it too; return the run.
+
+    By the clock, not by a count of runs: a run of the whole page polls the worker once and
+    ends (the live fragment's timer, which AppTest does not run, would poll on)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         at.run()
         assert not at.exception
         run = at.session_state["run"]
@@ -18,6 +23,7 @@ def rerun_until(at, predicate, max_runs=80):
             at.run()
             assert not at.exception
             return run
+        time.sleep(0.1)
     raise AssertionError("the run never got there")
 
 

@@ -3,11 +3,13 @@ in test_browser.py). The live-training fragment ticks once per run of the script
 
 import gc
 import io
+import time
 import tracemalloc
 import weakref
 import zipfile
 
 import numpy as np
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,12 +20,14 @@ from tests.support.hostile import png_declaring
 from serve.runs import RUNNING
 
 
-def run_until_done(at, max_runs=60):
-    for _ in range(max_runs):
+def run_until_done(at, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if metric(at, "Test accuracy (10,000 images)") or any(
             "loss became" in e.value or "blew up" in e.value for e in at.error
         ):
             return
+        time.sleep(0.1)
         at.run()
         assert not at.exception
     raise AssertionError("training did not finish")

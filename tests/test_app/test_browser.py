@@ -68,7 +68,7 @@ def test_draw_a_digit_and_read_the_prediction(page, tmp_path):
 
 def test_train_see_the_chart_and_stop(page, tmp_path):
     page.locator(".st-key-panels").get_by_role("button", name="Start").click()
-    page.get_by_text("Loss").first.wait_for(timeout=30000)
+    page.get_by_text("Loss", exact=True).first.wait_for(timeout=30000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
     page.get_by_text(re.compile(r"iteration [\d,]+ / 5,000")).wait_for(timeout=30000)
     page.locator(".st-key-panels").get_by_role("button", name="Stop").click()

@@ -192,3 +192,21 @@ def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(
     assert upload.locator("p").evaluate("e => getComputedStyle(e, '::after').content") == '"上传"'
     assert not page.get_by_text("per file").is_visible()
     context.close()
+
+
+def test_start_clears_the_last_runs_messages_at_once(browser, app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url + "?preset=article&iters=600&tab=train")
+    start = page.locator(".st-key-start button")
+    start.wait_for(timeout=60000)
+    start.click()
+    old = page.get_by_text("The loss is still")  # the first run's stall note
+    old.first.wait_for(timeout=90000)
+    page.locator(".st-key-start button:not([disabled])").wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    start.click()
+    page.get_by_text("Starting…").first.wait_for(timeout=10000)  # the new run, drawn
+    shown = page.evaluate("() => performance.now()")
+    # what the last run said leaves with it, not a second later when the page's run ends
+    old.first.wait_for(state="detached", timeout=5000)
+    assert page.evaluate("() => performance.now()") - shown < 500
