@@ -88,9 +88,13 @@ def header(accuracy):
     if presenting():
         return
     st.title(_("Teach a network to read handwriting"))
-    line = _("Press **Start** to train a network of your own and watch it learn, or open **Draw** now: "
-             "a network trained to {accuracy:.1%} on MNIST's test digits is ready to read yours.")
-    st.markdown(line.format(accuracy=accuracy) if accuracy is not None else line.split("{")[0])
+    if accuracy is not None:
+        st.markdown(_("Press **Start** to train a network of your own and watch it learn, or open **Draw** "
+                      "now: a network trained to {accuracy:.1%} on MNIST's test digits is ready to read "
+                      "yours.").format(accuracy=accuracy))
+    else:  # a bundled model saved without its measure
+        st.markdown(_("Press **Start** to train a network of your own and watch it learn, or open **Draw** "
+                      "now: a trained network is ready to read yours."))
     with st.expander(_("What is this?"), key="about"):
         st.caption(_("The article's feed-forward network, 784 → H → H/2 → 10, written by hand in NumPy: "
                      "Affine, ReLU/Sigmoid/Tanh and Softmax-with-loss layers, trained by backpropagation, "
@@ -114,8 +118,7 @@ def canvas_size():
 def scale(fig):
     """A Plotly figure for a projector while presenting: every text at least 20 px (Streamlit's
     chart theme sizes the ticks, axis titles and legend itself, so each is set here), the
-    figure taller, and the y axis's title moved into the chart's title, horizontal, where
-    it would otherwise be drawn sideways."""
+    figure taller, and no y-axis title drawn sideways."""
     f = CHART_FONTS[presenting()]
     if f is None:
         return fig
@@ -123,25 +126,21 @@ def scale(fig):
     fig.update_xaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_yaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_annotations(font_size=f["annotation"])
-    _horizontal_y_title(fig, f)
+    _no_sideways_title(fig, f)
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.3))
     return fig
 
 
-def _horizontal_y_title(fig, f):
-    """The first y axis's title joins the chart's title, unless the title already says it
-    (its last letter aside: "Softmax probabilities" says "probability"). A legend above the
-    plot goes under it, out of the longer title's way."""
+def _no_sideways_title(fig, f):
+    """No sideways y-axis title: the chart's title already names what the y axis shows (its
+    ticks say the scale); a chart without a title takes the y axis's title as its title. A
+    legend above the plot goes under it, out of the title's way."""
     y = fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else None
     if not y:
         return
-    title = fig.layout.title.text or ""
-    said = y.split(" (")[0].split("（")[0].casefold()  # "‖dW‖ (log scale)": the ticks say the scale
-    stem = said[:-1] if len(said) > 3 else said
-    if stem not in title.casefold():
-        title = _("{title} ({unit})").format(title=title, unit=y) if title else y
-    fig.update_layout(title_text=title)
+    if not fig.layout.title.text:
+        fig.update_layout(title_text=y)
     fig.layout.yaxis.title.text = None
     legend = fig.layout.legend
     if legend.orientation == "h" and legend.y is not None and legend.y >= 1:
