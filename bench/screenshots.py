@@ -132,7 +132,7 @@ SHOTS = {
     "confusion": Shot("?tab=evaluate", "the bundled model's confusion matrix, the cell true 2 read "
                       "as 7 chosen by a click", CONFUSION, confusion_row),
     "mistakes": Shot("?tab=evaluate", "the bundled model's most confident mistakes and each digit's "
-                     "accuracy", CONFUSION, ".st-key-mistakes_panel"),
+                     "error rate", CONFUSION, ".st-key-mistakes_panel"),
 }
 
 

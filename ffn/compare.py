@@ -3,7 +3,8 @@ import dataclasses
 
 import numpy as np
 
-from .settings import TrainSettings
+from .settings import TrainSettings, run_length
+from .trainer import iters_per_epoch
 
 # What the settings are compared on: every field a student sets (the run's length counts
 # as iterations, epochs or both, as given).
@@ -26,30 +27,20 @@ def iterations_to(history, threshold=0.9, series="valid_acc"):
     return None
 
 
-def seconds_at(history, iterations):
-    """The run's training time at each of ``iterations``, interpolated between its
-    gradient-health points (``health_iteration``, ``health_seconds``: at least 100 a run)."""
-    known_it = np.asarray(history.get("health_iteration", []), dtype=np.float64)
-    known_s = np.asarray(history.get("health_seconds", []), dtype=np.float64)
-    iterations = np.asarray(iterations, dtype=np.float64)
-    if len(known_it) == 0:
-        return np.full(iterations.shape, np.nan)
-    return np.interp(iterations, np.concatenate([[0.0], known_it]), np.concatenate([[0.0], known_s]))
+AXES = ("iteration", "epochs", "images")  # what belongs to a run: never a clock's time
 
 
-AXES = ("iteration", "images", "seconds")
-
-
-def x_values(history, iterations, batch_size, axis="iteration"):
-    """``iterations`` of a run on the chosen axis: themselves, the images seen by then
-    (``iteration * batch_size``), or the run's training seconds by then (:func:`seconds_at`)."""
+def x_values(iterations, settings, axis="iteration"):
+    """``iterations`` of a run with ``settings`` on the chosen axis: themselves, the epochs
+    they make (from the run's training set and batch), or the images seen by then."""
     if axis not in AXES:
         raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
     it = np.asarray(iterations, dtype=np.float64)
+    _iters, batch, n_train, _epochs = run_length(settings)
     if axis == "images":
-        return it * batch_size
-    if axis == "seconds":
-        return seconds_at(history, it)
+        return it * batch
+    if axis == "epochs":
+        return it / iters_per_epoch(n_train, settings.batch_size)
     return it
 
 

@@ -6,6 +6,7 @@ sentences, in English. The command line prints them (:func:`describe`); the app'
 catalogue translates the same sentences (``N_`` marks them for ``pybabel extract``) and
 adds its own pointer to the chart that shows a stall.
 """
+import math
 
 
 def N_(message):
@@ -47,6 +48,17 @@ NOTES = {  # code -> its sentences, in order
 DIVERGED = {"nan": N_("became NaN"), "inf": N_("became infinite"), "large": N_("blew up to {loss:.3g}")}
 
 
+def messages(note):
+    """The sentences of a note ``(code, values)`` before they are filled in, in order: those of
+    its code, less the gradient's when no gradient was measured (``grad1`` NaN)."""
+    code, values = note
+    if code not in NOTES:
+        raise ValueError(f"unknown note code {code!r}")
+    grad = values.get("grad1")
+    unmeasured = grad is not None and not math.isfinite(grad)
+    return [m for m in NOTES[code] if not (unmeasured and m in (SMALL_GRADIENT, SMALL_GRADIENT_BEFORE))]
+
+
 def sentences(note, translate=N_):
     """The sentences of a note ``(code, values)`` of :attr:`Trainer.outcome` or
     :attr:`Trainer.advice`, each passed through ``translate`` (a catalogue's ``gettext``;
@@ -58,11 +70,10 @@ def sentences(note, translate=N_):
         For a code that has no sentences.
     """
     code, values = note
-    if code not in NOTES:
-        raise ValueError(f"unknown note code {code!r}")
+    said = messages(note)
     if code == "diverged":
         values = {**values, "what": translate(DIVERGED[values["how"]]).format(**values)}
-    return [translate(message).format(**values) for message in NOTES[code]]
+    return [translate(message).format(**values) for message in said]
 
 
 def describe(note):

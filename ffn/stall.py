@@ -42,11 +42,14 @@ def began_to_learn(history, guess_loss):
 
 
 def _grad1_while_stalled(history, began):
-    """Layer 1's median gradient norm over the health records from ``STALL_AFTER`` to ``began``
-    (NaN if none)."""
+    """Layer 1's median gradient norm over the health records from ``STALL_AFTER`` to ``began``;
+    with none there (records are sparse in a long run), the last record before ``began``;
+    NaN with none at all (the note then leaves the gradient out)."""
     its = history.get("health_iteration", [])
     lo, hi = bisect.bisect_left(its, STALL_AFTER), bisect.bisect_right(its, began)
-    return float(np.median([row[0] for row in history["grad_norm"][lo:hi]])) if hi > lo else math.nan
+    if hi > lo:
+        return float(np.median([row[0] for row in history["grad_norm"][lo:hi]]))
+    return float(history["grad_norm"][hi - 1][0]) if hi > 0 else math.nan
 
 
 def stall_advice(net, history, iteration):

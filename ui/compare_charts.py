@@ -7,8 +7,7 @@ import plotly.graph_objects as go
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import (BLUE, LAYER_COLOURS, LAYER_DASHES, ORANGE, figure_layout, iterations_per_epoch,
-                     log_yaxis, smooth)
+from .charts import BLUE, LAYER_COLOURS, LAYER_DASHES, ORANGE, figure_layout, log_yaxis, smooth
 from .i18n import N_, _
 
 # What belongs to a run, whatever the server's load: no clock time (the same network trained
@@ -17,10 +16,7 @@ AXES = {"iteration": N_("iterations"), "epochs": N_("epochs"), "images": N_("ima
 
 
 def _x(kept, iterations, axis):
-    if axis == "epochs":
-        per_epoch = iterations_per_epoch(kept.history) or np.nan
-        return np.asarray(iterations, dtype=np.float64) / per_epoch
-    return x_values(kept.history, iterations, kept.settings.batch_size, axis)
+    return x_values(iterations, kept.settings, axis)
 
 
 def _layout(fig, title, xtitle, ytitle, log=False):
@@ -117,10 +113,11 @@ def confusion_figure(confusion, normalised=False):
 
 def per_class_figure(per_class):
     """Each digit's error rate as a bar, the digits in order, the axis fitted to the rates (from
-    0: a bar's height is its rate); the highest in orange and hatched, each rate written on its bar."""
+    0: a bar's height is its rate); the highest in orange and hatched (none when no digit is read
+    wrong), each rate written on its bar."""
     acc = np.asarray(per_class, dtype=np.float64)
     wrong = np.nan_to_num(1 - acc)  # a digit without images: no bar
-    worst = int(np.argmax(wrong))
+    worst = int(np.argmax(wrong)) if wrong.max() > 0 else None  # none wrong: no worst to show
     colours = [ORANGE if i == worst else BLUE for i in range(len(wrong))]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(len(wrong))], y=wrong, marker_color=colours,
                            marker_pattern_shape=["/" if i == worst else "" for i in range(len(wrong))],

@@ -2,7 +2,7 @@
 changed, with a table. It appears by itself once two runs are kept."""
 import streamlit as st
 
-from ffn.compare import accuracy_series, iterations_to
+from ffn.compare import accuracy_series, iterations_to, x_values
 
 from . import charts, compare_charts, i18n
 from .fields import run_labels
@@ -66,13 +66,11 @@ def _table(kept, labels, series):
     rows = []
     for k in kept:
         n = iterations_to(k.history, 0.9, series)
-        per_epoch = charts.iterations_per_epoch(k.history)
         if n is None:
             reached = _("never")
-        elif per_epoch is None:
-            reached = f"{n:,}"
         else:
-            reached = _("{iterations:,} ({epochs:.1f} epochs)").format(iterations=n, epochs=n / per_epoch)
+            epochs = float(x_values([n], k.settings, "epochs")[0])
+            reached = _("{iterations:,} ({epochs:.1f} epochs)").format(iterations=n, epochs=epochs)
         rows.append({_("run"): labels[k.number],
                      _("test accuracy"): f"{k.final.get('test', float('nan')):.2%}",
                      to90: reached})

@@ -30,10 +30,10 @@ def render():
         models, views = st.columns([1.5, 1])  # one row: the canvas starts high on a projector
         with models:
             chosen, net = model_panel.render_choice()
+    # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
+    view = views.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
     with kept_download:  # below the canvas: above it, it would push the canvas down
         model_panel.render_kept_download(chosen)
-        # outside the drawing's fragment: a stroke's rerun draws no more widgets than before
-        view = views.radio(_("View"), list(VIEWS), format_func=labels(VIEWS), key="view", horizontal=True)
     with middle:
         _drawing(net, view)
     with bottom:

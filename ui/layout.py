@@ -58,8 +58,6 @@ def style():
         # the digit in one line under the canvas, where a phone's screen ends
         f"@media (min-width: {PHONE}px) {{.st-key-phone_prediction {{display: none;}}}}",
         f"@media (max-width: {PHONE - 1}px) {{h1 {{font-size: 1.9rem !important;}}}}",
-        # the row of Share, Back and Presenter mode, and the training buttons: one row, wrapping
-        ".st-key-top_row, .st-key-train_buttons {flex-wrap: wrap;}",
         # Streamlit's uploader says "Upload" and "8MB per file • NPZ" in English whatever the page's
         # language: its button says the page's word, and the limit is in the uploader's help
         '[data-testid="stFileUploaderDropzoneInstructions"] {display: none;}',

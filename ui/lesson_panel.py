@@ -7,7 +7,6 @@ field may hold is the sidebar's table, :mod:`ui.fields`; this puts them together
 """
 import io
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -19,7 +18,7 @@ from . import i18n, state
 from .fields import CONTROL_LABELS, FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import N_, _, labels, negotiate
 from .layout import TAB_LABELS, VIEWS
-from .address import is_loopback, lan_address, reachable
+from .address import for_the_class, lan_address
 from .link import MAX_NOTE, Lesson, LinkSpec, address, link, read_address
 from .run import APP_LIMITS
 from .wording import settings_error
@@ -123,7 +122,9 @@ def back_to_lesson():
 
 def is_lesson():
     """Whether the page opened with a lesson: a link that set settings, hid controls or left a
-    note (an address that only opens a tab, or the defaults, is not one)."""
+    note (an address that only opens a tab, or the defaults, is not one). What the link set is
+    judged by what differs from the defaults, not by what it named: the address a page writes,
+    and so a reload's, names every field."""
     ss = st.session_state
     lesson = ss.lesson
     return bool(ss.get("from_link")) and bool(
@@ -162,6 +163,7 @@ def render_top():
     if ss.present:
         with row.popover(_("QR code"), key="qr"):
             _qr()
+
 
 def _dismiss():
     st.session_state.problems_dismissed = True
@@ -205,19 +207,22 @@ def _share():
         st.caption(advice)
 
 
+_REACH = {
+    "only_here": N_("This server answers this computer only: the students' machines can't open this link. "
+                    "Start it with --server.address 0.0.0.0 (or leave that option out), then share the link "
+                    "again."),
+    "network": N_("This page is open at this computer's own address: the link and the QR code use its "
+                  "address on the network instead, {address}."),
+    "no_network": N_("This page is open at this computer's own address, and no network address was found: "
+                     "open the page by the computer's name or network address, then share the link."),
+}
+
+
 def _reach_advice():
-    """For the teacher: why the link may not open on the students' machines, or None."""
-    url = st.context.url or DEFAULT_URL
-    if not is_loopback(urlsplit(url).hostname):
-        return None
-    if is_loopback(st.get_option("server.address")):
-        return _("This server answers this computer only. To let the class in, start it with "
-                 "--server.address 0.0.0.0, then share the link again.")
-    if reachable(url, _lan_address())[1]:
-        return _("This page is open at this computer's own address: the link and the QR code use its "
-                 "address on the network instead, {address}.").format(address=_lan_address())
-    return _("This page is open at this computer's own address, and no network address was found: open "
-             "the page by the computer's name or network address, then share the link.")
+    """For the teacher: how the link reaches the students' machines, or None (it names the
+    server already)."""
+    reason = _for_the_class()[1]
+    return _(_REACH[reason]).format(address=_lan_address()) if reason else None
 
 
 @st.cache_resource(ttl=60, show_spinner=False)
@@ -226,9 +231,15 @@ def _lan_address():
     return lan_address()
 
 
+def _for_the_class():
+    """``(url, reason)``: the page's address as the class's machines reach it
+    (:func:`ui.address.for_the_class`)."""
+    return for_the_class(st.context.url or DEFAULT_URL, st.get_option("server.address"),
+                         st.get_option("server.port"), _lan_address())
+
+
 def _shared_base():
-    """The page's address as a student's machine reaches it."""
-    return reachable(st.context.url or DEFAULT_URL, _lan_address())[0]
+    return _for_the_class()[0]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -255,5 +266,7 @@ def _qr():
         png = _qr_png(page_link(lesson, compact=True))
         if png is not None:
             st.image(png, width=360, caption=caption)
+            if _for_the_class()[1] == "only_here":
+                st.caption(_("Phones can't open this address: see Share these settings."))
             return
     st.caption(_("This page's link is too long for a QR code: share it with Share these settings."))

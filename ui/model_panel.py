@@ -1,5 +1,6 @@
 """Which model reads the drawing: the bundled one, this session's, or an uploaded file."""
 import logging
+import weakref
 
 import streamlit as st
 
@@ -58,7 +59,9 @@ def just_trained():
 
 
 def _chosen_by_hand(key):
-    st.session_state[f"{key}_by_hand"] = True
+    """The student's click: kept as their choice, unless they chose the run just trained."""
+    ss = st.session_state
+    ss[f"{key}_by_hand"] = None if ss[key] == just_trained() else ss[key]
 
 
 def render_choice(key="model_choice", options=None):
@@ -67,19 +70,23 @@ def render_choice(key="model_choice", options=None):
 
     A run that has just ended reads the drawings (and the test set) in place of the
     bundled model, once: "train it, then draw" tests the network just trained. A model the
-    student picked by hand is never replaced."""
+    student picked by hand is not replaced while it is on offer."""
     options = options or models()
     ss = st.session_state
     newest = just_trained()
-    if newest in options and not ss.get(f"{key}_by_hand") and ss.get(f"{key}_offered") != newest:
-        ss[key] = ss[f"{key}_offered"] = newest
+    by_hand = ss.get(f"{key}_by_hand")
+    if by_hand not in options:  # none, or gone (a forgotten run, a removed upload)
+        by_hand = ss[f"{key}_by_hand"] = None
+    offered = ss.get(f"{key}_offered")  # the run offered last: once a run, whose key moves when forgotten
+    if newest in options and by_hand is None and (offered is None or offered() is not ss.run):
+        ss[key], ss[f"{key}_offered"] = newest, weakref.ref(ss.run)  # a weak one: it keeps no run alive
     if ss.get(key) not in options:
         ss[key] = "bundled"
     captions = [options[k][2] for k in options]
     chosen = st.radio(_("Model"), list(options), format_func=lambda k: options[k][1], key=key,
                       horizontal=True, captions=captions if any(captions) else None,
                       on_change=_chosen_by_hand, args=(key,))
-    if chosen == ss.get(f"{key}_offered") and not ss.get(f"{key}_by_hand"):
+    if chosen == newest and by_hand is None:
         st.caption(_("Reading with the network you just trained; the pretrained one is a click away."))
     return chosen, options[chosen][0]
 

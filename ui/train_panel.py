@@ -44,7 +44,7 @@ def render(settings, error, shown=True):
     if run is None:
         st.session_state.health_metric = metric  # kept while no chart shows it (a widget not drawn is lost)
     else:
-        _c1, _c2, c3 = st.columns(3)  # under the third chart: what it shows
+        _c1, _c2, c3 = st.columns(3)  # in the third chart's column, under the charts and the figures
         metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
                               format_func=labels({k: m[0] for k, m in health_charts.METRICS.items()}))
     compare_panel.render(shown)
@@ -54,9 +54,6 @@ def render(settings, error, shown=True):
                        help=_("W1 minus W1 at the start of the run"))
     tiles_box = st.container(key="live_tiles")
     health_panel.render_gradcheck(run, settings, error)
-    if run is not None:
-        st.caption(_("Reloading or closing this page ends the run: it lasts only while this page is open. "
-                     "Download the model when the run ends to keep it."))
     polling = run is not None and run.active and shown is not False
     with tiles_box:
         every = TILES_EVERY if polling and tiles else None
@@ -93,6 +90,9 @@ def _controls(settings, error):
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
     if error is not None and not busy:  # the sidebar says it too, but perhaps below the fold
         st.warning(_("These settings can't run here: {reason}").format(reason=error))
+    if run is not None and not st.session_state.present:  # before a reload; a projector needs no warning
+        st.caption(_("Reloading or closing this page ends the run: it lasts only while this page is open. "
+                     "Download the model when the run ends to keep it."))
 
 
 def _start(step=False):

@@ -63,7 +63,7 @@ _MODEL_FILE = {
 def note(note):
     """A trainer's ``(code, values)`` note as sentences: :mod:`ffn.notes`' in this session's language."""
     said = notes.sentences(note, _)
-    for i, sentence in enumerate(notes.NOTES[note[0]]):
+    for i, sentence in enumerate(notes.messages(note)):
         if sentence in _SEE_CHART:
             said[i] = _(_SEE_CHART[sentence]).format(**note[1])
     return joined(*said)

@@ -113,3 +113,16 @@ def test_each_cause_has_its_code_while_stalled_and_after(changes, cause):
     assert advice_at(losses, 3000, net=net)[0] == "stalled" + cause
     assert advice_at(losses, 6000, net=net)[0] == "stall_ended" + cause
 
+
+
+def test_sparse_health_records_still_give_the_stalls_gradient_and_none_leaves_it_out():
+    from ffn import notes
+    from ffn.stall import _grad1_while_stalled
+
+    history = {"health_iteration": [0, 400, 800], "grad_norm": [[1e-3], [2e-3], [4e-3]]}
+    assert _grad1_while_stalled(history, 551) == 2e-3  # no record in 500..551: the last before it
+    assert math.isnan(_grad1_while_stalled({"health_iteration": [], "grad_norm": []}, 551))
+    values = {"loss": 2.1, "iteration": 900, "classes": 10, "guess_loss": math.log(10), "began": 551,
+              "grad1": math.nan}
+    said = notes.describe(("stall_ended", values))
+    assert "nan" not in said and "gradient norm was" not in said and "began to learn" in said

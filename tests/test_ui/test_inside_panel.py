@@ -140,4 +140,5 @@ def test_the_score_tables_header_stands_over_its_columns_in_chinese(monkeypatch)
         head, first = inside_charts.scores_text(np.linspace(-2, 3, 10), np.full(10, 0.1)).splitlines()[:2]
         score = i18n._("score")
         # the header's "score" ends where the row's score ends (two columns a Chinese character)
-        assert columns(head[:head.index(score) + len(score)]) == len(first[:13]) == 13, (lang, head, first)
+        assert columns(head[:head.index(score) + len(score)]) == 13, (lang, head)
+        assert first[:13].split()[-1] == "-2.00"  # where a row's score ends: 5 + 1 + 7 columns

@@ -246,6 +246,27 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
     )  # compact: what differs from the preset
 
 
+def test_the_qr_code_and_the_shared_link_carry_the_network_address_in_place_of_localhost(monkeypatch):
+    import segno
+
+    from ui import address, lesson_panel
+
+    made = []
+    real = segno.make
+    monkeypatch.setattr(segno, "make", lambda content, **kw: made.append(content) or real(content, **kw))
+    monkeypatch.setattr(address, "_interfaces", lambda: {"lo": (True, ["127.0.0.1"]),
+                                                         "wlan0": (True, ["192.168.1.20"])})
+    lesson_panel._lan_address.clear()
+    try:
+        at = opened({"present": "1", "optimizer": "adam"})  # this test's page is at localhost:8501
+        assert made and made[-1].startswith("http://192.168.1.20:8501/?")
+        shared = next(c.value for c in at.code if c.value.startswith("http"))
+        assert shared.startswith("http://192.168.1.20:8501/?")
+        assert any("192.168.1.20" in c.value for c in at.caption)  # said to the teacher, in Share
+    finally:
+        lesson_panel._lan_address.clear()
+
+
 def test_presenter_mode_draws_the_charts_larger():
     import json
 
