@@ -23,9 +23,9 @@ STALL_ENDED = N_("It stalled near ln {classes} = {guess_loss:.2f}, the loss of g
 SMALL_GRADIENT_BEFORE = N_("While it stalled, layer 1's gradient norm was only {grad1:.1e}.")
 WHY = {  # a stall's cause -> what explains it, and what to try
     "": N_("With tiny initial weights the signal shrinks through each layer, and so does the "
-           "gradient on its way back, so the first layer's weights barely move. Start the same "
-           "network with He initialisation and its layer-1 gradient is hundreds of times larger. "
-           "Try He initialisation, or a larger learning rate."),
+           "gradient on its way back: every layer's gradient is tiny, and the weights barely move. "
+           "Start the same network with He initialisation and its layer-1 gradient is hundreds of "
+           "times larger. Try He initialisation, or a larger learning rate."),
     "_deep": N_("With tiny initial weights the signal shrinks through each of the many layers, and "
                 "so does the gradient on its way back. Batch normalisation rescales each layer's "
                 "sums to mean 0 and variance 1, whatever the weights' size: try it, or He "

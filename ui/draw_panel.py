@@ -146,11 +146,13 @@ def _probabilities(net, x):
 
 def _prediction(x, proba):
     digit = int(proba.argmax())
-    c1, c2 = st.columns([1, 1])
+    # on a projector the probabilities stand beside the digit, above the fold; elsewhere below it
+    c1, c2 = st.columns([1, 2.2] if layout.presenting() else [1, 1])
     with c1.container(key="prediction"):
         st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
                   delta_color="off", delta_arrow="off",
                   help=_("The digit with the highest softmax probability."))
-    c2.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
-             width=140)
-    charts.plot(st, charts.probability_figure(proba), key="proba_chart")
+    seen = c1 if layout.presenting() else c2
+    seen.image(ffn.network_view(x, scale=5), caption=_("What the network sees: 28×28, centred like MNIST"),
+               width=140)
+    charts.plot(c2 if layout.presenting() else st, charts.probability_figure(proba), key="proba_chart")

@@ -103,7 +103,7 @@ def render_step(run):
     with c2:
         before, after = s["loss_before"], s["loss_after"]
         st.metric(_("Loss on this batch, after the update"), f"{after:.4f}",
-                  delta=f"{after - before:+.4f}", delta_color="inverse",
+                  delta=_signed(after - before), delta_color="inverse",
                   help=_("Before the update it was {before:.4f}.").format(before=before))
         st.caption(_("Before the update: {before:.4f}. Learning rate {lr:.3g}. One step of gradient descent "
                      "on this batch moved the weights against the gradient; the loss on the same batch "
@@ -188,3 +188,9 @@ def _verdict(row):
     if row["ok"]:
         return "✓"
     return "– " + _("too small to check") if row["tiny"] else "✗ " + _("no")
+
+
+def _signed(change):
+    """A loss's change with its sign, in figures that show it: ``-0.0312``, or ``-3.1e-06``
+    where four decimals would round it to ``-0.0000``."""
+    return f"{change:+.4f}" if change == 0 or abs(change) >= 5e-5 else f"{change:+.1e}"

@@ -67,7 +67,7 @@ def _right(text, width):
     return " " * max(0, width - columns) + text
 
 
-def scores_text(scores, proba, width=4):
+def scores_text(scores, proba, width=3):
     """The ten scores as bars of text either side of 0, and the softmax: a monospaced table
     that any screen draws at once and that needs no colour to read."""
     m = float(np.max(np.abs(scores))) or 1.0
@@ -98,7 +98,7 @@ def saliency_figure(x, s, marks=12):
     m = float(np.max(np.abs(s))) or 1.0
     fig = go.Figure()
     fig.add_heatmap(z=s.reshape(28, 28), colorscale=DIVERGING, zmin=-m, zmax=m,
-                    colorbar=dict(title=_("effect"), thickness=12),
+                    colorbar=dict(title=_("effect"), thickness=12, exponentformat="power"),  # 4×10⁻⁵, not 40μ
                     hovertemplate=_("pixel (%{y}, %{x}): %{z:+.4f}") + "<extra></extra>")
     # the drawing's ink on top, half see-through: where the strokes are, and what is around them
     fig.add_heatmap(z=x.reshape(28, 28), colorscale=INK, zmin=0, zmax=1, showscale=False, hoverinfo="skip")

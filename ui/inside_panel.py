@@ -29,7 +29,7 @@ def render_inside(net, x):
     proba = c["proba"]
     relu = net.activation == "relu"  # only ReLU leaves units at exactly 0
     st.markdown(_("**The drawing's journey, layer by layer**"))
-    left, right = st.columns([1, 1])  # beside the canvas: the score table needs half the room
+    left, right = st.columns([1, 1.1])  # beside the canvas: the score table needs half the room
     tags = layer_tags(net.config())
     parts = [_("the input, 28×28 pixels")]
     for i, (_name, a) in enumerate(hidden, 1):

@@ -265,7 +265,7 @@ def _qr():
     for lesson, caption in (with_note, without):
         png = _qr_png(page_link(lesson, compact=True))
         if png is not None:
-            st.image(png, width=360, caption=caption)
+            st.image(png, width=480, caption=caption)  # from the back of the room
             if _for_the_class()[1] == "only_here":
                 st.caption(_("Phones can't open this address: see Share these settings."))
             return

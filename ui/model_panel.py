@@ -15,6 +15,7 @@ from .run import MODEL_LIMITS
 from .wording import model_file_error
 
 log = logging.getLogger("ffn-digits")
+GUESSING = 0.3  # a model reading fewer test digits than this is said to be hardly better than guessing
 
 
 def models():
@@ -50,12 +51,11 @@ def models():
 
 def just_trained():
     """The key of the model this session's current run made, once it has finished or been
-    stopped, or None: none yet, or it diverged (its weights are not a model to read with)."""
+    stopped and joined the kept runs, or None: none yet, or it diverged (its weights are not
+    a model to read with), or it is a Step or two (nothing to compare, nothing learned)."""
     run = st.session_state.run
-    if run is None or not run.final or not run.outcome or run.outcome[0] == "diverged":
-        return None
-    kept = run.kept
-    return f"run{kept.number}" if kept is not None and kept in kept_runs() else "session"
+    kept = run.kept if run is not None else None
+    return f"run{kept.number}" if kept is not None and kept in kept_runs() else None
 
 
 def _chosen_by_hand(key):
@@ -87,7 +87,13 @@ def render_choice(key="model_choice", options=None):
                       horizontal=True, captions=captions if any(captions) else None,
                       on_change=_chosen_by_hand, args=(key,))
     if chosen == newest and by_hand is None:
-        st.caption(_("Reading with the network you just trained; the pretrained one is a click away."))
+        test = st.session_state.run.final.get("test", 1.0)
+        if test < GUESSING:  # the article's stalled run: say why its answers look random
+            st.caption(_("Reading with the network you just trained. It reads only {accuracy:.0%} of the "
+                         "test digits, hardly better than guessing, so expect wrong answers; the pretrained "
+                         "one is a click away.").format(accuracy=test))
+        else:
+            st.caption(_("Reading with the network you just trained; the pretrained one is a click away."))
     return chosen, options[chosen][0]
 
 

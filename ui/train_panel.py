@@ -171,7 +171,7 @@ def _live(loop=True, metric="grad_norm", page_run=None):
     run = st.session_state.run
     session_id()  # a fragment's timer is proof of life too: keeps the run through a reconnect
     if run is None:
-        st.info(_("Choose settings in the sidebar (or a preset) and press **Start**. The loss and "
+        st.info(_("Choose the settings (a preset, or each hyperparameter) and press **Start**. The loss and "
                   "accuracy curves draw themselves while the network learns."))
         return
     if st.session_state.get("live_page_run") != page_run:

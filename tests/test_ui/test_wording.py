@@ -109,5 +109,5 @@ def test_a_chinese_note_runs_its_sentences_together_as_chinese_does(monkeypatch)
     monkeypatch.setattr(wording, "_", i18n.translator("zh").gettext)
     stalled = ("stalled", {"loss": 2.3, "iteration": 600, "classes": 10, "guess_loss": 2.30, "grad1": 1e-5})
     text = wording.note(stalled)
-    assert "网络停滞了。把第三张图切换到“梯度范数 ‖dW‖”就能看出原因：第 1 层的梯度范数只有 1.0e-05。" in text
+    assert "网络停滞了。第三张图（“梯度范数 ‖dW‖”）显示了原因：第 1 层的梯度范数只有 1.0e-05。" in text
     assert "。 " not in text
