@@ -179,7 +179,7 @@ def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(
                         "&activation=swish&colour=blue")
     start = page.locator(".st-key-start button")
     start.wait_for(timeout=60000)
-    page.get_by_text("超参数").wait_for(timeout=30000)
+    page.get_by_text("超参数", exact=True).wait_for(timeout=30000)
     page.locator(".st-key-link_problems").wait_for(timeout=30000)
     start.click()
     page.get_by_text("实际耗时").first.wait_for(timeout=90000)  # the run's end, with its figures

@@ -97,7 +97,7 @@ def test_the_chinese_page_from_a_link_reads_a_drawn_2(browser, app_url, tmp_path
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
     page = context.new_page()
     page.goto(app_url + "?lang=zh&hidden_size=128&optimizer=adam&tab=draw")
-    page.get_by_text("超参数").wait_for(timeout=60000)  # the sidebar's header, in Chinese
+    page.get_by_text("超参数", exact=True).wait_for(timeout=60000)  # the sidebar's header, in Chinese
     link_set_h128_adam_and_draw(page, optimizer="优化器", draw_tab="手写")
     draw(page, TWO)
     assert prediction(page, label="预测") == "2"
