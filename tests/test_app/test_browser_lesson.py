@@ -45,7 +45,8 @@ def browser():
 def link_set_h128_adam_and_draw(page, optimizer="Optimizer", draw_tab="Draw"):
     """The page a link ``hidden_size=128&optimizer=adam&tab=draw`` opened, as its reader sees it."""
     sidebar = page.get_by_test_id("stSidebar")
-    assert sidebar.get_by_test_id("stSliderThumbValue").first.inner_text() == "128"
+    # the sidebar draws top down: waited for, its first slider (hidden size H) says 128
+    playwright.expect(sidebar.get_by_test_id("stSliderThumbValue").first).to_have_text("128", timeout=30000)
     menu = sidebar.get_by_test_id("stSelectbox").filter(has_text=optimizer).get_by_role("combobox")
     assert menu.input_value() == "Adam"
     assert (
