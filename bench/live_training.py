@@ -57,7 +57,7 @@ def live(preset, prefix, env, chromium, app=ROOT):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
-        page.get_by_text("Hyperparameters").wait_for(timeout=60000)
+        page.get_by_text("Hyperparameters", exact=True).wait_for(timeout=60000)
         if preset != "article_he":
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Preset").first.click()
             page.get_by_role("option", name=LABELS[preset]).click()

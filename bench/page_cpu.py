@@ -57,7 +57,7 @@ def main():
         browser = p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
-        page.get_by_text("Hyperparameters").wait_for(timeout=60000)
+        page.get_by_text("Hyperparameters", exact=True).wait_for(timeout=60000)
         slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # hidden size H
         slider.focus()
         slider.press("End")

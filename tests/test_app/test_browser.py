@@ -39,7 +39,7 @@ def page(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(app_url)
-        page.get_by_text("Hyperparameters").wait_for(timeout=30000)
+        page.get_by_text("Hyperparameters", exact=True).wait_for(timeout=30000)
         yield page
         browser.close()
 

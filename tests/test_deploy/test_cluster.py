@@ -142,7 +142,7 @@ def _open(browser, url, cookie=None, ready="Hyperparameters"):
         context.add_cookies([{"name": "ffn_replica", "value": cookie, "url": url}])
     page = context.new_page()
     page.goto(url)
-    page.get_by_text(ready).wait_for(timeout=60000)
+    page.get_by_text(ready, exact=True).wait_for(timeout=60000)  # the sidebar's header
     return context, page
 
 
