@@ -90,7 +90,7 @@ def test_presenter_mode_puts_the_canvas_and_the_prediction_above_the_fold(browse
 def test_presenter_mode_shows_the_live_charts_above_the_fold_during_a_run(browser, app_url):
     page = browser.new_page(viewport=PROJECTOR)
     page.goto(app_url + "?present=1&tab=train&preset=fast")
-    page.locator(".st-key-start button").wait_for(timeout=60000)
+    page.locator(".st-key-start button >> visible=true").first.wait_for(timeout=60000)
     presenting(page)
     page.locator(".st-key-start button").click()
     charts = ".st-key-panel_train .stPlotlyChart, .st-key-panel_train [data-testid='stPlotlyChart']"
@@ -127,7 +127,8 @@ def test_a_phone_shows_the_digit_under_the_canvas_and_a_labelled_settings_button
     assert under["y"] + under["height"] <= 844  # on the screen with the canvas
     # the Train tab's five buttons in one row
     page.locator(".st-key-tab").get_by_role("radio", name="Train").click()
-    page.locator(".st-key-start button").wait_for(timeout=20000)
+    page.locator(".st-key-start button >> visible=true").first.wait_for(timeout=20000)  # the tab, shown
+    page.wait_for_timeout(500)  # the page's run redraws the tab: its buttons settle
     tops = {round(page.locator(f".st-key-{k} button >> visible=true").bounding_box()["y"])
             for k in ("start", "pause", "step", "stop", "reset")}
     assert len(tops) == 1, tops
