@@ -124,6 +124,8 @@ def scale(fig):
     fig.update_xaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_yaxes(tickfont_size=f["tick"], title_font_size=f["axis"])
     fig.update_annotations(font_size=f["annotation"])
+    # a log axis's 10⁻² draws its exponent at 70 % of the tick's size: 1e−2 keeps it full size
+    fig.for_each_yaxis(lambda axis: axis.update(exponentformat="e") if axis.type == "log" else None)
     _no_sideways_title(fig, f)
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.3))

@@ -24,7 +24,7 @@ PROJECTOR = {"width": 1920, "height": 960}  # 1080p less the browser's own bars
 NOTE = "Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F"
 # The smallest text in the Plotly charts on the page, and whether a y axis's title is turned.
 CHART_TEXT = """() => {
-    const texts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+    const texts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg :is(text, tspan)')]
         .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0);
     const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize));
     const turned = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .ytitle')]
