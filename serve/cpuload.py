@@ -10,32 +10,35 @@ are free now.
 import math
 import time
 
+import psutil
+
 __all__ = ["FreeCores"]
 
-IDLE = (3, 4)  # idle and iowait, in a /proc/stat cpu line's counters (steal counts as busy)
+# A core's time, as psutil reads it on every system (Linux's guest times are already in user
+# and nice, so they are left out); idle and iowait are idle, steal counts as busy.
+TIMES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+IDLE = ("idle", "iowait")
 
 
-def read_proc_stat(cpus):
-    """Per-cpu counters from /proc/stat: (busy, total) jiffies summed over ``cpus``."""
-    busy = total = 0
-    with open("/proc/stat") as f:
-        for line in f:
-            name, *fields = line.split()
-            if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
-                ticks = [int(v) for v in fields[:8]]
-                total += sum(ticks)
-                busy += sum(ticks) - sum(ticks[i] for i in IDLE)
+def read_cpu_times(cpus):
+    """(busy, total) seconds of the cores ``cpus`` since boot (psutil's per-core times)."""
+    per_cpu = psutil.cpu_times(percpu=True)
+    busy = total = 0.0
+    for i in cpus:
+        t = per_cpu[i]
+        spent = sum(getattr(t, f, 0.0) for f in TIMES)
+        total += spent
+        busy += spent - sum(getattr(t, f, 0.0) for f in IDLE)
     return busy, total
 
 
-def read_process_ticks(pid):
-    """User plus system jiffies a process (all its threads) has used, or None if it has gone."""
+def read_process_seconds(pid):
+    """User plus system seconds a process (all its threads) has used, or None if it has gone."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    except (OSError, IndexError, ValueError):  # gone, or a line this reader does not know
+        t = psutil.Process(pid).cpu_times()
+    except (psutil.Error, OSError):  # gone, or not ours to read
         return None
+    return t.user + t.system
 
 
 class FreeCores:
@@ -51,12 +54,12 @@ class FreeCores:
         Cores' worth of other work that still leaves a core free (the server's own
         light polling, a shell).
     read_stat, read_ticks : callable, optional
-        The two readers above; a test gives its own. Where /proc cannot be read (not
-        Linux), every core counts as free.
+        The two readers above (psutil's, on any system); a test gives its own. Where the
+        cores' times cannot be read, every core counts as free.
     """
 
-    def __init__(self, cpus, window=2.0, margin=0.25, read_stat=read_proc_stat,
-                 read_ticks=read_process_ticks):
+    def __init__(self, cpus, window=2.0, margin=0.25, read_stat=read_cpu_times,
+                 read_ticks=read_process_seconds):
         self.cpus = set(cpus)
         self.window = window
         self.margin = margin
@@ -74,7 +77,7 @@ class FreeCores:
             return False
         try:
             busy, total = self.read_stat(self.cpus)
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError, IndexError, psutil.Error):
             return False  # nothing to measure with: every core stays free
         ticks = {pid: t for pid in own if (t := self.read_ticks(pid)) is not None}
         last = self._last

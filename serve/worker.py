@@ -19,6 +19,7 @@ import os
 import time
 
 import numpy as np
+import psutil
 
 from ffn import checkpoint
 from ffn.gradcheck import BATCH, gradient_check
@@ -34,15 +35,22 @@ from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, E
 SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
 
 
+def lower_priority(nice):
+    """This process below the page's priority: ``nice`` on POSIX systems, the class below
+    normal on Windows (psutil's, for both). A system that refuses leaves it as it is."""
+    try:
+        me = psutil.Process()
+        me.nice(psutil.BELOW_NORMAL_PRIORITY_CLASS if os.name == "nt" else me.nice() + nice)
+    except (psutil.Error, OSError):
+        pass
+
+
 def main(conn, nice=10, limit_threads=None, data_dir=None):
     """The worker's loop. ``nice`` lowers its priority below the page's; ``limit_threads``
     is a callable ``n -> context manager`` limiting BLAS threads (threadpoolctl's by default);
     ``data_dir`` holds MNIST as :func:`ffn.mnist.save_shared` wrote it, mapped by every
     worker at once (default: this worker reads its own copy)."""
-    try:
-        os.nice(nice)
-    except OSError:
-        pass
+    lower_priority(nice)
     if limit_threads is None:
         from threadpoolctl import threadpool_limits
 

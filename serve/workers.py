@@ -14,6 +14,11 @@ from . import protocol
 _ROOT = str(Path(__file__).resolve().parent.parent)  # where `python -m serve.worker` finds serve and ffn
 
 
+NOT_POSIX = ("The training pool needs a POSIX system (Linux, where it is tested, or macOS): it hands each "
+             "worker its end of a pipe as an inherited file descriptor (subprocess's pass_fds), which "
+             "Windows does not have. On Windows, run the app in WSL.")
+
+
 class WorkerHandle:
     """A worker process, its end of the pipe, and the run it trains."""
 
@@ -26,6 +31,8 @@ class WorkerHandle:
         ``__main__`` again in the child, and in a Streamlit server ``__main__`` is the page
         script (app.py).
         """
+        if os.name != "posix":
+            raise RuntimeError(NOT_POSIX)
         parent, child = multiprocessing.Pipe()
         fd = child.fileno()
         path = os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from serve.cpuload import FreeCores, read_proc_stat, read_process_ticks
+from serve.cpuload import FreeCores, read_cpu_times, read_process_seconds
 
 
 class FakeMachine:
@@ -72,28 +72,55 @@ def test_a_worker_that_went_away_or_no_proc_leaves_every_core_free():
     assert fc.update([]) is False and fc.update([]) is False and fc.count == 2
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="Linux's /proc")
 def test_the_real_readers():
-    cpus = os.sched_getaffinity(0)
-    busy, total = read_proc_stat(cpus)
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set(range(os.cpu_count()))
+    busy, total = read_cpu_times(cpus)
     assert 0 <= busy <= total and total > 0
-    assert read_process_ticks(os.getpid()) >= 0
-    assert read_process_ticks(2 ** 22 + 7) is None              # above any pid: gone
+    assert read_process_seconds(os.getpid()) >= 0
+    assert read_process_seconds(2 ** 22 + 7) is None              # above any pid: gone
     fc = FreeCores(cpus, window=0.0)
     fc.update([os.getpid()])
-    sum(i * i for i in range(200_000))                          # this process's own work does not count
+    sum(i * i for i in range(200_000))                            # this process's own work does not count
     fc.update([os.getpid()])
     assert 1 <= fc.count <= len(cpus)
 
 
-def test_a_stat_line_it_cannot_read_is_a_process_gone(tmp_path, monkeypatch):
-    import builtins
-    real_open = builtins.open
+def test_a_process_it_may_not_read_is_a_process_gone(monkeypatch):
+    import psutil
 
-    def fake_open(path, *a, **k):
-        if str(path).startswith("/proc/424242/"):
-            return real_open(tmp_path / "stat", *a, **k)
-        return real_open(path, *a, **k)
-    (tmp_path / "stat").write_text("424242 (odd) S")             # too short: no utime, stime
-    monkeypatch.setattr(builtins, "open", fake_open)
-    assert read_process_ticks(424242) is None
+    def denied(pid):
+        raise psutil.AccessDenied(pid)
+    monkeypatch.setattr(psutil, "Process", denied)
+    assert read_process_seconds(1) is None
+
+
+def test_the_worker_lowers_its_own_priority_and_a_refusal_is_no_error(monkeypatch):
+    import psutil
+
+    from serve.worker import lower_priority
+
+    class Me:
+        level = 0
+
+        def nice(self, value=None):
+            if value is None:
+                return self.level
+            if value < self.level:
+                raise psutil.AccessDenied()
+            self.level = value
+            return None
+    me = Me()
+    monkeypatch.setattr(psutil, "Process", lambda: me)
+    lower_priority(10)
+    assert me.level == 10
+    me.level = 19
+    lower_priority(-5)  # refused: no error, left as it was
+    assert me.level == 19
+
+
+def test_a_system_without_inherited_file_descriptors_is_told_so(monkeypatch):
+    from serve import workers
+
+    monkeypatch.setattr(workers.os, "name", "nt")
+    with pytest.raises(RuntimeError, match="needs a POSIX system"):
+        workers.WorkerHandle.start(10)
