@@ -12,7 +12,8 @@ from .notes import describe
 from .presets import PRESETS, preset
 from .settings import CHOICES, SettingsError, TrainSettings, build_trainer
 from .three_layer_net import ThreeLayerNet
-from .trainer import Trainer, iters_per_epoch
+from .length import iters_per_epoch
+from .trainer import Trainer
 
 __all__ = [
     "Affine", "Relu", "Sigmoid", "Tanh", "SoftmaxWithLoss", "softmax", "cross_entropy_error",

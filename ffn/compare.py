@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 
 from .settings import TrainSettings, run_length
-from .trainer import iters_per_epoch
+from .length import iters_per_epoch
 
 # What the settings are compared on: every field a student sets (the run's length counts
 # as iterations, epochs or both, as given).

@@ -11,7 +11,8 @@ from .architecture import (ACTIVATIONS, MAX_LAYERS, MAX_UNITS, NORMALIZATIONS, W
 from .network import MultiLayerNet
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES
-from .trainer import Trainer, iters_per_epoch
+from .length import iters_per_epoch
+from .trainer import Trainer
 
 MNIST_TRAIN = 60000  # images in MNIST's training file, before the validation split
 INPUT_SIZE, OUTPUT_SIZE = IMG_SIZE, 10  # a 28x28 image in, one score for each digit out

@@ -18,35 +18,14 @@ import numpy as np
 
 from .evaluate import RunAccuracy
 from .health import FIXED_BATCH, HEALTH_KEYS, Health
+from .length import check_run, iters_per_epoch
 from .schedules import learning_rate
 from .stall import stall_advice
 from .workspace import BatchArrays, Workspace
 
 MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
 KEEP_EVERY = 50      # iterations between copies of the weights a run that blows up goes back to
-MAX_ITERS = 10_000_000
 HISTORY_KEYS = ("iteration", "loss", "eval_iteration", "epoch", "train_acc", "valid_acc")  # and HEALTH_KEYS
-
-
-def _check_run(x_train, t_train, batch_size, iters, epochs):
-    """The training set's size and the run's iterations, or a ValueError naming what is out of range."""
-    n = len(x_train)
-    if n == 0 or len(t_train) != n:
-        raise ValueError(f"x_train and t_train must be non-empty and of equal length, "
-                         f"got {n} and {len(t_train)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if (iters is None) == (epochs is None):
-        raise ValueError(f"give exactly one of iters and epochs, got iters={iters!r}, epochs={epochs!r}")
-    total = iters if iters is not None else math.ceil(epochs * iters_per_epoch(n, int(batch_size)))
-    if not (isinstance(total, (int, np.integer, float)) and 1 <= total <= MAX_ITERS):
-        raise ValueError(f"the run must have between 1 and {MAX_ITERS:,} iterations, got {total!r}")
-    return n, int(total)
-
-
-def iters_per_epoch(n_train, batch_size):
-    """Iterations in one pass over ``n_train`` samples; a batch is cut to the set's size."""
-    return max(n_train // min(batch_size, n_train), 1)
 
 
 class Trainer:
@@ -99,7 +78,7 @@ class Trainer:
     def __init__(self, net, optimizer, x_train, t_train, x_valid=None, t_valid=None, *,
                  batch_size=100, iters=None, epochs=None, lr_schedule="constant",
                  eval_every=None, eval_size=5000, augment=None, seed=0):
-        n, self.total_iters = _check_run(x_train, t_train, batch_size, iters, epochs)
+        n, self.total_iters = check_run(x_train, t_train, batch_size, iters, epochs)
         self.net = net
         self.optimizer = optimizer
         if np.ndim(t_train) == 2:  # one-hot rows: in the network's dtype, or the loss's gradient upcasts

@@ -1,28 +1,17 @@
-"""The Train tab: Start, Pause, Stop and Reset; the live progress and curves; the results."""
-import logging
-import time
-
+"""The Train tab: Start, Pause, Step, Stop and Reset, and the tab's layout around the live
+part (:mod:`ui.live`: progress, charts and the run's figures)."""
 import streamlit as st
 
-from serve.grace import GRACE_SECONDS
-from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
+from serve.runs import QUEUED
 from serve.worker import SNAPSHOT_EVERY
 
-from . import charts, compare_panel, health_charts, health_panel, kept, state
+from . import compare_panel, health_charts, health_panel, kept, live, state
 from .i18n import _, labels
 from .resources import session_id, training_pool
 from .run import Run
-from .wording import joined, note
-
-log = logging.getLogger("ffn-digits")
 
 TICK = 0.5         # seconds between the timer's restarts of the live fragment
 TILES_EVERY = SNAPSHOT_EVERY  # seconds between redraws of the live tiles: a snapshot's pace
-POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
-CHART_EVERY = 1.0  # seconds between redraws of the charts
-LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
-SEND = 0.2         # seconds a finished run's figures are given to reach the browser before the page
-                   # reruns, which would clear them on the way
 
 
 def render(settings, error, shown=True):
@@ -60,8 +49,8 @@ def render(settings, error, shown=True):
         st.fragment(health_panel.live_tiles, run_every=every)(tiles=tiles, change=change)
     with live_box:
         page_run = st.session_state["page_runs"] = st.session_state.get("page_runs", 0) + 1
-        st.fragment(_live, run_every=TICK if polling else None)(loop=shown is not False, metric=metric,
-                                                               page_run=page_run)
+        st.fragment(live.render, run_every=TICK if polling else None)(loop=shown is not False,
+                                                                     metric=metric, page_run=page_run)
 
 
 def _controls(settings, error):
@@ -129,157 +118,3 @@ def _reset():
     if run is not None and not run.done:
         run.cancel()
     st.session_state.run = None
-
-
-def _progress(run):
-    if run.state == QUEUED:
-        st.info(_("Every trainer is busy: your run is number {place} in the queue and should start in "
-                  "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))
-        return
-    p = run.progress
-    if p is None:  # no report yet: starting, or it ended before its first
-        if run.active:
-            st.progress(0.0, text=_("Starting…"))
-        return
-    text = _("iteration {iteration:,} / {total:,} · epoch {epoch:.2f} · {rate:,.0f} images/s").format(
-        iteration=p["iteration"], total=p["total_iters"], epoch=p["epoch"], rate=p["samples_per_sec"])
-    if p["seconds_left"] is not None and run.active:
-        text += _(" · ") + _("about {seconds:.0f} s left").format(seconds=p["seconds_left"])
-    if run.paused:
-        text += _(" · ") + _("paused")
-    st.progress(min(p["fraction"], 1.0), text=text)
-    if run.late:
-        st.warning(_("The trainer has not answered for a while. It may be very busy; if nothing moves, "
-                     "press Stop or Reset."))
-    if run.advice:
-        st.warning(note(run.advice))
-
-
-def _live(loop=True, metric="grad_norm", page_run=None):
-    """Poll the run's worker and redraw progress and charts, for up to LOOP seconds
-    (once, with ``loop=False``: the Train tab is hidden).
-
-    Once, too, in a run of the whole page (the first call with its ``page_run``): the
-    page's run then ends at once, and with it what the last run left on the page (its
-    messages and charts, greyed out until the page's run ends); the fragment's timer
-    polls on from there.
-
-    Runs as a fragment on a timer while a run is queued or training. The training itself
-    happens in a worker process; this only brings in what is new and draws it, so a
-    click anywhere is handled at once.
-    """
-    run = st.session_state.run
-    session_id()  # a fragment's timer is proof of life too: keeps the run through a reconnect
-    if run is None:
-        st.info(_("Choose the settings (a preset, or each hyperparameter) and press **Start**. The loss and "
-                  "accuracy curves draw themselves while the network learns."))
-        return
-    if st.session_state.get("live_page_run") != page_run:
-        st.session_state.live_page_run, loop = page_run, False
-    progress_box = st.empty()
-    with st.container():
-        health_panel.render_step(run)  # under the progress bar, where the student looks after Step
-    c1, c2, c3 = st.columns(3)
-    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings)
-    # the figures, below the charts, sent before them: they are what the student waits for
-    results_box = st.empty()
-    results_shown = run.done
-    if results_shown:
-        with results_box.container():
-            _results(run)
-    start = time.monotonic()
-    while True:
-        run.sync()
-        if run.state != st.session_state.get("controls_show"):
-            if run.done and not results_shown:
-                # what the student waits for, at once, before the page redraws around it
-                with results_box.container():
-                    _results(run)
-                # The rerun below clears what is still queued for the browser: a moment for the
-                # server's event loop to send the figures first (it wakes when they are queued).
-                time.sleep(SEND)
-            # The whole page, at once: the buttons (Pause or Resume, Start) and the
-            # fragment's timer follow, drawn once rather than here and then again.
-            st.rerun()
-        with progress_box.container():
-            _progress(run)
-        curves.draw(run.history, force=not run.active, ending=_ending(run))
-        if not loop or not run.active or time.monotonic() - start >= LOOP:
-            break
-        run.wait_for_change(POLL)
-
-
-def _ending(run):
-    """Whether the run's training ends within CHART_EVERY seconds, by its own estimate."""
-    left = (run.progress or {}).get("seconds_left")
-    return run.active and left is not None and left < CHART_EVERY
-
-
-class _Curves:
-    """The loss, accuracy and gradient-health charts, redrawn about once a second, each only
-    when its data changed: they cost far more to build and send than the progress bar (and
-    an identical chart drawn twice in one run is a duplicate element to Streamlit).
-
-    Not in the last CHART_EVERY seconds of a run (``ending``): the final charts follow at
-    once, and the browser draws each new chart from scratch (Streamlit remounts a Plotly
-    chart whose figure changed), which would delay the figures of a run that ends meanwhile.
-    """
-
-    def __init__(self, loss_box, acc_box, health_box, metric, settings):
-        self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
-        self.metric, self.sizes = metric, settings.layer_sizes()
-        self.tags = health_charts.layer_tags(settings.net_config())
-        self.drawn = None          # when the charts were last drawn
-        self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
-
-    def draw(self, h, force=False, ending=False):
-        if not h["loss"]:  # nothing trained yet: each chart's title, and that it waits
-            if self.shown != (0, 0, 0):
-                for box, title in zip((self.loss_box, self.acc_box, self.health_box),
-                                      (_("Loss"), _("Accuracy"), _(health_charts.METRICS[self.metric][0]))):
-                    with box.container(border=True):
-                        st.markdown(f"**{title}**")
-                        st.caption(_("Waiting for the first points…"))
-                self.shown = (0, 0, 0)
-            return
-        now = time.monotonic()
-        if self.drawn is not None and not force and (ending or now - self.drawn < CHART_EVERY):
-            return  # (with nothing drawn yet in this run of the fragment, the boxes are empty)
-        if len(h["loss"]) != self.shown[0]:
-            charts.plot(self.loss_box, charts.loss_figure(h))
-        if len(h["eval_iteration"]) != self.shown[1]:
-            charts.plot(self.acc_box, charts.accuracy_figure(h))
-        points = len(h.get("health_iteration", ()))
-        if points and points != self.shown[2]:
-            charts.plot(self.health_box, health_charts.health_figure(h, self.metric, self.sizes, self.tags))
-        self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
-
-
-def _results(run):
-    if run.state == FAILED:
-        if run.error[0] == WORKER_DIED:
-            st.error(_("Training stopped unexpectedly; press Start to try again."))
-        else:  # the page checks the settings first: a refusal here is a bug, logged with its detail
-            log.error("the trainer refused a run: %s", run.error)
-            st.error(_("The trainer could not start this run; press Start to try again."))
-        return
-    if run.state == CANCELLED:
-        if run.cancel_reason == SESSION_ENDED:
-            st.info(_("This run was cancelled: the page was away for more than {seconds:g} seconds. "
-                      "Press Start to train again.").format(seconds=GRACE_SECONDS))
-        else:
-            st.info(_("The run left the queue before it started."))
-        return
-    if run.outcome[0] == "diverged":
-        st.error(note(run.outcome))
-    else:
-        wall = _("Wall time {seconds:.1f} s.").format(seconds=run.wall_seconds)
-        st.success(joined(note(run.outcome), wall))
-    f = run.final
-    m = st.columns(4)
-    m[0].metric(_("Test accuracy (10,000 images)"), f"{f['test']:.2%}")
-    m[1].metric(_("Training accuracy"), f"{f['train']:.2%}")
-    if "valid" in f:
-        m[2].metric(_("Validation accuracy"), f"{f['valid']:.2%}")
-    m[3].download_button(_("Download this model (.npz)"), run.model_file, file_name="ffn-model.npz",
-                         mime="application/octet-stream", key="download", on_click="ignore")

@@ -75,7 +75,7 @@ def test_train_see_the_chart_and_stop(page, tmp_path):
     page.get_by_text("Stopped by you").wait_for(timeout=15000)
     page.get_by_text("Test accuracy (10,000 images)").wait_for(timeout=30000)
     page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
-    # The figures come first; the buttons follow with the page's rerun, 0.2 s later (train_panel.SEND)
+    # The figures come first; the buttons follow with the page's rerun, 0.2 s later (ui.live.SEND)
     start = page.locator(".st-key-panels").get_by_role("button", name="Start")
     playwright.expect(start).to_be_enabled(timeout=15000)
 

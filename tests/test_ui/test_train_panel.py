@@ -5,8 +5,8 @@ import pytest
 
 import ffn
 from serve.runs import ACTIVE, PAUSED, QUEUED, RUNNING
-from ui import train_panel
-from ui.train_panel import CHART_EVERY, _Curves, _ending
+from ui import live
+from ui.live import CHART_EVERY, _Curves, _ending
 
 
 def history(n):
@@ -25,8 +25,8 @@ class Drawn(list):
 @pytest.fixture
 def log(monkeypatch):
     out = Drawn()
-    monkeypatch.setattr(train_panel, "time", types.SimpleNamespace(monotonic=lambda: out.now))
-    monkeypatch.setattr(train_panel.charts, "plot", lambda box, fig: out.append(box))
+    monkeypatch.setattr(live, "time", types.SimpleNamespace(monotonic=lambda: out.now))
+    monkeypatch.setattr(live.charts, "plot", lambda box, fig: out.append(box))
     return out
 
 
