@@ -14,6 +14,19 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
+# digits drawn on the canvas: polylines in canvas pixels, 0-280
+SEVEN = [[(50, 50), (230, 50), (110, 250)]]
+TWO = [[(70, 85), (105, 45), (170, 42), (205, 85), (190, 135), (80, 235), (220, 232)]]
+
+
+def require_chromium():
+    """At a browser test module's top: skip it where Debian's Chromium is missing, fail in CI."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 
 def chromium_on_core(core):

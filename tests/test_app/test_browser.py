@@ -2,21 +2,16 @@
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import (CHROMIUM, CHROMIUM_ARGS, draw, open_tab, prediction,
-                                   streamlit_app)
+from tests.support.browser import (CHROMIUM, CHROMIUM_ARGS, SEVEN, draw, open_tab, prediction,
+                                   require_chromium, streamlit_app)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-SEVEN = [[(50, 50), (230, 50), (110, 250)]]
 ONE = [
     [(130, 30), (145, 140), (150, 250)]
 ]  # a hand is never exactly vertical (fabric drops zero-width paths)

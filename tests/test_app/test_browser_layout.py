@@ -2,24 +2,17 @@
 above the fold, chart text of 20 px or more, horizontal axis titles, a large digit), a
 phone (the digit under the canvas, a labelled settings button, one row of training
 buttons), and the Chinese page as rendered, read against the glossary."""
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, prediction, settled_box,
-                                   streamlit_app)
+from tests.support.browser import CANVAS, SEVEN, draw, draw_touch, prediction, require_chromium, settled_box
 from tests.support.chinese import has_chinese, problems
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-SEVEN = [[(50, 50), (230, 50), (110, 250)]]
 PROJECTOR = {"width": 1920, "height": 960}  # 1080p less the browser's own bars
 NOTE = "Draw+a+7%2C+then+a+1.+Which+does+it+find+harder%3F"
 # The smallest text in the Plotly charts on the page, and whether a y axis's title is turned.
@@ -31,20 +24,6 @@ CHART_TEXT = """() => {
         .filter(t => t.textContent.trim() && /rotate/.test(t.getAttribute('transform') || ''));
     return {count: texts.length, smallest: Math.min(...sizes), turned: turned.length};
 }"""
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with streamlit_app() as url:
-        yield url
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def above_the_fold(page, locator, height=PROJECTOR["height"]):

@@ -2,44 +2,15 @@
 a finger drawing on a phone without scrolling the page (presenter mode and the phone's layout:
 test_browser_layout.py)."""
 
-import os
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    draw,
-    draw_touch,
-    prediction,
-    settled_box,
-    streamlit_app,
-)
+from tests.support.browser import SEVEN, TWO, draw, draw_touch, prediction, require_chromium, settled_box
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-TWO = [[(70, 85), (105, 45), (170, 42), (205, 85), (190, 135), (80, 235), (220, 232)]]
-SEVEN = [[(50, 50), (230, 50), (110, 250)]]
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with streamlit_app() as url:
-        yield url
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def link_set_h128_adam_and_draw(page, optimizer="Optimizer", draw_tab="Draw"):

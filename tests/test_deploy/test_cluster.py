@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, draw, free_port, prediction
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SEVEN, draw, free_port, prediction
 from deploy.cluster import Cluster, config
 
-SEVEN = [[(50, 50), (230, 50), (110, 250)]]
 LINE = re.compile(r"^(\d+)\.(\d+) \S+ ffn_digits (\S+)/(\S+) (\d+) (\S+) (\S+) cookie=(\S+)$")
 MOVED = "The server restarted: your run was lost"
 SESSION_BACKENDS = ("replicas", "by_cookie")  # HAProxy's backends that follow the cookie (not the probes')

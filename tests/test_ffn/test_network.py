@@ -12,6 +12,16 @@ from ffn.three_layer_net import ThreeLayerNet
 from tests.support import ROOT
 
 
+def in_threads(session, n, timeout):
+    """``session(i)`` for i in 0..n-1, each in its own thread, all at once; the threads, joined."""
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout)
+    return threads
+
+
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
 def test_whole_net_backprop_matches_numerical_gradient(activation, rng):
     net = MultiLayerNet(
@@ -145,11 +155,7 @@ def test_a_shared_network_is_only_read_by_inference(rng):
             if not (np.array_equal(p, expected[i][0]) and acc == expected[i][1]):
                 mismatches.append(i)
 
-    threads = [threading.Thread(target=session, args=(i,)) for i in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(30)
+    threads = in_threads(session, 8, timeout=30)
     assert not any(th.is_alive() for th in threads) and not mismatches
     assert layer_state(net) == before and net.layers["Affine1"].x is None
     for k in weights:
@@ -303,11 +309,7 @@ def test_a_network_with_the_tricks_shared_by_threads_is_only_read(rng):
             ):
                 mismatches.append(i)
 
-    threads = [threading.Thread(target=session, args=(i,)) for i in range(6)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
+    threads = in_threads(session, 6, timeout=60)
     assert not any(th.is_alive() for th in threads) and not mismatches
     assert layer_state(net) == before
     np.testing.assert_array_equal(net.state_vector, state)
