@@ -20,15 +20,15 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, draw, draw_touch, open_tab, prediction,
-                                   streamlit_app)
+from tests.support.browser import (CANVAS, CHROMIUM, CHROMIUM_ARGS, SEVEN, draw, draw_touch, open_tab,
+                                   prediction, streamlit_app)
 
 ROOT = Path(__file__).resolve().parent.parent
 STROKES = {  # canvas pixels, 0-280
     "2": [[(70, 90), (110, 50), (170, 50), (200, 95), (180, 150), (80, 235), (215, 235)]],
     "3": [[(70, 60), (110, 40), (190, 45), (200, 90), (120, 135), (195, 175), (190, 230), (120, 245),
            (70, 225)]],
-    "7": [[(50, 50), (230, 50), (110, 250)]],
+    "7": SEVEN,
 }
 # The windows: Playwright's new_context options.
 README = {"viewport": {"width": 1280, "height": 1180}}     # the README's first two pictures

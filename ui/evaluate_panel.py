@@ -5,7 +5,7 @@ import streamlit as st
 
 from ffn.evaluate import cell, commonest_mistake, evaluate
 
-from . import charts, compare_charts, model_panel
+from . import charts, compare_charts, model_panel, state
 from .i18n import _
 from .resources import bundled_evaluation, test_set
 
@@ -41,11 +41,8 @@ CHOICES = ("eval_model", "confusion_normalised", "drill_true", "drill_pred")  # 
 
 
 def keep_choices():
-    """While the tab is closed its widgets are not drawn, and Streamlit would forget them:
-    set by the script, their values stay for when it opens again."""
-    for key in CHOICES:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    """While the tab is closed its widgets are not drawn: their values stay for when it opens again."""
+    state.keep(*CHOICES)
 
 
 def render():

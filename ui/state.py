@@ -61,6 +61,14 @@ def settings():
     return ffn.TrainSettings.from_dict({k: st.session_state[k] for k in SETTING_KEYS})
 
 
+def keep(*keys):
+    """Keep the values of widgets not drawn in this run: Streamlit forgets a widget left out of
+    a script run, but not a value the script sets."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def forget_upload():
     """Release an uploaded model at once: deleting drops every reference session state
     keeps, where assigning None would keep the old value until the next rerun."""

@@ -31,7 +31,7 @@ def render(settings, error, shown=True):
     live_box = st.container(key="live")
     metric = st.session_state.setdefault("health_metric", "grad_norm")
     if run is None:
-        st.session_state.health_metric = metric  # kept while no chart shows it (a widget not drawn is lost)
+        state.keep("health_metric")  # while no chart shows it
     else:
         _c1, _c2, c3 = st.columns(3)  # in the third chart's column, under the charts and the figures
         metric = c3.selectbox(_("The third chart shows"), list(health_charts.METRICS), key="health_metric",
