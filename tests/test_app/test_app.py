@@ -401,6 +401,8 @@ def test_a_first_visit_says_what_to_do_and_the_charts_say_they_wait(at):
     at.button(key="start").click().run()
     run = at.session_state["run"]
     assert run is not None and not run.done
-    # the page's run draws the live part once, before the worker's first report: three waiting charts
-    assert [c.value for c in at.caption].count("Waiting for the first points…") == 3
+    # three waiting charts, unless the worker's first points came before the page drew them (the
+    # waiting itself: tests/test_ui/test_train_panel.py)
+    waiting = [c.value for c in at.caption].count("Waiting for the first points…")
+    assert waiting == 3 or (waiting == 0 and run.history["loss"])
     at.button(key="reset").click().run()

@@ -72,3 +72,27 @@ def test_ending_is_the_runs_own_estimate_of_its_last_second(state, left, expecte
     run = types.SimpleNamespace(state=state, progress=None if left is None else {"seconds_left": left},
                                 active=state in ACTIVE)
     assert _ending(run) is expected
+
+
+def test_before_the_first_points_each_chart_says_it_waits_once(monkeypatch):
+    import contextlib
+
+    said = []
+    monkeypatch.setattr(live.st, "markdown", lambda text: said.append(text))
+    monkeypatch.setattr(live.st, "caption", lambda text: said.append(text))
+
+    class Box:
+        containers = 0
+
+        def container(self, border=False):
+            Box.containers += 1
+            return contextlib.nullcontext()
+
+    boxes = Box(), Box(), Box()
+    curves = _Curves(*boxes, "grad_norm", ffn.preset("fast"))
+    empty = {"iteration": [], "loss": [], "eval_iteration": [], "epoch": [], "train_acc": [], "valid_acc": []}
+    curves.draw(empty)
+    curves.draw(empty, force=True)  # polled again before any point: drawn once, not at every poll
+    assert Box.containers == 3
+    waiting = "Waiting for the first points…"
+    assert said == ["**Loss**", waiting, "**Accuracy**", waiting, "**Gradient norm ‖dW‖**", waiting]
