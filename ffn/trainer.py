@@ -9,6 +9,10 @@ English the command line prints.
 
 One thread at a time drives a run: a second caller of :meth:`step` skips its chunk rather
 than train on the same arrays. :meth:`stop` from any thread takes effect between two iterations.
+
+Same settings, same numbers: everything a run computes (its steps, its accuracy curves, its
+final figures) uses one BLAS thread (:mod:`ffn.threads`), so its weights depend on its
+settings, its seed and the code alone, not on the machine's cores or load.
 """
 import math
 import threading
@@ -21,6 +25,7 @@ from .health import FIXED_BATCH, HEALTH_KEYS, Health
 from .length import check_run, iters_per_epoch
 from .schedules import learning_rate
 from .stall import stall_advice
+from .threads import run_threads
 from .workspace import BatchArrays, Workspace
 
 MAX_LOSS = 1e3       # a mean cross-entropy this large means the run has blown up
@@ -174,7 +179,8 @@ class Trainer:
             if self._stop_requested:
                 self._apply_stop()
                 return 0
-            return self._step(max_iters, max_seconds)
+            with run_threads():
+                return self._step(max_iters, max_seconds)
         finally:
             self._stepping_thread = None
             self._lock.release()
@@ -260,5 +266,5 @@ class Trainer:
     def final_accuracy(self, x_test=None, t_test=None):
         """Accuracy on the full training, validation and (if given) test sets, of one set of
         weights (it waits for a chunk in progress on another thread)."""
-        with self._lock:
+        with self._lock, run_threads():
             return self._accuracy.final(self.net, x_test, t_test)

@@ -5,7 +5,7 @@ import contextlib
 import logging
 import multiprocessing.connection
 
-from .protocol import Cancelled, Done, Error, Paused, Ready, Report, Threads
+from .protocol import Cancelled, Done, Error, Forked, Paused, Ready, Report
 from .runs import DONE, PAUSED, WORKER_DIED
 
 log = logging.getLogger("serve.pool")
@@ -16,8 +16,8 @@ class Dispatcher:
 
     It works on the pool's attributes, under the pool's ``_lock``: ``_workers`` (a
     :class:`~serve.workers.Workers`), ``_queue`` (the queued :class:`~serve.runs.PoolRun` s),
-    ``_by_job`` (job id -> run), ``_job_ids``, ``_throughput``, ``_free`` (the free cores),
-    ``_closed``, ``_wake_r`` (readable when the pool's thread has something to do),
+    ``_by_job`` (job id -> run), ``_job_ids``, ``_throughput``, ``_shared`` (the runs
+    sessions may join), ``_closed``, ``_wake_r`` (readable when the pool's thread has something to do),
     ``chunk``, ``deadline`` and ``clock``.
     """
 
@@ -38,7 +38,6 @@ class Dispatcher:
                     elif r in conns:
                         self._receive(conns[r])
                 self._workers.kill_stuck(self.clock(), self.deadline)  # a cancel not confirmed: replaced
-                self._free.update([w.proc.pid for w in conns.values()])  # _dispatch rebalances
                 self._dispatch()
             except Exception:  # noqa: BLE001 - logged; the next pass starts afresh
                 log.exception("the training pool's thread")
@@ -70,6 +69,9 @@ class Dispatcher:
             if isinstance(msg, Report):
                 run.take_report(msg)
                 return
+            if isinstance(msg, Forked):
+                self._forked(run, msg)
+                return
             w.run = None  # a stay ends
             seconds = run.end_stay(now)
             self._by_job.pop(msg.job_id, None)
@@ -83,7 +85,12 @@ class Dispatcher:
                 self._throughput.finished(trained, seconds, run.images)
             elif isinstance(msg, Error):
                 run.fail(msg.code, msg.text)
-            self._rebalance()
+            for seat in run.seats:  # what a seat asked of a shared run ends with it
+                seat.wants = None
+            run.fork = set()
+            if run.state != PAUSED:
+                run.ended_at = now
+                self._shared.ended(run, now)  # kept for whoever comes later, if done
 
     def _replace(self, w):
         """A worker died: its run fails, and a new worker takes its place."""
@@ -93,7 +100,7 @@ class Dispatcher:
             if w.run is not None:
                 w.run.fail(WORKER_DIED)
                 self._by_job.pop(w.run.job_id, None)
-            self._rebalance()
+                self._shared.ended(w.run, self.clock())
 
     def _dispatch(self):
         """Start queued runs on idle, ready workers, first come first served."""
@@ -107,8 +114,7 @@ class Dispatcher:
                 job_id = next(self._job_ids)
                 self._by_job[job_id] = run
                 idle.run = run
-                idle.threads = self._threads()
-                start = run.begin_stay(job_id, self.clock(), idle.threads, self.chunk)
+                start = run.begin_stay(job_id, self.clock(), self.chunk)
                 idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
                 starts.append((idle, start))
         failed = []
@@ -122,17 +128,3 @@ class Dispatcher:
                 w.send_lock.release()
         for w in failed:  # only now: replacing takes the pool's lock and sends to other workers
             self._replace(w)
-        with self._lock:
-            self._rebalance()
-
-    def _threads(self):
-        """BLAS threads a run gets: alone, one per free core (:mod:`serve.cpuload`); shared, one each."""
-        return self._free.count if sum(w.run is not None for w in self._workers) <= 1 else 1
-
-    def _rebalance(self):  # tell each running worker its BLAS threads when they change, not at every pass
-        n = self._threads()
-        for w in self._workers:
-            if w.run is not None and w.threads != n:
-                with contextlib.suppress(OSError):
-                    w.send(Threads(w.run.job_id, n))
-                    w.threads = n

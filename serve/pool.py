@@ -5,8 +5,11 @@ page, so that drawing and predicting never wait for training. When every worker 
 busy, a run waits in a first-come, first-served queue and starts by itself; the page
 shows its place and an estimated wait. Each session has at most one run, queued or
 running, and keeps it for a grace period after it disconnects. A worker that dies is
-replaced, and only its own run is lost. The page drives a run through its
-:class:`~serve.runs.PoolRun`.
+replaced, and only its own run is lost.
+
+Identical runs train once (:mod:`serve.seats`): a session that starts a run the same as
+one queued, training or finished a while ago joins it. The page drives a run through its
+:class:`~serve.seats.Seat`.
 """
 import contextlib
 import itertools
@@ -18,15 +21,15 @@ from collections import deque
 
 from ffn.mnist import shared_copy
 
-from .cpuload import FreeCores
 from .dispatch import Dispatcher
 from .grace import GRACE_SECONDS, GracePeriod
-from .protocol import Cancel, Job, Pause, Stop
-from .runs import (CANCELLED, ENDED, PAUSED, QUEUED, SESSION_ENDED, WORKER_DIED, PoolRun, Throughput,
-                   estimate_wait)
+from .protocol import Cancel, Done, Fork, Job, Pause, Stop
+from .runs import (BROWSER_BUSY, CANCELLED, DONE, ENDED, LEFT_QUEUE, PAUSED, QUEUED, RUNNING, SESSION_ENDED,
+                   WORKER_DIED, PoolRun, Refused, Throughput, estimate_wait)
+from .seats import Seat, SharedRuns, job_key
 from .workers import Workers
 
-__all__ = ["TrainingPool", "PoolRun"]
+__all__ = ["TrainingPool", "PoolRun", "Seat"]
 
 
 class TrainingPool(Dispatcher):
@@ -47,12 +50,13 @@ class TrainingPool(Dispatcher):
         Seconds a session that left (:meth:`left`) keeps its runs before they are cancelled.
     clock : callable
         Seconds, for a run's wall time, the queue's estimates and the deadlines.
+    shared : SharedRuns, optional
+        The runs a session may join; default :class:`~serve.seats.SharedRuns`'s bounds.
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=GRACE_SECONDS,
-                 clock=time.monotonic):
+                 clock=time.monotonic, shared=None):
         cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
-        self._free = FreeCores(cpus)    # of those, the ones nothing else is using
         self.size = int(max(1, len(cpus) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
@@ -64,7 +68,8 @@ class TrainingPool(Dispatcher):
         self._lock = threading.RLock()
         self._job_ids = itertools.count(1)
         self._queue = deque()           # PoolRuns waiting, first come first served
-        self._runs = {}                 # session -> its PoolRun (queued, running or paused)
+        self._runs = {}                 # session -> its Seat at a run (queued, running, paused or ended)
+        self._shared = SharedRuns() if shared is None else shared
         self._by_job = {}               # job id -> PoolRun
         self._closed = False
         self._throughput = Throughput(clock=clock)  # images/s of one worker, for the queue's estimates
@@ -75,10 +80,14 @@ class TrainingPool(Dispatcher):
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
         self._thread.start()
 
-    def submit(self, session, job, step=False):
-        """Queue ``job`` (a :class:`~serve.protocol.Job`) for ``session``; returns its :class:`PoolRun`.
-        ``step``: it trains one iteration, then pauses (Step before a run). Raises ``ValueError``
-        if the session already has a run."""
+    def submit(self, session, job, step=False, browser=None):
+        """Queue ``job`` (a :class:`~serve.protocol.Job`) for ``session``, or join the same
+        run queued, training or finished a while ago; returns the session's :class:`Seat`.
+
+        ``step``: it trains one iteration, then pauses (Step before a run); such a run is
+        never shared. ``browser`` names the browser the session is in (see
+        :meth:`_admit`). Raises ``ValueError`` if the session already has a run.
+        """
         if not isinstance(job, Job):
             raise TypeError(f"a pool runs a serve.protocol.Job, got {type(job).__name__}")
         with self._lock:
@@ -87,11 +96,29 @@ class TrainingPool(Dispatcher):
             old = self._runs.get(session)
             if old is not None and old.state not in ENDED:
                 raise ValueError(f"session {session!r} already has a run ({old.state}): one run per session")
-            run = PoolRun(self, session, job, step=step)
-            self._runs[session] = run
-            self._queue.append(run)
-        self._wake()
-        return run
+            key = job_key(job, step)
+            run = None if key is None else self._shared.find(key, self.clock())
+            new = run is None
+            if new:
+                self._admit(session, browser)
+                run = PoolRun(self, job, step=step, key=key)
+                if key is not None:
+                    self._shared.add(run)
+                self._queue.append(run)
+            seat = self._runs[session] = Seat(self, session, run, browser)
+        if new:
+            self._wake()
+        return seat
+
+    def _admit(self, session, browser):
+        """A new run is for the class's workers to train: one per browser at a time, in all
+        its tabs (a seat at a run that trains anyway costs nothing). Raises :class:`Refused`."""
+        if browser is None:
+            return
+        for seat in self._runs.values():
+            if seat.browser == browser and seat.session != session and seat.state not in ENDED:
+                raise Refused(BROWSER_BUSY, f"browser {browser!r} already has a run ({seat.state}) in "
+                                            f"session {seat.session!r}: one run per browser")
 
     def left(self, session):
         """The session disconnected: its runs are cancelled after the grace period, unless it is back."""
@@ -102,21 +129,28 @@ class TrainingPool(Dispatcher):
         self._grace.back(session)
 
     def end_session(self, session):
-        """The session has gone: cancel its run, queued, running or paused, and its side jobs
-        (submitted as ``session:name``, e.g. a gradient check)."""
+        """The session has gone: it leaves its run, queued, running or paused, and its side
+        jobs (submitted as ``session:name``, e.g. a gradient check). A run nobody else
+        watches is cancelled."""
         with self._lock:
-            runs = [r for s, r in self._runs.items() if s == session or s.startswith(f"{session}:")]
-        for run in runs:
-            run.cancel(SESSION_ENDED)
+            seats = [r for s, r in self._runs.items() if s == session or s.startswith(f"{session}:")]
+        for seat in seats:
+            seat.cancel(SESSION_ENDED)
+        with self._lock:
+            for seat in seats:
+                if self._runs.get(seat.session) is seat:
+                    del self._runs[seat.session]
+                seat.run.seats.discard(seat)
 
     def status(self):
         """Counts for a status line or a bench: workers, ready (MNIST loaded), busy, queued,
-        images/s a worker, and the workers' pids."""
+        images/s a worker, the workers' pids, and the finished runs kept to be joined (how
+        many, their bytes)."""
         with self._lock:
             return {"workers": len(self._workers), "ready": sum(w.ready for w in self._workers),
                     "busy": sum(w.run is not None for w in self._workers),
                     "queued": len(self._queue), "rate": self._throughput.rate(),
-                    "pids": [w.proc.pid for w in self._workers]}
+                    "pids": [w.proc.pid for w in self._workers], "kept": self._shared.sizes()}
 
     def shutdown(self, timeout=5.0):
         """Close every worker's pipe (they exit on their own), then make sure they did."""
@@ -143,8 +177,16 @@ class TrainingPool(Dispatcher):
         return {"place": len(ahead) + 1 if run in self._queue else 0,
                 "wait": estimate_wait(left, [r.images / rate for r in ahead])}
 
-    def _stop(self, run):
+    def _stop(self, seat):
         with self._lock:
+            run = seat.run
+            if len(run.seats) > 1 and run.state in (QUEUED, RUNNING):  # others watch it: a copy stops
+                if run.state == QUEUED:  # it never started: this seat leaves the queue
+                    self._leave(seat)
+                else:
+                    self._fork(seat, "stop")
+                return
+            self._shared.private(run)  # a stopped run is not its settings' run
             w = self._worker_of(run)
             if w is None:
                 if run.state == QUEUED and run.checkpoint is not None:
@@ -160,20 +202,72 @@ class TrainingPool(Dispatcher):
         with contextlib.suppress(OSError):
             w.send(Stop(run.job_id))
 
-    def _pause(self, run):
+    def _pause(self, seat):
         with self._lock:
+            run = seat.run
+            if run.state != RUNNING:
+                return
+            if len(run.seats) > 1:  # others watch it: this seat gets a paused copy of its own
+                self._fork(seat, "pause")
+                return
+            self._shared.private(run)  # a paused run is private from now on
             w = self._worker_of(run)
         if w is not None:
             with contextlib.suppress(OSError):
                 w.send(Pause(run.job_id))
 
-    def _resume(self, run, step=False):
+    def _fork(self, seat, want):
+        """Ask the worker of ``seat``'s shared run for a copy of it as it is now (under the lock)."""
+        run = seat.run
+        seat.wants = want
+        run.fork.add(want)
+        w = self._worker_of(run)
+        if w is not None:
+            with contextlib.suppress(OSError):
+                w.send(Fork(run.job_id, stop="stop" in run.fork, pause="pause" in run.fork))
+
+    def _forked(self, run, msg):
+        """The worker sent the copy ``msg`` (a :class:`~serve.protocol.Forked`) of ``run``:
+        each seat that asked for it moves to a run of its own; a run nobody watches any
+        more is cancelled (under the lock)."""
+        now = self.clock()
+        for seat in list(run.seats):
+            if seat.wants == "stop" and msg.final is not None:
+                copy = run.copy_for(seat, DONE, now)
+                copy.progress = {**(run.progress or {}), "status": "stopped"}
+                copy.result = Done(None, msg.iteration, status="stopped", outcome=msg.outcome, final=msg.final,
+                                   model=msg.model)
+            elif seat.wants == "pause" and msg.checkpoint is not None:
+                run.copy_for(seat, PAUSED, now).checkpoint = msg.checkpoint
+            else:
+                continue
+            seat.wants = None
+        run.fork = {seat.wants for seat in run.seats if seat.wants}
+        if not run.seats:
+            self._cancel(run, LEFT_QUEUE)
+
+    def _resume(self, seat, step=False):
         with self._lock:
+            run = seat.run
             if run.state == PAUSED:
                 run.step_next = step
                 run.state = QUEUED
                 self._queue.append(run)
         self._wake()
+
+    def _leave(self, seat, reason=LEFT_QUEUE):
+        """``seat`` leaves its run: a run that others watch goes on (the seat keeps a
+        cancelled copy), one nobody watches is cancelled."""
+        with self._lock:
+            run = seat.run
+            if run.state in ENDED:
+                return
+            if len(run.seats) > 1:
+                copy = run.copy_for(seat, CANCELLED, self.clock())
+                copy.cancel_reason = reason
+                run.fork = {s.wants for s in run.seats if s.wants}
+                return
+        self._cancel(run, reason)
 
     def _cancel(self, run, reason):
         with self._lock:
@@ -189,8 +283,7 @@ class TrainingPool(Dispatcher):
             if run.state not in ENDED:
                 run.cancel_reason = reason
                 run.state = CANCELLED
-            if self._runs.get(run.session) is run:
-                del self._runs[run.session]
+            self._shared.ended(run, self.clock())
         if w is not None:  # sent without the pool's lock: it may wait behind a run's checkpoint
             with contextlib.suppress(OSError):
                 w.send(Cancel(job_id))

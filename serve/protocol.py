@@ -72,7 +72,7 @@ class Job:
         return iterations, batch
 
 
-# Commands, from the pool to a worker. A worker reads Stop, Pause, Cancel and Threads
+# Commands, from the pool to a worker. A worker reads Stop, Pause, Cancel and Fork
 # between two chunks of training; one for a run that already ended needs no answer.
 
 @dataclass(frozen=True)
@@ -80,7 +80,6 @@ class Start:
     """Train ``job`` under the id ``job_id``: one stay of a run in a worker."""
     job_id: int
     job: Job
-    threads: int              # BLAS threads
     chunk: float              # seconds of training between two reports
     checkpoint: dict = None   # a paused run's state (ffn.checkpoint) to go on from
     step: bool = False        # train one iteration, report it whole (SNAPSHOT + 'step') and pause
@@ -106,10 +105,12 @@ class Cancel:
 
 
 @dataclass(frozen=True)
-class Threads:
-    """Use ``n`` BLAS threads from the next chunk on."""
+class Fork:
+    """Others watch this run and one session wants a run of its own from here: its final
+    figures as it is now (``stop``), its checkpoint (``pause``), or both. The run trains on."""
     job_id: int
-    n: int
+    stop: bool = False
+    pause: bool = False
 
 
 # Messages, from a worker to the pool.
@@ -149,6 +150,18 @@ class Done:
 
 
 @dataclass(frozen=True)
+class Forked:
+    """What a :class:`Fork` asked, of the run at ``iteration``: for a stop its ``outcome``,
+    ``final`` figures and ``model``; for a pause its ``checkpoint``."""
+    job_id: int
+    iteration: int
+    outcome: tuple = None
+    final: dict = None
+    model: bytes = None
+    checkpoint: dict = None
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """The run was cancelled and the worker is free."""
     job_id: int
@@ -162,10 +175,11 @@ class Error:
     text: str
 
 
-COMMANDS = (Start, Stop, Pause, Cancel, Threads)              # what a worker reads
-MESSAGES = (Ready, Report, Paused, Done, Cancelled, Error)     # what the pool reads
-KINDS = {"run": Start, "stop": Stop, "pause": Pause, "cancel": Cancel, "threads": Threads,
-         "ready": Ready, "report": Report, "paused": Paused, "done": Done, "cancelled": Cancelled,
+COMMANDS = (Start, Stop, Pause, Cancel, Fork)        # what a worker reads
+MESSAGES = (Ready, Report, Paused, Done, Forked, Cancelled, Error)  # what the pool reads
+KINDS = {"run": Start, "stop": Stop, "pause": Pause, "cancel": Cancel, "fork": Fork,
+         "ready": Ready, "report": Report, "paused": Paused, "done": Done, "forked": Forked,
+         "cancelled": Cancelled,
          "error": Error}
 _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 
@@ -177,7 +191,7 @@ def to_wire(msg):
         raise ProtocolError(f"not a message of the protocol: {msg!r}")
     values = [getattr(msg, f.name) for f in dataclasses.fields(msg)]
     if isinstance(msg, Start):
-        values[1] = _job_to_wire(msg.job)
+        values[1] = job_fields(msg.job)
     return (kind, *values)
 
 
@@ -226,7 +240,8 @@ def receive(conn, expected):
     return msg
 
 
-def _job_to_wire(job):
+def job_fields(job):
+    """``job`` as builtins: its fields, its settings and limits as dicts."""
     fields = {f.name: getattr(job, f.name) for f in dataclasses.fields(job)}
     return {**fields, "settings": job.settings.to_dict(), "limits": dataclasses.asdict(job.limits)}
 

@@ -1,9 +1,8 @@
-"""A session's run as a :class:`serve.pool.TrainingPool` keeps it, the states it goes
-through, and how long a queued run waits."""
-import threading
+"""A run as a :class:`serve.pool.TrainingPool` keeps it, the states it goes through, and
+how long a queued run waits."""
 import time
 
-from .protocol import Start, merge_points
+from .protocol import SNAPSHOT, Start, merge_points
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -16,26 +15,41 @@ ENDED = frozenset({DONE, FAILED, CANCELLED})   # nothing more will happen
 WORKER_DIED = "worker_died"      # why a run failed, when its worker died or the pool shut down
 LEFT_QUEUE = "left_queue"        # why a run was cancelled: the page dropped it
 SESSION_ENDED = "session_ended"  # ... its session went away for longer than the grace period
+BROWSER_BUSY = "browser_busy"    # why a run was refused: another tab of the browser has one
+QUEUE_FULL = "queue_full"        # ... the queue holds as much work as it may
+
+
+class Refused(ValueError):
+    """The pool would not queue a run: ``code`` (``BROWSER_BUSY``, ``QUEUE_FULL``) says why,
+    ``values`` hold its numbers for the page to word (e.g. the queue's ``wait`` in seconds)."""
+
+    def __init__(self, code, message, **values):
+        super().__init__(message)
+        self.code, self.values = code, values
 
 
 class PoolRun:
-    """One session's run in the pool, of ``job`` (a :class:`serve.protocol.Job`). Its state
-    is one of ``QUEUED``, ``RUNNING``, ``PAUSED``, ``DONE``, ``FAILED`` or ``CANCELLED``.
+    """One training run in the pool, of ``job`` (a :class:`serve.protocol.Job`), watched by
+    one or more sessions' :class:`~serve.seats.Seat` s. Its state is one of ``QUEUED``,
+    ``RUNNING``, ``PAUSED``, ``DONE``, ``FAILED`` or ``CANCELLED``.
 
-    The page drives it: :meth:`poll` brings what is new, :meth:`stop`, :meth:`pause`
-    (which frees the worker: the run's checkpoint waits in the server), :meth:`resume`,
-    :meth:`step` and :meth:`cancel`. The pool changes it under its lock.
+    ``key`` (:func:`serve.seats.job_key`) is set while other sessions may join it: a run
+    that was paused, or began with Step, is private (``key`` None) and never joined. It
+    keeps every point its worker reported (``history``), so that a session that joins
+    late sees the curves from the first point. The pool changes it under its lock.
     """
 
-    def __init__(self, pool, session, job, step=False):
+    def __init__(self, pool, job, step=False, key=None):
         self._pool = pool
-        self.session = session
         self.job = job
+        self.key = key
         self.iterations, self.batch = job.length()
+        self.seats = set()               # the sessions' seats watching it
+        self.joined = 0                  # seats it has had in all
         self.job_id = None               # the id of its current stay in a worker
-        self.changed = threading.Event()  # set whenever its state changes (see wait_for_change)
-        self.state = QUEUED
-        self.points = {}                 # new history points the page has not polled yet
+        self._state = QUEUED
+        self.history = {}                # every point reported, by series (snapshots: the latest)
+        self.snapshots = {}              # snapshot series -> how many were reported
         self.progress = None
         self.advice = None
         self.result = None               # its Done message, once done: its figures
@@ -43,11 +57,13 @@ class PoolRun:
         self.checkpoint = None           # while paused: where its next stay goes on from
         self.step_next = step            # its next stay trains one iteration and pauses
         self.stop_now = False            # stopped while it waited: its next stay only measures
+        self.fork = set()                # what seats asked of its worker: 'stop', 'pause'
         self.cancel_reason = None
         self.last_heard = None           # when its worker last sent word of it
         self.started_at = None           # when its current stay in a worker began
         self.ran_before = 0.0            # seconds in workers before that stay (its wall time so far)
         self.done_before = 0             # images it had trained when that stay began
+        self.ended_at = None             # when it ended, by the pool's clock
 
     @property
     def state(self):
@@ -56,13 +72,8 @@ class PoolRun:
     @state.setter
     def state(self, value):
         self._state = value
-        self.changed.set()
-
-    def wait_for_change(self, timeout):
-        """Sleep until the run's state changes (it starts, pauses, ends), at most ``timeout`` s:
-        the page sees a run end at once rather than at its next poll."""
-        if self.changed.wait(timeout):
-            self.changed.clear()
+        for seat in self.seats:  # each page sees a run end at once, not at its next poll
+            seat.changed.set()
 
     @property
     def images(self):
@@ -75,55 +86,17 @@ class PoolRun:
     def images_left(self):
         return max(self.images - self.images_done(), 0)
 
-    def poll(self):
-        """What is new since the last poll: a dict with ``state``, ``points`` (series ->
-        new values), ``progress``, ``advice``, ``result`` (once done), ``error`` (a code
-        once failed), ``cancel_reason``, ``place`` and ``wait`` (seconds, estimated) while
-        queued, ``late`` when a running worker has not reported for longer than the
-        deadline, and ``run_seconds``: the wall time it has spent in workers, the queue and
-        pauses left out, by the pool's clock whenever the page asks."""
-        pool = self._pool
-        with pool._lock:
-            now = pool.clock()
-            running = self.state == RUNNING and self.started_at is not None
-            out = {"state": self.state, "points": self.points, "progress": self.progress,
-                   "advice": self.advice, "result": self.result, "error": self.error,
-                   "cancel_reason": self.cancel_reason, "late": False,
-                   "run_seconds": self.ran_before + (now - self.started_at if running else 0.0)}
-            self.points = {}
-            if self.state == QUEUED:
-                out.update(pool._queue_view(self))
-            elif self.state == RUNNING:
-                out["late"] = now - self.last_heard > pool.deadline
-            return out
-
-    def stop(self):
-        """Ask the worker to stop the run between two chunks; the final figures follow."""
-        self._pool._stop(self)
-
-    def pause(self):
-        """Stop training and give the worker back; :meth:`resume` queues the run again."""
-        self._pool._pause(self)
-
-    def resume(self):
-        self._pool._resume(self)
-
-    def step(self):
-        """A paused run trains exactly one iteration, reports it whole (``snapshot_step``) and
-        pauses again."""
-        self._pool._resume(self, step=True)
-
-    def cancel(self, reason=LEFT_QUEUE):
-        """Drop the run: a queued one leaves the queue, a running one ends without figures.
-        ``reason`` (``LEFT_QUEUE``, ``SESSION_ENDED``) is kept in ``cancel_reason``."""
-        self._pool._cancel(self, reason)
+    def run_seconds(self, now):
+        """Its wall time in workers so far: the queue and pauses left out."""
+        running = self.state == RUNNING and self.started_at is not None
+        return self.ran_before + (now - self.started_at if running else 0.0)
 
     # The pool's side, under its lock.
 
-    def begin_stay(self, job_id, now, threads, chunk):
+    def begin_stay(self, job_id, now, chunk):
         """It leaves the queue for a worker: returns the :class:`Start` that worker is sent."""
-        start = Start(job_id, self.job, threads=threads, chunk=chunk, checkpoint=self.checkpoint,
-                      step=self.step_next, stop_now=self.stop_now)
+        start = Start(job_id, self.job, chunk=chunk, checkpoint=self.checkpoint, step=self.step_next,
+                      stop_now=self.stop_now)
         self.job_id = job_id
         self.started_at = now
         self.last_heard = now
@@ -134,8 +107,11 @@ class PoolRun:
         return start
 
     def take_report(self, report):
-        """Keep what a :class:`~serve.protocol.Report` brings until the page polls it."""
-        merge_points(self.points, report.points)
+        """Keep what a :class:`~serve.protocol.Report` brings, for every seat."""
+        merge_points(self.history, report.points)
+        for key in report.points:
+            if key.startswith(SNAPSHOT):
+                self.snapshots[key] = self.snapshots.get(key, 0) + 1
         self.progress = report.progress
         self.advice = report.advice
 
@@ -149,6 +125,24 @@ class PoolRun:
         seconds = now - self.started_at
         self.ran_before += seconds
         return seconds
+
+    def copy_for(self, seat, state, now):
+        """A private run of its own for ``seat``, as this one is now: its points so far, its
+        progress and wall time. A stop's copy is ``DONE`` (its figures follow), a pause's
+        ``PAUSED``; the seat moves to it."""
+        other = PoolRun(self._pool, self.job)
+        other.history = {k: list(v) for k, v in self.history.items()}
+        other.snapshots = dict(self.snapshots)
+        other.progress, other.advice = self.progress, self.advice
+        other.ran_before = self.run_seconds(now)
+        other.done_before = self.images_done()
+        other._state = state
+        self.seats.discard(seat)
+        other.seats.add(seat)
+        other.joined = 1
+        seat.run, seat.wants = other, None
+        seat.changed.set()
+        return other
 
 
 class Throughput:

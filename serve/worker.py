@@ -3,7 +3,7 @@
 It reads MNIST once, says :class:`~serve.protocol.Ready`, then waits on its pipe for a
 :class:`~serve.protocol.Start`. A run trains in chunks of ``chunk`` seconds; after each
 it sends a :class:`~serve.protocol.Report` of what is new and reads the commands that
-arrived meanwhile (Stop, Pause, Cancel, Threads). A stay ends with Paused, Done,
+arrived meanwhile (Stop, Pause, Cancel, Fork). A stay ends with Paused, Done,
 Cancelled or Error. A gradient check trains nothing: it checks the gradients of the
 job's network and is done.
 
@@ -27,10 +27,11 @@ from ffn.health import first_layer
 from ffn.mnist import load_mnist, load_shared
 from ffn.model_io import model_bytes
 from ffn.settings import SettingsError, build_trainer, run_metadata
+from ffn.threads import run_threads
 
 from . import protocol
-from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, Error, Pause, Paused,
-                       ProtocolError, Ready, Report, Start, Stop, Threads)
+from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, Error, Fork, Forked, Pause,
+                       Paused, ProtocolError, Ready, Report, Start, Stop)
 
 SNAPSHOT_EVERY = 2.0  # seconds between two snapshots of the first layer
 
@@ -45,17 +46,12 @@ def lower_priority(nice):
         pass
 
 
-def main(conn, nice=10, limit_threads=None, data_dir=None):
-    """The worker's loop. ``nice`` lowers its priority below the page's; ``limit_threads``
-    is a callable ``n -> context manager`` limiting BLAS threads (threadpoolctl's by default);
-    ``data_dir`` holds MNIST as :func:`ffn.mnist.save_shared` wrote it, mapped by every
-    worker at once (default: this worker reads its own copy)."""
+def main(conn, nice=10, data_dir=None):
+    """The worker's loop. ``nice`` lowers its priority below the page's; ``data_dir`` holds
+    MNIST as :func:`ffn.mnist.save_shared` wrote it, mapped by every worker at once
+    (default: this worker reads its own copy). A run computes with one BLAS thread
+    (:mod:`ffn.threads`), whatever the machine's load: the same settings give the same bits."""
     lower_priority(nice)
-    if limit_threads is None:
-        from threadpoolctl import threadpool_limits
-
-        def limit_threads(n):
-            return threadpool_limits(limits=n, user_api="blas")
     data = load_mnist() if data_dir is None else load_shared(data_dir)
     try:
         protocol.send(conn, Ready(os.getpid()))
@@ -67,7 +63,7 @@ def main(conn, nice=10, limit_threads=None, data_dir=None):
                     protocol.send(conn, Error(e.refused, "settings", str(e)))
                 continue
             if isinstance(msg, Start):
-                _run(conn, msg, data, limit_threads)
+                _run(conn, msg, data)
             # a command for a run that already ended needs no answer
     except (EOFError, OSError):
         return  # the pool is gone: its end of the pipe is closed
@@ -83,16 +79,15 @@ def _build(start, data):
     return tr
 
 
-def _run(conn, start, data, limit_threads):
+def _run(conn, start, data):
     job_id = start.job_id
     try:
         tr = _build(start, data)
     except (SettingsError, ValueError) as e:
         protocol.send(conn, Error(job_id, getattr(e, "code", "settings"), str(e)))
         return
-    threads = start.threads
     if start.job.task == GRADCHECK:
-        _check(conn, job_id, start.job.params, tr, limit_threads(threads))
+        _check(conn, job_id, start.job.params, tr)
         return
     if start.stop_now:  # a run stopped while it waited: only its final figures
         tr.stop()
@@ -102,8 +97,7 @@ def _run(conn, start, data, limit_threads):
     sent = {k: len(v) for k, v in tr.history.items()}
     snap = {"at": None, "init": tr.health.W1_init}
     while True:
-        with limit_threads(threads):
-            tr.step(max_seconds=start.chunk, max_iters=1 if step else None)
+        tr.step(max_seconds=start.chunk, max_iters=1 if step else None)
         protocol.send(conn, _report(job_id, tr, sent, snap, last=step or tr.done))
         asked = _commands(conn, job_id)  # cancel, then stop, win over pause
         if Cancel in asked:  # nobody wants its figures: free the worker at once
@@ -111,8 +105,9 @@ def _run(conn, start, data, limit_threads):
             return
         if (Stop in asked or Pause in asked) and not (step or tr.done):  # the stay ends here: its last tiles
             protocol.send(conn, _report(job_id, tr, sent, snap, last=True))
-        if Threads in asked:
-            threads = asked[Threads].n
+        if Fork in asked and not (step or tr.done or Stop in asked or Pause in asked):
+            protocol.send(conn, _report(job_id, tr, sent, snap, last=True))  # the copy's last tiles
+            protocol.send(conn, _fork(job_id, tr, asked[Fork], start.job, data))
         if Stop in asked:
             tr.stop()
         elif (Pause in asked or step) and not tr.done:
@@ -121,11 +116,24 @@ def _run(conn, start, data, limit_threads):
         if tr.done:
             break
     _, (xt, tt) = data
-    with limit_threads(threads):
-        final = tr.final_accuracy(xt, tt)
+    final = tr.final_accuracy(xt, tt)
     tr.net.meta.update(run_metadata(tr, start.job.settings, final, command=start.job.command))
     protocol.send(conn, Done(job_id, tr.iteration, status=tr.status, outcome=tr.outcome, final=final,
                              model=model_bytes(tr.net)))
+
+
+def _fork(job_id, tr, fork, job, data):
+    """A :class:`Forked` of the run as it is: a stop's figures and model, a pause's checkpoint."""
+    outcome = final = model = ckpt = None
+    if fork.stop:
+        _, (xt, tt) = data
+        final = tr.final_accuracy(xt, tt)
+        outcome = ("stopped", {"iteration": tr.iteration, "total": tr.total_iters})
+        meta = run_metadata(tr, job.settings, final, command=job.command)
+        model = model_bytes(tr.net, **{**meta, "status": "stopped"})
+    if fork.pause:
+        ckpt = checkpoint.take(tr)
+    return Forked(job_id, tr.iteration, outcome=outcome, final=final, model=model, checkpoint=ckpt)
 
 
 def _commands(conn, job_id):
@@ -141,7 +149,7 @@ def _commands(conn, job_id):
     return asked
 
 
-def _check(conn, job_id, params, tr, threads):
+def _check(conn, job_id, params, tr):
     """The gradient check of the run's network: ``params`` (its ``state_vector``, weights
     and running statistics) or, if None, its starting weights."""
     try:
@@ -151,7 +159,7 @@ def _check(conn, job_id, params, tr, threads):
                 raise ValueError(f"expected {tr.net.state_vector.size} parameters and statistics, "
                                  f"got shape {params.shape}")
             tr.net.state_vector[...] = params
-        with threads:
+        with run_threads():
             rows = gradient_check(tr.net, tr.x_train[:BATCH], tr.t_train[:BATCH])
     except (ValueError, TypeError, FloatingPointError) as e:  # the worker lives on for the next run
         protocol.send(conn, Error(job_id, "params", str(e)))

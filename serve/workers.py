@@ -49,7 +49,6 @@ class WorkerHandle:
         self.ready = False    # it has loaded MNIST
         self.draining = None  # the job id of a cancelled run the worker is still ending
         self.draining_since = 0.0
-        self.threads = None   # the BLAS threads its run was last told to use
         self.send_lock = threading.Lock()
 
     @property

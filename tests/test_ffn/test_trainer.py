@@ -3,6 +3,7 @@ import time
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 import ffn
 from ffn.notes import describe
@@ -193,7 +194,9 @@ def test_two_threads_stepping_one_run_give_the_weights_of_one_thread(mnist):
     solo, _ = small_run(mnist, batch_size=64, iters=400, seed=5)
     solo.step()
     duo, _ = small_run(mnist, batch_size=64, iters=400, seed=5)
-    drive_from_threads(lambda: duo.step(max_iters=2) or not duo.done)
+    # OpenBLAS takes a thread count from the main thread only (ffn.threads): set here, for the threads
+    with threadpool_limits(1, user_api="blas"):
+        drive_from_threads(lambda: duo.step(max_iters=2) or not duo.done)
     assert duo.status == "finished" and duo.iteration == 400
     for k in solo.net.params:
         np.testing.assert_array_equal(duo.net.params[k], solo.net.params[k])

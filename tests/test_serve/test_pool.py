@@ -12,6 +12,7 @@ import pytest
 import ffn
 from ffn.settings import Limits
 from serve.pool import TrainingPool
+from serve.seats import SharedRuns
 from serve.protocol import GRADCHECK, TRAIN, Job, Start, Stop, from_wire
 from tests.support import ROOT
 from serve.runs import CANCELLED, DONE, FAILED, PAUSED, QUEUED, RUNNING
@@ -116,9 +117,7 @@ def test_a_killed_worker_fails_its_run_only_and_is_replaced(pool):
 
 @pytest.mark.timeout(180)
 def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_straight_run(pool):
-    # One BLAS thread for both runs: the pool gives a lone run one per free core, and another
-    # program loading a core between the two runs would change the sums' order, and the bits.
-    pool._threads = lambda: 1
+    pool._shared = SharedRuns(keep_runs=0)  # the same run twice: the second does not join the first
     # long enough that a loaded machine cannot finish it before the pause arrives
     straight = pool.submit("straight", job(iters=1500, optimizer="adam", learning_rate=1e-3))
     wait_until(straight, {DONE})
@@ -280,31 +279,6 @@ def test_runs_end_with_the_pool():
     assert run.poll()["state"] == FAILED
 
 
-@pytest.mark.timeout(120)
-def test_a_lone_run_gets_a_blas_thread_per_free_core_and_runs_that_share_one_each():
-    pool = TrainingPool(workers=2, chunk=0.05)
-    try:
-        pool._free.update = lambda own: False    # a machine whose free cores the test sets
-        pool._free.count = 2
-
-        def told(run):
-            return next((w.threads for w in pool._workers if w.run is run), None)
-        a = pool.submit("a", job(iters=20000))
-        wait_until(a, {RUNNING})
-        assert told(a) == 2
-        b = pool.submit("b", job(iters=20000))
-        wait_until(b, {RUNNING})
-        until(lambda: (told(a), told(b)) == (1, 1))
-        b.cancel()
-        until(lambda: told(a) == 2)              # alone again
-        pool._free.count = 1                     # a browser started drawing beside it
-        until(lambda: told(a) == 1)
-        a.stop()
-        assert wait_until(a, {DONE})["last"]["state"] == DONE
-    finally:
-        pool.shutdown()
-
-
 @pytest.mark.timeout(30)
 def test_the_page_wakes_when_a_run_changes_state_not_at_its_next_poll(pool):
     run = pool.submit("s", job(iters=100))
@@ -377,7 +351,7 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
         def fails(msg):
             raise OSError("the pipe broke")
         broken.conn.send = fails  # its replacement takes the pool's lock and tells the others their threads
-        runs = [pool.submit(f"s{i}", job(iters=300)) for i in range(3)]
+        runs = [pool.submit(f"s{i}", job(iters=300, seed=i)) for i in range(3)]  # three runs, not one
         finals = [wait_until(r, {DONE, FAILED})["last"]["state"] for r in runs]  # polls: the lock is free
         assert sorted(finals) == sorted([DONE, DONE, FAILED])
         assert [r.poll()["error"][0] for r in runs if r.state == FAILED] == ["worker_died"]
@@ -388,7 +362,6 @@ def test_a_failed_send_among_several_starts_neither_deadlocks_nor_loses_the_othe
 
 @pytest.mark.timeout(180)
 def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
-    pool._threads = lambda: 1  # as in the pause test above: the bits depend on the BLAS threads
     adam = dict(optimizer="adam", learning_rate=1e-3)
     run = pool.submit("stepper", job(iters=200, **adam), step=True)  # a Step before it starts
     steps, losses = [], []

@@ -9,23 +9,25 @@ import ffn
 from ffn.settings import Limits, run_length
 from serve import protocol
 from serve.protocol import (COMMANDS, GRADCHECK, MESSAGES, Cancel, Cancelled, Done, Error, Job, Pause,
-                            Paused, ProtocolError, Ready, Report, Start, Stop, Threads, from_wire, to_wire)
+                            Paused, ProtocolError, Ready, Report, Start, Stop, Fork, Forked, from_wire, to_wire)
 
 CHECK = Job(ffn.preset("fast", hidden_size_list=(64, 32)), Limits(max_units=512), 2000, 25, task=GRADCHECK,
             params=np.arange(5.0), command="a test")
 STEPPER = Job(ffn.TrainSettings(lr_schedule="cosine", augment=True), Limits(), 500, 10)
 
 EVERY_MESSAGE = [
-    Start(7, CHECK, threads=2, chunk=0.2),
-    Start(8, STEPPER, threads=1, chunk=0.05, checkpoint={"iteration": 3, "params": np.ones(4)}, step=True,
+    Start(7, CHECK, chunk=0.2),
+    Start(8, STEPPER, chunk=0.05, checkpoint={"iteration": 3, "params": np.ones(4)}, step=True,
           stop_now=True),
-    Stop(7), Pause(7), Cancel(7), Threads(7, 2),
+    Stop(7), Pause(7), Cancel(7), Fork(7, stop=True), Fork(7, pause=True),
     Ready(1234),
     Report(7, {"loss": [2.3, 2.2], "snapshot_w1": [{"iteration": 2, "W": np.zeros((784, 4), np.float32)}]},
            {"iteration": 2, "fraction": 0.1}, ("stalled", {"iteration": 2})),
     Paused(7, {"iteration": 2, "params": np.ones(3)}),
     Done(7, 2, status="finished", outcome=("finished", {"iterations": 2, "epochs": 0.5}),
          final={"train": 0.5}, model=b"PK\x03\x04"),
+    Forked(7, 40, outcome=("stopped", {"iteration": 40, "total": 100}), final={"test": 0.9}, model=b"PK"),
+    Forked(7, 40, checkpoint={"iteration": 40, "params": np.ones(3)}),
     Cancelled(7),
     Error(7, "settings", "the learning rate is out of range"),
 ]
@@ -66,7 +68,7 @@ def test_every_message_round_trips_through_the_wire_as_builtins(msg):
 
 
 def test_a_job_keeps_its_settings_whole():
-    job = from_wire(to_wire(Start(1, CHECK, threads=1, chunk=0.2))).job
+    job = from_wire(to_wire(Start(1, CHECK, chunk=0.2))).job
     assert job.settings == CHECK.settings and job.settings.hidden_size_list == (64, 32)
     assert job.limits == CHECK.limits and job.task == GRADCHECK and job.command == "a test"
 
@@ -74,7 +76,7 @@ def test_a_job_keeps_its_settings_whole():
 def test_both_ends_of_a_pipe_read_only_what_comes_their_way():
     pool_end, worker_end = multiprocessing.Pipe()
     try:
-        start = Start(3, STEPPER, threads=1, chunk=0.2)
+        start = Start(3, STEPPER, chunk=0.2)
         protocol.send(pool_end, start)
         assert same(protocol.receive(worker_end, COMMANDS), start)
         protocol.send(worker_end, Ready(99))
@@ -94,12 +96,12 @@ def test_both_ends_of_a_pipe_read_only_what_comes_their_way():
     ((3, 1), "a message is a tuple"),
     (None, "a message is a tuple"),
     (("stop",), r"a 'stop' message carries 1 value\(s\) \(job_id\), got 0"),
-    (("threads", 1, 2, 3), r"carries 2 value\(s\) \(job_id, n\), got 3"),
-    (("run", 1, "a job", 1, 0.2, None, False, False), "not a job"),
-    (("run", 1, {"settings": {}}, 1, 0.2, None, False, False), "not a job"),
-    (("run", 1, {**to_wire(Start(1, CHECK, 1, 0.2))[2], "task": "sprint"}, 1, 0.2, None, False, False),
+    (("fork", 1, True, False, 3), r"carries 3 value\(s\) \(job_id, stop, pause\), got 4"),
+    (("run", 1, "a job", 0.2, None, False, False), "not a job"),
+    (("run", 1, {"settings": {}}, 0.2, None, False, False), "not a job"),
+    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "task": "sprint"}, 0.2, None, False, False),
      "task must be one of"),
-    (("run", 1, {**to_wire(Start(1, CHECK, 1, 0.2))[2], "colour": "red"}, 1, 0.2, None, False, False),
+    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "colour": "red"}, 0.2, None, False, False),
      "not a job"),
 ])
 def test_a_malformed_message_raises_a_clear_error(data, message):

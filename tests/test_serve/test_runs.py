@@ -29,7 +29,7 @@ def _job(task="train", **settings):
 
 
 def _running(iteration, batch, seconds, done_before=0):
-    run = PoolRun(None, "s", _job(iters=1000, batch_size=batch))
+    run = PoolRun(None, _job(iters=1000, batch_size=batch))
     run.progress = {"iteration": iteration}
     run.started_at = time.monotonic() - seconds
     run.done_before = done_before
@@ -37,14 +37,14 @@ def _running(iteration, batch, seconds, done_before=0):
 
 
 def test_a_runs_length_comes_from_its_settings():
-    run = PoolRun(None, "s", _job(iters=300, batch_size=64))
+    run = PoolRun(None, _job(iters=300, batch_size=64))
     assert run.state == QUEUED and (run.iterations, run.batch, run.images) == (300, 64, 300 * 64)
     run.progress = {"iteration": 100}
     assert run.images_done() == 6400 and run.images_left() == 200 * 64
-    by_epochs = PoolRun(None, "s", _job(epochs=2, batch_size=100, train_size=1000))
+    by_epochs = PoolRun(None, _job(epochs=2, batch_size=100, train_size=1000))
     assert (by_epochs.iterations, by_epochs.batch) == (20, 100)
-    assert PoolRun(None, "s", _job(task=GRADCHECK)).images == 0  # a check trains nothing
-    assert PoolRun(None, "s", _job(), step=True).step_next and not PoolRun(None, "s", _job()).step_next
+    assert PoolRun(None, _job(task=GRADCHECK)).images == 0  # a check trains nothing
+    assert PoolRun(None, _job(), step=True).step_next and not PoolRun(None, _job()).step_next
 
 
 def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():

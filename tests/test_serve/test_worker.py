@@ -1,5 +1,4 @@
 """The worker's loop, driven through a pipe as the pool drives it."""
-import contextlib
 import multiprocessing
 import threading
 
@@ -21,13 +20,13 @@ def answer(conn):
 def test_a_start_whose_job_cannot_be_read_is_refused_and_the_worker_serves_the_next():
     pool_end, worker_end = multiprocessing.Pipe()
     loop = threading.Thread(target=worker.main, args=(worker_end,),
-                            kwargs={"nice": 0, "limit_threads": lambda n: contextlib.nullcontext()},
+                            kwargs={"nice": 0},
                             daemon=True)
     loop.start()
     assert isinstance(answer(pool_end), Ready)
     s = ffn.preset("article_he", train_size=500, iters=5, batch_size=50)
-    good = Start(2, Job(s, Limits(), eval_size=100, evals_per_run=2), threads=1, chunk=0.05)
-    bad = protocol.to_wire(Start(1, good.job, threads=1, chunk=0.05))
+    good = Start(2, Job(s, Limits(), eval_size=100, evals_per_run=2), chunk=0.05)
+    bad = protocol.to_wire(Start(1, good.job, chunk=0.05))
     bad[2]["settings"]["no_such_setting"] = 1  # as a newer server's job might read to an older worker
     pool_end.send(bad)
     refused = answer(pool_end)
