@@ -74,6 +74,7 @@ def _check_taken():
     counts = {lib.num_threads for lib in _blas().select(user_api="blas").lib_controllers}
     if RUN_THREADS is not None and counts - {RUN_THREADS} and not _warned:
         _warned = True
-        warnings.warn(f"BLAS kept {sorted(counts)} thread(s), not {RUN_THREADS}: a run's last bits may depend on the "
-                      f"thread count. Set it from the main thread (threadpoolctl.threadpool_limits(1)) to drive runs "
-                      f"from other threads.", RuntimeWarning, stacklevel=4)
+        warnings.warn(f"BLAS kept {sorted(counts)} thread(s), not {RUN_THREADS}: a run's last bits may "
+                      f"depend on the thread count. Set it from the main thread "
+                      f"(threadpoolctl.threadpool_limits(1)) to drive runs from other threads.",
+                      RuntimeWarning, stacklevel=4)

@@ -1,18 +1,16 @@
-"""How many cores nothing else is using: the BLAS threads a lone training run may take.
+"""How much of the cores other programs use: what a training worker can expect to get.
 
-A matrix product split over two BLAS threads is only as fast as the slower thread. On a
-laptop, the student's browser shares the server's cores; a worker runs at a lower
-priority, so whenever the browser draws, one of its threads stops and the other waits
-for it, and two threads train slower than one would. On a server that only serves, both
-cores are free, and two threads train faster than one. So the pool counts the cores that
-are free now.
+The queue's estimates measure each worker's pace as it trains (:class:`serve.runs.Pace`).
+When none has trained lately, a worker that starts is expected to get the share of a
+core that programs other than the pool's workers leave free: another replica's workers
+on the same cores, a browser drawing charts on a laptop, a class's pages.
 """
 import math
 import time
 
 import psutil
 
-__all__ = ["FreeCores"]
+__all__ = ["CpuLoad", "read_cpu_times", "read_process_seconds"]
 
 # A core's time, as psutil reads it on every system (Linux's guest times are already in user
 # and nice, so they are left out); idle and iowait are idle, steal counts as busy.
@@ -41,8 +39,9 @@ def read_process_seconds(pid):
     return t.user + t.system
 
 
-class FreeCores:
-    """The cores of ``cpus`` that processes other than ``own`` left idle lately.
+class CpuLoad:
+    """The cores of ``cpus`` that processes other than ``own`` left idle lately: ``count``
+    whole cores, and ``others``, the cores' worth the others used.
 
     Parameters
     ----------
@@ -66,6 +65,7 @@ class FreeCores:
         self.read_stat = read_stat
         self.read_ticks = read_ticks
         self.count = len(self.cpus)  # every core, until measured
+        self.others = 0.0            # cores' worth of work by other processes, as last measured
         self._last = None            # (time, busy, total, {pid: ticks})
 
     def update(self, own, now=None):
@@ -85,8 +85,15 @@ class FreeCores:
         if last is None or total <= last[2]:
             return False
         own_ticks = sum(t - last[3][pid] for pid, t in ticks.items() if pid in last[3])
-        others = max(busy - last[1] - own_ticks, 0) / (total - last[2]) * len(self.cpus)
+        others = self.others = max(busy - last[1] - own_ticks, 0) / (total - last[2]) * len(self.cpus)
         count = min(len(self.cpus), max(1, len(self.cpus) - math.ceil(others - self.margin)))
         changed = count != self.count
         self.count = count
         return changed
+
+    def free_share(self):
+        """The share of one core a worker that starts now can expect: the cores the others
+        leave idle, or, where they leave too little, its fair share beside them (a busy
+        core's time split between those who want it), at most one core."""
+        n = len(self.cpus)
+        return min(1.0, max(n - self.others, n / (self.others + 1)))

@@ -1,7 +1,6 @@
 """The thread of a :class:`~serve.pool.TrainingPool`: it listens to the workers, turns
 their messages into the runs' states, replaces a worker that dies, and hands queued runs
 to idle workers, first come first served."""
-import contextlib
 import logging
 import multiprocessing.connection
 
@@ -16,7 +15,7 @@ class Dispatcher:
 
     It works on the pool's attributes, under the pool's ``_lock``: ``_workers`` (a
     :class:`~serve.workers.Workers`), ``_queue`` (the queued :class:`~serve.runs.PoolRun` s),
-    ``_by_job`` (job id -> run), ``_job_ids``, ``_throughput``, ``_shared`` (the runs
+    ``_by_job`` (job id -> run), ``_job_ids``, ``_pace``, ``_load``, ``_shared`` (the runs
     sessions may join), ``_closed``, ``_wake_r`` (readable when the pool's thread has something to do),
     ``chunk``, ``deadline`` and ``clock``.
     """
@@ -38,6 +37,7 @@ class Dispatcher:
                     elif r in conns:
                         self._receive(conns[r])
                 self._workers.kill_stuck(self.clock(), self.deadline)  # a cancel not confirmed: replaced
+                self._load.update([w.proc.pid for w in conns.values()])
                 self._dispatch()
             except Exception:  # noqa: BLE001 - logged; the next pass starts afresh
                 log.exception("the training pool's thread")
@@ -68,12 +68,14 @@ class Dispatcher:
             run.last_heard = now
             if isinstance(msg, Report):
                 run.take_report(msg)
+                self._pace.reported(w, now, run.work_done())
                 return
             if isinstance(msg, Forked):
                 self._forked(run, msg)
                 return
             w.run = None  # a stay ends
-            seconds = run.end_stay(now)
+            self._pace.ended(w)
+            run.end_stay(now)
             self._by_job.pop(msg.job_id, None)
             if isinstance(msg, Paused):
                 run.checkpoint = msg.checkpoint
@@ -81,8 +83,6 @@ class Dispatcher:
             elif isinstance(msg, Done):
                 run.result = msg
                 run.state = DONE
-                trained = msg.iteration * run.batch - run.done_before
-                self._throughput.finished(trained, seconds, run.images)
             elif isinstance(msg, Error):
                 run.fail(msg.code, msg.text)
             for seat in run.seats:  # what a seat asked of a shared run ends with it
@@ -97,6 +97,7 @@ class Dispatcher:
         with self._lock:
             if not self._workers.remove(w):
                 return
+            self._pace.ended(w)
             if w.run is not None:
                 w.run.fail(WORKER_DIED)
                 self._by_job.pop(w.run.job_id, None)
@@ -115,6 +116,7 @@ class Dispatcher:
                 self._by_job[job_id] = run
                 idle.run = run
                 start = run.begin_stay(job_id, self.clock(), self.chunk)
+                self._pace.began(idle, self.clock(), run.work_done())
                 idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
                 starts.append((idle, start))
         failed = []

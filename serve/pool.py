@@ -21,18 +21,23 @@ from collections import deque
 
 from ffn.mnist import shared_copy
 
+from . import cost
+from .commands import SeatCommands
+from .cpuload import CpuLoad
 from .dispatch import Dispatcher
 from .grace import GRACE_SECONDS, GracePeriod
-from .protocol import Cancel, Done, Fork, Job, Pause, Stop
-from .runs import (BROWSER_BUSY, CANCELLED, DONE, ENDED, LEFT_QUEUE, PAUSED, QUEUED, RUNNING, SESSION_ENDED,
-                   WORKER_DIED, PoolRun, Refused, Throughput, estimate_wait)
+from .protocol import TRAIN, Cancel, Job
+from .runs import (BROWSER_BUSY, CANCELLED, ENDED, QUEUE_FULL, SESSION_ENDED, WORKER_DIED, Pace, PoolRun,
+                   Refused, estimate_wait)
 from .seats import Seat, SharedRuns, job_key
 from .workers import Workers
 
 __all__ = ["TrainingPool", "PoolRun", "Seat"]
 
+MAX_WAIT = 20 * 60  # seconds: a class's queue holds at most this much training
 
-class TrainingPool(Dispatcher):
+
+class TrainingPool(Dispatcher, SeatCommands):
     """Worker processes that train runs, and the queue in front of them.
 
     Parameters
@@ -52,10 +57,13 @@ class TrainingPool(Dispatcher):
         Seconds, for a run's wall time, the queue's estimates and the deadlines.
     shared : SharedRuns, optional
         The runs a session may join; default :class:`~serve.seats.SharedRuns`'s bounds.
+    max_wait : float
+        Seconds of training the queue may hold, by the estimates: a new run that would
+        wait longer is refused (``QUEUE_FULL``), and may be started again later.
     """
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=GRACE_SECONDS,
-                 clock=time.monotonic, shared=None):
+                 clock=time.monotonic, shared=None, max_wait=MAX_WAIT):
         cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
         self.size = int(max(1, len(cpus) - 1) if workers is None else workers)
         if self.size < 1:
@@ -72,7 +80,9 @@ class TrainingPool(Dispatcher):
         self._shared = SharedRuns() if shared is None else shared
         self._by_job = {}               # job id -> PoolRun
         self._closed = False
-        self._throughput = Throughput(clock=clock)  # images/s of one worker, for the queue's estimates
+        self._load = CpuLoad(cpus)      # how much of the cores other programs use
+        self._pace = Pace(cost.SPEED, free_share=self._load.free_share)  # work/s of each worker, now
+        self.max_wait = max_wait
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         # MNIST written once, mapped by every worker: one copy in memory, not one each.
         self._data_dir = shared_copy() if shared_data else None
@@ -100,23 +110,30 @@ class TrainingPool(Dispatcher):
             run = None if key is None else self._shared.find(key, self.clock())
             new = run is None
             if new:
-                self._admit(session, browser)
+                self._admit(session, job, browser)
                 run = PoolRun(self, job, step=step, key=key)
                 if key is not None:
                     self._shared.add(run)
                 self._queue.append(run)
-            seat = self._runs[session] = Seat(self, session, run, browser)
+            seat = self._runs[session] = Seat(self, session, run, browser, owns=new)
         if new:
             self._wake()
         return seat
 
-    def _admit(self, session, browser):
-        """A new run is for the class's workers to train: one per browser at a time, in all
-        its tabs (a seat at a run that trains anyway costs nothing). Raises :class:`Refused`."""
+    def _admit(self, session, job, browser):
+        """A new run is for the class's workers to train: not when the queue already holds
+        ``max_wait`` seconds of training, and one per browser at a time, in all its tabs (a
+        seat at a run that trains anyway costs nothing). Raises :class:`Refused`."""
+        if job.task != TRAIN:  # a gradient check is a second of a worker: never refused
+            return
+        wait = self._wait(list(self._queue))
+        if self._queue and wait > self.max_wait:
+            raise Refused(QUEUE_FULL, f"the queue holds about {wait:.0f} s of training, over "
+                                      f"{self.max_wait:.0f} s", seconds=wait)
         if browser is None:
             return
         for seat in self._runs.values():
-            if seat.browser == browser and seat.session != session and seat.state not in ENDED:
+            if seat.browser == browser and seat.owns and seat.session != session and seat.state not in ENDED:
                 raise Refused(BROWSER_BUSY, f"browser {browser!r} already has a run ({seat.state}) in "
                                             f"session {seat.session!r}: one run per browser")
 
@@ -144,12 +161,12 @@ class TrainingPool(Dispatcher):
 
     def status(self):
         """Counts for a status line or a bench: workers, ready (MNIST loaded), busy, queued,
-        images/s a worker, the workers' pids, and the finished runs kept to be joined (how
-        many, their bytes)."""
+        the pace expected of a worker (work/s, :mod:`serve.cost`), the workers' pids, and the
+        finished runs kept to be joined (how many, their bytes)."""
         with self._lock:
             return {"workers": len(self._workers), "ready": sum(w.ready for w in self._workers),
                     "busy": sum(w.run is not None for w in self._workers),
-                    "queued": len(self._queue), "rate": self._throughput.rate(),
+                    "queued": len(self._queue), "pace": self._pace.expected(self.clock()),
                     "pids": [w.proc.pid for w in self._workers], "kept": self._shared.sizes()}
 
     def shutdown(self, timeout=5.0):
@@ -172,102 +189,22 @@ class TrainingPool(Dispatcher):
     def _queue_view(self, run):
         """A queued run's ``place`` in the queue (0 once it has left it) and estimated ``wait`` in seconds."""
         ahead = list(itertools.takewhile(lambda r: r is not run, self._queue))
-        rate = self._throughput.rate([w.run for w in self._workers if w.run is not None])
-        left = [0.0 if w.run is None else w.run.images_left() / rate for w in self._workers]
-        return {"place": len(ahead) + 1 if run in self._queue else 0,
-                "wait": estimate_wait(left, [r.images / rate for r in ahead])}
+        return {"place": len(ahead) + 1 if run in self._queue else 0, "wait": self._wait(ahead)}
 
-    def _stop(self, seat):
+    def _wait(self, ahead):
+        """Seconds until a run queued behind ``ahead`` starts: each worker's run finishes at
+        that worker's pace now, then the runs ahead take the first worker free, each at
+        the pace expected of a worker (:class:`~serve.runs.Pace`)."""
+        pace = self._pace.expected(self.clock())
+        left = [0.0 if w.run is None else w.run.work_left() / (self._pace.of(w) or pace)
+                for w in self._workers]
+        return estimate_wait(left, [r.work_left() / pace for r in ahead])
+
+    def cost(self, job):
+        """Seconds ``job`` would keep one worker busy, at the pace expected now: for the page
+        to say what a large run costs the class before Start."""
         with self._lock:
-            run = seat.run
-            if len(run.seats) > 1 and run.state in (QUEUED, RUNNING):  # others watch it: a copy stops
-                if run.state == QUEUED:  # it never started: this seat leaves the queue
-                    self._leave(seat)
-                else:
-                    self._fork(seat, "stop")
-                return
-            self._shared.private(run)  # a stopped run is not its settings' run
-            w = self._worker_of(run)
-            if w is None:
-                if run.state == QUEUED and run.checkpoint is not None:
-                    run.stop_now = True  # resumed, still waiting: it only ends when its turn comes
-                if run.state == PAUSED:
-                    # Its final figures need a worker for a moment: it goes first in the queue,
-                    # and the worker stops it before any iteration.
-                    run.stop_now = True
-                    run.state = QUEUED
-                    self._queue.appendleft(run)
-                    self._wake()
-                return
-        with contextlib.suppress(OSError):
-            w.send(Stop(run.job_id))
-
-    def _pause(self, seat):
-        with self._lock:
-            run = seat.run
-            if run.state != RUNNING:
-                return
-            if len(run.seats) > 1:  # others watch it: this seat gets a paused copy of its own
-                self._fork(seat, "pause")
-                return
-            self._shared.private(run)  # a paused run is private from now on
-            w = self._worker_of(run)
-        if w is not None:
-            with contextlib.suppress(OSError):
-                w.send(Pause(run.job_id))
-
-    def _fork(self, seat, want):
-        """Ask the worker of ``seat``'s shared run for a copy of it as it is now (under the lock)."""
-        run = seat.run
-        seat.wants = want
-        run.fork.add(want)
-        w = self._worker_of(run)
-        if w is not None:
-            with contextlib.suppress(OSError):
-                w.send(Fork(run.job_id, stop="stop" in run.fork, pause="pause" in run.fork))
-
-    def _forked(self, run, msg):
-        """The worker sent the copy ``msg`` (a :class:`~serve.protocol.Forked`) of ``run``:
-        each seat that asked for it moves to a run of its own; a run nobody watches any
-        more is cancelled (under the lock)."""
-        now = self.clock()
-        for seat in list(run.seats):
-            if seat.wants == "stop" and msg.final is not None:
-                copy = run.copy_for(seat, DONE, now)
-                copy.progress = {**(run.progress or {}), "status": "stopped"}
-                copy.result = Done(None, msg.iteration, status="stopped", outcome=msg.outcome, final=msg.final,
-                                   model=msg.model)
-            elif seat.wants == "pause" and msg.checkpoint is not None:
-                run.copy_for(seat, PAUSED, now).checkpoint = msg.checkpoint
-            else:
-                continue
-            seat.wants = None
-        run.fork = {seat.wants for seat in run.seats if seat.wants}
-        if not run.seats:
-            self._cancel(run, LEFT_QUEUE)
-
-    def _resume(self, seat, step=False):
-        with self._lock:
-            run = seat.run
-            if run.state == PAUSED:
-                run.step_next = step
-                run.state = QUEUED
-                self._queue.append(run)
-        self._wake()
-
-    def _leave(self, seat, reason=LEFT_QUEUE):
-        """``seat`` leaves its run: a run that others watch goes on (the seat keeps a
-        cancelled copy), one nobody watches is cancelled."""
-        with self._lock:
-            run = seat.run
-            if run.state in ENDED:
-                return
-            if len(run.seats) > 1:
-                copy = run.copy_for(seat, CANCELLED, self.clock())
-                copy.cancel_reason = reason
-                run.fork = {s.wants for s in run.seats if s.wants}
-                return
-        self._cancel(run, reason)
+            return cost.run_work(job) / self._pace.expected(self.clock())
 
     def _cancel(self, run, reason):
         with self._lock:
@@ -276,6 +213,7 @@ class TrainingPool(Dispatcher):
             w = self._worker_of(run)
             job_id = run.job_id
             if w is not None:  # the worker stays busy until it confirms
+                self._pace.ended(w)
                 w.run = None
                 w.draining = job_id
                 w.draining_since = self.clock()

@@ -1,7 +1,6 @@
 """A run as a :class:`serve.pool.TrainingPool` keeps it, the states it goes through, and
 how long a queued run waits."""
-import time
-
+from . import cost
 from .protocol import SNAPSHOT, Start, merge_points
 
 QUEUED = "queued"
@@ -44,6 +43,7 @@ class PoolRun:
         self.job = job
         self.key = key
         self.iterations, self.batch = job.length()
+        self.work = cost.run_work(job)   # what it costs a worker, all of it (serve.cost)
         self.seats = set()               # the sessions' seats watching it
         self.joined = 0                  # seats it has had in all
         self.job_id = None               # the id of its current stay in a worker
@@ -83,8 +83,13 @@ class PoolRun:
     def images_done(self):
         return (self.progress or {}).get("iteration", 0) * self.batch
 
-    def images_left(self):
-        return max(self.images - self.images_done(), 0)
+    def work_done(self):
+        """The work of the iterations it has trained (:mod:`serve.cost`)."""
+        return cost.work_done(self.job, (self.progress or {}).get("iteration", 0))
+
+    def work_left(self):
+        """The work it has left: its iterations to come and its final figures."""
+        return max(self.work - self.work_done(), 0.0)
 
     def run_seconds(self, now):
         """Its wall time in workers so far: the queue and pauses left out."""
@@ -140,42 +145,59 @@ class PoolRun:
         self.seats.discard(seat)
         other.seats.add(seat)
         other.joined = 1
-        seat.run, seat.wants = other, None
+        seat.run, seat.wants, seat.owns = other, None, True
         seat.changed.set()
         return other
 
 
-class Throughput:
-    """Images a second one worker gets through, by the wall clock, for the queue's estimates.
+class Pace:
+    """How fast this server's workers train now, in work a second (:mod:`serve.cost`), for
+    the queue's estimates.
 
-    Measured on each run that finishes, from the moment a worker took it to its final
-    figures: its evaluations, the final accuracies and whatever else the machine was
-    doing (a class drawing, other workers) included, as the queue will see them. Until a
-    run has finished, the runs training now tell it (their images so far over their
-    time so far); before anything has trained, ``default``.
+    Each worker's pace is measured on its run as it trains: the work of the iterations it
+    reported over the last ``window`` seconds of the pool's clock. Whatever slows it down
+    now is in it: a class drawing, the other workers, another replica's workers on the
+    same cores. A worker that trains nothing is expected to go at the pace measured last
+    on any (within ``window`` x 6 s), or else at ``default`` times the share of a core that
+    other programs leave free (``free_share``, :class:`serve.cpuload.CpuLoad`).
     """
 
-    def __init__(self, default=40_000.0, clock=time.monotonic):
+    def __init__(self, default, window=10.0, free_share=lambda: 1.0):
         self.default = default
-        self.clock = clock
-        self.measured = None
+        self.window = window
+        self.free_share = free_share
+        self._seen = {}         # worker -> [(time, work done)], its current stay's, the latest window
+        self._last = None       # (time, pace) measured last on any worker
 
-    def finished(self, images, seconds, planned):
-        """A run's stay in a worker ended: ``images`` of its ``planned`` trained in ``seconds``.
-        A stay that trained under a quarter of its run (stopped or paused early) is left
-        out: its time is mostly start-up and final figures, not the pace of a run."""
-        if images > 0 and seconds > 0 and images >= planned / 4:
-            r = images / seconds
-            self.measured = r if self.measured is None else 0.5 * self.measured + 0.5 * r
+    def began(self, worker, now, work):
+        """``worker`` began a stay, with ``work`` of its run already done."""
+        self._seen[worker] = [(now, work)]
 
-    def rate(self, running=()):
-        """Images a second; ``running`` are the :class:`PoolRun` s training now."""
-        if self.measured is not None:
-            return self.measured
-        now = self.clock()
-        seen = [(r.images_done() - r.done_before) / (now - r.started_at) for r in running
-                if r.started_at is not None and now - r.started_at >= 1.0 and r.images_done() > r.done_before]
-        return sum(seen) / len(seen) if seen else self.default
+    def reported(self, worker, now, work):
+        """``worker`` reported its run's work done so far."""
+        seen = self._seen.setdefault(worker, [(now, work)])
+        seen.append((now, work))
+        while len(seen) > 2 and now - seen[1][0] >= self.window:
+            seen.pop(0)
+        pace = self.of(worker)
+        if pace is not None:
+            self._last = (now, pace)
+
+    def ended(self, worker):
+        self._seen.pop(worker, None)
+
+    def of(self, worker):
+        """``worker``'s pace now, or None until it has trained a second."""
+        seen = self._seen.get(worker)
+        if not seen or seen[-1][0] - seen[0][0] < 1.0 or seen[-1][1] <= seen[0][1]:
+            return None
+        return (seen[-1][1] - seen[0][1]) / (seen[-1][0] - seen[0][0])
+
+    def expected(self, now):
+        """The pace a worker that begins a run now is expected to go at."""
+        if self._last is not None and now - self._last[0] <= 6 * self.window:
+            return self._last[1]
+        return self.default * self.free_share()
 
 
 def estimate_wait(busy_left, ahead):

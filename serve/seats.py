@@ -35,13 +35,15 @@ class Seat:
     :meth:`poll` brings what is new since the last poll, :meth:`stop`, :meth:`pause`,
     :meth:`resume`, :meth:`step` and :meth:`cancel` act on the run (on a copy of its own
     when others watch it too). ``browser`` names the browser the session is in, for the
-    pool's limit of runs per browser.
+    pool's limit of runs per browser, which counts the runs a browser's seats started
+    (``owns``), not those they joined.
     """
 
-    def __init__(self, pool, session, run, browser=None):
+    def __init__(self, pool, session, run, browser=None, owns=True):
         self._pool = pool
         self.session = session
         self.browser = browser
+        self.owns = owns                   # it started its run, or has a copy of its own
         self.run = run
         self.wants = None                  # 'stop' or 'pause', asked of a shared run's worker
         self.changed = threading.Event()   # set whenever its run's state changes

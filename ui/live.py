@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from serve.grace import GRACE_SECONDS
-from serve.runs import CANCELLED, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
+from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
 from . import charts, health_charts, health_panel
 from .i18n import _
@@ -23,7 +23,19 @@ SEND = 0.2         # seconds a finished run's figures are given to reach the bro
                    # reruns, which would clear them on the way
 
 
+def _students(run):
+    """One sentence when the run trains once for several sessions (:mod:`serve.seats`)."""
+    if run.students < 2:
+        return
+    if run.active:
+        st.caption(_("Training once for {n} students with these settings: you all see the same curves and "
+                     "figures.").format(n=run.students))
+    elif run.state == DONE and run.outcome and run.outcome[0] != "stopped":
+        st.caption(_("Trained once for {n} students with these settings.").format(n=run.students))
+
+
 def _progress(run):
+    _students(run)
     if run.state == QUEUED:
         st.info(_("Every trainer is busy: your run is number {place} in the queue and should start in "
                   "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))

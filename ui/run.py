@@ -71,7 +71,7 @@ class Run:
     reported so far, by series.
     """
     settings: object
-    handle: object                 # its serve.runs.PoolRun: only this class touches it
+    handle: object                 # its serve.seats.Seat: only this class touches it
     state: str = QUEUED
     history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
     progress: dict = None
@@ -85,14 +85,17 @@ class Run:
     wait: float = 0.0              # while queued: the estimated seconds until it starts
     late: bool = False             # running, but its worker has not reported lately
     wall_seconds: float = 0.0      # time spent running, pauses and the queue excluded
+    students: int = 1              # the sessions it trains for: identical runs train once (serve.seats)
     net: object = None             # the trained network, read from the worker's model file
     kept: object = None            # its ui.kept.KeptRun once kept
 
     @classmethod
-    def start(cls, settings, session, pool, step=False):
-        """Check the settings against the app's limits and queue the run (ValueError if out of range).
-        ``step``: it trains one iteration and pauses (the Step button before a run)."""
-        return cls(settings, pool.submit(session, app_job(settings), step=step))
+    def start(cls, settings, session, pool, step=False, browser=None):
+        """Check the settings against the app's limits and queue the run, or join the same
+        run another session started (ValueError if out of range; :class:`serve.runs.Refused`
+        if the pool will not take it). ``step``: it trains one iteration and pauses (the
+        Step button before a run); ``browser`` names the session's browser."""
+        return cls(settings, pool.submit(session, app_job(settings), step=step, browser=browser))
 
     @property
     def active(self):
@@ -122,6 +125,7 @@ class Run:
         self.progress = p["progress"] or self.progress
         self.advice = p["advice"]
         self.place, self.wait = p.get("place", 0), p.get("wait", 0.0)
+        self.students = p["students"]
         if p["result"] is not None and not self.final:
             self.outcome, self.model_file = p["result"].outcome, p["result"].model
             self.net = load_model(io.BytesIO(self.model_file))

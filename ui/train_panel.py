@@ -2,13 +2,14 @@
 part (:mod:`ui.live`: progress, charts and the run's figures)."""
 import streamlit as st
 
-from serve.runs import QUEUED
+from serve.runs import BROWSER_BUSY, QUEUE_FULL, QUEUED, Refused
 from serve.worker import SNAPSHOT_EVERY
 
 from . import compare_panel, health_charts, health_panel, kept, live, state
+from .browser import browser_id
 from .i18n import _, labels
 from .resources import session_id, training_pool
-from .run import Run
+from .run import Run, app_job
 
 TICK = 0.5         # seconds between the timer's restarts of the live fragment
 TILES_EVERY = SNAPSHOT_EVERY  # seconds between redraws of the live tiles: a snapshot's pace
@@ -75,6 +76,9 @@ def _controls(settings, error):
               help=_("A run waiting in the queue leaves it.") if busy and run.state == QUEUED else None)
     row.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
+    _refusal(st.session_state.get("start_refused"), busy)
+    if not busy and error is None:
+        _cost(settings)
     if busy and settings != run.settings:
         st.caption(_("You changed the settings: they apply to the next run, not this one."))
     if error is not None and not busy:  # the sidebar says it too, but perhaps below the fold
@@ -84,10 +88,42 @@ def _controls(settings, error):
                      "Download the model when the run ends to keep it."))
 
 
+COSTLY = 60.0  # seconds of a trainer from which a run's cost is shown before Start
+
+
+def _cost(settings):
+    """What a large run will cost the class, before Start: the trainers are shared."""
+    try:
+        seconds = training_pool().cost(app_job(settings))
+    except ValueError:  # out of range: the sidebar says why
+        return
+    if seconds >= COSTLY:
+        st.caption(_("This run needs about {minutes:.0f} min of a trainer. The class shares the trainers: "
+                     "runs started after it wait meanwhile.").format(minutes=max(1, round(seconds / 60))))
+
+
+def _refusal(refused, busy):
+    """Why the pool would not take the last Start, until the next one."""
+    if refused is None or busy:
+        return
+    code, values = refused
+    if code == BROWSER_BUSY:
+        st.warning(_("Another tab of this browser already has a run. The class shares the trainers, so each "
+                     "browser trains one run at a time: stop it in that tab, or wait for it to end."))
+    elif code == QUEUE_FULL:
+        st.warning(_("The queue is full: the runs waiting need about {minutes:.0f} min of training. Try a "
+                     "smaller run, or press Start again in a few minutes.").format(
+                         minutes=values["seconds"] / 60))
+
+
 def _start(step=False):
     """The sidebar's settings as they are now (a widget changed in the same breath counts)."""
+    st.session_state.start_refused = None
     try:
-        st.session_state.run = Run.start(state.settings(), session_id(), training_pool(), step=step)
+        st.session_state.run = Run.start(state.settings(), session_id(), training_pool(), step=step,
+                                         browser=browser_id())
+    except Refused as e:  # one run per browser; the queue is full
+        st.session_state.start_refused = (e.code, e.values)
     except (TypeError, ValueError, RuntimeError):  # out of range; this session started one a moment ago;
         pass                                       # the server is stopping
 

@@ -1,9 +1,9 @@
-"""Counting the cores a lone run's BLAS threads may take."""
+"""Counting the cores other programs leave a training worker."""
 import os
 
 import pytest
 
-from serve.cpuload import FreeCores, read_cpu_times, read_process_seconds
+from serve.cpuload import CpuLoad, read_cpu_times, read_process_seconds
 
 
 class FakeMachine:
@@ -25,7 +25,7 @@ class FakeMachine:
 
 
 def meter(m, **kw):
-    return FreeCores({0, 1}, window=1.0, read_stat=m.stat, read_ticks=m.process_ticks, **kw)
+    return CpuLoad({0, 1}, window=1.0, read_stat=m.stat, read_ticks=m.process_ticks, **kw)
 
 
 @pytest.mark.parametrize("others, own, free", [
@@ -43,6 +43,8 @@ def test_free_cores(others, own, free):
     m.advance(100, others, own)
     fc.update([1], now=1.0)
     assert fc.count == free
+    assert fc.others == pytest.approx(others / 100)
+    assert fc.free_share() == pytest.approx(min(1, max(2 - others / 100, 2 / (others / 100 + 1))))
 
 
 def test_measures_at_most_once_a_window_and_says_when_the_count_changes():
@@ -68,7 +70,7 @@ def test_a_worker_that_went_away_or_no_proc_leaves_every_core_free():
 
     def no_proc(cpus):
         raise OSError("no /proc/stat")
-    fc = FreeCores({0, 1}, window=0.0, read_stat=no_proc)
+    fc = CpuLoad({0, 1}, window=0.0, read_stat=no_proc)
     assert fc.update([]) is False and fc.update([]) is False and fc.count == 2
 
 
@@ -78,7 +80,7 @@ def test_the_real_readers():
     assert 0 <= busy <= total and total > 0
     assert read_process_seconds(os.getpid()) >= 0
     assert read_process_seconds(2 ** 22 + 7) is None              # above any pid: gone
-    fc = FreeCores(cpus, window=0.0)
+    fc = CpuLoad(cpus, window=0.0)
     fc.update([os.getpid()])
     sum(i * i for i in range(200_000))                            # this process's own work does not count
     fc.update([os.getpid()])

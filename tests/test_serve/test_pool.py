@@ -15,7 +15,7 @@ from serve.pool import TrainingPool
 from serve.seats import SharedRuns
 from serve.protocol import GRADCHECK, TRAIN, Job, Start, Stop, from_wire
 from tests.support import ROOT
-from serve.runs import CANCELLED, DONE, FAILED, PAUSED, QUEUED, RUNNING
+from serve.runs import CANCELLED, DONE, FAILED, PAUSED, QUEUE_FULL, QUEUED, RUNNING, Refused
 
 
 def job(iters=200, task=TRAIN, params=None, **changes):
@@ -395,7 +395,7 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     assert seen["points"]["snapshot_w1_init"][0].shape == (784, 64)
     assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
     net = ffn.load_model(io.BytesIO(run.result.model))
-    rate = pool.status()["rate"]
+    pace = pool.status()["pace"]
     check = pool.submit("s:check", job(task=GRADCHECK, params=net.param_vector.copy()))
     wait_until(check, {DONE})
     rows = check.result.check
@@ -407,7 +407,7 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     wrong = pool.submit("s:check3", job(task=GRADCHECK, params="not numbers"))
     wait_until(wrong, {FAILED})
     assert wrong.error[0] == "params"
-    assert pool.status()["rate"] == rate  # a check trains nothing: it leaves the queue's estimates alone
+    assert pool.status()["pace"] == pace  # a check trains nothing: it leaves the queue's estimates alone
     assert pool.status()["workers"] == 1 and pool.status()["busy"] == 0  # and a bad one kills no worker
 
 
@@ -426,3 +426,29 @@ def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     run.stop()
     seen = wait_until(run, {DONE})
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == run.result.iteration
+
+
+@pytest.mark.timeout(120)
+def test_the_wait_counts_each_run_ahead_by_its_own_work_and_a_full_queue_refuses_new_runs(pool):
+    big = pool.submit("big", job(iters=20000))
+    wait_until(big, {RUNNING})
+    trained(big, 300)  # its worker's pace is measured by now
+    small = pool.submit("small", job(iters=100, seed=1))
+    wide = pool.submit("wide", job(iters=100, seed=2, hidden_size=512))
+    last = pool.submit("last", job(iters=100, seed=3))
+    with pool._lock:  # one moment for all three
+        waits = [pool._queue_view(s.run)["wait"] for s in (small, wide, last)]
+        pace = pool._pace.expected(pool.clock())
+        ahead = big.run.work_left() / (pool._pace.of(pool._workers[0]) or pace)
+    assert waits[0] == pytest.approx(ahead)
+    assert waits[1] - waits[0] == pytest.approx(small.run.work / pace)
+    assert waits[2] - waits[1] == pytest.approx(wide.run.work / pace) and wide.run.work > 3 * small.run.work
+    pool.max_wait = waits[2] / 2
+    with pytest.raises(Refused) as full:
+        pool.submit("one more", job(iters=100, seed=4))
+    assert full.value.code == QUEUE_FULL and full.value.values["seconds"] > pool.max_wait
+    joins = pool.submit("joins", job(iters=100, seed=1))
+    assert joins.run is small.run  # a seat at a queued run costs nothing
+    assert pool.cost(job(iters=100, seed=2, hidden_size=512)) == pytest.approx(wide.run.work / pace, rel=0.05)
+    for seat in (big, small, wide, last):
+        seat.cancel()

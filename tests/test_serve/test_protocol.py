@@ -8,8 +8,8 @@ import pytest
 import ffn
 from ffn.settings import Limits, run_length
 from serve import protocol
-from serve.protocol import (COMMANDS, GRADCHECK, MESSAGES, Cancel, Cancelled, Done, Error, Job, Pause,
-                            Paused, ProtocolError, Ready, Report, Start, Stop, Fork, Forked, from_wire, to_wire)
+from serve.protocol import (COMMANDS, GRADCHECK, MESSAGES, Cancel, Cancelled, Done, Error, Fork, Forked, Job,
+                            Pause, Paused, ProtocolError, Ready, Report, Start, Stop, from_wire, to_wire)
 
 CHECK = Job(ffn.preset("fast", hidden_size_list=(64, 32)), Limits(max_units=512), 2000, 25, task=GRADCHECK,
             params=np.arange(5.0), command="a test")

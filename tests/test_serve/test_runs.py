@@ -1,13 +1,11 @@
 """A run's length, the queue's wait estimate and the throughput it uses."""
 
-import time
-
 import pytest
 
 import ffn
 from ffn.settings import Limits
 from serve.protocol import GRADCHECK, Job
-from serve.runs import QUEUED, PoolRun, Throughput, estimate_wait
+from serve.runs import QUEUED, Pace, PoolRun, estimate_wait
 
 
 @pytest.mark.parametrize(
@@ -28,41 +26,42 @@ def _job(task="train", **settings):
     return Job(ffn.TrainSettings(**settings), Limits(), eval_size=500, evals_per_run=10, task=task)
 
 
-def _running(iteration, batch, seconds, done_before=0):
-    run = PoolRun(None, _job(iters=1000, batch_size=batch))
-    run.progress = {"iteration": iteration}
-    run.started_at = time.monotonic() - seconds
-    run.done_before = done_before
-    return run
-
-
 def test_a_runs_length_comes_from_its_settings():
     run = PoolRun(None, _job(iters=300, batch_size=64))
     assert run.state == QUEUED and (run.iterations, run.batch, run.images) == (300, 64, 300 * 64)
     run.progress = {"iteration": 100}
-    assert run.images_done() == 6400 and run.images_left() == 200 * 64
+    assert run.images_done() == 6400
     by_epochs = PoolRun(None, _job(epochs=2, batch_size=100, train_size=1000))
     assert (by_epochs.iterations, by_epochs.batch) == (20, 100)
     assert PoolRun(None, _job(task=GRADCHECK)).images == 0  # a check trains nothing
     assert PoolRun(None, _job(), step=True).step_next and not PoolRun(None, _job()).step_next
 
 
-def test_throughput_from_finished_runs_then_from_runs_in_progress_then_the_default():
-    tp = Throughput(default=1000.0)
-    assert tp.rate() == 1000.0
-    assert tp.rate([_running(10, 100, 0.5)]) == 1000.0  # under a second: not yet a measure
-    assert tp.rate([_running(100, 100, 4.0)]) == pytest.approx(2500.0, rel=0.01)
-    # images since this stay began: a resumed run that had 5,000 before
-    assert tp.rate([_running(100, 100, 2.0, done_before=5000)]) == pytest.approx(2500.0, rel=0.01)
-    tp.finished(0, 3.0, 30_000)  # a run stopped at once says nothing
-    tp.finished(30_000, 10.0, 30_000)
-    assert tp.rate([_running(100, 100, 4.0)]) == 3000.0  # a finished run's wall-time rate wins
-    tp.finished(10_000, 10.0, 10_000)
-    assert tp.rate() == pytest.approx(2000.0)  # the mean of the last and the one before
+def test_a_runs_work_follows_its_size_and_what_it_has_left_its_progress():
+    small, wide = PoolRun(None, _job(iters=300, batch_size=64)), PoolRun(None, _job(iters=300, batch_size=64,
+                                                                                        hidden_size=512))
+    assert wide.work > 2 * small.work
+    assert small.work_left() == small.work
+    small.progress = {"iteration": 150}
+    assert 0 < small.work_left() < small.work
+    small.progress = {"iteration": 300}
+    assert 0 < small.work_left() < small.work  # the final figures are still to come
 
 
-def test_a_run_stopped_at_once_barely_moves_the_throughput():
-    tp = Throughput()
-    tp.finished(100_000, 2.0, 100_000)  # 50,000 images/s
-    tp.finished(256, 1.0, 100_000)  # stopped after one step: its time is overhead
-    assert tp.rate() == 50_000.0
+def test_a_workers_pace_is_measured_on_what_it_trains_now():
+    share = {"free": 1.0}
+    pace = Pace(default=1000.0, window=10.0, free_share=lambda: share["free"])
+    assert pace.expected(now=0.0) == 1000.0  # nothing measured: the default, on a free core
+    share["free"] = 0.5                      # another replica's worker took half the cores
+    assert pace.expected(now=0.0) == 500.0
+    pace.began("w", 0.0, work=0.0)
+    pace.reported("w", 0.5, work=400.0)
+    assert pace.of("w") is None               # under a second: not yet a measure
+    pace.reported("w", 2.0, work=1000.0)
+    assert pace.of("w") == 500.0 and pace.expected(now=2.0) == 500.0
+    for t in range(3, 30):                    # it slows down: the window follows it
+        pace.reported("w", float(t), work=1000.0 + 100.0 * (t - 2))
+    assert pace.of("w") == pytest.approx(100.0)
+    pace.ended("w")
+    assert pace.of("w") is None and pace.expected(now=40.0) == pytest.approx(100.0)  # measured last
+    assert pace.expected(now=200.0) == 500.0  # long ago: the default again

@@ -138,12 +138,14 @@ def test_ten_tabs_of_one_browser_get_one_run(pool):
         assert refused.value.code == BROWSER_BUSY
     joined = pool.submit("tab1", job(iters=20000, seed=0), browser="B")  # a seat at it costs nothing
     assert joined.run is first.run
-    other = pool.submit("someone", job(iters=20000, seed=5), browser="C")  # another browser queues
-    assert pool.status()["queued"] + pool.status()["busy"] == 2
-    for seat in (first, joined, other):
-        seat.cancel()
-    again = pool.submit("tab2", job(iters=50, seed=2), browser="B")  # its run ended: room for the next
-    wait_until(again, {DONE})
+    elsewhere = pool.submit("C's tab", job(iters=20000, seed=7), browser="C")
+    c_joins = pool.submit("tab3", job(iters=20000, seed=7), browser="B")  # B joins C's run...
+    first.cancel()
+    joined.cancel()
+    own = pool.submit("tab4", job(iters=50, seed=8), browser="B")  # ...and starts its own once its run ended
+    elsewhere.cancel()
+    c_joins.cancel()
+    wait_until(own, {DONE})
 
 
 class _Run:
