@@ -124,6 +124,14 @@ class Adam:
     """
 
     elementwise = True
+    # A weight whose gradient stays 0 (a dead ReLU unit's) has its m shrink by b1 at every
+    # step, below float32's normal range after about 760 steps, where 0.9 x the smallest
+    # subnormal rounds back to itself: it never reaches 0, and arithmetic on subnormals is
+    # many times slower (a 'fast' run's step went from 1.8 to 4.4 ms by iteration 3000).
+    # So every FLUSH_EVERY steps, m's entries under FLUSH_BELOW become 0: from there an entry
+    # needs over 170 steps to turn subnormal, and its step, m / (sqrt(v) + eps) x lr_t, was
+    # under 1e-22, far below a float32 weight's last bit.
+    FLUSH_EVERY, FLUSH_BELOW = 100, 1e-30
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _check_lr(lr), beta1, beta2, eps
@@ -153,6 +161,8 @@ class Adam:
             np.divide(m, tmp, out=tmp)
             tmp *= lr_t
             params[key] -= tmp
+            if self.iter % self.FLUSH_EVERY == 0:
+                m[np.abs(m, out=tmp) < self.FLUSH_BELOW] = 0.0
 
 
 def _like(params, make):

@@ -51,7 +51,6 @@ STEP = {                  # a training iteration (step_terms, late_terms)
     "adagrad": 242.0,
     "rmsprop": 268.0,
     "adam": 303.0,
-    "adam_late": 770.0,   # Adam, per parameter, each iteration past ADAM_LATE (see there)
     "decay": 74.0,        # weight decay, per weight
     "iteration": 0.0,     # Python's own time per iteration: the fit finds it all in the next term
     "layers": 6.7e5,      # ... per layer of the network (its forward and backward calls)
@@ -85,11 +84,6 @@ CHECK = {                 # a gradient check: two losses of its batch for each e
     "norm": 1.09e6,       # ... and once more per normalisation layer, whose forward pass is longer
     "check": 1.1e8,       # its own time, with its trainer's build
 }
-# Past this many iterations, Adam's first moments of the weights that stopped learning (a dead unit's)
-# have decayed into float32's subnormal range, where arithmetic is many times slower, and stay there
-# (0.9 times the smallest rounds back to it): STEP["adam_late"] more per parameter. So at learning
-# rates of 0.008-0.01; at 0.001, where few units die, hardly.
-ADAM_LATE = 750
 SPEED = 8.55e10           # work a second of one worker on the project's machine: bench.run_cost's one speed
 
 
@@ -151,11 +145,6 @@ def step_terms(s, batch):
     terms["iteration"] = 1
     terms["layers"] = _layers(s)
     return terms
-
-
-def late_terms(s):
-    """What each iteration past :data:`ADAM_LATE` costs beside :func:`step_terms`: terms of :data:`STEP`."""
-    return {"adam_late": _params(s)} if s.optimizer == "adam" else {}
 
 
 def health_terms(s):
@@ -240,8 +229,7 @@ class RunPlan:
         """The work of the first ``iteration`` iterations, part by part (all 0 at 0)."""
         s, it = self.settings, max(0, min(int(iteration), self.iterations))
         return {"build": work(build_terms(s), BUILD) if it else 0.0,
-                "train": it * work(step_terms(s, self.batch), STEP)
-                + max(0, it - ADAM_LATE) * work(late_terms(s), STEP),
+                "train": it * work(step_terms(s, self.batch), STEP),
                 "evaluations": self.evaluations(it) * self.evaluation(),
                 "health": self.health_points(it) * _health_point(s)}
 

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 
+import ffn
+
 from ffn.three_layer_net import ThreeLayerNet
 from ffn.optimizers import OPTIMIZERS, make_optimizer
 
@@ -59,3 +61,26 @@ def test_momentum_is_handed_to_momentum_and_nesterov_only():
 def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="'lbfgs'"):
         make_optimizer("lbfgs", 0.1)
+
+
+def test_adams_moments_never_go_subnormal_and_the_flush_changes_no_weight():
+    """A weight whose gradient stays 0 (a dead unit's) has its m shrink by 0.9 a step, into
+    float32's slow subnormal range after ~760 steps, where it would stay for good."""
+    rng = np.random.default_rng(0)
+    g = rng.standard_normal(1000).astype(np.float32)
+    dead = g * (np.arange(1000) >= 300)  # the first 300 weights' gradients are 0 from the second step on
+
+    def run(flush_every):
+        w = np.ones(1000, np.float32)
+        opt = ffn.Adam(1e-3)
+        opt.FLUSH_EVERY = flush_every
+        for i in range(1200):
+            opt.update({"all": w}, {"all": g if i == 0 else dead})
+        return w, opt.m["all"]
+
+    w, m = run(ffn.Adam.FLUSH_EVERY)
+    tiny = np.finfo(np.float32).tiny
+    assert not ((m != 0) & (np.abs(m) < tiny)).any()
+    w_never, m_never = run(10 ** 9)  # never flushed: they would be subnormal...
+    assert ((m_never != 0) & (np.abs(m_never) < tiny)).sum() >= 250
+    np.testing.assert_array_equal(w, w_never)  # ...and the weights are the same all the same
