@@ -2,14 +2,18 @@
 
     python -m bench.blas_threads [--iters 300] [--repeats 2]
 
-Issue 28 asks that a run's weights depend on its settings and seed only. The pool gives a
-lone run one BLAS thread per free core and shared runs one each (``serve.dispatch``), so
-the thread count follows the load. This measures, in the library's own ``Trainer``:
+Issue 28 asks that a run's weights depend on its settings and seed only. The pool used to
+give a lone run one BLAS thread per free core and shared runs one each, so the thread
+count followed the load; now the ``Trainer`` computes with ``ffn.threads.RUN_THREADS``
+(one). This measures, in the library's own ``Trainer``:
 
 - one matrix product of each shape a training step makes (forward ``X @ W``, backward
   ``X.T @ dY`` and ``dY @ W.T``), with 1 and 2 threads: bit-identical or not;
-- three presets' first ``--iters`` iterations with 1 and 2 threads: identical weights or
-  not, and the seconds each took (alternating, ``--repeats`` times), on this machine's cores.
+- three presets' first ``--iters`` iterations with the run's count set to 1 and to 2:
+  identical weights or not, and the seconds each took (alternating, ``--repeats`` times),
+  on this machine's cores: what the fixed one thread costs a lone run;
+- the fix: with the run's one thread, a caller that set 1 or 2 BLAS threads gets the same
+  weights.
 """
 import argparse
 import statistics
@@ -19,6 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import ffn
+from ffn import threads as ffn_threads
 
 RUNS = {"article_he": {}, "fast": {}, "fast, H 512, batch 512": {"hidden_size": 512, "batch_size": 512}}
 
@@ -39,13 +44,19 @@ def products(rng):
     return out
 
 
-def one_run(x, t, preset, more, iters, threads):
+def one_run(x, t, preset, more, iters, threads, run_threads=None):
+    """Seconds and weights of a run under ``threads`` BLAS threads set by its caller, the
+    run's own count (``ffn.threads.RUN_THREADS``) set to ``run_threads`` (default the same)."""
     s = ffn.preset(preset.split(",")[0], iters=iters, **more)
     tr = ffn.build_trainer(s, x, t, eval_size=500, evals_per_run=2)
-    with threadpool_limits(threads, user_api="blas"):
-        start = time.perf_counter()
-        tr.step()
-        seconds = time.perf_counter() - start
+    kept, ffn_threads.RUN_THREADS = ffn_threads.RUN_THREADS, run_threads or threads
+    try:
+        with threadpool_limits(threads, user_api="blas"):
+            start = time.perf_counter()
+            tr.step()
+            seconds = time.perf_counter() - start
+    finally:
+        ffn_threads.RUN_THREADS = kept
     return seconds, {k: v.copy() for k, v in tr.net.params.items()}
 
 
@@ -73,6 +84,11 @@ def main():
         again = same(weights[1][0], weights[1][-1]) if args.repeats > 1 else None
         print(f"{preset:<26}{one:>10.2f}{two:>11.2f}{one / two:>8.2f}  "
               f"{'yes' if same(weights[1][0], weights[2][0]) else 'no'}; {'yes' if again else 'no'}")
+    print("\nthe fix: the run's one thread (ffn.threads), its caller's 1 or 2 BLAS threads: same weights?")
+    for preset, more in RUNS.items():
+        _s, one = one_run(x, t, preset, more, args.iters, 1, run_threads=1)
+        _s, two = one_run(x, t, preset, more, args.iters, 2, run_threads=1)
+        print(f"  {preset:<26}{'yes' if same(one, two) else 'no'}")
 
 
 if __name__ == "__main__":

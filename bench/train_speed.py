@@ -18,15 +18,16 @@ and the article's run against the article's code path.
 Figures are wall-clock seconds on this machine: compare the ratios printed in one run.
 """
 import argparse
-import os
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import ffn
+from ffn.threads import RUN_THREADS
 from bench.support.article_baseline import train_article
 
-THREADS = os.cpu_count()
+THREADS = RUN_THREADS  # PyTorch gets the BLAS threads ffn's Trainer computes with (ffn.threads: one)
 
 
 def _net(seed=0):
@@ -228,12 +229,14 @@ def main():
     ap.add_argument("--skip-torch", action="store_true")
     args = ap.parse_args()
     (x, t), (xt, tt) = ffn.load_mnist()
-    breakdown(x, t)
-    if not args.skip_torch:
-        versus_torch(x, t, args.pairs)
-    fast(x, t, xt, tt, range(args.seeds))
-    if not args.skip_article:
-        article(x, t, xt, tt, range(min(args.seeds, 3)))
+    # Everything with the BLAS threads of ffn's runs: the floors, the article's code path, PyTorch.
+    with threadpool_limits(THREADS, user_api="blas"):
+        breakdown(x, t)
+        if not args.skip_torch:
+            versus_torch(x, t, args.pairs)
+        fast(x, t, xt, tt, range(args.seeds))
+        if not args.skip_article:
+            article(x, t, xt, tt, range(min(args.seeds, 3)))
 
 
 if __name__ == "__main__":

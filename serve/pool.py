@@ -35,6 +35,11 @@ from .workers import Workers
 __all__ = ["TrainingPool", "PoolRun", "Seat"]
 
 MAX_WAIT = 20 * 60  # seconds: a class's queue holds at most this much training
+# Seconds from one run's end in a worker to the next run's first progress on its page, beside
+# the two runs' work: the figures and the model's file through the pipe, the next Start, its
+# first chunk of training and report (``chunk``), the page's next poll. The waits shown on the
+# class bench were 0.4-0.7 s short without it, most of all in a run's last seconds in the queue.
+HANDOFF = 0.5
 
 
 class TrainingPool(Dispatcher, SeatCommands):
@@ -196,9 +201,9 @@ class TrainingPool(Dispatcher, SeatCommands):
         that worker's pace now, then the runs ahead take the first worker free, each at
         the pace expected of a worker (:class:`~serve.runs.Pace`)."""
         pace = self._pace.expected(self.clock())
-        left = [0.0 if w.run is None else w.run.work_left() / (self._pace.of(w) or pace)
+        left = [0.0 if w.run is None else w.run.work_left() / (self._pace.of(w) or pace) + HANDOFF
                 for w in self._workers]
-        return estimate_wait(left, [r.work_left() / pace for r in ahead])
+        return estimate_wait(left, [r.work_left() / pace + HANDOFF for r in ahead])
 
     def cost(self, job):
         """Seconds ``job`` would keep one worker busy, at the pace expected now: for the page

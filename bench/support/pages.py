@@ -56,5 +56,5 @@ async def open_page(browser, url, words, frames, keep=False):
     cdp.on("Network.webSocketFrameSent", _frame(frames, "sent", keep, needle))
     cdp.on("Network.webSocketFrameReceived", _frame(frames, "received", keep, needle))
     await page.goto(url)
-    await page.get_by_text(words.hyperparameters).wait_for(timeout=120000)
+    await page.get_by_text(words.hyperparameters, exact=True).wait_for(timeout=120000)
     return page

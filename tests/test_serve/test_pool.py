@@ -11,7 +11,7 @@ import pytest
 
 import ffn
 from ffn.settings import Limits
-from serve.pool import TrainingPool
+from serve.pool import HANDOFF, TrainingPool
 from serve.seats import SharedRuns
 from serve.protocol import GRADCHECK, TRAIN, Job, Start, Stop, from_wire
 from tests.support import ROOT
@@ -440,9 +440,10 @@ def test_the_wait_counts_each_run_ahead_by_its_own_work_and_a_full_queue_refuses
         waits = [pool._queue_view(s.run)["wait"] for s in (small, wide, last)]
         pace = pool._pace.expected(pool.clock())
         ahead = big.run.work_left() / (pool._pace.of(pool._workers[0]) or pace)
-    assert waits[0] == pytest.approx(ahead)
-    assert waits[1] - waits[0] == pytest.approx(small.run.work / pace)
-    assert waits[2] - waits[1] == pytest.approx(wide.run.work / pace) and wide.run.work > 3 * small.run.work
+    assert waits[0] == pytest.approx(ahead + HANDOFF)  # each run ahead: its work, then the handover
+    assert waits[1] - waits[0] == pytest.approx(small.run.work / pace + HANDOFF)
+    assert waits[2] - waits[1] == pytest.approx(wide.run.work / pace + HANDOFF)
+    assert wide.run.work > 3 * small.run.work
     pool.max_wait = waits[2] / 2
     with pytest.raises(Refused) as full:
         pool.submit("one more", job(iters=100, seed=4))
