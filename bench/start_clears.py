@@ -26,7 +26,8 @@ def one_start(page, iters):
     leave the page (their elements are gone from the document, or say something else), and
     until "Starting…" shows."""
     page.locator(".st-key-start button:not([disabled])").wait_for(timeout=60000)
-    # another length than the last run's: the new run's notes are other words than the last one's
+    # another length than every run's before: the new run's notes are other words than the last
+    # one's, and there is no finished run of these settings to join
     box = page.get_by_test_id("stSidebar").get_by_label("Iterations", exact=True)
     box.fill(str(iters))
     box.press("Enter")
@@ -63,7 +64,7 @@ def main():
         page.goto(url + "?preset=article&iters=600&tab=train")
         page.locator(".st-key-start button").click(timeout=60000)
         page.get_by_text("Wall time").first.wait_for(timeout=120000)
-        rows = [one_start(page, 700 + 100 * (k % 2)) for k in range(args.repeats)]
+        rows = [one_start(page, 700 + 100 * k) for k in range(args.repeats)]  # each its own run: none to join
         browser.close()
     print(f"app {app}; the article's settings, 600 iterations; server on core 0, browser on core 1")
     print(f"{'after Start, s:':<16}{'stall note gone':>16}{'figures gone':>14}{'Starting… shown':>17}")

@@ -14,6 +14,10 @@ command line, a script, a worker of the pool) gets its one thread; one stepped f
 another thread computes with the count the main thread last set, and this module warns
 once when that is not one. Set it there first (``threadpoolctl.threadpool_limits(1)``)
 to drive runs from threads with the same bits.
+
+The same bits are those of one machine's kind: another CPU, or another BLAS build, may
+round differently (replicas on different hardware can end a few hundredths of a percent
+apart).
 """
 import contextlib
 import threading

@@ -12,7 +12,8 @@ class SeatCommands:
     """The pool's side of a seat's commands, mixed into :class:`~serve.pool.TrainingPool`.
 
     It works on the pool's ``_lock``, ``_queue``, ``_shared``, ``clock``, ``_wake``,
-    ``_worker_of`` and ``_cancel``.
+    ``_worker_of``, ``_cancel``, ``_cancel_locked``, ``_send_cancel``, ``_check_browser`` and
+    ``_check_queue``.
     """
 
     def _stop(self, seat):
@@ -55,14 +56,16 @@ class SeatCommands:
                 w.send(Pause(run.job_id))
 
     def _fork(self, seat, want):
-        """Ask the worker of ``seat``'s shared run for a copy of it as it is now (under the lock)."""
+        """Ask the worker of ``seat``'s shared run for a copy of it as it is now (under the
+        lock: the message is a few bytes, and nothing large goes to a worker that trains)."""
         run = seat.run
+        if seat.wants is not None:  # asked already: its copy comes
+            return
         seat.wants = want
-        run.fork.add(want)
         w = self._worker_of(run)
-        if w is not None:
+        if w is not None:  # the worker serves each Fork it reads between two chunks, merged
             with contextlib.suppress(OSError):
-                w.send(Fork(run.job_id, stop="stop" in run.fork, pause="pause" in run.fork))
+                w.send(Fork(run.job_id, stop=want == "stop", pause=want == "pause"))
 
     def _forked(self, run, msg):
         """The worker sent the copy ``msg`` (a :class:`~serve.protocol.Forked`) of ``run``:
@@ -80,22 +83,29 @@ class SeatCommands:
             else:
                 continue
             seat.wants = None
-        run.fork = {seat.wants for seat in run.seats if seat.wants}
         if not run.seats:
             self._cancel(run, LEFT_QUEUE)
 
     def _resume(self, seat, step=False):
+        """A paused run goes back to the queue: to the end of its run, unless its browser
+        already has another run training or queued, or the queue is full (``Refused``); for
+        one iteration (``step``), which costs the class nothing, always."""
         with self._lock:
             run = seat.run
-            if run.state == PAUSED:
-                run.step_next = step
-                run.state = QUEUED
-                self._queue.append(run)
+            if run.state != PAUSED:
+                return
+            if not step:
+                self._check_browser(seat.browser, run)
+                self._check_queue()
+            run.step_next = step
+            run.state = QUEUED
+            self._queue.append(run)
         self._wake()
 
     def _leave(self, seat, reason=LEFT_QUEUE):
         """``seat`` leaves its run: a run that others watch goes on (the seat keeps a
-        cancelled copy), one nobody watches is cancelled."""
+        cancelled copy), one nobody watches is cancelled, in the same moment (nobody
+        joins it meanwhile)."""
         with self._lock:
             run = seat.run
             if run.state in ENDED:
@@ -103,6 +113,6 @@ class SeatCommands:
             if len(run.seats) > 1:
                 copy = run.copy_for(seat, CANCELLED, self.clock())
                 copy.cancel_reason = reason
-                run.fork = {s.wants for s in run.seats if s.wants}
                 return
-        self._cancel(run, reason)
+            cancel = self._cancel_locked(run, reason)
+        self._send_cancel(*cancel)

@@ -87,9 +87,7 @@ class Dispatcher:
                 run.fail(msg.code, msg.text)
             for seat in run.seats:  # what a seat asked of a shared run ends with it
                 seat.wants = None
-            run.fork = set()
             if run.state != PAUSED:
-                run.ended_at = now
                 self._shared.ended(run, now)  # kept for whoever comes later, if done
 
     def _replace(self, w):

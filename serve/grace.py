@@ -39,6 +39,11 @@ class GracePeriod:
             old[1].cancel()
         timer.start()
 
+    def away(self, session):
+        """Whether ``session`` has left and its grace period runs."""
+        with self._lock:
+            return session in self._timers
+
     def back(self, session):
         """The session is here (a script run): keep its runs."""
         with self._lock:

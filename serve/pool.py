@@ -19,6 +19,8 @@ import threading
 import time
 from collections import deque
 
+import psutil
+
 from ffn.mnist import shared_copy
 
 from . import cost
@@ -27,14 +29,14 @@ from .cpuload import CpuLoad
 from .dispatch import Dispatcher
 from .grace import GRACE_SECONDS, GracePeriod
 from .protocol import TRAIN, Cancel, Job
-from .runs import (BROWSER_BUSY, CANCELLED, ENDED, QUEUE_FULL, SESSION_ENDED, WORKER_DIED, Pace, PoolRun,
-                   Refused, estimate_wait)
+from .runs import (ACTIVE, BROWSER_BUSY, CANCELLED, ENDED, QUEUE_FULL, SESSION_ENDED, WORKER_DIED, Pace,
+                   PoolRun, Refused, estimate_wait)
 from .seats import Seat, SharedRuns, job_key
 from .workers import Workers
 
 __all__ = ["TrainingPool", "PoolRun", "Seat"]
 
-MAX_WAIT = 20 * 60  # seconds: a class's queue holds at most this much training
+MAX_WAIT = 20 * 60  # seconds: a new run that would wait longer than this to start is refused
 # Seconds from one run's end in a worker to the next run's first progress on its page, beside
 # the two runs' work: the figures and the model's file through the pipe, the next Start, its
 # first chunk of training and report (``chunk``), the page's next poll. The waits shown on the
@@ -69,7 +71,7 @@ class TrainingPool(Dispatcher, SeatCommands):
 
     def __init__(self, workers=None, nice=10, chunk=0.2, deadline=20.0, shared_data=True, grace=GRACE_SECONDS,
                  clock=time.monotonic, shared=None, max_wait=MAX_WAIT):
-        cpus = os.sched_getaffinity(0)  # the cores this server, and so its workers, may use
+        cpus = _cores()  # the cores this server, and so its workers, may use
         self.size = int(max(1, len(cpus) - 1) if workers is None else workers)
         if self.size < 1:
             raise ValueError(f"workers must be at least 1, got {workers!r}")
@@ -120,27 +122,39 @@ class TrainingPool(Dispatcher, SeatCommands):
                 if key is not None:
                     self._shared.add(run)
                 self._queue.append(run)
-            seat = self._runs[session] = Seat(self, session, run, browser, owns=new)
+            seat = self._runs[session] = Seat(self, session, run, browser)
         if new:
             self._wake()
         return seat
 
     def _admit(self, session, job, browser):
-        """A new run is for the class's workers to train: not when the queue already holds
-        ``max_wait`` seconds of training, and one per browser at a time, in all its tabs (a
-        seat at a run that trains anyway costs nothing). Raises :class:`Refused`."""
-        if job.task != TRAIN:  # a gradient check is a second of a worker: never refused
+        """A new run is for the class's workers to train: not when it would wait more than
+        ``max_wait`` seconds to start, and not when its browser already has a run training
+        or queued that nobody else watches (in any of its tabs: a seat at a run that trains
+        anyway costs nothing). A gradient check, a second of a worker, always. Raises
+        :class:`Refused`."""
+        if job.task != TRAIN:
             return
+        self._check_queue()
+        self._check_browser(browser)
+
+    def _check_queue(self):
         wait = self._wait(list(self._queue))
-        if self._queue and wait > self.max_wait:
-            raise Refused(QUEUE_FULL, f"the queue holds about {wait:.0f} s of training, over "
+        if wait > self.max_wait:
+            raise Refused(QUEUE_FULL, f"a new run would wait about {wait:.0f} s, over "
                                       f"{self.max_wait:.0f} s", seconds=wait)
+
+    def _check_browser(self, browser, but=None):
+        """Refuse when ``browser`` holds a run (other than ``but``) training or queued: one
+        that only its seats watch. A session that left (its grace period runs: a reloaded
+        tab) holds nothing."""
         if browser is None:
             return
-        for seat in self._runs.values():
-            if seat.browser == browser and seat.owns and seat.session != session and seat.state not in ENDED:
-                raise Refused(BROWSER_BUSY, f"browser {browser!r} already has a run ({seat.state}) in "
-                                            f"session {seat.session!r}: one run per browser")
+        for run in {seat.run for seat in self._runs.values() if seat.browser == browser}:
+            watching = [s for s in run.seats if not self._grace.away(s.session)]
+            held = watching and all(s.browser == browser for s in watching)
+            if run is not but and run.state in ACTIVE and held:
+                raise Refused(BROWSER_BUSY, f"browser {browser!r} already has a run ({run.state})")
 
     def left(self, session):
         """The session disconnected: its runs are cancelled after the grace period, unless it is back."""
@@ -207,30 +221,52 @@ class TrainingPool(Dispatcher, SeatCommands):
 
     def cost(self, job):
         """Seconds ``job`` would keep one worker busy, at the pace expected now: for the page
-        to say what a large run costs the class before Start."""
+        to say what a large run costs the class before Start. 0 when the same run is there
+        to join."""
         with self._lock:
+            key = job_key(job)
+            if key is not None and self._shared.find(key, self.clock()) is not None:
+                return 0.0
             return cost.run_work(job) / self._pace.expected(self.clock())
 
     def _cancel(self, run, reason):
         with self._lock:
-            if run in self._queue:
-                self._queue.remove(run)
-            w = self._worker_of(run)
-            job_id = run.job_id
-            if w is not None:  # the worker stays busy until it confirms
-                self._pace.ended(w)
-                w.run = None
-                w.draining = job_id
-                w.draining_since = self.clock()
-                self._by_job.pop(job_id, None)
-            if run.state not in ENDED:
-                run.cancel_reason = reason
-                run.state = CANCELLED
-            self._shared.ended(run, self.clock())
-        if w is not None:  # sent without the pool's lock: it may wait behind a run's checkpoint
+            cancel = self._cancel_locked(run, reason)
+        self._send_cancel(*cancel)
+
+    def _cancel_locked(self, run, reason):
+        """Cancel ``run`` under the lock; returns what :meth:`_send_cancel` sends after it."""
+        if run in self._queue:
+            self._queue.remove(run)
+        w = self._worker_of(run)
+        job_id = run.job_id
+        if w is not None:  # the worker stays busy until it confirms
+            self._pace.ended(w)
+            w.run = None
+            w.draining = job_id
+            w.draining_since = self.clock()
+            self._by_job.pop(job_id, None)
+        if run.state not in ENDED:
+            run.cancel_reason = reason
+            run.state = CANCELLED
+        self._shared.ended(run, self.clock())
+        return w, job_id
+
+    def _send_cancel(self, w, job_id):
+        """Tell the worker, without the pool's lock: it may wait behind a run's checkpoint."""
+        if w is not None:
             with contextlib.suppress(OSError):
                 w.send(Cancel(job_id))
         self._wake()
 
     def _worker_of(self, run):
         return next((w for w in self._workers if w.run is run), None)
+
+
+def _cores():
+    """The cores this process may use: its affinity where the system keeps one (Linux,
+    Windows), else every core (macOS)."""
+    try:
+        return set(psutil.Process().cpu_affinity())
+    except (AttributeError, psutil.Error, OSError):
+        return set(range(os.cpu_count() or 1))

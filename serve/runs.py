@@ -57,13 +57,10 @@ class PoolRun:
         self.checkpoint = None           # while paused: where its next stay goes on from
         self.step_next = step            # its next stay trains one iteration and pauses
         self.stop_now = False            # stopped while it waited: its next stay only measures
-        self.fork = set()                # what seats asked of its worker: 'stop', 'pause'
         self.cancel_reason = None
         self.last_heard = None           # when its worker last sent word of it
         self.started_at = None           # when its current stay in a worker began
         self.ran_before = 0.0            # seconds in workers before that stay (its wall time so far)
-        self.done_before = 0             # images it had trained when that stay began
-        self.ended_at = None             # when it ended, by the pool's clock
 
     @property
     def state(self):
@@ -88,7 +85,13 @@ class PoolRun:
         return cost.work_done(self.job, (self.progress or {}).get("iteration", 0))
 
     def work_left(self):
-        """The work it has left: its iterations to come and its final figures."""
+        """The work it has left: its iterations to come and its final figures; only those
+        figures for a run stopped while it waited, one iteration for a Step."""
+        done = (self.progress or {}).get("iteration", 0)
+        if self.stop_now:
+            return max(self.work - cost.work_done(self.job, self.iterations), 0.0)
+        if self.step_next:
+            return cost.work_done(self.job, done + 1) - cost.work_done(self.job, done)
         return max(self.work - self.work_done(), 0.0)
 
     def run_seconds(self, now):
@@ -105,7 +108,6 @@ class PoolRun:
         self.job_id = job_id
         self.started_at = now
         self.last_heard = now
-        self.done_before = self.images_done()
         self.checkpoint = None
         self.step_next = False  # a Step is for one stay only
         self.state = RUNNING
@@ -140,12 +142,12 @@ class PoolRun:
         other.snapshots = dict(self.snapshots)
         other.progress, other.advice = self.progress, self.advice
         other.ran_before = self.run_seconds(now)
-        other.done_before = self.images_done()
+        other.started_at = self.started_at  # it began with this run: never 'a run that never started'
         other._state = state
         self.seats.discard(seat)
         other.seats.add(seat)
         other.joined = 1
-        seat.run, seat.wants, seat.owns = other, None, True
+        seat.run, seat.wants = other, None
         seat.changed.set()
         return other
 
@@ -213,7 +215,7 @@ def estimate_wait(busy_left, ahead):
     Each run ahead takes the worker that is free first; the run waits for the worker
     free first after them.
     """
-    free = sorted(busy_left)
+    free = sorted(busy_left) or [0.0]  # no worker this moment (one is being replaced): one comes
     for need in ahead:
         free[0] += need
         free.sort()

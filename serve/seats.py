@@ -35,15 +35,13 @@ class Seat:
     :meth:`poll` brings what is new since the last poll, :meth:`stop`, :meth:`pause`,
     :meth:`resume`, :meth:`step` and :meth:`cancel` act on the run (on a copy of its own
     when others watch it too). ``browser`` names the browser the session is in, for the
-    pool's limit of runs per browser, which counts the runs a browser's seats started
-    (``owns``), not those they joined.
+    pool's limit of runs per browser, which counts the runs only that browser's seats watch.
     """
 
-    def __init__(self, pool, session, run, browser=None, owns=True):
+    def __init__(self, pool, session, run, browser=None):
         self._pool = pool
         self.session = session
         self.browser = browser
-        self.owns = owns                   # it started its run, or has a copy of its own
         self.run = run
         self.wants = None                  # 'stop' or 'pause', asked of a shared run's worker
         self.changed = threading.Event()   # set whenever its run's state changes
@@ -83,7 +81,16 @@ class Seat:
                 out.update(pool._queue_view(run))
             elif run.state == RUNNING:
                 out["late"] = now - run.last_heard > pool.deadline
+            if run.key is None and run.seats == {self}:  # nobody else reads it: what the page has goes
+                self._forget_polled(run)
             return out
+
+    def _forget_polled(self, run):
+        """A private run keeps only what its one seat has not polled: the page holds the rest."""
+        for key, values in run.history.items():
+            if not key.startswith(SNAPSHOT):
+                del values[:self._seen.get(key, 0)]
+                self._seen[key] = 0
 
     def _new_points(self, run):
         points = {}
@@ -172,8 +179,8 @@ def _bytes(run):
     """About how much memory a finished run holds: its model file and its curves."""
     model = len(run.result.model or b"") if run.result is not None else 0
     values = sum(len(v) for k, v in run.history.items() if not k.startswith(SNAPSHOT))
-    snaps = sum(getattr(s.get("W"), "nbytes", 0) for k, v in run.history.items() if k.startswith(SNAPSHOT)
-                for s in v if isinstance(s, dict))
+    snaps = sum(getattr(s.get("W") if isinstance(s, dict) else s, "nbytes", 0)
+                for k, v in run.history.items() if k.startswith(SNAPSHOT) for s in v)
     return model + values * _VALUE_BYTES + snaps
 
 

@@ -144,7 +144,10 @@ def _commands(conn, job_id):
             msg = protocol.receive(conn, COMMANDS)
         except ProtocolError:  # not a command this run can follow: it trains on
             continue
-        if msg.job_id == job_id:  # else meant for an earlier run
+        if msg.job_id == job_id and isinstance(msg, Fork) and Fork in asked:  # each fork asked is served
+            f = asked[Fork]
+            asked[Fork] = Fork(job_id, stop=f.stop or msg.stop, pause=f.pause or msg.pause)
+        elif msg.job_id == job_id:  # else meant for an earlier run
             asked[type(msg)] = msg
     return asked
 

@@ -23,7 +23,18 @@ def at():
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception
+    _a_fresh_class()
     return at
+
+
+def _a_fresh_class():
+    """Every AppTest session of this process shares one pool, which keeps finished runs for
+    others to join: each test starts as a fresh class, whose Start trains."""
+    from serve.seats import SharedRuns
+    from ui.resources import training_pool
+    pool = training_pool()
+    with pool._lock:
+        pool._shared = SharedRuns()
 
 
 @pytest.fixture

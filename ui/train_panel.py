@@ -76,7 +76,7 @@ def _controls(settings, error):
               help=_("A run waiting in the queue leaves it.") if busy and run.state == QUEUED else None)
     row.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
-    _refusal(st.session_state.get("start_refused"), busy)
+    _refusal(st.session_state.get("start_refused"))
     if not busy and error is None:
         _cost(settings)
     if busy and settings != run.settings:
@@ -102,9 +102,9 @@ def _cost(settings):
                      "runs started after it wait meanwhile.").format(minutes=max(1, round(seconds / 60))))
 
 
-def _refusal(refused, busy):
-    """Why the pool would not take the last Start, until the next one."""
-    if refused is None or busy:
+def _refusal(refused):
+    """Why the pool would not take the last Start or Resume, until the next one."""
+    if refused is None:
         return
     code, values = refused
     if code == BROWSER_BUSY:
@@ -139,8 +139,12 @@ def _step():
 
 def _pause():  # Pause or Resume, on the run as it is when the click arrives
     run = st.session_state.run
+    st.session_state.start_refused = None
     if run is not None and not run.done:
-        run.toggle_pause()
+        try:
+            run.toggle_pause()
+        except Refused as e:  # a resumed run goes back to the queue: the browser's limit, the queue's
+            st.session_state.start_refused = (e.code, e.values)
 
 
 def _stop():

@@ -201,6 +201,9 @@ def test_start_clears_the_last_runs_messages_at_once(browser, app_url):
     old = page.get_by_text("The loss is still")  # the first run's stall note
     old.first.wait_for(timeout=90000)
     page.locator(".st-key-start button:not([disabled])").wait_for(timeout=30000)
+    seed = page.locator(".st-key-seed input")  # another seed: the same one would join the run just finished
+    seed.fill("1")
+    seed.press("Enter")
     page.wait_for_timeout(1000)
     start.click()
     page.get_by_text("Starting…").first.wait_for(timeout=10000)  # the new run, drawn

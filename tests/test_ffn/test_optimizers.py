@@ -71,7 +71,7 @@ def test_adams_moments_never_go_subnormal_and_the_flush_changes_no_weight():
     dead = g * (np.arange(1000) >= 300)  # the first 300 weights' gradients are 0 from the second step on
 
     def run(flush_every):
-        w = np.ones(1000, np.float32)
+        w = np.full(1000, 1e-20, np.float32)  # tiny weights: a flush of anything that moves them shows
         opt = ffn.Adam(1e-3)
         opt.FLUSH_EVERY = flush_every
         for i in range(1200):

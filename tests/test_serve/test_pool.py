@@ -450,6 +450,7 @@ def test_the_wait_counts_each_run_ahead_by_its_own_work_and_a_full_queue_refuses
     assert full.value.code == QUEUE_FULL and full.value.values["seconds"] > pool.max_wait
     joins = pool.submit("joins", job(iters=100, seed=1))
     assert joins.run is small.run  # a seat at a queued run costs nothing
-    assert pool.cost(job(iters=100, seed=2, hidden_size=512)) == pytest.approx(wide.run.work / pace, rel=0.05)
+    assert pool.cost(job(iters=100, seed=9, hidden_size=512)) == pytest.approx(wide.run.work / pace, rel=0.05)
+    assert pool.cost(job(iters=100, seed=2, hidden_size=512)) == 0.0  # there to join: it costs nothing
     for seat in (big, small, wide, last):
         seat.cancel()

@@ -16,6 +16,7 @@ from serve.runs import QUEUED, Pace, PoolRun, estimate_wait
         ([5.0], [3.0, 4.0], 12.0),  # ... then the two ahead of it
         ([5.0, 1.0], [3.0], 4.0),  # the one ahead takes the worker free first (at 1 s)
         ([5.0, 1.0], [3.0, 2.0], 5.0),  # 1+3=4, then 5: both workers busy until 4 and 5
+        ([], [3.0], 3.0),  # no worker this moment (one is being replaced): as if one were free
     ],
 )
 def test_estimate_wait(busy_left, ahead, wait):
@@ -65,3 +66,14 @@ def test_a_workers_pace_is_measured_on_what_it_trains_now():
     pace.ended("w")
     assert pace.of("w") is None and pace.expected(now=40.0) == pytest.approx(100.0)  # measured last
     assert pace.expected(now=200.0) == 500.0  # long ago: the default again
+
+
+def test_a_step_or_a_stop_while_waiting_counts_only_what_it_will_do():
+    run = PoolRun(None, _job(iters=1000, batch_size=64))
+    run.progress = {"iteration": 400}
+    whole = run.work_left()
+    run.step_next = True
+    step = run.work_left()
+    run.step_next, run.stop_now = False, True
+    final = run.work_left()
+    assert 0 < step < whole / 100 and 0 < final < whole
