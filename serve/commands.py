@@ -19,6 +19,8 @@ class SeatCommands:
     def _stop(self, seat):
         with self._lock:
             run = seat.run
+            if run.state in ENDED:  # over already (perhaps a finished run others may still join)
+                return
             if len(run.seats) > 1 and run.state in (QUEUED, RUNNING):  # others watch it: a copy stops
                 if run.state == QUEUED:  # it never started: this seat leaves the queue
                     self._leave(seat)

@@ -246,3 +246,15 @@ def test_a_job_key_names_everything_that_makes_a_run():
     assert job_key(job(iters=100)) != job_key(job(iters=100, seed=1))
     assert job_key(job(iters=100)) != job_key(job(iters=101))
     assert PoolRun(None, job(iters=100)).key is None  # a run is private unless the pool shares it
+
+
+@pytest.mark.timeout(120)
+def test_a_stop_that_arrives_after_the_end_leaves_the_finished_run_to_join(pool):
+    a = pool.submit("a", job(iters=100, seed=11))
+    wait_until(a, {DONE})
+    a.stop()  # a click that raced the run's end
+    pool.end_session("a")
+    for who in ("late", "later"):  # each arrival gets it whole: nobody's poll uses it up
+        late = pool.submit(who, job(iters=100, seed=11))
+        first = late.poll()
+        assert late.run is a.run and first["state"] == DONE and len(first["points"]["loss"]) == 100
