@@ -196,7 +196,9 @@ def test_two_threads_stepping_one_run_give_the_weights_of_one_thread(mnist):
     duo, _ = small_run(mnist, batch_size=64, iters=400, seed=5)
     # OpenBLAS takes a thread count from the main thread only (ffn.threads): set here, for the threads
     with threadpool_limits(1, user_api="blas"):
-        drive_from_threads(lambda: duo.step(max_iters=2) or not duo.done)
+        # a thread that found the run busy waits a moment: a bare spin starves the stepping thread of
+        # the GIL at each of run_threads' ctypes calls (14 iterations a second here)
+        drive_from_threads(lambda: duo.step(max_iters=2) or (time.sleep(0.001) or not duo.done))
     assert duo.status == "finished" and duo.iteration == 400
     for k in solo.net.params:
         np.testing.assert_array_equal(duo.net.params[k], solo.net.params[k])
