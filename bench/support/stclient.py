@@ -83,6 +83,7 @@ class Student:
         self._lock = None          # one run in flight at a time, as a browser sends them
         self._due = {}             # fragment id -> when its timer next fires (time.monotonic)
         self.runs = 0
+        self.trace = None          # a list to record every message's kind in, for debugging
 
     # The page's side.
 
@@ -138,7 +139,6 @@ class Student:
             w.trigger_value = True
         loop = asyncio.get_running_loop()
         self._finished = loop.create_future()
-        self._touched, self._fragment = set(), fragment
         start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         await asyncio.wait_for(self._finished, timeout)
@@ -202,10 +202,16 @@ class Student:
 
     def _take(self, msg):
         kind = msg.WhichOneof("type")
-        if kind == "new_session":  # a full run begins (perhaps one the script asked for: st.rerun)
+        if self.trace is not None:
+            detail = msg.script_finished if kind == "script_finished" else (
+                msg.auto_rerun.fragment_id[:6] if kind == "auto_rerun" else "")
+            self.trace.append((round(time.monotonic(), 3), kind, detail))
+        if kind == "new_session":  # a run begins: the whole page's, or some fragments' (metadata.run)
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
-            self._touched, self._fragment = set(), None
-            self.timers, self._due = {}, {}  # a browser forgets its timers: the run sets them again
+            fragments = set(msg.metadata.run.fragment_ids)
+            self._touched, self._fragment = set(), fragments or None
+            if not fragments:  # the whole page: it sets the timers it wants again
+                self.timers, self._due = {}, {}
         elif kind == "delta":
             path = tuple(msg.metadata.delta_path)
             delta = msg.delta
@@ -220,6 +226,10 @@ class Student:
             self._touched.add(path)
         elif kind == "auto_rerun":
             self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fid in msg.stop_auto_rerun.fragment_ids:
+                self.timers.pop(fid, None)
+                self._due.pop(fid, None)
         elif kind == "script_finished":
             if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 return  # the script asked for another run at once: the page waits for that one
@@ -233,7 +243,7 @@ class Student:
         for path, e in list(self.elements.items()):
             if path in self._touched:
                 continue
-            if self._fragment is None or e[3] == self._fragment:
+            if self._fragment is None or e[3] in self._fragment:
                 del self.elements[path]
 
 

@@ -1,0 +1,289 @@
+"""A virtual class: N students against one server (or replicas behind HAProxy), without a
+browser each.
+
+    python -m bench.virtual_class --scenario validate|link|draw|settings [--students N]
+                                  [--trainers K] [--replicas R] [--json PATH]
+
+Each student is a :class:`bench.support.stclient.Student`: one session over Streamlit's own
+websocket, which loads the page, sends the lesson link and the locale, sets widgets by key,
+sends drawings as the canvas component does, and runs the page's timed fragments as a
+browser's timers run them. The server (and its workers, which inherit its core) runs on core
+0, the simulator on core 1. A drawing is one of MNIST's held-out test digits, drawn black on
+white at 280x280 as the canvas sends it; its time is the server's share: from its message
+leaving to the end of the run it starts (``script_finished``), the prediction then on the page.
+
+Scenarios:
+
+- ``validate``: ``--students`` drawers (12) and ``--trainers`` (4), as ``bench.classroom``: a
+  quiet phase where every drawer draws ``--drawings`` digits at once, then one where the
+  trainers press Start (``fast``) and the drawers draw again. The server's share, p50 and
+  p90, of both phases.
+- ``link``: one student alone presses Start on a lesson link (another seed: nothing to join),
+  then ``--students`` open the link and press Start within ``--within`` seconds (10): each
+  one's click to figures, against the lone one's (target: at most 3x), and the test
+  accuracy each page shows.
+- ``draw``: ``--students`` each draw a held-out digit every 5 s at a random phase for
+  ``--seconds`` (60) while ``--trainers`` of them train (4 runs of ``fast``, other seeds):
+  the server's share p50 and p90 (target p90 <= 400 ms) and the server's CPU milliseconds
+  per drawing.
+- ``settings``: ``--students`` with as many different settings from ``SETTINGS`` press Start
+  within ``--within`` seconds: the time to the last run's figures, and every wait a page
+  showed while queued against the real one.
+
+Every scenario reports its errors, wrong predictions and the simulator's own CPU.
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from bench.support.procs import cpu_seconds, processes
+from bench.support.stclient import Student, drawing_state
+from deploy.cluster import Cluster
+from tests.support.browser import free_port, streamlit_app
+from tests.support.hostile import png_of
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = "tab=train&preset=fast&lang={lang}"
+DRAW = "tab=draw&view={view}&lang={lang}"
+# ``settings``: forty different runs, a class's worth, each short (about a second alone)
+_RUNS = [(it, h, opt) for it in (400, 800) for h in (32, 64, 128, 256, 512) for opt in ("sgd", "adam")] * 2
+SETTINGS = [f"tab=train&preset=article_he&lang=en&iters={it}&hidden_size={h}&optimizer={opt}&seed={seed}"
+            for seed, (it, h, opt) in enumerate(_RUNS)]
+QUEUED = re.compile(r"number (\d+) in the queue and should start in about (\d+) s")
+
+
+def held_out(n, seed=0):
+    """``n`` MNIST test digits drawn as the canvas sends them (black on white, 280x280 RGBA
+    PNG), with their labels."""
+    import ffn
+    _train, (x, t) = ffn.load_mnist(normalize=False)
+    picks = np.random.default_rng(seed).choice(len(x), n, replace=False)
+    out = []
+    for i in picks:
+        ink = 255 - x[i].reshape(28, 28)
+        img = Image.fromarray(ink.astype(np.uint8)).resize((280, 280), Image.BILINEAR).convert("RGBA")
+        out.append((png_of(np.asarray(img)), int(t[i])))
+    return out
+
+
+def lang(i):
+    return "zh" if i % 2 else "en"
+
+
+class Log:
+    """What the students saw: their drawings' times and predictions, their runs, their errors."""
+
+    def __init__(self):
+        self.drawings, self.runs, self.errors = [], [], []
+
+    def drew(self, seconds, said, label, phase):
+        self.drawings.append({"seconds": seconds, "said": said, "label": label, "phase": phase})
+
+
+def _prediction_label(query):
+    from ui.i18n import translator
+    return translator("zh" if "lang=zh" in query else "en").gettext("Prediction") + ": "
+
+
+async def draw_once(s, png, label, log, phase):
+    try:
+        seconds = await s.run(canvas=drawing_state(png))
+        said = s.find(_prediction_label(s.query))
+        log.drew(seconds, said, label, phase)
+    except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
+        log.errors.append(f"drawing: {type(e).__name__}: {e}")
+
+
+def digit_shown(text):
+    m = re.search(r"(\d)\s*$", text or "")
+    return int(m.group(1)) if m else None
+
+
+async def start_and_follow(s, log, delay=0.0, timeout=600):
+    """Press Start after ``delay`` s and run the page's timers until its figures show: the
+    seconds from the click to the figures, every wait shown while queued, the test accuracy."""
+    await asyncio.sleep(delay)
+    shown = []
+    t0 = time.monotonic()
+
+    def done(st):
+        m = next((QUEUED.search(t) for t in st.texts() if QUEUED.search(t)), None)
+        if m:
+            shown.append((time.monotonic() - t0, float(m.group(2))))
+        return st.find("Test accuracy") or st.find("测试准确率") or st.find("could not start") \
+            or st.find("stopped unexpectedly") or st.find("Another tab") or st.find("queue is full")
+
+    try:
+        await s.run(trigger="start")
+        started = None
+
+        def watch(st):
+            nonlocal started
+            if started is None and any(t.startswith(("iteration ", "迭代 ")) for t in st.texts()):
+                started = time.monotonic() - t0
+            return done(st)
+        await s.follow(watch, timeout=timeout)
+        acc = next((t for t in s.texts() if "10,000" in t and "%" in t), None)
+        log.runs.append({"total": time.monotonic() - t0, "started": started, "shown": shown,
+                         "accuracy": acc.rsplit(" ", 1)[-1] if acc else None, "query": s.query})
+    except Exception as e:  # noqa: BLE001
+        log.errors.append(f"run: {type(e).__name__}: {e}")
+
+
+async def open_all(url, queries, locales):
+    students = [Student(url, q, locale=loc) for q, loc in zip(queries, locales)]
+    for s in students:  # one after another, as a class arrives
+        await s.open()
+    return students
+
+
+async def scenario(args, url, servers):
+    log = Log()
+    rng = random.Random(0)
+    out = {}
+    if args.scenario == "validate":
+        drawers = await open_all(url, [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)],
+                                 ["zh-CN" if i % 2 else "en-US" for i in range(args.students)])
+        queries = [FAST.format(lang=lang(i)) + f"&seed={i}" for i in range(args.trainers)]
+        trainers = await open_all(url, queries, ["en-US"] * args.trainers)
+        digits = held_out(args.students * args.drawings * 2)
+        for phase in ("quiet", "training"):
+            tasks = []
+            if phase == "training":
+                tasks += [start_and_follow(s, log) for s in trainers]
+
+            async def drawer(s, k, phase=phase):
+                for j in range(args.drawings):
+                    png, label = digits[(k * args.drawings + j) * 2 + (phase == "training")]
+                    await draw_once(s, png, label, log, phase)
+                    await asyncio.sleep(0.5)
+            tasks += [drawer(s, k) for k, s in enumerate(drawers)]
+            await asyncio.gather(*tasks)
+        students = drawers + trainers
+    elif args.scenario == "link":
+        alone = (await open_all(url, [FAST.format(lang="en") + "&seed=1000"], ["en-US"]))[0]
+        await start_and_follow(alone, log)
+        out["alone"] = log.runs.pop()
+        students = await open_all(url, [FAST.format(lang=lang(i)) for i in range(args.students)],
+                                  ["zh-CN" if i % 2 else "en-US" for i in range(args.students)])
+        cpu0 = sum(cpu_seconds(p) for p in servers)
+        await asyncio.gather(*(start_and_follow(s, log, rng.uniform(0, args.within)) for s in students))
+        out["server_cpu"] = sum(cpu_seconds(p) for p in servers) - cpu0
+        students.append(alone)
+    elif args.scenario == "draw":
+        students = await open_all(url, [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)],
+                                  ["zh-CN" if i % 2 else "en-US" for i in range(args.students)])
+        queries = [FAST.format(lang="en") + f"&seed={100 + i}" for i in range(args.trainers)]
+        trainers = await open_all(url, queries, ["en-US"] * args.trainers)
+        n = int(args.seconds / 5)
+        digits = held_out(args.students * n)
+        cpu0 = sum(cpu_seconds(p) for p in servers)
+
+        async def drawer(s, k):
+            await asyncio.sleep(rng.uniform(0, 5))
+            t0 = time.monotonic()
+            for j in range(n):
+                png, label = digits[k * n + j]
+                await draw_once(s, png, label, log, "draw")
+                await asyncio.sleep(max(0.0, t0 + 5 * (j + 1) - time.monotonic()))
+        await asyncio.gather(*(drawer(s, k) for k, s in enumerate(students)),
+                             *(start_and_follow(s, log, rng.uniform(0, 5)) for s in trainers))
+        out["server_cpu"] = sum(cpu_seconds(p) for p in servers) - cpu0
+        students += trainers
+    else:  # settings
+        students = await open_all(url, SETTINGS[:args.students], ["en-US"] * args.students)
+        t0 = time.monotonic()
+        await asyncio.gather(*(start_and_follow(s, log, rng.uniform(0, args.within)) for s in students))
+        out["last"] = time.monotonic() - t0
+    for s in students:
+        log.errors += s.errors
+        await s.close()
+    return log, out
+
+
+def pct(values, q):
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def report(args, log, out, sim_cpu, wall):
+    print(f"scenario {args.scenario}: {args.students} students, {args.trainers} training, "
+          f"{args.replicas} replica(s) on core 0; the simulator on core 1 used {sim_cpu:.1f} s of CPU in "
+          f"{wall:.1f} s")
+    for phase in sorted({d["phase"] for d in log.drawings}):
+        ds = [d for d in log.drawings if d["phase"] == phase]
+        ms = [d["seconds"] * 1e3 for d in ds]
+        wrong = [(d["label"], d["said"]) for d in ds if digit_shown(d["said"]) != d["label"]]
+        print(f"  drawings, {phase}: {len(ds)}; the server's share p50 {pct(ms, 50):.0f} ms, "
+              f"p90 {pct(ms, 90):.0f} ms, max {max(ms, default=float('nan')):.0f} ms; wrong or missing "
+              f"predictions: {len(wrong)} {wrong[:5]}")
+        if "server_cpu" in out and phase == "draw":
+            print(f"  the server's CPU: {out['server_cpu']:.1f} s, "
+                  f"{out['server_cpu'] / max(len(ds), 1) * 1e3:.0f} ms per drawing (the trainers' pages "
+                  f"included)")
+    if log.runs:
+        totals = [r["total"] for r in log.runs]
+        print(f"  runs: {len(log.runs)}; click to figures p50 {pct(totals, 50):.1f} s, max {max(totals):.1f} "
+              f"s; test accuracies shown {sorted({str(r['accuracy']) for r in log.runs})}")
+        if "alone" in out:
+            a = out["alone"]["total"]
+            print(f"  one student alone: {a:.1f} s; the last of {len(log.runs)}: {max(totals):.1f} s = "
+                  f"{max(totals) / a:.2f}x (target <= 3x); the server's CPU {out['server_cpu']:.1f} s")
+        if "last" in out:
+            print(f"  the last run's figures {out['last']:.1f} s after the first Start")
+        pairs = [(t, shown, r["started"] - t) for r in log.runs if r["started"] for t, shown in r["shown"]
+                 if r["started"] - t >= 2.0]
+        if pairs:
+            within = sum(abs(s / real - 1) <= 0.3 for _t, s, real in pairs) / len(pairs)
+            worst = max(pairs, key=lambda p: abs(p[1] / p[2] - 1))
+            print(f"  waits shown while queued: {len(pairs)} numbers, {within:.0%} within +-30 % of the real "
+                  f"wait; worst {worst[1]:.0f} s shown with {worst[2]:.1f} s to go")
+    print(f"  errors: {len(log.errors)} {log.errors[:5]}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", choices=["validate", "link", "draw", "settings"], required=True)
+    ap.add_argument("--students", type=int, default=40)
+    ap.add_argument("--trainers", type=int, default=4)
+    ap.add_argument("--drawings", type=int, default=6, help="validate: digits each drawer draws a phase")
+    ap.add_argument("--within", type=float, default=10.0, help="link, settings: the Starts' spread, s")
+    ap.add_argument("--seconds", type=float, default=60.0, help="draw: how long the class draws")
+    ap.add_argument("--replicas", type=int, default=1)
+    ap.add_argument("--view", default="inside", choices=["prediction", "inside", "why"],
+                    help="the drawers' view of the Draw tab (bench.classroom's default: inside)")
+    ap.add_argument("--json", type=Path, help="also write what the students saw to this file")
+    args = ap.parse_args()
+    env = {"OPENBLAS_NUM_THREADS": "1"}
+    os.sched_setaffinity(0, {1})  # the simulator on core 1, the server on core 0
+
+    def go(url, ports):
+        servers = processes(ports)[0]
+        c0, t0 = time.process_time(), time.monotonic()
+        log, out = asyncio.run(scenario(args, url, servers))
+        report(args, log, out, time.process_time() - c0, time.monotonic() - t0)
+        if args.json:
+            args.json.write_text(json.dumps({"drawings": log.drawings, "runs": log.runs, "errors": log.errors,
+                                             **out}, indent=1, default=str))
+
+    if args.replicas > 1:
+        with Cluster(args.replicas, port=free_port(), first_port=free_port(), prefix=["taskset", "-c", "0"],
+                     env=env) as cluster:
+            os.sched_setaffinity(cluster.procs["haproxy"].pid, {0})
+            go(cluster.url, list(cluster.ports.values()))
+    else:
+        log_path = tempfile.mkstemp(prefix="virtual-class-", suffix=".log")[1]
+        with streamlit_app(prefix=["taskset", "-c", "0"], env=env, log_path=log_path) as url:
+            go(url, [int(url.rsplit(":", 1)[1])])
+
+
+if __name__ == "__main__":
+    main()
