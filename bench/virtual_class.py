@@ -151,7 +151,8 @@ async def scenario(args, url, servers):
     rng = random.Random(0)
     out = {}
     if args.scenario == "validate":
-        drawers = await open_all(url, [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)],
+        queries = [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)]
+        drawers = await open_all(url, queries,
                                  ["zh-CN" if i % 2 else "en-US" for i in range(args.students)])
         queries = [FAST.format(lang=lang(i)) + f"&seed={i}" for i in range(args.trainers)]
         trainers = await open_all(url, queries, ["en-US"] * args.trainers)
@@ -180,7 +181,8 @@ async def scenario(args, url, servers):
         out["server_cpu"] = sum(cpu_seconds(p) for p in servers) - cpu0
         students.append(alone)
     elif args.scenario == "draw":
-        students = await open_all(url, [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)],
+        queries = [DRAW.format(lang=lang(i), view=args.view) for i in range(args.students)]
+        students = await open_all(url, queries,
                                   ["zh-CN" if i % 2 else "en-US" for i in range(args.students)])
         queries = [FAST.format(lang="en") + f"&seed={100 + i}" for i in range(args.trainers)]
         trainers = await open_all(url, queries, ["en-US"] * args.trainers)
