@@ -351,7 +351,9 @@ def test_the_articles_own_training_script_runs_unchanged_against_ffn(capsys):
     per_epoch = [line for line in out if line.startswith("train acc, valid acc | ")]
     assert len(per_epoch) == 19  # 5,000 iterations of 200 from 54,000 images: an evaluation every 270
     first = [float(v) for v in per_epoch[0].split("|")[1].split(",")]
-    assert all(0.05 < a < 0.2 for a in first)  # at iteration 0, ffn's untrained network: chance, about 10 %
+    # after its first step, ffn's untrained network: near chance (0.04-0.18 over 150 fresh networks;
+    # 0.05 as the floor failed about once in 150)
+    assert all(0.02 < a < 0.2 for a in first), first
     test_acc = float(out[-1].split("|")[1])
     assert out[-1].startswith("test acc | ") and 0 <= test_acc <= 1
     assert plt.calls[:2] == ["plot", "plot"] and "show" in plt.calls
