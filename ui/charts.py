@@ -16,9 +16,10 @@ LAYER_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5
 # (a drag still zooms, a double click goes back).
 CONFIG = {"displayModeBar": False}
 
-def plot(box, fig, key=None, **kwargs):
-    """Draw ``fig`` in ``box`` (``st`` or a container) without the toolbar, larger while presenting."""
-    return box.plotly_chart(scale(fig), key=key, config=CONFIG, **kwargs)
+def plot(box, fig, key=None, scaled=False, **kwargs):
+    """Draw ``fig`` in ``box`` (``st`` or a container) without the toolbar, larger while presenting
+    (``scaled``: it is already)."""
+    return box.plotly_chart(fig if scaled else scale(fig), key=key, config=CONFIG, **kwargs)
 
 
 MAX_POINTS = 500  # a loss curve is thinned to this many points (the smoothed one carries the shape)

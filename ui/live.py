@@ -2,7 +2,9 @@
 progress bar (with a Step's inside under it), the loss, accuracy and gradient-health charts,
 and the run's figures when it ends."""
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -10,7 +12,8 @@ from serve.grace import GRACE_SECONDS
 from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
 from . import charts, health_charts, health_panel
-from .i18n import _
+from .i18n import _, language
+from .layout import presenting, scale
 from .resources import session_id
 from .wording import joined, note
 
@@ -84,7 +87,7 @@ def render(loop=True, metric="grad_norm", page_run=None):
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
     c1, c2, c3 = st.columns(3)
-    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings)
+    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings, run.share_key())
     # the figures, below the charts, sent before them: they are what the student waits for
     results_box = st.empty()
     results_shown = run.done
@@ -129,12 +132,20 @@ class _Curves:
     chart whose figure changed), which would delay the figures of a run that ends meanwhile.
     """
 
-    def __init__(self, loss_box, acc_box, health_box, metric, settings):
+    def __init__(self, loss_box, acc_box, health_box, metric, settings, share=None):
         self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
+        self.share = share  # Run.share_key(): the run's curves are every watching page's
         self.metric, self.sizes = metric, settings.layer_sizes()
         self.tags = health_charts.layer_tags(settings.net_config())
         self.drawn = None          # when the charts were last drawn
         self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
+
+    def _figure(self, name, build, lengths):
+        """The chart ``name``, built by ``build()`` and scaled for this page; for a run other
+        pages watch too, built once for all of them at these ``lengths`` of its curves."""
+        key = None if self.share is None else (self.share, name, lengths, self.metric, language(),
+                                               presenting())
+        return shared_figure(key, lambda: scale(build()))
 
     def draw(self, h, force=False, ending=False):
         if not h["loss"]:  # nothing trained yet: each chart's title, and that it waits
@@ -149,13 +160,18 @@ class _Curves:
         now = time.monotonic()
         if self.drawn is not None and not force and (ending or now - self.drawn < CHART_EVERY):
             return  # (with nothing drawn yet in this run of the fragment, the boxes are empty)
-        if len(h["loss"]) != self.shown[0]:
-            charts.plot(self.loss_box, charts.loss_figure(h))
-        if len(h["eval_iteration"]) != self.shown[1]:
-            charts.plot(self.acc_box, charts.accuracy_figure(h))
         points = len(h.get("health_iteration", ()))
+        lengths = (len(h["loss"]), len(h["eval_iteration"]), points)
+        if len(h["loss"]) != self.shown[0]:
+            fig = self._figure("loss", lambda: charts.loss_figure(h), lengths)
+            charts.plot(self.loss_box, fig, scaled=True)
+        if len(h["eval_iteration"]) != self.shown[1]:
+            fig = self._figure("accuracy", lambda: charts.accuracy_figure(h), lengths)
+            charts.plot(self.acc_box, fig, scaled=True)
         if points and points != self.shown[2]:
-            charts.plot(self.health_box, health_charts.health_figure(h, self.metric, self.sizes, self.tags))
+            fig = self._figure("health", lambda: health_charts.health_figure(h, self.metric, self.sizes,
+                                                                           self.tags), lengths)
+            charts.plot(self.health_box, fig, scaled=True)
         self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
 
 
@@ -187,3 +203,30 @@ def _results(run):
         m[2].metric(_("Validation accuracy"), f"{f['valid']:.2%}")
     m[3].download_button(_("Download this model (.npz)"), run.model_file, file_name="ffn-model.npz",
                          mime="application/octet-stream", key="download", on_click="ignore")
+
+
+_FIGURES = OrderedDict()   # (run's share key, chart, lengths, metric, language, presenting) -> figure
+_FIGURES_KEPT = 64         # the latest, for every shared run's pages: a few per run and page kind
+_figures_lock = threading.Lock()
+
+
+def shared_figure(key, build):
+    """``build()``, once for every page that asks with ``key`` (None: never shared).
+
+    Forty pages watching one shared run ask for the same charts at the same moments: built and
+    scaled once, each page sends the one figure, which nothing changes once built. The same
+    settings and seed give the same points (:mod:`ffn.threads`), so a key names one figure.
+    """
+    if key is None:
+        return build()
+    with _figures_lock:
+        fig = _FIGURES.get(key)
+        if fig is not None:
+            _FIGURES.move_to_end(key)
+            return fig
+    fig = build()
+    with _figures_lock:
+        _FIGURES[key] = fig
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    return fig

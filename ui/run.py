@@ -137,6 +137,12 @@ class Run:
         """Sleep ``seconds``, or less if the run's state changes meanwhile."""
         self.handle.wait_for_change(seconds)
 
+    def share_key(self):
+        """What names this run's curves for every page that watches it (its settings, when
+        other sessions may join it: the same settings and seed give the same points), or
+        None for a run of its own."""
+        return getattr(self.handle.run, "key", None)
+
     def snapshot(self, key):
         """The latest ``snapshot_<key>`` the worker sent (``w1``, ``w1_init``, ``step``), or None."""
         values = self.history.get(SNAPSHOT + key)

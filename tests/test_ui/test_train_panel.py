@@ -26,7 +26,7 @@ class Drawn(list):
 def log(monkeypatch):
     out = Drawn()
     monkeypatch.setattr(live, "time", types.SimpleNamespace(monotonic=lambda: out.now))
-    monkeypatch.setattr(live.charts, "plot", lambda box, fig: out.append(box))
+    monkeypatch.setattr(live.charts, "plot", lambda box, fig, **kw: out.append(box))
     return out
 
 
@@ -96,3 +96,21 @@ def test_before_the_first_points_each_chart_says_it_waits_once(monkeypatch):
     assert Box.containers == 3
     waiting = "Waiting for the first points…"
     assert said == ["**Loss**", waiting, "**Accuracy**", waiting, "**Gradient norm ‖dW‖**", waiting]
+
+
+def test_a_shared_runs_charts_are_built_once_for_every_page_that_watches_it(log, monkeypatch):
+    built = []
+    monkeypatch.setattr(live.charts, "loss_figure", lambda h: built.append("loss") or object())
+    monkeypatch.setattr(live.charts, "accuracy_figure", lambda h: built.append("acc") or object())
+    monkeypatch.setattr(live, "scale", lambda fig: fig)
+    pages = [_Curves(f"loss {i}", f"acc {i}", f"health {i}", "grad_norm", ffn.preset("fast"), share="run A")
+             for i in range(3)]
+    for page in pages:
+        page.draw(history(5))
+    assert built == ["loss", "acc"] and len(log) == 6  # three pages drew, one built
+    mine = _Curves("loss", "acc", "health", "grad_norm", ffn.preset("fast"))  # a run of its own
+    mine.draw(history(5))
+    assert built == ["loss", "acc", "loss", "acc"]
+    log.now += 5 * CHART_EVERY
+    pages[0].draw(history(8))  # new points: built again
+    assert built[-1] == "loss"
