@@ -25,25 +25,17 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-TEXT_FIELDS = ("markdown", "alert", "metric", "progress", "heading", "caption", "text", "exception")
+# What each kind of element shows as text; a chart or a widget shows none.
+_TEXTS = {"markdown": lambda e: e.markdown.body, "alert": lambda e: e.alert.body,
+          "metric": lambda e: f"{e.metric.label}: {e.metric.body}", "progress": lambda e: e.progress.text,
+          "heading": lambda e: e.heading.body,
+          "exception": lambda e: f"{e.exception.type}: {e.exception.message}"}
 
 
 def _text(element):
-    """What an element shows as text: its body, label and value, or None for a chart or a widget."""
-    kind = element.WhichOneof("type")
-    if kind == "markdown":
-        return element.markdown.body
-    if kind == "alert":
-        return element.alert.body
-    if kind == "metric":
-        return f"{element.metric.label}: {element.metric.body}"
-    if kind == "progress":
-        return element.progress.text
-    if kind == "heading":
-        return element.heading.body
-    if kind == "exception":
-        return f"{element.exception.type}: {element.exception.message}"
-    return None
+    """What an element shows as text, or None."""
+    read = _TEXTS.get(element.WhichOneof("type"))
+    return read(element) if read else None
 
 
 def _widget_id(element):
@@ -83,7 +75,6 @@ class Student:
         self._lock = None          # one run in flight at a time, as a browser sends them
         self._due = {}             # fragment id -> when its timer next fires (time.monotonic)
         self.runs = 0
-        self.trace = None          # a list to record every message's kind in, for debugging
 
     # The page's side.
 
@@ -202,10 +193,6 @@ class Student:
 
     def _take(self, msg):
         kind = msg.WhichOneof("type")
-        if self.trace is not None:
-            detail = msg.script_finished if kind == "script_finished" else (
-                msg.auto_rerun.fragment_id[:6] if kind == "auto_rerun" else "")
-            self.trace.append((round(time.monotonic(), 3), kind, detail))
         if kind == "new_session":  # a run begins: the whole page's, or some fragments' (metadata.run)
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
             fragments = set(msg.metadata.run.fragment_ids)

@@ -8,12 +8,12 @@ import sys
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 import ffn
 from serve.protocol import GRADCHECK
 from serve.runs import BROWSER_BUSY, CANCELLED, DONE, PAUSED, QUEUE_FULL, QUEUED, RUNNING, PoolRun, Refused
 from serve.seats import SharedRuns, job_key
+from tests.support.blas import skip_unless_threads_change_bits
 from tests.test_serve.test_pool import job, trained, until, wait_until
 
 
@@ -106,15 +106,7 @@ def test_the_shared_run_stops_when_nobody_watches(pool):
 
 @pytest.mark.timeout(180)
 def test_a_run_has_the_same_bits_after_a_pause_under_another_processs_load(pool):
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((200, 784)).astype(np.float32)
-    w = rng.standard_normal((784, 64)).astype(np.float32)
-    with threadpool_limits(1, user_api="blas"):
-        one = x @ w
-    with threadpool_limits(2, user_api="blas"):
-        two = x @ w
-    if np.array_equal(one, two):  # then the load could not change the bits anyway: say so rather than pass
-        pytest.skip("this machine's BLAS gives the same bits with one thread and two")
+    skip_unless_threads_change_bits()  # else the load could not change the bits anyway
     pool._shared = SharedRuns(keep_runs=0)  # two runs of the same settings, not one
     adam = dict(optimizer="adam", learning_rate=1e-3)
     straight = pool.submit("straight", job(iters=1200, **adam))
