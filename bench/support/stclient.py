@@ -63,6 +63,7 @@ class Student:
         self.cookies = {}
         self.elements = {}         # delta path -> (kind, text, widget id, fragment id)
         self.ids = {}              # widget key -> its element id
+        self.homes = {}            # widget id -> the fragment it was drawn in ("" for none)
         self.values = {}           # widget id -> WidgetState fields kept for every run
         self.timers = {}           # fragment id -> seconds between its runs (auto_rerun)
         self.page_hash = ""
@@ -75,6 +76,7 @@ class Student:
         self._lock = None          # one run in flight at a time, as a browser sends them
         self._due = {}             # fragment id -> when its timer next fires (time.monotonic)
         self.runs = 0
+        self.last_run = None       # the fragments the last run ran (an empty set: the whole page)
 
     # The page's side.
 
@@ -99,7 +101,8 @@ class Student:
     async def run(self, trigger=None, fragment=None, timeout=60, **states):
         """One run of the page (or of ``fragment``), as a browser asks for it: the values kept,
         ``states`` (widget key -> WidgetState fields, kept for the runs after) and a button's
-        ``trigger`` (its key, for this run only). Returns the seconds from the message leaving
+        ``trigger`` (its key, for this run only). A widget drawn inside a fragment reruns only
+        that fragment, as the browser's own client asks (a drawing reruns the canvas's). Returns the seconds from the message leaving
         to the run's end (``script_finished``)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
@@ -119,6 +122,10 @@ class Student:
         if fragment is not None:
             cs.fragment_id = fragment
             cs.is_auto_rerun = True
+        else:  # a widget drawn in a fragment reruns that fragment only, as a browser asks
+            homes = {self.homes.get(self.ids[k], "") for k in [*states, *([trigger] if trigger else [])]}
+            if len(homes) == 1 and "" not in homes:
+                cs.fragment_id = homes.pop()
         for wid, fields in self.values.items():
             w = cs.widget_states.widgets.add()
             w.id = wid
@@ -197,6 +204,7 @@ class Student:
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
             fragments = set(msg.metadata.run.fragment_ids)
             self._touched, self._fragment = set(), fragments or None
+            self.last_run = fragments
             if not fragments:  # the whole page: it sets the timers it wants again
                 self.timers, self._due = {}, {}
         elif kind == "delta":
@@ -207,6 +215,8 @@ class Student:
                 wid = _widget_id(e)
                 if wid and "-" in wid:  # a keyed widget's id ends with its key
                     self.ids[wid.rsplit("-", 1)[1]] = wid
+                if wid:
+                    self.homes[wid] = delta.fragment_id
                 self.elements[path] = (e.WhichOneof("type"), _text(e), wid, delta.fragment_id)
             elif delta.WhichOneof("type") == "add_block":
                 self.elements[path] = ("block", None, None, delta.fragment_id)

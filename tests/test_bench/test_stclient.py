@@ -37,6 +37,8 @@ def test_a_drawing_gets_its_prediction(app_url):
         return s
     s = asyncio.run(go())
     assert s.find("Prediction: 7") and not s.find("The canvas is empty")
+    # as in a browser, the stroke reran the canvas's fragment, not the page: the sidebar stayed
+    assert s.last_run and s.find("Teach a network to read handwriting")
 
 
 @pytest.mark.timeout(120)
