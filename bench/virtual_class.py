@@ -2,7 +2,7 @@
 browser each.
 
     python -m bench.virtual_class --scenario validate|link|draw|settings [--students N]
-                                  [--trainers K] [--replicas R] [--json PATH]
+                                  [--trainers K] [--replicas R] [--json PATH] [--profile PATH]
 
 Each student is a :class:`bench.support.stclient.Student`: one session over Streamlit's own
 websocket, which loads the page, sends the lesson link and the locale, sets widgets by key,
@@ -34,6 +34,7 @@ Every scenario reports its errors, wrong predictions and the simulator's own CPU
 """
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -45,6 +46,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bench.support import profile
 from bench.support.procs import cpu_seconds, processes
 from bench.support.stclient import Student, drawing_state
 from deploy.cluster import Cluster
@@ -263,6 +265,8 @@ def main():
     ap.add_argument("--view", default="inside", choices=["prediction", "inside", "why"],
                     help="the drawers' view of the Draw tab (bench.classroom's default: inside)")
     ap.add_argument("--json", type=Path, help="also write what the students saw to this file")
+    ap.add_argument("--profile", type=Path, help="sample the servers with py-spy into PROFILE-<pid>.txt, "
+                    "and print where their time went")
     args = ap.parse_args()
     env = {"OPENBLAS_NUM_THREADS": "1"}
     os.sched_setaffinity(0, {1})  # the simulator on core 1, the server on core 0
@@ -270,8 +274,11 @@ def main():
     def go(url, ports):
         servers = processes(ports)[0]
         c0, t0 = time.process_time(), time.monotonic()
-        log, out = asyncio.run(scenario(args, url, servers))
+        with (profile.sampled(servers, args.profile) if args.profile else contextlib.nullcontext()) as paths:
+            log, out = asyncio.run(scenario(args, url, servers))
         report(args, log, out, time.process_time() - c0, time.monotonic() - t0)
+        if paths:
+            print("\n".join(profile.summary(paths)))
         if args.json:
             args.json.write_text(json.dumps({"drawings": log.drawings, "runs": log.runs, "errors": log.errors,
                                              **out}, indent=1, default=str))

@@ -6,6 +6,8 @@ into a network (see :class:`ffn.MultiLayerNet`).
 """
 import gc
 import os
+import threading
+import time
 import uuid
 
 import numpy as np
@@ -73,18 +75,36 @@ def _session_resource(token, _pool):
     return token, _pool
 
 
+COLLECT_EVERY = 30.0  # seconds between the server's full collections of reference cycles
+
+
 @st.cache_resource(show_spinner=False)
 def settle():
     """Once per server, at the end of its first page: hide what lives as long as the server
-    (the modules, the bundled model) from Python's cycle collector (``gc.freeze``).
+    (the modules, the bundled model) from Python's cycle collector (``gc.freeze``), and
+    start the server's own full collection every COLLECT_EVERY seconds.
 
-    Streamlit collects every generation after each script run (``runner.postScriptGC``),
-    so that what a departed session leaves in reference cycles goes soon. The Train tab
-    reruns a fragment several times a second, and without this each collection walks the
-    whole heap (numpy, plotly, Streamlit), a large share of the server's CPU.
+    Streamlit can collect every generation after each script run (``runner.postScriptGC``,
+    off in .streamlit/config.toml), so that what a departed session leaves in reference
+    cycles goes soon. But a collection walks every session's objects, and every page runs
+    fragments several times a second: the server's work grew with the square of its
+    sessions (100 students on one lesson: 62 % of the server's CPU in the collector, the
+    last figures 9.4x one student's time). One collection every COLLECT_EVERY seconds
+    frees the same cycles, a little later, at a fixed cost; Python's own collector runs
+    between as it always does.
     """
     gc.collect()  # first: what is already garbage is freed, not frozen for good
     gc.freeze()
+    threading.Thread(target=_collect, args=(COLLECT_EVERY,), name="ffn-collect", daemon=True).start()
+
+
+def _collect(every, rounds=None):
+    """A full collection every ``every`` seconds (``rounds`` times; None: for the server's life)."""
+    n = 0
+    while rounds is None or n < rounds:
+        time.sleep(every)
+        gc.collect()
+        n += 1
 
 
 @st.cache_resource(show_spinner=False)
