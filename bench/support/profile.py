@@ -3,8 +3,9 @@
 
 py-spy reads the process from outside (ptrace): the server runs as it would, and the
 sampler runs on the simulator's core. Only the thread holding the GIL is sampled: the
-server's Python work, not its threads waiting (NumPy's work without the GIL is missed). Its raw output has one line per distinct stack,
-``frame;frame;... count``, each frame ``function (file:line)``.
+server's Python work, not its threads waiting (NumPy's work without the GIL is missed).
+Its raw output has one line per distinct stack, ``frame;frame;... count``, each frame
+``function (file:line)``.
 """
 import collections
 import contextlib
@@ -21,8 +22,8 @@ def sampled(pids, out, rate=100):
     """Sample each of ``pids`` while the block runs, into ``out``-<pid>.txt (py-spy's raw format).
     Yields the paths."""
     paths = [Path(f"{out}-{pid}.txt") for pid in pids]
-    procs = [subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--gil",
-                               "--output", str(path), "--nonblocking"],
+    procs = [subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
+                               "--gil", "--output", str(path), "--nonblocking"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for pid, path in zip(pids, paths)]
     try:

@@ -102,8 +102,8 @@ class Student:
         """One run of the page (or of ``fragment``), as a browser asks for it: the values kept,
         ``states`` (widget key -> WidgetState fields, kept for the runs after) and a button's
         ``trigger`` (its key, for this run only). A widget drawn inside a fragment reruns only
-        that fragment, as the browser's own client asks (a drawing reruns the canvas's). Returns the seconds from the message leaving
-        to the run's end (``script_finished``)."""
+        that fragment, as the browser's own client asks (a drawing reruns the canvas's).
+        Returns the seconds from the message leaving to the run's end (``script_finished``)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
