@@ -5,7 +5,7 @@ import streamlit as st
 from ffn.gradcheck import ATOL, BATCH, THRESHOLD
 from ffn.health import first_layer
 
-from . import health_charts
+from . import health_charts, shared
 from .i18n import _
 from .kept import kept_runs
 from .resources import session_id, training_pool
@@ -14,17 +14,31 @@ from .run import GradCheck
 CHECK_WAIT = 3.0  # seconds a rerun waits for a gradient check before it polls for it on a timer
 
 
+def _picture(W):
+    """The tiles of ``W`` as PNG bytes (``st.image`` would encode an array at every call), and
+    their scale."""
+    img, scale = health_charts.tiles_image(W)
+    return shared.png(img), scale
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _tiles(W):  # keyed by the weights' bytes: a model's tiles are drawn once, not at every rerun
-    return health_charts.tiles_image(W)
+    return _picture(W)
 
 
-def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=None, cached=False):
+def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=None, cached=False,
+                 share=None):
     """The first layer's units as 28x28 tiles (``W`` of shape (784, K)), or ``W - W_init`` when
     ``change`` (and the start is known), with a caption (``what`` they are) that states the scale.
-    ``cached``: for a finished model's weights, which do not change."""
+    ``cached``: for a finished model's weights, which do not change. ``share``: the key of a run
+    other pages watch too (``Run.share_key()``), whose tiles at ``iteration`` are made once."""
     box = box or st.container()
-    tiles = _tiles if cached else health_charts.tiles_image
+
+    def tiles(M):
+        if cached:
+            return _tiles(M)
+        key = None if share is None else (share, "tiles", iteration, change)
+        return shared.shared(key, lambda: _picture(M))
     with box.container():
         if what is not None:
             img, scale = tiles(W)
@@ -70,7 +84,7 @@ def live_tiles(tiles=True, change=False):
     if snap is None:
         return
     t1, t2 = box.container().columns([1.2, 1])
-    render_tiles(snap["W"], run.snapshot("w1_init"), change, t1, snap["iteration"])
+    render_tiles(snap["W"], run.snapshot("w1_init"), change, t1, snap["iteration"], share=run.share_key())
     with t2:
         tiles_explained()
 

@@ -2,16 +2,14 @@
 progress bar (with a Step's inside under it), the loss, accuracy and gradient-health charts,
 and the run's figures when it ends."""
 import logging
-import threading
 import time
-from collections import OrderedDict
 
 import streamlit as st
 
 from serve.grace import GRACE_SECONDS
 from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
-from . import charts, health_charts, health_panel
+from . import charts, health_charts, health_panel, shared
 from .i18n import _, language
 from .layout import presenting, scale
 from .resources import session_id
@@ -145,7 +143,7 @@ class _Curves:
         pages watch too, built once for all of them at these ``lengths`` of its curves."""
         key = None if self.share is None else (self.share, name, lengths, self.metric, language(),
                                                presenting())
-        return shared_figure(key, lambda: scale(build()))
+        return shared.figure(key, lambda: scale(build()))
 
     def draw(self, h, force=False, ending=False):
         if not h["loss"]:  # nothing trained yet: each chart's title, and that it waits
@@ -203,30 +201,3 @@ def _results(run):
         m[2].metric(_("Validation accuracy"), f"{f['valid']:.2%}")
     m[3].download_button(_("Download this model (.npz)"), run.model_file, file_name="ffn-model.npz",
                          mime="application/octet-stream", key="download", on_click="ignore")
-
-
-_FIGURES = OrderedDict()   # (run's share key, chart, lengths, metric, language, presenting) -> figure
-_FIGURES_KEPT = 64         # the latest, for every shared run's pages: a few per run and page kind
-_figures_lock = threading.Lock()
-
-
-def shared_figure(key, build):
-    """``build()``, once for every page that asks with ``key`` (None: never shared).
-
-    Forty pages watching one shared run ask for the same charts at the same moments: built and
-    scaled once, each page sends the one figure, which nothing changes once built. The same
-    settings and seed give the same points (:mod:`ffn.threads`), so a key names one figure.
-    """
-    if key is None:
-        return build()
-    with _figures_lock:
-        fig = _FIGURES.get(key)
-        if fig is not None:
-            _FIGURES.move_to_end(key)
-            return fig
-    fig = build()
-    with _figures_lock:
-        _FIGURES[key] = fig
-        while len(_FIGURES) > _FIGURES_KEPT:
-            _FIGURES.popitem(last=False)
-    return fig

@@ -1,6 +1,7 @@
 """The Train tab's live charts: when they are redrawn (the rest of the tab: tests/test_app.py)."""
 import types
 
+import plotly.graph_objects as go
 import pytest
 
 import ffn
@@ -99,15 +100,20 @@ def test_before_the_first_points_each_chart_says_it_waits_once(monkeypatch):
 
 
 def test_a_shared_runs_charts_are_built_once_for_every_page_that_watches_it(log, monkeypatch):
-    built = []
-    monkeypatch.setattr(live.charts, "loss_figure", lambda h: built.append("loss") or object())
-    monkeypatch.setattr(live.charts, "accuracy_figure", lambda h: built.append("acc") or object())
+    built, sent = [], []
+    monkeypatch.setattr(live.charts, "loss_figure",
+                        lambda h: built.append("loss") or go.Figure(go.Scatter(y=h["loss"])))
+    monkeypatch.setattr(live.charts, "accuracy_figure", lambda h: built.append("acc") or go.Figure())
+    monkeypatch.setattr(live.charts, "plot", lambda box, fig, **kw: log.append(box) or sent.append(fig))
     monkeypatch.setattr(live, "scale", lambda fig: fig)
     pages = [_Curves(f"loss {i}", f"acc {i}", f"health {i}", "grad_norm", ffn.preset("fast"), share="run A")
              for i in range(3)]
     for page in pages:
         page.draw(history(5))
     assert built == ["loss", "acc"] and len(log) == 6  # three pages drew, one built
+    assert sent[0] is sent[2] is sent[4]  # the one figure, its dict made once: the pages send it as it is
+    assert sent[0].to_dict() is sent[2].to_dict()
+    assert list(sent[0].to_dict()["data"][0]["y"]) == list(history(5)["loss"])
     mine = _Curves("loss", "acc", "health", "grad_norm", ffn.preset("fast"))  # a run of its own
     mine.draw(history(5))
     assert built == ["loss", "acc", "loss", "acc"]
