@@ -136,41 +136,42 @@ class _Curves:
         self.metric, self.sizes = metric, settings.layer_sizes()
         self.tags = health_charts.layer_tags(settings.net_config())
         self.drawn = None          # when the charts were last drawn
-        self.shown = (-1, -1, -1)  # (iterations, evaluations, health points) in the charts on screen
+        self.shown = [-1, -1, -1]  # (iterations, evaluations, health points) in the charts on screen
 
-    def _figure(self, name, build, lengths):
-        """The chart ``name``, built by ``build()`` and scaled for this page; for a run other
-        pages watch too, built once for all of them at these ``lengths`` of its curves."""
-        key = None if self.share is None else (self.share, name, lengths, self.metric, language(),
-                                               presenting())
-        return shared.figure(key, lambda: scale(build()))
+    def _chart(self, i, box, name, build, points, now, exact):
+        """Chart ``i`` (``name``), of ``points`` points, into ``box`` unless the page shows it
+        already: built by ``build()`` and scaled for this page; for a run other pages watch
+        too, made at most once every CHART_EVERY seconds for all of them."""
+        if points == self.shown[i]:
+            return
+        key = None if self.share is None else (self.share, name, self.metric if name == "health" else None,
+                                               language(), presenting())
+        made, fig = shared.figure(key, points, lambda: scale(build()), now, CHART_EVERY, exact)
+        if made != self.shown[i]:
+            charts.plot(box, fig, scaled=True)
+            self.shown[i] = made
 
     def draw(self, h, force=False, ending=False):
         if not h["loss"]:  # nothing trained yet: each chart's title, and that it waits
-            if self.shown != (0, 0, 0):
+            if self.shown != [0, 0, 0]:
                 for box, title in zip((self.loss_box, self.acc_box, self.health_box),
                                       (_("Loss"), _("Accuracy"), _(health_charts.METRICS[self.metric][0]))):
                     with box.container(border=True):
                         st.markdown(f"**{title}**")
                         st.caption(_("Waiting for the first points…"))
-                self.shown = (0, 0, 0)
+                self.shown = [0, 0, 0]
             return
         now = time.monotonic()
         if self.drawn is not None and not force and (ending or now - self.drawn < CHART_EVERY):
             return  # (with nothing drawn yet in this run of the fragment, the boxes are empty)
         points = len(h.get("health_iteration", ()))
-        lengths = (len(h["loss"]), len(h["eval_iteration"]), points)
-        if len(h["loss"]) != self.shown[0]:
-            fig = self._figure("loss", lambda: charts.loss_figure(h), lengths)
-            charts.plot(self.loss_box, fig, scaled=True)
-        if len(h["eval_iteration"]) != self.shown[1]:
-            fig = self._figure("accuracy", lambda: charts.accuracy_figure(h), lengths)
-            charts.plot(self.acc_box, fig, scaled=True)
-        if points and points != self.shown[2]:
-            fig = self._figure("health", lambda: health_charts.health_figure(h, self.metric, self.sizes,
-                                                                           self.tags), lengths)
-            charts.plot(self.health_box, fig, scaled=True)
-        self.shown, self.drawn = (len(h["loss"]), len(h["eval_iteration"]), points), now
+        self._chart(0, self.loss_box, "loss", lambda: charts.loss_figure(h), len(h["loss"]), now, force)
+        self._chart(1, self.acc_box, "accuracy", lambda: charts.accuracy_figure(h), len(h["eval_iteration"]),
+                    now, force)
+        if points:
+            health = lambda: health_charts.health_figure(h, self.metric, self.sizes, self.tags)  # noqa: E731
+            self._chart(2, self.health_box, "health", health, points, now, force)
+        self.drawn = now
 
 
 def _results(run):

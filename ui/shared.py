@@ -1,14 +1,15 @@
 """What the pages that watch one shared run (:mod:`serve.seats`) draw alike, built once for
 all of them: its live charts and its first layer's tiles.
 
-Forty pages watching one run ask for the same charts at the same moments. The same settings
-and seed give the same points (:mod:`ffn.threads`), so a key that names the run and the
-moment names one picture: the first page builds it, the others send it as it is. What is
-kept is only read once built, by every page, from every script thread: never changed.
+Forty pages watching one run ask for the same pictures. The same settings and seed give the
+same points (:mod:`ffn.threads`), so a key that names the run and the moment names one
+picture: the first page builds it, the others send it as it is. What is kept is only read
+once built, by every page, from every script thread: never changed.
 """
 import io
 import threading
 from collections import OrderedDict
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 from PIL import Image
@@ -36,6 +37,36 @@ def shared(key, build):
     return made
 
 
+class _Made(NamedTuple):
+    points: int    # how many points of its curves the picture shows
+    at: float      # when it was made (time.monotonic)
+    picture: Any
+
+
+def recent(key, points, build, now, fresh, exact=False):
+    """A live chart of a shared run, made at most once every ``fresh`` seconds for all the pages
+    that watch it: the one a page made less than ``fresh`` seconds ago (``now``: the clock's
+    time), else ``build()`` from this page's ``points`` points. Pages poll the run at their own
+    moments, each with a few points more than the last: keyed by the moment, hardly two would
+    share a chart. ``exact``: only a chart of exactly ``points`` points (a run's last).
+    Returns (the points the chart shows, the chart); ``key`` None: a run of its own, built."""
+    if key is None:
+        return points, build()
+    with _lock:
+        made = _kept.get(key)
+    if made is not None and (made.points == points or (not exact and now - made.at < fresh)):
+        return made.points, made.picture
+    picture = build()
+    with _lock:
+        old = _kept.get(key)
+        if old is None or old.points <= points:  # a page that polled earlier never replaces a newer one
+            _kept[key] = _Made(points, now, picture)
+            _kept.move_to_end(key)
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
+    return points, picture
+
+
 class SentFigure(go.Figure):
     """A Plotly figure made to be sent by many pages: its dict is made once.
 
@@ -46,19 +77,19 @@ class SentFigure(go.Figure):
     """
 
     def __init__(self, fig):
-        super().__init__(fig)
-        self._sent = super().to_dict()
+        sent = fig.to_dict()
+        super().__init__(sent, _validate=False)  # checked when built: checking again costs 10x
+        self._sent = sent
 
     def to_dict(self):
         return self._sent
 
 
-def figure(key, build):
-    """The Plotly figure ``build()`` for ``key`` (see :func:`shared`), ready to be sent by
-    every page that asks for it."""
+def figure(key, points, build, now, fresh, exact=False):
+    """:func:`recent` for a Plotly figure ``build()``, made ready to be sent by every page."""
     if key is None:
-        return build()
-    return shared(key, lambda: SentFigure(build()))
+        return points, build()
+    return recent(key, points, lambda: SentFigure(build()), now, fresh, exact)
 
 
 def png(image):

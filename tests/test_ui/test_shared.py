@@ -27,7 +27,24 @@ def test_a_sent_figure_is_the_figure_with_its_dict_made_once():
     sent = shared.SentFigure(fig)
     assert sent.to_dict() is sent.to_dict()              # no copy per page
     assert sent.to_dict() == fig.to_dict()               # and the same picture
-    assert shared.figure(None, lambda: fig) is fig       # a run of its own: as built
+    assert shared.figure(None, 3, lambda: fig, 0.0, 1.0) == (3, fig)  # a run of its own: as built
+
+
+def test_a_live_chart_is_made_once_a_second_for_every_page_and_a_runs_last_exactly(monkeypatch):
+    monkeypatch.setattr(shared, "_kept", type(shared._kept)())
+    built = []
+
+    def chart(points, now, exact=False):
+        return shared.recent("run A loss", points, lambda: built.append(points) or f"{points} points", now,
+                             fresh=1.0, exact=exact)
+    assert chart(10, now=0.0) == (10, "10 points")
+    assert chart(12, now=0.4) == (10, "10 points")   # another page, a moment later: the same chart
+    assert chart(9, now=0.6) == (10, "10 points")    # one that polled earlier: the newer chart
+    assert chart(15, now=1.2) == (15, "15 points")   # a second on: made again, from this page's points
+    assert chart(16, now=1.3, exact=True) == (16, "16 points")  # the run's last: exactly its points
+    assert chart(11, now=5.0) == (11, "11 points")   # a late page's older points, built...
+    assert chart(16, now=5.1, exact=True) == (16, "16 points")  # ...never replace the newer chart
+    assert built == [10, 15, 16, 11]
 
 
 def test_tiles_are_sent_as_png_and_a_shared_runs_are_encoded_once(monkeypatch):
