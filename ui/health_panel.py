@@ -15,10 +15,10 @@ CHECK_WAIT = 3.0  # seconds a rerun waits for a gradient check before it polls f
 
 
 def _picture(W):
-    """The tiles of ``W`` as PNG bytes (``st.image`` would encode an array at every call), and
+    """The tiles of ``W`` as JPEG bytes (``st.image`` would encode an array at every call), and
     their scale."""
     img, scale = health_charts.tiles_image(W)
-    return shared.png(img), scale
+    return shared.jpeg(img), scale
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -54,7 +54,8 @@ def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=No
             what += _(" · ") + _("iteration {iteration:,}").format(iteration=iteration)
         more = _("One scale for every tile: blue negative, white 0, orange positive, ±{scale:.3g} at full "
                  "colour.").format(scale=scale)
-        st.image(img, caption=_("{what}. {more}").format(what=what, more=more))
+        # said JPEG, as made: Streamlit would otherwise open it to choose
+        st.image(img, caption=_("{what}. {more}").format(what=what, more=more), output_format="JPEG")
         if change and W_init is None:
             st.caption(_("This model's starting weights are not known, "
                          "so its weights are shown as they are."))

@@ -19,6 +19,7 @@ log = logging.getLogger("ffn-digits")
 
 POLL = 0.25        # seconds between two polls of the run's worker: bounds how long a click waits
 CHART_EVERY = 1.0  # seconds between redraws of the charts
+FULL_PACE = 20     # pages watching one shared run at these paces: more share them (pace())
 LOOP = 3.0         # seconds one run of the live fragment polls before the timer takes over
 SEND = 0.2         # seconds a finished run's figures are given to reach the browser before the page
                    # reruns, which would clear them on the way
@@ -85,7 +86,9 @@ def render(loop=True, metric="grad_norm", page_run=None):
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
     c1, c2, c3 = st.columns(3)
-    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings, run.share_key())
+    slower = pace(run)
+    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings, run.share_key(),
+                     every=CHART_EVERY * slower)
     # the figures, below the charts, sent before them: they are what the student waits for
     results_box = st.empty()
     results_shown = run.done
@@ -93,6 +96,7 @@ def render(loop=True, metric="grad_norm", page_run=None):
         with results_box.container():
             _results(run)
     start = time.monotonic()
+    progress_shown = None
     while True:
         run.sync()
         if run.state != st.session_state.get("controls_show"):
@@ -106,33 +110,46 @@ def render(loop=True, metric="grad_norm", page_run=None):
             # The whole page, at once: the buttons (Pause or Resume, Start) and the
             # fragment's timer follow, drawn once rather than here and then again.
             st.rerun()
-        with progress_box.container():
-            _progress(run)
-        curves.draw(run.history, force=not run.active, ending=_ending(run))
+        progress = (run.state, run.students, run.place, run.wait, run.progress, run.late, run.advice)
+        if progress != progress_shown:  # as it is on the page, else
+            with progress_box.container():
+                _progress(run)
+            progress_shown = progress
+        curves.draw(run.history, force=not run.active, ending=_ending(run, curves.every))
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
-        run.wait_for_change(POLL)
+        run.wait_for_change(POLL * min(slower, 2.0))
 
 
-def _ending(run):
-    """Whether the run's training ends within CHART_EVERY seconds, by its own estimate."""
+def pace(run):
+    """How much slower than CHART_EVERY (and POLL, up to twice) this page redraws its run: 1 for
+    a run FULL_PACE pages or fewer watch on this server, more for more, so that all its pages
+    together draw its charts about as often as FULL_PACE would. A hundred pages redrawing
+    three charts a second take the core the run trains on; the figures matter more than the
+    curves' smoothness."""
+    return max(1.0, run.students / FULL_PACE)
+
+
+def _ending(run, every):
+    """Whether the run's training ends within ``every`` seconds, by its own estimate."""
     left = (run.progress or {}).get("seconds_left")
-    return run.active and left is not None and left < CHART_EVERY
+    return run.active and left is not None and left < every
 
 
 class _Curves:
-    """The loss, accuracy and gradient-health charts, redrawn about once a second, each only
+    """The loss, accuracy and gradient-health charts, redrawn about once a second (``every``), each only
     when its data changed: they cost far more to build and send than the progress bar (and
     an identical chart drawn twice in one run is a duplicate element to Streamlit).
 
-    Not in the last CHART_EVERY seconds of a run (``ending``): the final charts follow at
+    Not in the last ``every`` seconds of a run (``ending``): the final charts follow at
     once, and the browser draws each new chart from scratch (Streamlit remounts a Plotly
     chart whose figure changed), which would delay the figures of a run that ends meanwhile.
     """
 
-    def __init__(self, loss_box, acc_box, health_box, metric, settings, share=None):
+    def __init__(self, loss_box, acc_box, health_box, metric, settings, share=None, every=CHART_EVERY):
         self.loss_box, self.acc_box, self.health_box = loss_box, acc_box, health_box
         self.share = share  # Run.share_key(): the run's curves are every watching page's
+        self.every = every  # seconds between redraws
         self.metric, self.sizes = metric, settings.layer_sizes()
         self.tags = health_charts.layer_tags(settings.net_config())
         self.drawn = None          # when the charts were last drawn
@@ -141,12 +158,12 @@ class _Curves:
     def _chart(self, i, box, name, build, points, now, exact):
         """Chart ``i`` (``name``), of ``points`` points, into ``box`` unless the page shows it
         already: built by ``build()`` and scaled for this page; for a run other pages watch
-        too, made at most once every CHART_EVERY seconds for all of them."""
+        too, made at most once every ``every`` seconds for all of them."""
         if points == self.shown[i]:
             return
         key = None if self.share is None else (self.share, name, self.metric if name == "health" else None,
                                                language(), presenting())
-        made, fig = shared.figure(key, points, lambda: scale(build()), now, CHART_EVERY, exact)
+        made, fig = shared.figure(key, points, lambda: scale(build()), now, self.every, exact)
         if made != self.shown[i]:
             charts.plot(box, fig, scaled=True)
             self.shown[i] = made
@@ -162,7 +179,7 @@ class _Curves:
                 self.shown = [0, 0, 0]
             return
         now = time.monotonic()
-        if self.drawn is not None and not force and (ending or now - self.drawn < CHART_EVERY):
+        if self.drawn is not None and not force and (ending or now - self.drawn < self.every):
             return  # (with nothing drawn yet in this run of the fragment, the boxes are empty)
         points = len(h.get("health_iteration", ()))
         self._chart(0, self.loss_box, "loss", lambda: charts.loss_figure(h), len(h["loss"]), now, force)

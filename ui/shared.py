@@ -54,8 +54,12 @@ def recent(key, points, build, now, fresh, exact=False):
         return points, build()
     with _lock:
         made = _kept.get(key)
-    if made is not None and (made.points == points or (not exact and now - made.at < fresh)):
-        return made.points, made.picture
+        if made is not None and (made.points == points or (not exact and now - made.at < fresh)):
+            return made.points, made.picture
+        if made is not None and not exact:
+            # this page makes the next one: the others send this one meanwhile, rather than
+            # all finding it old at once and each making its own
+            _kept[key] = made._replace(at=now)
     picture = build()
     with _lock:
         old = _kept.get(key)
@@ -92,9 +96,9 @@ def figure(key, points, build, now, fresh, exact=False):
     return recent(key, points, lambda: SentFigure(build()), now, fresh, exact)
 
 
-def png(image):
-    """An RGB or grey uint8 array as PNG bytes, as ``st.image`` would encode it at every call:
-    encoded once, a shared picture is sent as it is."""
+def jpeg(image):
+    """An RGB or grey uint8 array as the JPEG that ``st.image`` makes of it at every call
+    (quality 90): made once, a shared picture is sent as it is."""
     out = io.BytesIO()
-    Image.fromarray(image).save(out, format="PNG")
+    Image.fromarray(image).save(out, format="JPEG", quality=90)
     return out.getvalue()

@@ -47,19 +47,32 @@ def test_a_live_chart_is_made_once_a_second_for_every_page_and_a_runs_last_exact
     assert built == [10, 15, 16, 11]
 
 
-def test_tiles_are_sent_as_png_and_a_shared_runs_are_encoded_once(monkeypatch):
+def test_the_page_that_finds_a_live_chart_old_makes_the_next_and_the_others_wait_for_it(monkeypatch):
+    monkeypatch.setattr(shared, "_kept", type(shared._kept)())
+    others = []
+
+    def build():  # while this page builds, other pages ask: they get the chart there is
+        others.append(shared.recent("run A loss", 21, lambda: "another build", now=2.1, fresh=1.0))
+        return "20 points"
+    shared.recent("run A loss", 10, lambda: "10 points", now=0.0, fresh=1.0)
+    assert shared.recent("run A loss", 20, build, now=2.0, fresh=1.0) == (20, "20 points")
+    assert others == [(10, "10 points")]
+    assert shared.recent("run A loss", 22, lambda: "another build", now=2.2, fresh=1.0) == (20, "20 points")
+
+
+def test_tiles_are_sent_as_jpeg_and_a_shared_runs_are_encoded_once(monkeypatch):
     monkeypatch.setattr(shared, "_kept", type(shared._kept)())
     W = np.random.default_rng(0).normal(size=(784, 16))
     data, scale = health_panel._picture(W)
     img = Image.open(io.BytesIO(data))
-    assert img.format == "PNG" and scale == np.abs(W).max()
+    assert img.format == "JPEG" and img.size == (230, 230) and scale == np.abs(W).max()
     encoded = []
-    monkeypatch.setattr(health_panel, "_picture", lambda M: encoded.append(1) or (b"png", 1.0))
+    monkeypatch.setattr(health_panel, "_picture", lambda M: encoded.append(1) or (b"jpeg", 1.0))
     shown = []
     monkeypatch.setattr(health_panel.st, "image", lambda img, **kw: shown.append(img))
     for _page in range(3):
         health_panel.render_tiles(W, iteration=50, share="run A")
-    assert encoded == [1] and shown == [b"png"] * 3
+    assert encoded == [1] and shown == [b"jpeg"] * 3
     health_panel.render_tiles(W, iteration=60, share="run A")  # a new snapshot
     health_panel.render_tiles(W, iteration=60)                 # a run of its own
     assert encoded == [1, 1, 1]

@@ -7,7 +7,7 @@ import pytest
 import ffn
 from serve.runs import ACTIVE, PAUSED, QUEUED, RUNNING
 from ui import live
-from ui.live import CHART_EVERY, _Curves, _ending
+from ui.live import CHART_EVERY, FULL_PACE, _Curves, _ending, pace
 
 
 def history(n):
@@ -72,7 +72,7 @@ def test_a_fresh_run_of_the_fragment_draws_its_empty_boxes_even_at_the_end(curve
 def test_ending_is_the_runs_own_estimate_of_its_last_second(state, left, expected):
     run = types.SimpleNamespace(state=state, progress=None if left is None else {"seconds_left": left},
                                 active=state in ACTIVE)
-    assert _ending(run) is expected
+    assert _ending(run, CHART_EVERY) is expected
 
 
 def test_before_the_first_points_each_chart_says_it_waits_once(monkeypatch):
@@ -120,3 +120,12 @@ def test_a_shared_runs_charts_are_built_once_for_every_page_that_watches_it(log,
     log.now += 5 * CHART_EVERY
     pages[0].draw(history(8))  # new points: built again
     assert built[-1] == "loss"
+
+
+def test_a_run_many_pages_watch_is_redrawn_less_often_by_each_so_that_all_together_draw_it_as_few_would():
+    run = types.SimpleNamespace(students=1)
+    assert pace(run) == 1.0
+    run.students = FULL_PACE
+    assert pace(run) == 1.0
+    run.students = 2.5 * FULL_PACE
+    assert pace(run) == 2.5  # each page every 2.5 s: the run's pages together, as FULL_PACE pages would
