@@ -77,10 +77,10 @@ def _unit(net, x, outputs):
     shown = (dict(outputs)[f"Affine{layer}"] if layer == net.n_affine
              else hidden_outputs(outputs)[layer - 1][1])
     # Options in a fixed order, so a pick survives the next stroke; the most active unit first picked.
+    option = _("unit {j}: {value:.3f}")  # translated once, not once for each of up to 512 units
+    options = [option.format(j=j, value=v) for j, v in enumerate(np.asarray(shown).tolist())]
     unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)),
-                        key=f"inside_unit_{layer}_{_model_id()}",
-                        format_func=[_("unit {j}: {value:.3f}").format(j=j, value=float(v))
-                                     for j, v in enumerate(shown)].__getitem__)
+                        key=f"inside_unit_{layer}_{_model_id()}", format_func=options.__getitem__)
     a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
     left, right = st.columns([1.2, 1])
     if layer == 1:
