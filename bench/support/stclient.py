@@ -5,7 +5,8 @@ A browser loads the page (which sets Streamlit's XSRF cookie, and HAProxy's ``ff
 behind the balancer), opens ``/_stcore/stream`` with those cookies, and sends a
 ``BackMsg.rerun_script`` with the address's query string, the locale and the widgets' values;
 the server answers with ``ForwardMsg`` s: the page's elements as deltas, timers for fragments
-(``auto_rerun``), and ``script_finished`` when a run ends. :class:`Student` does the same with
+(``auto_rerun``), and ``script_finished`` when a run ends; it loads each image an element
+shows from its ``/media`` address while the run goes on. :class:`Student` does the same with
 the ``streamlit.proto`` messages the server itself uses, and keeps what a page would show:
 every element by its place in the page, each widget's id by its ``key=``.
 
@@ -76,6 +77,8 @@ class Student:
         self._lock = None          # one run in flight at a time, as a browser sends them
         self._due = {}             # fragment id -> when its timer next fires (time.monotonic)
         self.runs = 0
+        self.media = 0             # images fetched, as a browser fetches each one an element shows
+        self._fetches = set()
         self.last_run = None       # the fragments the last run ran (an empty set: the whole page)
 
     # The page's side.
@@ -93,6 +96,8 @@ class Student:
         return await self.run(timeout=timeout)
 
     async def close(self):
+        if self._fetches:  # the images still loading
+            await asyncio.gather(*list(self._fetches), return_exceptions=True)
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -217,6 +222,9 @@ class Student:
                     self.ids[wid.rsplit("-", 1)[1]] = wid
                 if wid:
                     self.homes[wid] = delta.fragment_id
+                if e.WhichOneof("type") == "imgs":
+                    for img in e.imgs.imgs:
+                        self._fetch(img.url)
                 self.elements[path] = (e.WhichOneof("type"), _text(e), wid, delta.fragment_id)
             elif delta.WhichOneof("type") == "add_block":
                 self.elements[path] = ("block", None, None, delta.fragment_id)
@@ -234,6 +242,28 @@ class Student:
             self._drop_stale()
             if self._finished is not None and not self._finished.done():
                 self._finished.set_result(msg.script_finished)
+
+    def _fetch(self, url):
+        """Load an image the page shows, as a browser does while the run goes on (the server
+        serves it from memory, between the run's messages)."""
+        if not url.startswith("/"):
+            return
+
+        def get():
+            req = urllib.request.Request(self.url + url, headers={
+                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                r.read()
+            self.media += 1
+
+        async def fetch():
+            try:
+                await asyncio.to_thread(get)
+            except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
+                self.errors.append(f"image {url}: {type(e).__name__}: {e}")
+        task = asyncio.get_running_loop().create_task(fetch())
+        self._fetches.add(task)  # kept until done: a task nobody holds may be collected midway
+        task.add_done_callback(self._fetches.discard)
 
     def _drop_stale(self):
         """What a run did not draw again leaves the page (in a fragment's run, the fragment's only)."""
