@@ -230,6 +230,9 @@ def main():
     _runs_report(runs, lone)
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "alone": lone}, indent=1))
+    if quiet:  # the server's side of a drawing, which no browser's clock blurs
+        print(f"the server's CPU while nobody trained: {server_cpu[2] - server_cpu[1]:.2f} s, "
+              f"{(server_cpu[2] - server_cpu[1]) / len(quiet) * 1e3:.0f} ms a drawing")
     print(f"the server's CPU: {server_cpu[1] - server_cpu[0]:.1f} s while one page alone trained, "
           f"{server_cpu[3] - server_cpu[2]:.1f} s while the {args.trainers} pages trained; the workers' "
           f"{worker_cpu:.1f} s in the second; the browser's {browser_cpu[0]:.1f} s of CPU (core 1) in its "

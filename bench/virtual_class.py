@@ -11,6 +11,7 @@ browser's timers run them. The server (and its workers, which inherit its core) 
 0, the simulator on core 1. A drawing is one of MNIST's held-out test digits, drawn black on
 white at 280x280 as the canvas sends it; its time is the server's share: from its message
 leaving to the end of the run it starts (``script_finished``), the prediction then on the page.
+Then the student presses Clear, as before the next digit (untimed; its runs load the server).
 
 Scenarios:
 
@@ -48,7 +49,7 @@ from PIL import Image
 
 from bench.support import profile
 from bench.support.procs import cpu_seconds, processes
-from bench.support.stclient import Student, drawing_state
+from bench.support.stclient import Student, clear, drawing_state
 from deploy.cluster import Cluster
 from tests.support.browser import free_port, streamlit_app
 from tests.support.hostile import png_of
@@ -97,10 +98,13 @@ def _prediction_label(query):
 
 
 async def draw_once(s, png, label, log, phase):
+    """Draw ``png`` and read the prediction (the drawing's run is timed), then press Clear, as a
+    student does before the next digit (its runs load the server, untimed)."""
     try:
         seconds = await s.run(canvas=drawing_state(png))
         said = s.find(_prediction_label(s.query))
         log.drew(seconds, said, label, phase)
+        await clear(s)
     except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
         log.errors.append(f"drawing: {type(e).__name__}: {e}")
 
@@ -160,6 +164,7 @@ async def scenario(args, url, servers):
         trainers = await open_all(url, queries, ["en-US"] * args.trainers)
         digits = held_out(args.students * args.drawings * 2)
         for phase in ("quiet", "training"):
+            cpu0 = sum(cpu_seconds(p) for p in servers)
             tasks = []
             if phase == "training":
                 tasks += [start_and_follow(s, log) for s in trainers]
@@ -171,6 +176,8 @@ async def scenario(args, url, servers):
                     await asyncio.sleep(0.5)
             tasks += [drawer(s, k) for k, s in enumerate(drawers)]
             await asyncio.gather(*tasks)
+            if phase == "quiet":  # the server's side of a drawing, which no client's clock blurs
+                out["quiet_cpu"] = sum(cpu_seconds(p) for p in servers) - cpu0
         students = drawers + trainers
     elif args.scenario == "link":
         alone = (await open_all(url, [FAST.format(lang="en") + "&seed=1000"], ["en-US"]))[0]
@@ -229,6 +236,9 @@ def report(args, log, out, sim_cpu, wall):
         print(f"  drawings, {phase}: {len(ds)}; the server's share p50 {pct(ms, 50):.0f} ms, "
               f"p90 {pct(ms, 90):.0f} ms, max {max(ms, default=float('nan')):.0f} ms; wrong or missing "
               f"predictions: {len(wrong)} {wrong[:5]}")
+        if "quiet_cpu" in out and phase == "quiet":
+            print(f"  the server's CPU while nobody trained: {out['quiet_cpu']:.2f} s, "
+                  f"{out['quiet_cpu'] / max(len(ds), 1) * 1e3:.0f} ms a drawing")
         if "server_cpu" in out and phase == "draw":
             print(f"  the server's CPU: {out['server_cpu']:.1f} s, "
                   f"{out['server_cpu'] / max(len(ds), 1) * 1e3:.0f} ms per drawing (the trainers' pages "

@@ -73,6 +73,7 @@ def _drawing(net, view):
     if run is not None and run.ended_since_sync():
         run.sync()  # first: the rerun then finds it ended, and reruns no more
         st.rerun()
+    cleared = st.session_state.pop("cleared", False)
     # the chosen view beside the canvas, where the prediction was: switching views shows at once
     left, right = st.columns([1, 1.3] if view == "prediction" else [1, 1.8])  # the canvas fits at 1280 px
     with left:
@@ -80,12 +81,10 @@ def _drawing(net, view):
         with st.container(key="canvas_box"):
             canvas = _canvas()
         phone_line = st.container(key="phone_prediction")  # a phone's screen ends about here
-        if st.button(_("Clear"), key="clear"):
-            st.session_state.canvas_id += 1  # a new, empty initial drawing clears the canvas
-            st.rerun(scope="fragment")
+        st.button(_("Clear"), key="clear", on_click=_clear)
     with right:
         try:
-            x = read_drawing(canvas)
+            x = None if cleared else read_drawing(canvas)
         except ValueError:
             log.info("unreadable drawing", exc_info=True)
             st.error(_("The drawing could not be read. Press Clear and draw again."))
@@ -107,6 +106,15 @@ def _drawing(net, view):
             st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
                       delta_color="off", delta_arrow="off")
         _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
+
+
+def _clear():
+    """Before the fragment's run: a new, empty initial drawing clears the canvas. The canvas
+    still sends the drawing it held in this run, and its empty one in the next: this run
+    reads none (one run of the fragment, and a light one, where a rerun read the old drawing
+    twice more)."""
+    st.session_state.canvas_id += 1
+    st.session_state.cleared = True
 
 
 def _canvas():

@@ -275,8 +275,24 @@ class Student:
 
 
 def drawing_state(png):
-    """The canvas component's state for a drawing whose PNG is ``png``, as its frontend sends it."""
+    """The canvas component's state for a drawing whose PNG is ``png``, as its frontend sends it;
+    ``None``: the empty canvas it sends once cleared (white, no strokes)."""
     import base64
+    import io
+
+    from PIL import Image
+    objects = [{"type": "path"}]
+    if png is None:
+        out = io.BytesIO()
+        Image.new("RGBA", (280, 280), "white").save(out, format="PNG")
+        png, objects = out.getvalue(), []
     url = "data:image/png;base64," + base64.b64encode(png).decode()
-    return {"json_value": json.dumps({"drawing": {"raw": {"version": "5.3.0", "objects": [{"type": "path"}]},
+    return {"json_value": json.dumps({"drawing": {"raw": {"version": "5.3.0", "objects": objects},
                                                   "data": url}})}
+
+
+async def clear(student):
+    """Press Clear as a student does before the next digit, and send the empty canvas that the
+    component sends back once cleared: the runs a browser's Clear makes."""
+    await student.run(trigger="clear")
+    await student.run(canvas=drawing_state(None))

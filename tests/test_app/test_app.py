@@ -224,6 +224,17 @@ def test_a_drawing_sent_as_a_data_url_is_read(canvas_sends):
     assert metric(at, "Prediction").value == "7"
 
 
+def test_clear_empties_the_canvas_in_one_run_without_reading_the_drawing_again(canvas_sends):
+    at = canvas_sends(data_url(a_seven()))  # the canvas still sends its drawing in Clear's run
+    assert metric(at, "Prediction").value == "7"
+    canvas_id = at.session_state["canvas_id"]
+    at.button(key="clear").click().run()
+    assert at.session_state["canvas_id"] == canvas_id + 1  # a new, empty initial drawing
+    assert any("canvas is empty" in i.value for i in at.info) and not at.metric
+    at.run()  # the next run: the canvas's drawing is read again (a real canvas sends its empty one)
+    assert metric(at, "Prediction").value == "7"
+
+
 HOSTILE_DRAWINGS = {
     "2.6 KB declaring 169 Mpx": data_url(png_declaring(13000, 13000)),
     "just over the largest canvas": data_url(png_declaring(1681, 1681)),  # 4 x 420, the presenter's canvas

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bench.support.stclient import Student, drawing_state
+from bench.support.stclient import Student, clear, drawing_state
 from tests.support.apptest import a_seven
 from tests.support.browser import streamlit_app
 
@@ -27,15 +27,20 @@ def test_a_session_opens_from_a_lesson_link_in_its_language(app_url):
     assert s.find("教神经网络认手写数字")  # the page's title, in the link's language
 
 
-def test_a_drawing_gets_its_prediction(app_url):
+def test_a_drawing_gets_its_prediction_and_clear_empties_the_canvas(app_url):
     async def go():
         s = Student(app_url, "tab=draw&lang=en")
         await s.open()
         assert s.find("The canvas is empty")
         await s.run(canvas=drawing_state(a_seven()))
+        seven = s.find("Prediction: 7")
+        await clear(s)
+        assert s.find("The canvas is empty") and not s.find("Prediction")
+        await s.run(canvas=drawing_state(a_seven()))
         await s.close()
-        return s
-    s = asyncio.run(go())
+        return s, seven
+    s, seven = asyncio.run(go())
+    assert seven
     assert s.find("Prediction: 7") and not s.find("The canvas is empty") and not s.errors
     assert s.media >= 1  # the network's view of the drawing, loaded as a browser loads it
     # as in a browser, the stroke reran the canvas's fragment, not the page: the sidebar stayed
