@@ -48,6 +48,7 @@ import numpy as np
 from PIL import Image
 
 from bench.support import profile
+from bench.support.class_log import Log, report
 from bench.support.procs import cpu_seconds, processes
 from bench.support.stclient import Student, clear, drawing_state
 from deploy.cluster import Cluster
@@ -82,16 +83,6 @@ def lang(i):
     return "zh" if i % 2 else "en"
 
 
-class Log:
-    """What the students saw: their drawings' times and predictions, their runs, their errors."""
-
-    def __init__(self):
-        self.drawings, self.runs, self.errors = [], [], []
-
-    def drew(self, seconds, said, label, phase):
-        self.drawings.append({"seconds": seconds, "said": said, "label": label, "phase": phase})
-
-
 def _prediction_label(query):
     from ui.i18n import translator
     return translator("zh" if "lang=zh" in query else "en").gettext("Prediction") + ": "
@@ -107,11 +98,6 @@ async def draw_once(s, png, label, log, phase):
         await clear(s)
     except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
         log.errors.append(f"drawing: {type(e).__name__}: {e}")
-
-
-def digit_shown(text):
-    m = re.search(r"(\d)\s*$", text or "")
-    return int(m.group(1)) if m else None
 
 
 async def start_and_follow(s, log, delay=0.0, timeout=600):
@@ -219,48 +205,6 @@ async def scenario(args, url, servers):
         log.errors += s.errors
         await s.close()
     return log, out
-
-
-def pct(values, q):
-    return float(np.percentile(values, q)) if values else float("nan")
-
-
-def report(args, log, out, sim_cpu, wall):
-    print(f"scenario {args.scenario}: {args.students} students, {args.trainers} training, "
-          f"{args.replicas} replica(s) on core 0; the simulator on core 1 used {sim_cpu:.1f} s of CPU in "
-          f"{wall:.1f} s")
-    for phase in sorted({d["phase"] for d in log.drawings}):
-        ds = [d for d in log.drawings if d["phase"] == phase]
-        ms = [d["seconds"] * 1e3 for d in ds]
-        wrong = [(d["label"], d["said"]) for d in ds if digit_shown(d["said"]) != d["label"]]
-        print(f"  drawings, {phase}: {len(ds)}; the server's share p50 {pct(ms, 50):.0f} ms, "
-              f"p90 {pct(ms, 90):.0f} ms, max {max(ms, default=float('nan')):.0f} ms; wrong or missing "
-              f"predictions: {len(wrong)} {wrong[:5]}")
-        if "quiet_cpu" in out and phase == "quiet":
-            print(f"  the server's CPU while nobody trained: {out['quiet_cpu']:.2f} s, "
-                  f"{out['quiet_cpu'] / max(len(ds), 1) * 1e3:.0f} ms a drawing")
-        if "server_cpu" in out and phase == "draw":
-            print(f"  the server's CPU: {out['server_cpu']:.1f} s, "
-                  f"{out['server_cpu'] / max(len(ds), 1) * 1e3:.0f} ms per drawing (the trainers' pages "
-                  f"included)")
-    if log.runs:
-        totals = [r["total"] for r in log.runs]
-        print(f"  runs: {len(log.runs)}; click to figures p50 {pct(totals, 50):.1f} s, max {max(totals):.1f} "
-              f"s; test accuracies shown {sorted({str(r['accuracy']) for r in log.runs})}")
-        if "alone" in out:
-            a = out["alone"]["total"]
-            print(f"  one student alone: {a:.1f} s; the last of {len(log.runs)}: {max(totals):.1f} s = "
-                  f"{max(totals) / a:.2f}x (target <= 3x); the server's CPU {out['server_cpu']:.1f} s")
-        if "last" in out:
-            print(f"  the last run's figures {out['last']:.1f} s after the first Start")
-        pairs = [(t, shown, r["started"] - t) for r in log.runs if r["started"] for t, shown in r["shown"]
-                 if r["started"] - t >= 2.0]
-        if pairs:
-            within = sum(abs(s / real - 1) <= 0.3 for _t, s, real in pairs) / len(pairs)
-            worst = max(pairs, key=lambda p: abs(p[1] / p[2] - 1))
-            print(f"  waits shown while queued: {len(pairs)} numbers, {within:.0%} within +-30 % of the real "
-                  f"wait; worst {worst[1]:.0f} s shown with {worst[2]:.1f} s to go")
-    print(f"  errors: {len(log.errors)} {log.errors[:5]}")
 
 
 def main():

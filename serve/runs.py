@@ -1,5 +1,7 @@
 """A run as a :class:`serve.pool.TrainingPool` keeps it, the states it goes through, and
 how long a queued run waits."""
+import itertools
+
 from . import cost
 from .protocol import SNAPSHOT, Start, merge_points
 
@@ -27,6 +29,9 @@ class Refused(ValueError):
         self.code, self.values = code, values
 
 
+_SERIALS = itertools.count(1)  # each run's number in this process: never reused
+
+
 class PoolRun:
     """One training run in the pool, of ``job`` (a :class:`serve.protocol.Job`), watched by
     one or more sessions' :class:`~serve.seats.Seat` s. Its state is one of ``QUEUED``,
@@ -42,6 +47,7 @@ class PoolRun:
         self._pool = pool
         self.job = job
         self.key = key
+        self.serial = next(_SERIALS)
         self.iterations, self.batch = job.length()
         self.work = cost.run_work(job)   # what it costs a worker, all of it (serve.cost)
         self.seats = set()               # the sessions' seats watching it

@@ -37,7 +37,7 @@ def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=No
     def tiles(M):
         if cached:
             return _tiles(M)
-        key = None if share is None else (share, "tiles", iteration, change)
+        key = None if share is None else (share, "tiles", iteration, change and W_init is not None)
         return shared.shared(key, lambda: _picture(M))
     with box.container():
         if what is not None:

@@ -96,7 +96,6 @@ def render(loop=True, metric="grad_norm", page_run=None):
         with results_box.container():
             _results(run)
     start = time.monotonic()
-    progress_shown = None
     while True:
         run.sync()
         if run.state != st.session_state.get("controls_show"):
@@ -110,11 +109,9 @@ def render(loop=True, metric="grad_norm", page_run=None):
             # The whole page, at once: the buttons (Pause or Resume, Start) and the
             # fragment's timer follow, drawn once rather than here and then again.
             st.rerun()
-        progress = (run.state, run.students, run.place, run.wait, run.progress, run.late, run.advice)
-        if progress != progress_shown:  # as it is on the page, else
-            with progress_box.container():
-                _progress(run)
-            progress_shown = progress
+        # every poll, changed or not: a click is handled at the script's next Streamlit call
+        with progress_box.container():
+            _progress(run)
         curves.draw(run.history, force=not run.active, ending=_ending(run, curves.every))
         if not loop or not run.active or time.monotonic() - start >= LOOP:
             break
@@ -124,7 +121,8 @@ def render(loop=True, metric="grad_norm", page_run=None):
 def pace(run):
     """How much slower than CHART_EVERY (and POLL, up to twice) this page redraws its run: 1 for
     a run FULL_PACE pages or fewer watch on this server, more for more, so that all its pages
-    together draw its charts about as often as FULL_PACE would. A hundred pages redrawing
+    together draw its charts about as often as FULL_PACE would (and each page at the start of
+    every run of the live fragment, LOOP + TICK seconds at most). A hundred pages redrawing
     three charts a second take the core the run trains on; the figures matter more than the
     curves' smoothness."""
     return max(1.0, run.students / FULL_PACE)

@@ -90,12 +90,21 @@ def settle():
     fragments several times a second: the server's work grew with the square of its
     sessions (100 students on one lesson: 62 % of the server's CPU in the collector, the
     last figures 9.4x one student's time). One collection every COLLECT_EVERY seconds
-    frees the same cycles, a little later, at a fixed cost; Python's own collector runs
+    frees the same cycles, a little later, at a fixed pace; Python's own collector runs
     between as it always does.
     """
     gc.collect()  # first: what is already garbage is freed, not frozen for good
     gc.freeze()
-    threading.Thread(target=_collect, args=(COLLECT_EVERY,), name="ffn-collect", daemon=True).start()
+    global _collector
+    with _collector_lock:  # one for the server's life, even if this cache is cleared
+        if _collector is None:
+            _collector = threading.Thread(target=_collect, args=(COLLECT_EVERY,), name="ffn-collect",
+                                          daemon=True)
+            _collector.start()
+
+
+_collector = None
+_collector_lock = threading.Lock()
 
 
 def _collect(every, rounds=None):

@@ -139,9 +139,11 @@ class Run:
 
     def share_key(self):
         """What names this run's curves for every page that watches it (its settings, when
-        other sessions may join it: the same settings and seed give the same points), or
-        None for a run of its own."""
-        return getattr(self.handle.run, "key", None)
+        other sessions may join it, and which run of them it is: the next class on the same
+        link trains a new one), or None for a run of its own."""
+        run = getattr(self.handle, "run", None)
+        key = getattr(run, "key", None)
+        return None if key is None else (key, run.serial)
 
     def snapshot(self, key):
         """The latest ``snapshot_<key>`` the worker sent (``w1``, ``w1_init``, ``step``), or None."""

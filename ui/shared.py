@@ -77,12 +77,15 @@ class SentFigure(go.Figure):
     ``st.plotly_chart`` turns the figure into a dict at every call, and Plotly's ``to_dict``
     deep-copies every trace: for a hundred pages watching one run, the largest part of the
     server's work on their charts. Read-only: neither the figure nor its dict may change
-    once made.
+    once made (a change to the figure would not be sent, a change to the dict would reach
+    every page). Scale it for the page (``ui.layout.scale``) before, never after.
     """
 
     def __init__(self, fig):
         sent = fig.to_dict()
-        super().__init__(sent, _validate=False)  # checked when built: checking again costs 10x
+        # checked when it was built: Plotly's private switch (plotly 7.1, pinned) skips
+        # checking it again, 0.3 ms against 4.6 for a loss chart
+        super().__init__(sent, _validate=False)
         self._sent = sent
 
     def to_dict(self):

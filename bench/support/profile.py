@@ -22,10 +22,11 @@ def sampled(pids, out, rate=100):
     """Sample each of ``pids`` while the block runs, into ``out``-<pid>.txt (py-spy's raw format).
     Yields the paths."""
     paths = [Path(f"{out}-{pid}.txt") for pid in pids]
+    logs = [path.with_suffix(".log") for path in paths]
     procs = [subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
                                "--gil", "--output", str(path), "--nonblocking"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for pid, path in zip(pids, paths)]
+                              stdout=subprocess.DEVNULL, stderr=log.open("w"))
+             for pid, path, log in zip(pids, paths, logs)]
     try:
         yield paths
     finally:
@@ -33,6 +34,9 @@ def sampled(pids, out, rate=100):
             p.send_signal(signal.SIGINT)  # py-spy writes what it sampled when interrupted
         for p in procs:
             p.wait(timeout=60)
+    missing = [(path, log.read_text().strip()[-500:]) for path, log in zip(paths, logs) if not path.exists()]
+    if missing:  # ptrace refused, most often: py-spy says why
+        raise RuntimeError(f"py-spy wrote no samples: {missing}")
 
 
 def summary(paths, top=25, within=("app.py", "ui/", "serve/", "ffn/")):

@@ -43,8 +43,8 @@ def test_a_drawing_gets_its_prediction_and_clear_empties_the_canvas(app_url):
     assert seven
     assert s.find("Prediction: 7") and not s.find("The canvas is empty") and not s.errors
     assert s.media >= 1  # the network's view of the drawing, loaded as a browser loads it
-    # as in a browser, the stroke reran the canvas's fragment, not the page: the sidebar stayed
-    assert s.last_run and s.find("Teach a network to read handwriting")
+    # as in a browser, the last stroke reran only the canvas's fragment, not the whole page
+    assert s.last_run == {s.homes[s.ids["canvas"]]}
 
 
 @pytest.mark.timeout(120)

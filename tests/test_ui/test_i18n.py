@@ -71,6 +71,7 @@ NOT_SHOWN = {
     "delta_arrow",
     "label_visibility",
     "format",
+    "output_format",
     "width",
     "height",
     "scope",

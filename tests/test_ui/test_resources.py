@@ -1,5 +1,6 @@
 """What the server shares: the collector's view after settle()."""
 import gc
+import threading
 import weakref
 
 from ui import resources
@@ -19,6 +20,9 @@ def test_settle_freezes_what_exists_and_still_collects_what_sessions_leave():
         del a, b
         gc.collect()
         assert gone() is None                  # made after the freeze: collected as ever
+        resources.settle.clear()
+        resources.settle()  # again, as when Streamlit's cache is cleared: still one collector
+        assert sum(t.name == "ffn-collect" for t in threading.enumerate()) == 1
     finally:
         gc.unfreeze()
         resources.settle.clear()
@@ -27,13 +31,13 @@ def test_settle_freezes_what_exists_and_still_collects_what_sessions_leave():
 def test_the_servers_own_collection_frees_a_cycle_that_pythons_never_would():
     """With Streamlit's collection after each run off, what a departed session leaves in
     reference cycles is freed by ``_collect``, here with Python's own collector off."""
-    a, b = Node(), Node()
-    a.other, b.other = b, a
-    gone = weakref.ref(a)
-    del a, b
     was = gc.isenabled()
-    gc.disable()
+    gc.disable()  # first: nothing else collects the cycle below
     try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
         assert gone() is not None          # nothing has collected it
         resources._collect(0.01, rounds=1)
         assert gone() is None

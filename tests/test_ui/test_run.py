@@ -142,3 +142,16 @@ def test_the_largest_model_the_sidebar_trains_can_be_handed_back_in():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert 6 * 2**20 < size <= config["server"]["maxUploadSize"] * 2**20, size  # the uploader's own limit
     assert ffn.load_model(ffn.model_bytes(net), **MODEL_LIMITS).hidden_size_list == largest.hidden_sizes()
+
+
+def test_two_runs_of_the_same_settings_have_two_share_keys_and_a_private_run_none():
+    """A shared run's pictures are kept by its share key (ui/shared): the next class on the same
+    link trains a new run, which must never be shown the last one's charts."""
+    import types
+
+    from serve.runs import PoolRun
+    from tests.test_serve.test_pool import job
+    first, second = (PoolRun(None, job(iters=100), key="the same settings") for _ in range(2))
+    key = lambda run: Run.share_key(types.SimpleNamespace(handle=types.SimpleNamespace(run=run)))  # noqa: E731
+    assert key(first)[0] == key(second)[0] and key(first) != key(second)
+    assert key(PoolRun(None, job(iters=100))) is None

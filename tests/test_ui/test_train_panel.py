@@ -101,6 +101,7 @@ def test_before_the_first_points_each_chart_says_it_waits_once(monkeypatch):
 
 def test_a_shared_runs_charts_are_built_once_for_every_page_that_watches_it(log, monkeypatch):
     built, sent = [], []
+    monkeypatch.setattr(live.shared, "_kept", type(live.shared._kept)())  # nothing from other tests
     monkeypatch.setattr(live.charts, "loss_figure",
                         lambda h: built.append("loss") or go.Figure(go.Scatter(y=h["loss"])))
     monkeypatch.setattr(live.charts, "accuracy_figure", lambda h: built.append("acc") or go.Figure())
