@@ -6,6 +6,7 @@ The reading and writing, of links and of the address bar, is :mod:`ui.link`'s; w
 field may hold is the sidebar's table, :mod:`ui.fields`; this puts them together, and draws.
 """
 import io
+from dataclasses import replace
 from functools import lru_cache
 
 import segno
@@ -33,7 +34,7 @@ _REASONS = {
     "flag": N_("use 1 for on or 0 for off"),
     "too_long": N_("longer than {n} characters: the rest is cut"),
     "caps": N_("with the link's other settings, the run can't run here ({reason}); "
-               "the preset's values apply"),
+               "the preset's value is kept, and the rest of the link applies"),
 }
 
 
@@ -258,10 +259,15 @@ def _qr_png(url):
 def _qr():
     """The QR code of this page's link for the students' phones (the machine's network address
     in place of localhost), without presenter mode, and without the note if the note makes it
-    too long for a QR code (a note in Chinese is 9 characters of link a character)."""
-    with_note = current(present=False), _("Scan to open this page, with these settings, on a phone")
-    without = current(present=False, note=""), _("Scan to open this page, with these settings, on a phone "
-                                                  "(the note is too long to go with them)")
+    too long for a QR code (a note in Chinese is 9 characters of link a character). It names
+    a language only when the lesson did: each phone opens in its own otherwise, not the
+    presenter's."""
+    language = st.session_state.lesson.language
+    with_note = (replace(current(present=False), language=language),
+                 _("Scan to open this page, with these settings, on a phone"))
+    without = (replace(current(present=False, note=""), language=language),
+               _("Scan to open this page, with these settings, on a phone "
+                 "(the note is too long to go with them)"))
     for lesson, caption in (with_note, without):
         png = _qr_png(page_link(lesson, compact=True))
         if png is not None:

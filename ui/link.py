@@ -24,7 +24,10 @@ PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the param
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# ...and the zero-width joiner, except between two emoji, where it makes one (👩 + 🏫 = 👩‍🏫)
+_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
+_LONE_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class LinkSpec:
         The names ``hide=`` may list.
     check : callable
         ``check(values)`` raises ``ValueError`` when values valid one by one are together
-        over the app's caps; its message is shown.
+        over the app's caps; its message is shown. The fields are applied in this order, and
+        one that would take the values over the caps keeps its preset's value.
     """
     fields: dict
     presets: dict
@@ -162,6 +166,17 @@ def _last(value):
     return str(value)
 
 
+def _over_caps(spec, values):
+    """Why ``values`` together are over the page's caps (``spec.check``), or None."""
+    if spec.check is None:
+        return None
+    try:
+        spec.check(values)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
 def parse(query, spec):
     """The :class:`Lesson` a link's query asks for; never raises.
 
@@ -189,16 +204,17 @@ def parse(query, spec):
     for name, allowed in spec.fields.items():
         if name in q:
             before = len(problems)
-            values[name] = one(name, allowed, values[name])
-            if len(problems) == before:
+            value = one(name, allowed, values[name])
+            if len(problems) > before:
+                continue
+            # Each value fine on its own; with the ones applied before it over the caps, this
+            # one falls back to the preset's and the rest of the link still applies.
+            error = _over_caps(spec, {**values, name: value})
+            if error is None:
+                values[name] = value
                 given.append(name)
-    if given and spec.check is not None:
-        try:
-            spec.check(values)
-        except ValueError as e:  # each value fine, together over the caps: the preset's apply
-            for name in given:
-                problems.append((name, q[name], f"caps:{e}"))
-            values, given = dict(spec.presets[preset]), []
+            else:
+                problems.append((name, q[name], f"caps:{error}"))
     lesson = Lesson(preset=preset, values=values, tab=one("tab", Choice(spec.tabs), spec.tabs[0]),
                     view=one("view", Choice(spec.views), spec.views[0]),
                     language=one("lang", Choice(spec.languages), None),
@@ -208,7 +224,7 @@ def parse(query, spec):
         lesson.hide = tuple(dict.fromkeys(n for n in names if n in spec.hideable))
         problems += [("hide", n, "choice") for n in names if n not in spec.hideable]
     if "note" in q:
-        note = _CONTROL.sub("", q["note"]).strip()
+        note = _LONE_JOINER.sub("", _CONTROL.sub("", q["note"])).strip()
         if len(note) > MAX_NOTE:
             problems.append(("note", note[:40] + "…", "too_long"))
             note = note[:MAX_NOTE]

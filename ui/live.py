@@ -38,6 +38,9 @@ def _students(run):
 
 def _progress(run):
     _students(run)
+    if run.state in (FAILED, CANCELLED):
+        _stopped(run)
+        return
     if run.state == QUEUED:
         st.info(_("Every trainer is busy: your run is number {place} in the queue and should start in "
                   "about {seconds:.0f} s. It starts by itself.").format(place=run.place, seconds=run.wait))
@@ -189,21 +192,29 @@ class _Curves:
         self.drawn = now
 
 
-def _results(run):
+def _stopped(run):
+    """Why a run ended without its figures, in the progress bar's place at the top of the tab,
+    where the student is looking, and the bar where it stopped."""
     if run.state == FAILED:
         if run.error[0] == WORKER_DIED:
             st.error(_("Training stopped unexpectedly; press Start to try again."))
         else:  # the page checks the settings first: a refusal here is a bug, logged with its detail
             log.error("the trainer refused a run: %s", run.error)
             st.error(_("The trainer could not start this run; press Start to try again."))
-        return
-    if run.state == CANCELLED:
-        if run.cancel_reason == SESSION_ENDED:
-            st.info(_("This run was cancelled: the page was away for more than {seconds:g} seconds. "
-                      "Press Start to train again.").format(seconds=GRACE_SECONDS))
-        else:
-            st.info(_("The run left the queue before it started."))
-        return
+    elif run.cancel_reason == SESSION_ENDED:
+        st.info(_("This run was cancelled: the page was away for more than {seconds:g} seconds. "
+                  "Press Start to train again.").format(seconds=GRACE_SECONDS))
+    else:
+        st.info(_("The run left the queue before it started."))
+    p = run.progress
+    if p is not None:
+        st.progress(min(p["fraction"], 1.0), text=_("stopped at iteration {iteration:,} / {total:,}").format(
+            iteration=p["iteration"], total=p["total_iters"]))
+
+
+def _results(run):
+    if run.state in (FAILED, CANCELLED):
+        return  # said at the top, in the progress bar's place (_stopped)
     if run.outcome[0] == "diverged":
         st.error(note(run.outcome))
     else:

@@ -126,6 +126,7 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
             "optimizer": "<b>adamw</b>",
             "iters": "20000",
             "batch_size": "1024",
+            "seed": "7",
             "tab": "nowhere",
             "colour": "red",
         }
@@ -138,13 +139,14 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
         "tab=nowhere",
         "colour=red: not something this app reads",
         "Batch size (batch_size=1024), Iterations (iters=20000): with the link's other settings, the "
-        "run can't run here (This run would process 20,480,000 images",
+        "run can't run here (This run would process 5,120,000 images",
     ):
         assert part in problems, problems
     assert problems.count("can't run here") == 1
     assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address
     assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
-    assert at.number_input(key="iters").value == 5000  # over the caps together: the preset's values
+    # each over the caps with the preset's other value: both fall back; the rest of the link applies
+    assert at.number_input(key="iters").value == 5000 and at.number_input(key="seed").value == 7
     at.button(key="problems_ok").click().run()
     assert not at.warning
 
@@ -244,6 +246,11 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
     assert (
         "optimizer=adam" in made[-1] and "hidden_size" not in made[-1]
     )  # compact: what differs from the preset
+    assert "lang=" not in made[-1]  # the lesson named no language: each phone opens in its own
+    at.selectbox(key="lang").set_value("zh").run()  # the presenter reads Chinese...
+    assert "lang=" not in made[-1]  # ...the students' phones still choose their own
+    at = opened({"present": "1", "lang": "zh"})
+    assert "lang=zh" in made[-1]  # a lesson that names its language keeps it
 
 
 def test_the_qr_code_and_the_shared_link_carry_the_network_address_in_place_of_localhost(monkeypatch):

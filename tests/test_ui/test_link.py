@@ -147,12 +147,13 @@ def test_a_bad_value_is_named_with_its_reason_and_the_default_applies(name, raw,
         read_value(raw, FIELDS[name])
 
 
-def test_values_fine_one_by_one_but_over_the_caps_together_fall_back_to_the_preset():
-    lesson = parse({"hidden_size": "512", "iters": "20000", "seed": "3"}, SPEC)
-    assert lesson.values == PRESETS["a"]
-    assert {(n, r) for n, _v, r in lesson.problems} == {
-        (n, "caps:too much work") for n in ("hidden_size", "iters", "seed")
-    }
+def test_values_fine_one_by_one_but_over_the_caps_together_only_the_one_over_falls_back():
+    lesson = parse({"iters": "20000", "seed": "3", "hidden_size": "512"}, SPEC)
+    # in the sidebar's order: H 512 applies, then 20,000 iterations would be over the caps with
+    # it and fall back to the preset's; the harmless seed applies as the link asked
+    assert lesson.values == {**PRESETS["a"], "hidden_size": 512, "seed": 3}
+    assert lesson.problems == [("iters", "20000", "caps:too much work")]
+    assert set(lesson.given) == {"hidden_size", "seed"}
 
 
 def test_the_teachers_parts():
@@ -167,6 +168,12 @@ def test_the_teachers_parts():
     assert note == "<script>alert(1)</script> **bold**\nline two"  # kept as typed: the page shows it as text
     hidden = parse({"note": "pay\u202eyap \u200bzero\u2028sep\ufeff"}, SPEC).note
     assert hidden == "payyap zerosep"  # no invisible character reorders or hides a note's words
+
+
+def test_a_notes_emoji_keep_their_joiners_and_a_lone_joiner_goes():
+    emoji = "👩\u200d🏫 (teacher), 👩🏽\u200d🔬 (scientist), 🏃\u200d♀\ufe0f (runner)"
+    assert parse({"note": emoji}, SPEC).note == emoji  # each drawn as one emoji, as the teacher typed
+    assert parse({"note": "to\u200dgether \u200d👩 👩\u200d"}, SPEC).note == "together 👩 👩"
 
 
 def test_several_values_for_one_name_mean_the_last_and_nothing_at_all_is_the_default():

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 import ffn
-from serve.runs import ACTIVE, PAUSED, QUEUED, RUNNING
+from serve.runs import ACTIVE, CANCELLED, FAILED, PAUSED, QUEUED, RUNNING, SESSION_ENDED, WORKER_DIED
 from ui import live
 from ui.live import CHART_EVERY, FULL_PACE, _Curves, _ending, pace
 
@@ -130,3 +130,31 @@ def test_a_run_many_pages_watch_is_redrawn_less_often_by_each_so_that_all_togeth
     assert pace(run) == 1.0
     run.students = 2.5 * FULL_PACE
     assert pace(run) == 2.5  # each page every 2.5 s: the run's pages together, as FULL_PACE pages would
+
+
+class _Page:
+    """What a panel draws, in order: (kind, text or value)."""
+
+    def __init__(self):
+        self.drawn = []
+
+    def __getattr__(self, kind):
+        return lambda body=None, *args, text=None, **kw: self.drawn.append((kind, text or body))
+
+
+@pytest.mark.parametrize("state, error, reason, said", [
+    (FAILED, (WORKER_DIED, "exit code -9"), None, ("error", "Training stopped unexpectedly")),
+    (CANCELLED, None, SESSION_ENDED, ("info", "the page was away for more than")),
+])
+def test_a_run_that_stopped_says_why_in_the_progress_bars_place_and_the_bar_shows_where(
+        monkeypatch, state, error, reason, said):
+    page = _Page()
+    monkeypatch.setattr(live, "st", page)
+    run = types.SimpleNamespace(state=state, error=error, cancel_reason=reason, students=1, done=True,
+                                progress={"fraction": 0.4, "iteration": 400, "total_iters": 1000})
+    live._progress(run)  # the top of the tab, where the progress bar was
+    (kind, text), bar = page.drawn
+    assert kind == said[0] and said[1] in text
+    assert bar == ("progress", "stopped at iteration 400 / 1,000")
+    live._results(run)  # below the charts: nothing more
+    assert len(page.drawn) == 2
