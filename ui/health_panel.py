@@ -140,10 +140,13 @@ def render_gradcheck(run, settings, error):
             st.caption(target)
         job = st.session_state.get("gradcheck_job")
         pending = job is not None and job.pending
-        if st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending):
+        # The click is read before the button is drawn, so that it is drawn disabled at once while
+        # the check waits; a second click meanwhile adds nothing.
+        if st.session_state.get("gradcheck") and not pending and not isinstance(target, str):
             params, s, what = target
             st.session_state.gradcheck_job = GradCheck(s, params, what, session_id(), training_pool())
             pending = True
+        st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending)
         # polled on a timer while it waits in the queue; drawn once when it is done
         st.fragment(_check_result, run_every=1.0 if pending else None)(polling=pending)
 
@@ -192,8 +195,12 @@ def _check_result(polling=False):
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))
+    elif job.queued:
+        place, seconds = job.where()
+        st.info(_("Every trainer is busy: the check is number {place} in the queue and should start in about "
+                  "{seconds:.0f} s. It appears here when it is done.").format(place=place, seconds=seconds))
     elif job.pending:
-        st.info(_("Every trainer is busy: the check waits in the queue and appears here when it is done."))
+        st.info(_("Checking…"))
     else:
         st.error(_("The check could not run; press the button to try again."))
 

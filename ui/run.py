@@ -50,11 +50,23 @@ class GradCheck:
         """Waiting in the queue or checking."""
         return self._handle.state in ACTIVE
 
-    def wait(self, seconds):
-        """Wait up to ``seconds`` for the check to end."""
-        deadline = time.monotonic() + seconds
-        while self.pending and time.monotonic() < deadline:
-            self._handle.wait_for_change(0.25)
+    @property
+    def queued(self):
+        return self._handle.state == QUEUED
+
+    def where(self):
+        """(its place in the queue, the seconds until it starts) while queued."""
+        seen = self._handle.poll()
+        return seen.get("place", 0), seen.get("wait", 0.0)
+
+    def wait(self, seconds, queued=0.5):
+        """Wait up to ``seconds`` for the check to end, but no longer than ``queued`` seconds
+        while it waits in the queue: a check behind other runs never holds the page."""
+        start = time.monotonic()
+        while self.pending and time.monotonic() - start < seconds:
+            if self.queued and time.monotonic() - start >= queued:
+                return
+            self._handle.wait_for_change(0.1 if self.queued else 0.25)
 
     @property
     def rows(self):

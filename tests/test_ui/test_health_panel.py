@@ -142,3 +142,51 @@ def test_the_gradient_check_of_a_paused_run_with_batch_norm(at):
     assert verdicts["b1"] == "– too small to check" and verdicts["gamma1"] == verdicts["W4"] == "✓"
     assert any("b1, b2, b3: too small to check" in i.value for i in at.info)
     assert not at.error
+
+
+def test_a_check_waiting_in_the_queue_leaves_the_page_idle_and_its_button_disabled(at, monkeypatch):
+    import ui.health_panel
+
+    made, waited = [], []
+
+    class Queued:  # a check behind other runs: it waits in the queue all through this test
+        pending = queued = True
+        rows = None
+
+        def __init__(self, *args):
+            made.append(self)
+
+        def wait(self, seconds, queued=0.5):
+            waited.append(seconds)
+
+        def where(self):
+            return 3, 42.0
+
+    monkeypatch.setattr(ui.health_panel, "GradCheck", Queued)
+    at.button(key="gradcheck").click().run()
+    assert len(made) == 1 and at.button(key="gradcheck").disabled  # disabled in the click's own run
+    assert any("the check is number 3 in the queue and should start in about 42 s" in i.value for i in at.info)
+    at.run()  # the fragment's timer: still one check, still disabled
+    assert len(made) == 1 and at.button(key="gradcheck").disabled
+
+
+def test_a_checks_wait_gives_up_after_a_moment_while_it_is_queued_not_after_three_seconds(monkeypatch):
+    import types
+
+    from serve.runs import QUEUED, RUNNING
+    from ui import run as ui_run
+
+    clock = types.SimpleNamespace(now=0.0)
+    monkeypatch.setattr(ui_run, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    handle = types.SimpleNamespace(state=QUEUED)
+
+    def wait_for_change(seconds):
+        clock.now += seconds
+    handle.wait_for_change = wait_for_change
+    check = ui_run.GradCheck.__new__(ui_run.GradCheck)
+    check._handle = handle
+    check.wait(3.0)
+    assert 0.5 <= clock.now < 0.7  # queued: back to the page after half a second
+    handle.state, clock.now = RUNNING, 0.0
+    check.wait(3.0)
+    assert clock.now >= 3.0  # in a worker (about half a second): waited for, up to the three
