@@ -8,8 +8,9 @@ prediction; every other one also trains a run of ``--preset`` to the end (the po
 queues them) and keeps its results, history and model. Then the batch closes its
 pages. The server's memory (RSS and PSS, from /proc) is read before the first batch,
 with each batch open, and after each batch has left, once
-``server.disconnectedSessionTTL`` (60 s) has passed and Streamlit has dropped the
-sessions. Memory that grows with every batch and is never given back is a leak; memory
+``server.disconnectedSessionTTL`` (60 s) has passed and the server has shut the sessions
+down (``ui/expiry``); and 120 s after the last page closed, against a fresh server with
+one page open. Memory that grows with every batch and is never given back is a leak; memory
 that returns to about the same level after each batch is bounded.
 """
 import argparse
@@ -25,6 +26,7 @@ from bench.support.words import Words
 from tests.support.browser import CHROMIUM_ARGS, chromium_on_core, streamlit_app
 
 TTL = 60  # .streamlit/config.toml's server.disconnectedSessionTTL
+LAST = 120  # seconds after the last page closed, when the server should be back to its size
 
 
 async def session(browser, url, trains, preset, errors):
@@ -66,6 +68,11 @@ async def run(args, url, port):
         browser = await p.chromium.launch(executable_path=chromium_on_core(1), args=CHROMIUM_ARGS)
         (server,), _ = processes([port])
         print(f"before any session: {figures(server)}", flush=True)
+        one = await session(browser, url, False, args.preset, errors)  # the target's reference
+        fresh = memory_mb(server)["Rss"]
+        print(f"a fresh server with one page open (it drew a digit): {figures(server)}", flush=True)
+        if one is not None:
+            await one.close()
         for first in range(0, args.sessions, args.batch):
             n = min(args.batch, args.sessions - first)
             t0 = time.perf_counter()
@@ -78,6 +85,10 @@ async def run(args, url, port):
                     await c.close()
             await asyncio.sleep(TTL + 15)
             print(f"  {TTL + 15} s after they left: {figures(server)}", flush=True)
+        await asyncio.sleep(LAST - TTL - 15)
+        rss = memory_mb(server)["Rss"]
+        print(f"{LAST} s after the last page closed: {figures(server)}; {rss / fresh:.2f}x the fresh server "
+              f"with one page open (target <= 1.25x)", flush=True)
         await browser.close()
     print(f"errors: {len(errors)} {errors[:3]}")
 

@@ -16,6 +16,7 @@ import streamlit as st
 import ffn
 from serve.pool import TrainingPool
 
+from . import expiry
 from .i18n import _
 
 
@@ -82,7 +83,9 @@ COLLECT_EVERY = 30.0  # seconds between the server's full collections of referen
 def settle():
     """Once per server, at the end of its first page: hide what lives as long as the server
     (the modules, the bundled model) from Python's cycle collector (``gc.freeze``), and
-    start the server's own full collection every COLLECT_EVERY seconds.
+    start the server's housekeeping: its own full collection every COLLECT_EVERY seconds,
+    and the sessions whose browsers left shut down once their time to come back has passed
+    (:mod:`ui.expiry`), looked for four times in that time.
 
     Streamlit can collect every generation after each script run (``runner.postScriptGC``,
     off in .streamlit/config.toml), so that what a departed session leaves in reference
@@ -98,8 +101,9 @@ def settle():
     global _collector
     with _collector_lock:  # one for the server's life, even if this cache is cleared
         if _collector is None:
-            _collector = threading.Thread(target=_collect, args=(COLLECT_EVERY,), name="ffn-collect",
-                                          daemon=True)
+            every = min(COLLECT_EVERY, max(1.0, expiry.ttl() / 4))
+            _collector = threading.Thread(target=_housekeeping, args=(COLLECT_EVERY, every),
+                                          name="ffn-collect", daemon=True)
             _collector.start()
 
 
@@ -107,12 +111,17 @@ _collector = None
 _collector_lock = threading.Lock()
 
 
-def _collect(every, rounds=None):
-    """A full collection every ``every`` seconds (``rounds`` times; None: for the server's life)."""
-    n = 0
+def _housekeeping(collect_every, expire_every, rounds=None):
+    """Every ``expire_every`` seconds, shut down the sessions that left and whose time to come
+    back has passed; every ``collect_every`` seconds, a full collection (``rounds`` rounds;
+    None: for the server's life)."""
+    n, collected = 0, time.monotonic()
     while rounds is None or n < rounds:
-        time.sleep(every)
-        gc.collect()
+        time.sleep(expire_every)
+        expiry.expire()
+        if time.monotonic() - collected >= collect_every:
+            gc.collect()
+            collected = time.monotonic()
         n += 1
 
 

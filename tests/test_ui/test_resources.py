@@ -30,7 +30,7 @@ def test_settle_freezes_what_exists_and_still_collects_what_sessions_leave():
 
 def test_the_servers_own_collection_frees_a_cycle_that_pythons_never_would():
     """With Streamlit's collection after each run off, what a departed session leaves in
-    reference cycles is freed by ``_collect``, here with Python's own collector off."""
+    reference cycles is freed by the server's housekeeping, here with Python's own collector off."""
     was = gc.isenabled()
     gc.disable()  # first: nothing else collects the cycle below
     try:
@@ -39,7 +39,7 @@ def test_the_servers_own_collection_frees_a_cycle_that_pythons_never_would():
         gone = weakref.ref(a)
         del a, b
         assert gone() is not None          # nothing has collected it
-        resources._collect(0.01, rounds=1)
+        resources._housekeeping(0.0, 0.01, rounds=1)
         assert gone() is None
     finally:
         if was:

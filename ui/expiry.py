@@ -1,0 +1,54 @@
+"""Sessions whose browsers left, shut down by the server itself once their time to reconnect
+(``server.disconnectedSessionTTL``) has passed.
+
+Streamlit keeps a disconnected session for that long so that a browser that comes back gets
+it again. But its store drops an expired session only when it is next written, that is, when
+another session disconnects, and then only forgets it: the session is never shut down, so
+its uploads and its images in the media store stay too. After a class, nobody disconnects:
+the last sessions' runs, models and uploads stayed until the next visitor came and left.
+:func:`expire` does what Streamlit would, for every session past its time: on the server's
+event loop, where Streamlit itself connects and disconnects sessions, it takes them out of
+the store under the store's lock and shuts each down (its uploads, its media, its session
+caches).
+
+It reads Streamlit's session manager's private parts (Streamlit 1.67, pinned); a Streamlit
+without them leaves the sessions to Streamlit, with a warning in the log.
+"""
+import logging
+
+from streamlit import config
+from streamlit.runtime import Runtime
+
+log = logging.getLogger("ffn-digits")
+_warned = []  # said once, not at every look
+
+
+def ttl():
+    """The seconds a disconnected session is kept for its browser to come back."""
+    return float(config.get_option("server.disconnectedSessionTTL"))
+
+
+def expire():
+    """Ask the server's event loop to shut down every session past its time to reconnect.
+    Returns False when this Streamlit does not keep its sessions where this looks."""
+    if not Runtime.exists():
+        return False
+    runtime = Runtime.instance()
+    manager = getattr(runtime, "_session_mgr", None)
+    store = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+    lock = getattr(manager, "_storage_lock", None)
+    if not hasattr(store, "expire") or lock is None:
+        if not _warned:
+            _warned.append(True)
+            log.warning("this Streamlit keeps its sessions elsewhere: sessions that left expire as it decides")
+        return False
+
+    def on_the_loop():
+        with lock:
+            gone = store.expire()
+        for _id, info in gone:
+            info.session.shutdown()
+        if gone:
+            log.info("%d sessions that left were shut down", len(gone))
+    runtime._get_async_objs().eventloop.call_soon_threadsafe(on_the_loop)
+    return True
