@@ -67,10 +67,12 @@ def open_link():
     lesson that Back to the lesson returns to.
     """
     ss = st.session_state
-    now, ss.lesson, ss.from_link = read_address(st.query_params.to_dict(), spec())
+    query = st.query_params.to_dict()
+    # ?lang= first, then the browser's locale; set before the link is read, whose messages
+    # (a field over the caps) are worded in it
+    ss.lang = query.get("lang") if query.get("lang") in i18n.LANGUAGES else negotiate(st.context.locale)
+    now, ss.lesson, ss.from_link = read_address(query, spec())
     _apply(now)
-    if not now.language:  # ?lang= first, then the browser's locale
-        ss.lang = negotiate(st.context.locale)
 
 
 def follow_address():

@@ -143,6 +143,8 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
     ):
         assert part in problems, problems
     assert problems.count("can't run here") == 1
+    zh = opened({"lang": "zh", "iters": "20000", "batch_size": "1024"}).text[0].value
+    assert "批大小" in zh and "This run" not in zh  # the caps' reason in the link's language too
     assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address
     assert at.select_slider(key="hidden_size").value == 64 and tab(at).value == "train"
     # each over the caps with the preset's other value: both fall back; the rest of the link applies
