@@ -40,7 +40,7 @@ def expire():
     if not hasattr(store, "expire") or lock is None:
         if not _warned:
             _warned.append(True)
-            log.warning("this Streamlit keeps its sessions elsewhere: sessions that left expire as it decides")
+            log.warning("this Streamlit keeps its sessions elsewhere: they expire as Streamlit decides")
         return False
 
     def on_the_loop():

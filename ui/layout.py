@@ -27,6 +27,9 @@ PRESENT_SCALE = 1.5     # the page's text in presenter mode
 CHART_FONTS = {False: None, True: dict(font=21, title=27, legend=20, tick=20, axis=22, annotation=20)}
 CANVAS, PRESENT_CANVAS = 280, 420  # the drawing canvas's side in pixels
 PHONE = 640  # px: below this width Streamlit stacks columns, and the page is laid out for a phone
+# (screens narrower than, zoom) of the presenter's canvas: 420 px x zoom and the page's 24 px
+# margins fit in each width (a 390 px phone: 336 px)
+PHONE_CANVAS_ZOOM = ((PHONE, 0.8), (384, 0.7), (342, 0.6))
 
 
 def presenting():
@@ -77,6 +80,11 @@ def style():
             # the predicted digit, for the back row
             '.st-key-prediction [data-testid="stMetricValue"] {font-size: 6rem; line-height: 1.1;}',
         ]
+        # The projector's 420 px canvas on a phone: smaller, whole (the drawing it sends keeps its
+        # 420 px, and the canvas reads a finger where it is: zoom scales its box too).
+        css += [f"@media (max-width: {width - 1}px) {{.st-key-canvas_box "
+                f'[data-testid="stBidiComponentIsolated"] {{zoom: {zoom};}}}}'
+                for width, zoom in PHONE_CANVAS_ZOOM]
     st.html(f"<style>{''.join(css)}</style>")
 
 

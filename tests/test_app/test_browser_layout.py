@@ -211,3 +211,21 @@ def test_start_clears_the_last_runs_messages_at_once(browser, app_url):
     # what the last run said leaves with it, not a second later when the page's run ends
     old.first.wait_for(state="detached", timeout=5000)
     assert page.evaluate("() => performance.now()") - shown < 500
+
+
+def test_presenter_modes_canvas_fits_a_phone_and_a_finger_draws_where_it_touches(browser, app_url):
+    """On a 390 px phone the projector's 420 px canvas is zoomed to fit the screen whole, and a
+    7 drawn with a finger over all of it is read as 7 (the canvas maps the touches to its own
+    pixels)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url + "?tab=draw&present=1&lang=en")
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for(timeout=60000)
+    canvas.scroll_into_view_if_needed()
+    box = settled_box(canvas)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box  # all of it on the screen
+    assert box["width"] >= 300  # still the larger canvas, zoomed: not the 280 px one
+    draw_touch(page, [[(30, 30), (250, 30), (120, 260)]])  # from edge to edge
+    page.locator(".st-key-phone_prediction").get_by_text("Read as 7").wait_for(timeout=30000)
+    context.close()
