@@ -9,7 +9,7 @@ the last sessions' runs, models and uploads stayed until the next visitor came a
 :func:`expire` does what Streamlit would, for every session past its time: on the server's
 event loop, where Streamlit itself connects and disconnects sessions, it takes them out of
 the store under the store's lock and shuts each down (its uploads, its media, its session
-caches).
+caches); and whenever Streamlit itself takes one out for its age, it is shut down too.
 
 It reads Streamlit's session manager's private parts (Streamlit 1.67, pinned); a Streamlit
 without them leaves the sessions to Streamlit, with a warning in the log.
@@ -42,13 +42,37 @@ def expire():
             _warned.append(True)
             log.warning("this Streamlit keeps its sessions elsewhere: they expire as Streamlit decides")
         return False
+    loop = runtime._get_async_objs().eventloop
+    _shut_down_what_expires(store, loop)
 
     def on_the_loop():
         with lock:
-            gone = store.expire()
-        for _id, info in gone:
-            info.session.shutdown()
-        if gone:
-            log.info("%d sessions that left were shut down", len(gone))
-    runtime._get_async_objs().eventloop.call_soon_threadsafe(on_the_loop)
+            store.expire()
+    loop.call_soon_threadsafe(on_the_loop)
     return True
+
+
+def _shut_down_what_expires(store, loop):
+    """Once per store: whatever takes sessions out of it for their age (this module, or
+    Streamlit itself when it next saves one) has them shut down on the event loop, not
+    only forgotten. (Not the store's removal hook: a session that reconnects leaves the
+    store too, and lives on.)"""
+    if getattr(store, "_ffn_shuts_down", False):
+        return
+    expire = store.expire
+
+    def expire_and_shut_down(*args, **kwargs):
+        gone = expire(*args, **kwargs)
+        for _id, info in gone:
+            loop.call_soon_threadsafe(_shut_down, info.session)
+        return gone
+    store.expire = expire_and_shut_down
+    store._ffn_shuts_down = True
+
+
+def _shut_down(session):
+    try:
+        session.shutdown()
+        log.info("a session that left was shut down")
+    except Exception:  # one session's failure leaves the others to their shutdown
+        log.exception("a session that left could not be shut down")

@@ -195,8 +195,8 @@ def _check_result(polling=False):
         else:
             st.success(_("Every array agrees to better than {threshold:g}: backprop is right.").format(
                 threshold=THRESHOLD))
-    elif job.queued:
-        place, seconds = job.where()
+    elif job.queued and (where := job.where()) is not None:
+        place, seconds = where
         st.info(_("Every trainer is busy: the check is number {place} in the queue and should start in about "
                   "{seconds:.0f} s. It appears here when it is done.").format(place=place, seconds=seconds))
     elif job.pending:

@@ -70,7 +70,8 @@ def open_link():
     query = st.query_params.to_dict()
     # ?lang= first, then the browser's locale; set before the link is read, whose messages
     # (a field over the caps) are worded in it
-    ss.lang = query.get("lang") if query.get("lang") in i18n.LANGUAGES else negotiate(st.context.locale)
+    asked = str(query.get("lang", "")).strip()
+    ss.lang = asked if asked in i18n.LANGUAGES else negotiate(st.context.locale)
     now, ss.lesson, ss.from_link = read_address(query, spec())
     _apply(now)
 
@@ -174,7 +175,7 @@ def _dismiss():
 
 def _problems(problems):
     """One line for each part of a link not used, named as the sidebar names it; the parts
-    refused together for the app's caps on one line."""
+    refused for the app's caps for one reason on one line."""
     def named(name, value):
         label = _(CONTROL_LABELS[name]) if name in CONTROL_LABELS else None
         given = f"{name}={value}"
@@ -182,9 +183,9 @@ def _problems(problems):
     lines = [_("{part}: {reason}").format(part=named(n, v), reason=_reason(r))
              for n, v, r in problems if not r.startswith("caps:")]
     caps = [(n, v, r) for n, v, r in problems if r.startswith("caps:")]
-    if caps:
-        lines.append(_("{part}: {reason}").format(part=_(", ").join(named(n, v) for n, v, _r in caps),
-                                                   reason=_reason(caps[0][2])))
+    for reason in dict.fromkeys(r for _n, _v, r in caps):  # one line for each reason, in order
+        part = _(", ").join(named(n, v) for n, v, r in caps if r == reason)
+        lines.append(_("{part}: {reason}").format(part=part, reason=_reason(reason)))
     return "\n".join(lines)
 
 

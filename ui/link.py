@@ -26,7 +26,7 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 # ...and the zero-width joiner, except between two emoji, where it makes one (👩 + 🏫 = 👩‍🏫)
-_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
+_EMOJI = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
 _LONE_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 
 
@@ -71,8 +71,8 @@ class LinkSpec:
         The names ``hide=`` may list.
     check : callable
         ``check(values)`` raises ``ValueError`` when values valid one by one are together
-        over the app's caps; its message is shown. The fields are applied in this order, and
-        one that would take the values over the caps keeps its preset's value.
+        over the app's caps; its message is shown. A link over the caps keeps what it can:
+        the fields that take it over keep their preset's values (:func:`_within_caps`).
     """
     fields: dict
     presets: dict
@@ -166,6 +166,23 @@ def _last(value):
     return str(value)
 
 
+def _within_caps(spec, values, asked):
+    """``values`` with the ``asked`` fields applied: all of them when together they are within
+    the page's caps; else each in turn that keeps the values within them, then, once more,
+    those that did not (what was applied after them may have made room). Returns (values,
+    the names applied, [(name, why)] for each that keeps its preset's value)."""
+    if _over_caps(spec, {**values, **asked}) is None:
+        return {**values, **asked}, list(asked), []
+    values, given, left = dict(values), [], dict(asked)
+    for _round in range(2):
+        for name, value in list(left.items()):
+            if _over_caps(spec, {**values, name: value}) is None:
+                values[name] = value
+                given.append(name)
+                del left[name]
+    return values, given, [(name, _over_caps(spec, {**values, name: value})) for name, value in left.items()]
+
+
 def _over_caps(spec, values):
     """Why ``values`` together are over the page's caps (``spec.check``), or None."""
     if spec.check is None:
@@ -200,21 +217,15 @@ def parse(query, spec):
 
     preset = one("preset", Choice(tuple(spec.presets)), spec.default_preset)
     values = dict(spec.presets[preset])
-    given = []
+    asked = {}  # the fields given, each fine on its own, in the spec's order
     for name, allowed in spec.fields.items():
         if name in q:
             before = len(problems)
             value = one(name, allowed, values[name])
-            if len(problems) > before:
-                continue
-            # Each value fine on its own; with the ones applied before it over the caps, this
-            # one falls back to the preset's and the rest of the link still applies.
-            error = _over_caps(spec, {**values, name: value})
-            if error is None:
-                values[name] = value
-                given.append(name)
-            else:
-                problems.append((name, q[name], f"caps:{error}"))
+            if len(problems) == before:
+                asked[name] = value
+    values, given, over = _within_caps(spec, values, asked)
+    problems += [(name, q[name], f"caps:{reason}") for name, reason in over]
     lesson = Lesson(preset=preset, values=values, tab=one("tab", Choice(spec.tabs), spec.tabs[0]),
                     view=one("view", Choice(spec.views), spec.views[0]),
                     language=one("lang", Choice(spec.languages), None),

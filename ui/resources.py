@@ -5,6 +5,7 @@ The bundled network is only read, and safe to share because inference writes not
 into a network (see :class:`ffn.MultiLayerNet`).
 """
 import gc
+import logging
 import os
 import threading
 import time
@@ -18,6 +19,8 @@ from serve.pool import TrainingPool
 
 from . import expiry
 from .i18n import _
+
+log = logging.getLogger("ffn-digits")
 
 
 def bundled_model():
@@ -118,7 +121,10 @@ def _housekeeping(collect_every, expire_every, rounds=None):
     n, collected = 0, time.monotonic()
     while rounds is None or n < rounds:
         time.sleep(expire_every)
-        expiry.expire()
+        try:
+            expiry.expire()
+        except Exception:  # the server stopping, or a Streamlit that changed: the collection goes on
+            log.exception("sessions that left could not be expired")
         if time.monotonic() - collected >= collect_every:
             gc.collect()
             collected = time.monotonic()

@@ -55,9 +55,10 @@ class GradCheck:
         return self._handle.state == QUEUED
 
     def where(self):
-        """(its place in the queue, the seconds until it starts) while queued."""
+        """(its place in the queue, the seconds until it starts) while queued, else None (it
+        may have left the queue a moment ago)."""
         seen = self._handle.poll()
-        return seen.get("place", 0), seen.get("wait", 0.0)
+        return (seen["place"], seen["wait"]) if seen["state"] == QUEUED and "place" in seen else None
 
     def wait(self, seconds, queued=0.5):
         """Wait up to ``seconds`` for the check to end, but no longer than ``queued`` seconds

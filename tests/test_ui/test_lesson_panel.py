@@ -138,11 +138,13 @@ def test_parts_that_cant_be_used_are_named_and_the_defaults_apply():
         "Optimizer (optimizer=<b>adamw</b>): not one of the choices",
         "tab=nowhere",
         "colour=red: not something this app reads",
-        "Batch size (batch_size=1024), Iterations (iters=20000): with the link's other settings, the "
+        "Batch size (batch_size=1024): with the link's other settings, the "
         "run can't run here (This run would process 5,120,000 images",
+        "Iterations (iters=20000): with the link's other settings, the "
+        "run can't run here (This run would process 4,000,000 images",
     ):
         assert part in problems, problems
-    assert problems.count("can't run here") == 1
+    assert problems.count("can't run here") == 2  # each with its own reason
     zh = opened({"lang": "zh", "iters": "20000", "batch_size": "1024"}).text[0].value
     assert "批大小" in zh and "This run" not in zh  # the caps' reason in the link's language too
     assert "colour" not in dict(at.query_params)  # named, then wiped when the page writes its address

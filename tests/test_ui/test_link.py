@@ -156,6 +156,18 @@ def test_values_fine_one_by_one_but_over_the_caps_together_only_the_one_over_fal
     assert set(lesson.given) == {"hidden_size", "seed"}
 
 
+def test_a_link_within_the_caps_applies_whole_even_if_one_field_alone_with_the_preset_would_not():
+    from dataclasses import replace
+    long_runs = replace(SPEC, presets={"a": {**PRESETS["a"], "iters": 20000}})
+    # H 512 with the preset's 20,000 iterations is over the caps, with the link's 5,000 it is not
+    lesson = parse({"hidden_size": "512", "iters": "5000"}, long_runs)
+    assert lesson.values["hidden_size"] == 512 and lesson.values["iters"] == 5000 and not lesson.problems
+    # a field that is no use alongside changes nothing for the others
+    lesson = parse({"hidden_size": "512", "iters": "5000", "seed": "4", "activation": "purple"}, long_runs)
+    assert (lesson.values["hidden_size"], lesson.values["iters"], lesson.values["seed"]) == (512, 5000, 4)
+    assert [n for n, _v, _r in lesson.problems] == ["activation"]
+
+
 def test_the_teachers_parts():
     lesson = parse(
         {"hide": "seed,,optimizer, activation,seed", "note": "x" * 600 + "\x00", "present": "yes"}, SPEC
@@ -264,3 +276,21 @@ def test_an_address_holds_the_page_and_the_lesson_it_opened_with_and_nothing_els
     alone, same, _ = read_address(address(page, SPEC), SPEC)  # no lesson kept: the page is its own lesson
     assert LESSON not in address(page, SPEC) and alone is same and alone.values == page.values
     assert read_address({}, SPEC)[2] is False and read_address({"junk": "1"}, SPEC)[2] is True
+
+
+def test_a_field_over_the_caps_with_the_preset_applies_once_a_later_field_has_made_room():
+    from dataclasses import replace
+
+    def caps(values):  # two rules: a large network runs few iterations; augmenting wants a small rate
+        if values["hidden_size"] == 512 and values["iters"] > 10000:
+            raise ValueError("too much work")
+        if values["augment"] and values["learning_rate"] > 0.5:
+            raise ValueError("augmenting wants a smaller rate")
+    spec = replace(SPEC, presets={"a": {**PRESETS["a"], "iters": 20000}}, check=caps)
+    lesson = parse({"hidden_size": "512", "learning_rate": "1", "iters": "5000", "augment": "1"}, spec)
+    # together over the caps (augment with rate 1). In turn: H 512 is over with the preset's
+    # 20,000 iterations, rate 1 and 5,000 iterations apply, augment is over with rate 1; once
+    # more: H 512 now fits with 5,000 iterations, augment still does not
+    v = lesson.values
+    assert (v["hidden_size"], v["learning_rate"], v["iters"], v["augment"]) == (512, 1.0, 5000, False)
+    assert lesson.problems == [("augment", "1", "caps:augmenting wants a smaller rate")]
