@@ -19,10 +19,15 @@ Prediction metric, ``inside`` for the unit's arithmetic and its two images loade
 journey, the weights),
 ``why`` for the saliency chart drawn. --app DIR measures another checkout (a
 ``git worktree`` of the commit before a change, alternated with this one in a session);
---latency-only skips the cold starts.
+--latency-only skips the cold starts. --busy N first has N simulated students
+(``bench.support.stclient``, in a thread of this process) press Start on the largest run the
+sidebar builds (784-512x5-256-10 with batch normalisation, 11,000 iterations of 128, each its
+own seed) and watch them, so that the pool is full and queued while the drawings are timed.
 """
 import argparse
+import asyncio
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -101,6 +106,39 @@ def open_draw(page):
     tab.or_(page.get_by_role("tab", name="Draw")).first.click()
 
 
+LARGEST = ("tab=train&lang=en&hidden_size=512&depth=6&normalization=batch&batch_size=128&iters=11000"
+           "&seed={seed}")
+
+
+def busy_class(url, n, stop):
+    """``n`` students pressing Start on the largest runs and watching them until ``stop`` is
+    set, in a thread of their own; returns the thread (its ``.started`` event is set once
+    every Start has been pressed)."""
+    from bench.support.stclient import Student
+    started = threading.Event()
+
+    async def go():
+        students = [Student(url, LARGEST.format(seed=9000 + i)) for i in range(n)]
+        for s in students:
+            await s.open()
+            await s.run(trigger="start")
+        await asyncio.sleep(3)
+        for s in students:  # what each page says once the pool has taken the Starts in
+            await s.follow(lambda s: True)
+        said = [("training" if s.find("iteration ") or s.find("Starting") else
+                 "queued" if s.find("in the queue") else "refused" if s.find("queue is full") else "other")
+                for s in students]
+        thread.said = {k: said.count(k) for k in dict.fromkeys(said)}
+        started.set()
+        await asyncio.gather(*(s.follow(lambda _s: stop.is_set(), timeout=3600) for s in students))
+        for s in students:
+            await s.close()
+    thread = threading.Thread(target=lambda: asyncio.run(go()), daemon=True)
+    thread.started = started
+    thread.start()
+    return thread
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--drawings", type=int, default=20)
@@ -110,6 +148,8 @@ def main():
     ap.add_argument("--view", default="prediction", choices=sorted(VIEW_SHOWN))
     ap.add_argument("--app", type=Path, default=ROOT, help="the checkout whose app is measured")
     ap.add_argument("--latency-only", action="store_true", help="skip the cold starts")
+    ap.add_argument("--busy", type=int, default=0,
+                    help="first fill the pool: students training the largest runs")
     args = ap.parse_args()
     app = args.app.resolve()
     print(f"app {app}, view {args.view}")
@@ -153,6 +193,11 @@ def main():
             if args.view != "prediction":
                 page.get_by_test_id("stRadio").filter(has_text="View").get_by_text(VIEW_LABELS[args.view]).click()
                 page.wait_for_timeout(1000)
+            stop = threading.Event()
+            if args.busy:
+                busy = busy_class(url, args.busy, stop)
+                busy.started.wait(300)
+                print(f"{args.busy} students pressed Start on the largest runs; their pages: {busy.said}")
             lat, share = [], []
             order = list(DIGITS) * (args.drawings // len(DIGITS) + 1)
             for d in order[:args.drawings]:
@@ -169,6 +214,9 @@ def main():
                 panels.get_by_role("button", name="Clear").click()
                 page.get_by_text("The canvas is empty").wait_for(timeout=15000)
                 time.sleep(0.5)  # the canvas empties itself when its new (empty) drawing arrives
+            stop.set()
+            if args.busy:
+                busy.join(60)  # their pages stop polling before the server goes
             browser.close()
         lat = np.array(lat) * 1e3
         print(f"mouse-up to prediction on screen, {len(lat)} drawings: p50 {np.median(lat):.0f} ms, "
