@@ -11,7 +11,7 @@ from ffn.compare import differing_settings
 from ffn.settings import CHOICES
 
 from .i18n import N_, _
-from .link import Choice, Flag, Integer, Steps
+from .link_values import Choice, Flag, Integer, Steps
 from .run import APP_LIMITS
 
 
@@ -99,7 +99,7 @@ class Field:
     hideable: bool = True
 
     def allowed(self):
-        """What a link may hold for it: a :mod:`ui.link` Choice, Integer, Steps or Flag."""
+        """What a link may hold for it: a :mod:`ui.link_values` Choice, Integer, Steps or Flag."""
         return self.widget.allowed(self.name)
 
 

@@ -12,16 +12,16 @@ The page decides what a field may hold (its sliders' stops, its menus' choices, 
 and hands it in as a :class:`LinkSpec`; this module only reads and writes. It is pure (no
 Streamlit): the app's address format, unit-tested on plain dicts.
 """
-import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
+
+from .link_values import BadValue, Choice, Flag, read_value, write_value
 
 MAX_NOTE = 500                 # characters of a teacher's note
 MAX_PARAM = 2000               # characters of one value read at all
 LESSON = "lesson"              # an address's copy of the lesson link the page opened with
 PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the parameters besides the fields
-TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -31,37 +31,11 @@ _LONE_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 
 
 @dataclass(frozen=True)
-class Choice:
-    """A field that holds one of ``options`` (strings, or numbers compared as numbers)."""
-    options: tuple
-
-
-@dataclass(frozen=True)
-class Integer:
-    """A whole number in ``[low, high]``."""
-    low: int
-    high: int
-
-
-@dataclass(frozen=True)
-class Steps:
-    """A number in ``[low, high]`` that is a whole number of ``step`` from ``low``."""
-    low: float
-    high: float
-    step: float
-
-
-@dataclass(frozen=True)
-class Flag:
-    """On or off: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
-
-
-@dataclass(frozen=True)
 class LinkSpec:
     """What a link may hold.
 
     fields : dict
-        Setting name -> :class:`Choice`, :class:`Integer`, :class:`Steps` or :class:`Flag`.
+        Setting name -> a :mod:`ui.link_values` kind: Choice, Integer, Steps or Flag.
     presets : dict
         Preset name -> its values for every field.
     default_preset : str
@@ -99,64 +73,6 @@ class Lesson:
     present: bool = False
     given: tuple = ()          # the fields the link itself set (beside its preset)
     problems: list = field(default_factory=list)
-
-
-class _Bad(ValueError):
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def read_value(raw, spec):
-    """``raw`` (a string from a link) as the value ``spec`` allows, or ``ValueError`` whose
-    message is the reason: 'choice', 'number', 'range', 'step' or 'flag'."""
-    text = raw.strip()
-    if isinstance(spec, Flag):
-        if text.lower() in TRUE or text.lower() in FALSE:
-            return text.lower() in TRUE
-        raise _Bad("flag")
-    if isinstance(spec, Choice):
-        if not any(isinstance(o, str) for o in spec.options) and _number(text) is None:
-            raise _Bad("number")
-        for option in spec.options:
-            if isinstance(option, str):
-                if text == option:
-                    return option
-            elif _number(text) is not None and math.isclose(_number(text), option,
-                                                            rel_tol=1e-9, abs_tol=1e-12):
-                return option
-        raise _Bad("choice")
-    number = _number(text)
-    if number is None:
-        raise _Bad("number")
-    if isinstance(spec, Integer):
-        if number != int(number):
-            raise _Bad("number")
-        if not spec.low <= number <= spec.high:
-            raise _Bad("range")
-        return int(number)
-    if not spec.low - 1e-12 <= number <= spec.high + 1e-12:
-        raise _Bad("range")
-    k = round((number - spec.low) / spec.step)
-    if not math.isclose(spec.low + k * spec.step, number, abs_tol=1e-9):
-        raise _Bad("step")
-    return round(spec.low + k * spec.step, 10)
-
-
-def write_value(value, spec):
-    """A field's value as a link writes it: ``adam``, ``128``, ``0.001``, ``1``."""
-    if isinstance(spec, Flag) or isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return format(value, "g")
-    return str(value)
-
-
-def _number(text):
-    if len(text) > 40 or not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
-        return None  # ASCII digits as a person writes them: no 'nan', 'inf', '1_000', hex or '６４'
-    value = float(text)
-    return value if math.isfinite(value) else None
 
 
 def _last(value):
@@ -211,7 +127,7 @@ def parse(query, spec):
             return default
         try:
             return read_value(q[name], allowed)
-        except _Bad as e:
+        except BadValue as e:
             problems.append((name, q[name], e.reason))
             return default
 

@@ -6,21 +6,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from ui.link import (
-    LESSON,
-    MAX_NOTE,
-    Choice,
-    Flag,
-    Integer,
-    LinkSpec,
-    Steps,
-    address,
-    link,
-    parse,
-    query,
-    read_address,
-    read_value,
-)
+from ui.link import LESSON, MAX_NOTE, LinkSpec, address, link, parse, query, read_address
+from ui.link_values import Choice, Flag, Integer, Steps, read_value
 
 FIELDS = {
     "hidden_size": Choice((8, 16, 32, 64, 128, 256, 512)),
