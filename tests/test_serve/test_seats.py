@@ -17,6 +17,14 @@ from tests.support.blas import skip_unless_threads_change_bits
 from tests.test_serve.test_pool import job, trained, until, wait_until
 
 
+def two_on_one_run(pool):
+    """Two sessions' seats on one run of 3,000 iterations, 100 of them trained."""
+    a, b = pool.submit("a", job(iters=3000)), pool.submit("b", job(iters=3000))
+    wait_until(a, {RUNNING})
+    trained(a, 100)
+    return a, b
+
+
 def weights(result):
     return ffn.load_model(io.BytesIO(result.model)).state_vector
 
@@ -44,9 +52,7 @@ def test_the_same_run_twice_trains_once_and_both_see_it_from_the_first_point(poo
 
 @pytest.mark.timeout(180)
 def test_stop_on_a_shared_run_gives_a_stopped_copy_and_the_run_goes_on(pool):
-    a, b = pool.submit("a", job(iters=3000)), pool.submit("b", job(iters=3000))
-    wait_until(a, {RUNNING})
-    trained(a, 100)
+    a, b = two_on_one_run(pool)
     a.stop()
     stopped = wait_until(a, {DONE})["last"]
     assert stopped["result"].status == "stopped" and stopped["result"].outcome[0] == "stopped"
@@ -178,9 +184,7 @@ def test_a_run_only_the_browser_watches_still_counts_and_a_reloaded_tab_does_not
 
 @pytest.mark.timeout(120)
 def test_a_copy_keeps_its_points_in_order_and_stop_on_it_queued_keeps_its_figures(pool):
-    a, b = pool.submit("a", job(iters=3000)), pool.submit("b", job(iters=3000))
-    wait_until(a, {RUNNING})
-    trained(a, 100)
+    a, b = two_on_one_run(pool)
     before = wait_until(a, {RUNNING})["points"]["iteration"]
     a.pause()
     after = wait_until(a, {PAUSED})["points"].get("iteration", [])
