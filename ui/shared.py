@@ -32,9 +32,16 @@ def shared(key, build):
     made = build()  # outside the lock: two pages may build one picture, and one copy stays
     with _lock:
         made = _kept.setdefault(key, made)
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+        _keep(key, made)
     return made
+
+
+def _keep(key, made):
+    """``made`` under ``key``, the latest; the oldest go past KEPT. Under ``_lock``."""
+    _kept[key] = made
+    _kept.move_to_end(key)
+    while len(_kept) > KEPT:
+        _kept.popitem(last=False)
 
 
 class _Made(NamedTuple):
@@ -64,10 +71,7 @@ def recent(key, points, build, now, fresh, exact=False):
     with _lock:
         old = _kept.get(key)
         if old is None or old.points <= points:  # a page that polled earlier never replaces a newer one
-            _kept[key] = _Made(points, now, picture)
-            _kept.move_to_end(key)
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+            _keep(key, _Made(points, now, picture))
     return points, picture
 
 
