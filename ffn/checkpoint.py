@@ -7,10 +7,15 @@ dropout's), the copy of the weights kept against a blow-up, and the history.
 Pausing a run in the app takes one, which frees the worker process that ran it; resuming
 builds a trainer from the same settings and puts the checkpoint back.
 
-A checkpoint is a dict of NumPy arrays, numbers, strings, lists and dicts: it crosses a
-pipe between the app's own processes. It is never read from a file a user hands in.
+A checkpoint is a dict of NumPy arrays, numbers, strings, tuples, lists and dicts. The
+app's server keeps a paused run's on disk (:func:`save`, :func:`load`): an ``.npz`` of its
+arrays and its other values as JSON, read back without unpickling anything. It is never
+read from a file a user hands in.
 """
 import copy
+import json
+import os
+import tempfile
 
 import numpy as np
 
@@ -76,3 +81,73 @@ def restore(trainer, state):
         setattr(opt, k, {key: np.array(a) for key, a in arrays.items()})
         opt._tmp = {key: np.empty_like(a) for key, a in arrays.items()}  # scratch: its values don't matter
     return trainer
+
+
+_META = "checkpoint.json"  # the member holding everything but the arrays
+_PARAMS = "params"         # the member holding the weights and statistics (see :func:`load_params`)
+
+
+def save(state, folder=None):
+    """Write ``state`` (from :func:`take`) to a new file in ``folder`` (default: the system's
+    temporary folder); returns its path. The file appears whole or not at all."""
+    arrays = {}
+    meta = _encode(state, arrays, "")
+    fd, part = tempfile.mkstemp(suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **{_META: np.frombuffer(json.dumps(meta).encode(), np.uint8)}, **arrays)
+        path = part[:-len(".part")] + ".npz"
+        os.replace(part, path)
+    except BaseException:
+        os.unlink(part)
+        raise
+    return path
+
+
+def load(path):
+    """The state :func:`save` wrote to ``path``."""
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {name: z[name] for name in z.files}
+    return _decode(json.loads(arrays.pop(_META).tobytes()), arrays)
+
+
+def load_params(path):
+    """Only the weights and statistics (``state['params']``) of the state at ``path``."""
+    with np.load(path, allow_pickle=False) as z:
+        return z[_PARAMS]
+
+
+def _encode(value, arrays, where):
+    """``value`` as JSON's types, its arrays moved to ``arrays`` under their place in it."""
+    if isinstance(value, np.ndarray):
+        name = where.strip("/") or "array"
+        arrays[name] = value
+        return {"__array__": name}
+    if isinstance(value, np.generic):
+        return {"__scalar__": value.dtype.str, "value": value.item()}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, arrays, f"{where}/{i}") for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [_encode(v, arrays, f"{where}/{i}") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) and not k.startswith("__") for k in value):
+            raise TypeError(f"a checkpoint's keys are strings without a leading '__', "
+                            f"got {list(value)!r:.200}")
+        return {k: _encode(v, arrays, f"{where}/{k}") for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"a checkpoint holds no {type(value).__name__}")
+
+
+def _decode(value, arrays):
+    if isinstance(value, list):
+        return [_decode(v, arrays) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__array__" in value:
+        return arrays[value["__array__"]]
+    if "__scalar__" in value:
+        return np.dtype(value["__scalar__"]).type(value["value"])
+    if "__tuple__" in value:
+        return tuple(_decode(v, arrays) for v in value["__tuple__"])
+    return {k: _decode(v, arrays) for k, v in value.items()}

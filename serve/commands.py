@@ -74,17 +74,24 @@ class SeatCommands:
         each seat that asked for it moves to a run of its own; a run nobody watches any
         more is cancelled (under the lock)."""
         now = self.clock()
+        model = None if msg.model is None else self._files.put(msg.model)  # one file for every seat
+        checkpoint = self._files.adopt(msg.checkpoint, msg.iteration)
+        first = True
         for seat in list(run.seats):
             if seat.wants == "stop" and msg.final is not None:
                 copy = run.copy_for(seat, DONE, now)
                 copy.progress = {**(run.progress or {}), "status": "stopped"}
                 copy.result = Done(None, msg.iteration, status="stopped", outcome=msg.outcome,
-                                   final=msg.final, model=msg.model)
-            elif seat.wants == "pause" and msg.checkpoint is not None:
-                run.copy_for(seat, PAUSED, now).checkpoint = msg.checkpoint
+                                   final=msg.final, model=model)
+            elif seat.wants == "pause" and checkpoint is not None:  # each copy resumes once: a file each
+                mine = checkpoint if first else self._files.copy(checkpoint)
+                run.copy_for(seat, PAUSED, now).checkpoint = mine
+                first = False
             else:
                 continue
             seat.wants = None
+        if checkpoint is not None and first:  # the seat that asked left meanwhile
+            checkpoint.release()
         if not run.seats:
             self._cancel(run, LEFT_QUEUE)
 

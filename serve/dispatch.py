@@ -1,6 +1,7 @@
 """The thread of a :class:`~serve.pool.TrainingPool`: it listens to the workers, turns
 their messages into the runs' states, replaces a worker that dies, and hands queued runs
 to idle workers, first come first served."""
+import dataclasses
 import logging
 import multiprocessing.connection
 
@@ -16,8 +17,9 @@ class Dispatcher:
     It works on the pool's attributes, under the pool's ``_lock``: ``_workers`` (a
     :class:`~serve.workers.Workers`), ``_queue`` (the queued :class:`~serve.runs.PoolRun` s),
     ``_by_job`` (job id -> run), ``_job_ids``, ``_pace``, ``_load``, ``_shared`` (the runs
-    sessions may join), ``_closed``, ``_wake_r`` (readable when the pool's thread has something to do),
-    ``chunk``, ``deadline`` and ``clock``.
+    sessions may join), ``_files`` (the runs' checkpoints and models, a
+    :class:`~serve.files.FileStore`), ``_closed``, ``_wake_r`` (readable when the pool's
+    thread has something to do), ``chunk``, ``deadline`` and ``clock``.
     """
 
     def _serve(self):
@@ -60,9 +62,11 @@ class Dispatcher:
             if msg.job_id == w.draining:  # the cancelled run's last words: the worker is free
                 if isinstance(msg, (Cancelled, Done, Paused, Error)):
                     w.draining = None
+                self._files.discard(getattr(msg, "checkpoint", None))
                 return
             run = self._by_job.get(msg.job_id)
             if run is None or w.run is not run:
+                self._files.discard(getattr(msg, "checkpoint", None))
                 return  # a late message from a run that was cancelled
             now = self.clock()
             run.last_heard = now
@@ -77,11 +81,16 @@ class Dispatcher:
             self._pace.ended(w)
             run.end_stay(now)
             self._by_job.pop(msg.job_id, None)
+            run.handed_over = None  # read and deleted by the worker
             if isinstance(msg, Paused):
-                run.checkpoint = msg.checkpoint
-                run.state = PAUSED
+                run.checkpoint = self._files.adopt(msg.checkpoint, msg.iteration)
+                if run.checkpoint is None:
+                    run.fail("checkpoint", f"the worker paused the run in {msg.checkpoint!r}, "
+                                           "not in the pool's folder")
+                else:
+                    run.state = PAUSED
             elif isinstance(msg, Done):
-                run.result = msg
+                run.result = self._stored(msg)
                 run.state = DONE
             elif isinstance(msg, Error):
                 run.fail(msg.code, msg.text)
@@ -90,6 +99,12 @@ class Dispatcher:
             if run.state != PAUSED:
                 self._shared.ended(run, now)  # kept for whoever comes later, if done
 
+    def _stored(self, msg):
+        """``msg`` (a Done) with its model file moved from the server's memory to its files."""
+        if msg.model is None:
+            return msg
+        return dataclasses.replace(msg, model=self._files.put(msg.model))
+
     def _replace(self, w):
         """A worker died: its run fails, and a new worker takes its place."""
         with self._lock:
@@ -97,6 +112,7 @@ class Dispatcher:
                 return
             self._pace.ended(w)
             if w.run is not None:
+                self._files.discard(w.run.handed_over)  # if it died before reading it
                 w.run.fail(WORKER_DIED)
                 self._by_job.pop(w.run.job_id, None)
                 self._shared.ended(w.run, self.clock())
@@ -113,7 +129,7 @@ class Dispatcher:
                 job_id = next(self._job_ids)
                 self._by_job[job_id] = run
                 idle.run = run
-                start = run.begin_stay(job_id, self.clock(), self.chunk)
+                start = run.begin_stay(job_id, self.clock(), self.chunk, self._files.folder)
                 self._pace.began(idle, self.clock(), run.work_done())
                 idle.send_lock.acquire()  # a Stop or a cancel for this run waits until it is sent
                 starts.append((idle, start))

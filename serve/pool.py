@@ -27,6 +27,7 @@ from . import cost
 from .commands import SeatCommands
 from .cpuload import CpuLoad
 from .dispatch import Dispatcher
+from .files import FileStore
 from .grace import GRACE_SECONDS, GracePeriod
 from .protocol import TRAIN, Cancel, Job
 from .runs import (ACTIVE, BROWSER_BUSY, CANCELLED, ENDED, QUEUE_FULL, SESSION_ENDED, WORKER_DIED, Pace,
@@ -93,6 +94,7 @@ class TrainingPool(Dispatcher, SeatCommands):
         self._wake_r, self._wake_w = multiprocessing.Pipe(duplex=False)
         # MNIST written once, mapped by every worker: one copy in memory, not one each.
         self._data_dir = shared_copy() if shared_data else None
+        self._files = FileStore("ffn-runs-")  # paused runs' checkpoints, finished runs' models
         self._workers = Workers(self.size, nice, self._data_dir, self._lock, self._wake)
         self._thread = threading.Thread(target=self._serve, name="training-pool", daemon=True)
         self._thread.start()
@@ -180,13 +182,15 @@ class TrainingPool(Dispatcher, SeatCommands):
 
     def status(self):
         """Counts for a status line or a bench: workers, ready (MNIST loaded), busy, queued,
-        the pace expected of a worker (work/s, :mod:`serve.cost`), the workers' pids, and the
-        finished runs kept to be joined (how many, their bytes)."""
+        the pace expected of a worker (work/s, :mod:`serve.cost`), the workers' pids, the
+        finished runs kept to be joined (how many, their bytes), and the files of checkpoints
+        and models held on disk (how many, their bytes)."""
         with self._lock:
             return {"workers": len(self._workers), "ready": sum(w.ready for w in self._workers),
                     "busy": sum(w.run is not None for w in self._workers),
                     "queued": len(self._queue), "pace": self._pace.expected(self.clock()),
-                    "pids": [w.proc.pid for w in self._workers], "kept": self._shared.sizes()}
+                    "pids": [w.proc.pid for w in self._workers], "kept": self._shared.sizes(),
+                    "files": self._files.sizes()}
 
     def shutdown(self, timeout=5.0):
         """Close every worker's pipe (they exit on their own), then make sure they did."""
@@ -200,6 +204,7 @@ class TrainingPool(Dispatcher, SeatCommands):
         for w in workers:
             w.close(timeout)
         self._thread.join(timeout)
+        self._files.close()
 
     def _wake(self):
         with contextlib.suppress(OSError):

@@ -81,9 +81,11 @@ class Start:
     job_id: int
     job: Job
     chunk: float              # seconds of training between two reports
-    checkpoint: dict = None   # a paused run's state (ffn.checkpoint) to go on from
+    checkpoint: str = None    # the file of a paused run's state (ffn.checkpoint.save) to go on from;
+                              # the worker deletes it once read
     step: bool = False        # train one iteration, report it whole (SNAPSHOT + 'step') and pause
     stop_now: bool = False    # a run stopped while it waited: its final figures, no training
+    spool: str = None         # the folder where a pause writes the run's state (default: the system's)
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,11 @@ class Report:
 
 @dataclass(frozen=True)
 class Paused:
-    """The run stopped for now; ``checkpoint`` goes on from here."""
+    """The run stopped for now at ``iteration``; the file ``checkpoint`` (in the Start's
+    ``spool``) goes on from here."""
     job_id: int
-    checkpoint: dict
+    iteration: int
+    checkpoint: str
 
 
 @dataclass(frozen=True)
@@ -152,13 +156,13 @@ class Done:
 @dataclass(frozen=True)
 class Forked:
     """What a :class:`Fork` asked, of the run at ``iteration``: for a stop its ``outcome``,
-    ``final`` figures and ``model``; for a pause its ``checkpoint``."""
+    ``final`` figures and ``model``; for a pause its ``checkpoint``'s file."""
     job_id: int
     iteration: int
     outcome: tuple = None
     final: dict = None
     model: bytes = None
-    checkpoint: dict = None
+    checkpoint: str = None
 
 
 @dataclass(frozen=True)

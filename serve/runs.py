@@ -7,7 +7,7 @@ from .protocol import SNAPSHOT, Start, merge_points
 
 QUEUED = "queued"
 RUNNING = "running"
-PAUSED = "paused"            # its checkpoint waits in the server; no worker holds it
+PAUSED = "paused"            # its checkpoint waits in the server's files; no worker holds it
 DONE = "done"
 FAILED = "failed"            # the worker died or refused the run
 CANCELLED = "cancelled"
@@ -60,7 +60,8 @@ class PoolRun:
         self.advice = None
         self.result = None               # its Done message, once done: its figures
         self.error = None                # (code, detail) once failed
-        self.checkpoint = None           # while paused: where its next stay goes on from
+        self.checkpoint = None           # while paused: its state's file (serve.files.StoredFile)
+        self.handed_over = None          # the path of the checkpoint its current stay began from
         self.step_next = step            # its next stay trains one iteration and pauses
         self.stop_now = False            # stopped while it waited: its next stay only measures
         self.cancel_reason = None
@@ -75,6 +76,9 @@ class PoolRun:
     @state.setter
     def state(self, value):
         self._state = value
+        if value in ENDED and self.checkpoint is not None:  # nothing will go on from it
+            self.checkpoint.release()
+            self.checkpoint = None
         for seat in self.seats:  # each page sees a run end at once, not at its next poll
             seat.changed.set()
 
@@ -107,10 +111,12 @@ class PoolRun:
 
     # The pool's side, under its lock.
 
-    def begin_stay(self, job_id, now, chunk):
-        """It leaves the queue for a worker: returns the :class:`Start` that worker is sent."""
-        start = Start(job_id, self.job, chunk=chunk, checkpoint=self.checkpoint, step=self.step_next,
-                      stop_now=self.stop_now)
+    def begin_stay(self, job_id, now, chunk, spool=None):
+        """It leaves the queue for a worker: returns the :class:`Start` that worker is sent.
+        Its checkpoint's file is the worker's from now on; a pause writes to ``spool``."""
+        self.handed_over = None if self.checkpoint is None else self.checkpoint.hand_over()
+        start = Start(job_id, self.job, chunk=chunk, checkpoint=self.handed_over, step=self.step_next,
+                      stop_now=self.stop_now, spool=spool)
         self.job_id = job_id
         self.started_at = now
         self.last_heard = now

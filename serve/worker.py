@@ -74,16 +74,32 @@ def _build(start, data):
     job = start.job
     tr = build_trainer(job.settings, x, t, limits=job.limits, eval_size=job.eval_size,
                        evals_per_run=job.evals_per_run)
-    if start.checkpoint is not None:
-        checkpoint.restore(tr, start.checkpoint)
+    if start.checkpoint is not None:  # the file is this worker's now: read, then deleted
+        try:
+            state = checkpoint.load(start.checkpoint)
+        finally:
+            _delete(start.checkpoint)
+        checkpoint.restore(tr, state)
     return tr
+
+
+def _delete(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _save(tr, start):
+    """The run's state, written to a file in the Start's ``spool``: its path."""
+    return checkpoint.save(checkpoint.take(tr), start.spool)
 
 
 def _run(conn, start, data):
     job_id = start.job_id
     try:
         tr = _build(start, data)
-    except (SettingsError, ValueError) as e:
+    except (SettingsError, ValueError, OSError) as e:
         protocol.send(conn, Error(job_id, getattr(e, "code", "settings"), str(e)))
         return
     if start.job.task == GRADCHECK:
@@ -107,11 +123,11 @@ def _run(conn, start, data):
             protocol.send(conn, _report(job_id, tr, sent, snap, last=True))
         if Fork in asked and not (step or tr.done or Stop in asked or Pause in asked):
             protocol.send(conn, _report(job_id, tr, sent, snap, last=True))  # the copy's last tiles
-            protocol.send(conn, _fork(job_id, tr, asked[Fork], start.job, data))
+            protocol.send(conn, _fork(job_id, tr, asked[Fork], start, data))
         if Stop in asked:
             tr.stop()
         elif (Pause in asked or step) and not tr.done:
-            protocol.send(conn, Paused(job_id, checkpoint.take(tr)))
+            protocol.send(conn, Paused(job_id, tr.iteration, _save(tr, start)))
             return
         if tr.done:
             break
@@ -122,8 +138,9 @@ def _run(conn, start, data):
                              model=model_bytes(tr.net)))
 
 
-def _fork(job_id, tr, fork, job, data):
+def _fork(job_id, tr, fork, start, data):
     """A :class:`Forked` of the run as it is: a stop's figures and model, a pause's checkpoint."""
+    job = start.job
     outcome = final = model = ckpt = None
     if fork.stop:
         _, (xt, tt) = data
@@ -132,7 +149,7 @@ def _fork(job_id, tr, fork, job, data):
         meta = run_metadata(tr, job.settings, final, command=job.command)
         model = model_bytes(tr.net, **{**meta, "status": "stopped"})
     if fork.pause:
-        ckpt = checkpoint.take(tr)
+        ckpt = _save(tr, start)
     return Forked(job_id, tr.iteration, outcome=outcome, final=final, model=model, checkpoint=ckpt)
 
 

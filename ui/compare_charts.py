@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from ffn.compare import x_values
 from ffn.evaluate import row_shares
 
-from .charts import BLUE, LAYER_COLOURS, LAYER_DASHES, ORANGE, figure_layout, log_yaxis, smooth
+from .charts import BLUE, LAYER_COLOURS, LAYER_DASHES, ORANGE, figure_layout, log_yaxis
 from .i18n import N_, _
 
 # What belongs to a run, whatever the server's load: no clock time (the same network trained
@@ -38,10 +38,9 @@ def loss_overlay(kept, labels, axis):
     """Each run's smoothed loss."""
     fig = go.Figure()
     for i, k in enumerate(kept):
-        h = k.history
-        if len(h["loss"]):
-            step = max(1, len(h["loss"]) // 500)
-            _line(fig, i, _x(k, h["iteration"], axis)[::step], smooth(h["loss"])[::step], labels[k.number])
+        h = k.history  # the loss smoothed and thinned already (ui.kept.compact)
+        if len(h["loss_smooth"]):
+            _line(fig, i, _x(k, h["iteration"], axis), h["loss_smooth"], labels[k.number])
     fig.add_hline(y=np.log(10), line_dash="dot", line_color="grey", annotation_text=_("ln 10: guessing"),
                   annotation_position="top right")
     return _layout(fig, _("Loss (smoothed)"), _(AXES[axis]), _("cross-entropy"))

@@ -37,7 +37,7 @@ def render():
     with middle:
         _drawing(net, view)
     with bottom:
-        health_panel.render_model_tiles(net)
+        health_panel.render_model_tiles(net, chosen)
 
 
 def read_drawing(canvas):

@@ -16,7 +16,8 @@ MISTAKES = 24  # the most confident mistakes shown
 def evaluation(key, net, options):
     """``ffn.evaluate`` of ``net`` on the test set, once per model: the bundled model's is shared
     by every session; the others are kept in the session while their model is on offer
-    (``options``, from :func:`ui.model_panel.models`), the network with its result."""
+    (``options``, from :func:`ui.model_panel.models`), the model (a network or a run's model
+    file) with its result."""
     if key == "bundled":
         return bundled_evaluation()
     cache = st.session_state.setdefault("evaluations", {})
@@ -25,7 +26,7 @@ def evaluation(key, net, options):
     if key not in cache:
         x, t = test_set()
         with st.spinner(_("Measuring the model on 10,000 test images…")):
-            cache[key] = (net, evaluate(net, x, t))
+            cache[key] = (options[key][0], evaluate(net, x, t))
     return cache[key][1]
 
 

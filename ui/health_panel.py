@@ -61,12 +61,13 @@ def render_tiles(W, W_init=None, change=False, box=None, iteration=None, what=No
                          "so its weights are shown as they are."))
 
 
-def render_model_tiles(net):
-    """For the model that reads the drawings (bundled, uploaded or this session's): its first layer."""
+def render_model_tiles(net, chosen):
+    """For the model that reads the drawings (bundled, uploaded or this session's, ``chosen``
+    by its key in :func:`ui.model_panel.models`): its first layer."""
     with st.expander(_("What this model's first layer learned")):
         run = st.session_state.get("run")
-        start = run.snapshot("w1_init") if run is not None and net is run.net else None
-        start = next((k.w1_init for k in kept_runs() if k.net is net), start)
+        start = run.snapshot("w1_init") if run is not None and chosen == "session" else None
+        start = next((k.w1_init for k in kept_runs() if f"run{k.number}" == chosen), start)
         change = st.toggle(_("Tiles: what training changed"), value=False, key="model_tiles_change",
                            disabled=start is None,
                            help=_("W1 minus W1 at the start of the run: known for a model trained in this "
@@ -143,25 +144,32 @@ def render_gradcheck(run, settings, error):
         # The click is read before the button is drawn, so that it is drawn disabled at once while
         # the check waits; a second click meanwhile adds nothing.
         if st.session_state.get("gradcheck") and not pending and not isinstance(target, str):
-            params, s, what = target
-            st.session_state.gradcheck_job = GradCheck(s, params, what, session_id(), training_pool())
-            pending = True
+            read, s, what = target
+            params = read()  # read only now: a paused run's from its file
+            if params is not False:
+                st.session_state.gradcheck_job = GradCheck(s, params, what, session_id(), training_pool())
+                pending = True
         st.button(_("Check the gradients"), key="gradcheck", disabled=isinstance(target, str) or pending)
         # polled on a timer while it waits in the queue; drawn once when it is done
         st.fragment(_check_result, run_every=1.0 if pending else None)(polling=pending)
 
 
 def _check_target(run, settings, error):
-    """(params or None, settings, what is checked), or why the check can't run now."""
+    """(a function that reads the params, settings, what is checked), or why the check can't run
+    now. The params are the run's when it is paused or done, None for the weights the settings
+    start from, False when they are not to be had this moment."""
     if run is not None and run.active:
         return _("Pause the run to check its gradients.")
-    if run is not None and run.params() is not None:
+    if run is not None and (run.paused or run.model is not None):
+        def read():  # False if the run has just been resumed: its file is a worker's now
+            params = run.params()
+            return False if params is None else params.copy()
         iteration = (run.progress or {}).get("iteration", 0)
         what = _("the run's network at iteration {iteration:,}").format(iteration=iteration)
-        return run.params().copy(), run.settings, what
+        return read, run.settings, what
     if error is not None:
         return _("Fix the settings first.")
-    return None, settings, _("the network these settings start from")
+    return (lambda: None), settings, _("the network these settings start from")
 
 
 def _check_result(polling=False):

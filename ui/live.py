@@ -226,5 +226,5 @@ def _results(run):
     m[1].metric(_("Training accuracy"), f"{f['train']:.2%}")
     if "valid" in f:
         m[2].metric(_("Validation accuracy"), f"{f['valid']:.2%}")
-    m[3].download_button(_("Download this model (.npz)"), run.model_file, file_name="ffn-model.npz",
+    m[3].download_button(_("Download this model (.npz)"), run.model.read, file_name="ffn-model.npz",
                          mime="application/octet-stream", key="download", on_click="ignore")

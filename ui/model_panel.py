@@ -10,6 +10,7 @@ from . import state
 from .fields import run_labels
 from .i18n import _
 from .kept import keep, kept_runs
+from .networks import network
 from .resources import bundled_model
 from .run import MODEL_LIMITS
 from .wording import model_file_error
@@ -19,8 +20,10 @@ GUESSING = 0.3  # a model reading fewer test digits than this is said to be hard
 
 
 def models():
-    """The models a drawing or an evaluation can use: ``{key: (network, label, caption)}``, the
+    """The models a drawing or an evaluation can use: ``{key: (model, label, caption)}``, the
     bundled one first, then this session's runs (kept ones newest first) and an uploaded file.
+    A model is a network (the bundled one, an upload) or a run's model file, read into a
+    network only once chosen (:func:`ui.networks.network`).
 
     A label never changes while its model is on offer (a radio keeps its choice by label);
     what a run changed, which moves as runs come and go, is in the caption."""
@@ -37,12 +40,12 @@ def models():
         keep(run)  # a run that has just finished is offered at once, wherever this is asked first
     kept = kept_runs()
     if run is not None and run.final and (run.kept is None or run.kept not in kept):  # not kept, or forgotten
-        out["session"] = (run.net, named(_("Trained in this session"), run.final.get("test")), "")
+        out["session"] = (run.model, named(_("Trained in this session"), run.final.get("test")), "")
     labels, fields = run_labels(kept) if len(kept) > 1 else ({}, [])
     for k in reversed(kept):
         name = _("Trained in this session: run {n}").format(n=k.number)
         caption = labels.get(k.number, "") if fields else ""
-        out[f"run{k.number}"] = (k.net, named(name, k.final.get("test")), caption)
+        out[f"run{k.number}"] = (k.model, named(name, k.final.get("test")), caption)
     if st.session_state.get("uploaded_model") is not None:
         net = st.session_state.uploaded_model
         out["uploaded"] = (net, named(_("Uploaded"), net.meta.get("test_accuracy")), "")
@@ -94,7 +97,7 @@ def render_choice(key="model_choice", options=None):
                          "one is a click away.").format(accuracy=test))
         else:
             st.caption(_("Reading with the network you just trained; the pretrained one is a click away."))
-    return chosen, options[chosen][0]
+    return chosen, network(options[chosen][0])
 
 
 def render_kept_download(chosen):

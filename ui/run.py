@@ -6,16 +6,17 @@ history the worker has reported so far to draw the charts. The limits here are t
 app's: a hosted demo shared by a class allows smaller runs than the library, and
 measures accuracy on subsets during a run so that it costs little.
 """
-import io
 import time
 from dataclasses import dataclass, field
 
+from ffn import checkpoint
 from ffn.architecture import param_count
-from ffn.model_io import load_model
 from ffn.settings import INPUT_SIZE, OUTPUT_SIZE, Limits, check
 from ffn.trainer import HISTORY_KEYS
 from serve.protocol import GRADCHECK, SNAPSHOT, TRAIN, Job, merge_points
 from serve.runs import ACTIVE, DONE, ENDED, PAUSED, QUEUED
+
+from .networks import network
 
 APP_LIMITS = Limits(max_units=512, max_layers=6, max_batch=1024, max_iters=20000,
                     max_samples=1_500_000)  # the sidebar's 784-H-...-H/2-10, 25 epochs of MNIST
@@ -91,7 +92,7 @@ class Run:
     advice: tuple = None
     outcome: tuple = None
     final: dict = field(default_factory=dict)
-    model_file: bytes = b""
+    model: object = None           # its model file in the pool's files (serve.files.StoredFile), once done
     error: tuple = None            # (code, detail) when the run failed
     cancel_reason: str = None      # serve.runs.LEFT_QUEUE or SESSION_ENDED, when cancelled
     place: int = 0                 # while queued: its place in the queue
@@ -99,7 +100,6 @@ class Run:
     late: bool = False             # running, but its worker has not reported lately
     wall_seconds: float = 0.0      # time spent running, pauses and the queue excluded
     students: int = 1              # the sessions it trains for: identical runs train once (serve.seats)
-    net: object = None             # the trained network, read from the worker's model file
     kept: object = None            # its ui.kept.KeptRun once kept
 
     @classmethod
@@ -109,6 +109,11 @@ class Run:
         if the pool will not take it). ``step``: it trains one iteration and pauses (the
         Step button before a run); ``browser`` names the session's browser."""
         return cls(settings, pool.submit(session, app_job(settings), step=step, browser=browser))
+
+    @property
+    def net(self):
+        """The trained network once done, read from its model file when asked (shared: read only)."""
+        return None if self.model is None else network(self.model)
 
     @property
     def active(self):
@@ -140,8 +145,7 @@ class Run:
         self.place, self.wait = p.get("place", 0), p.get("wait", 0.0)
         self.students = p["students"]
         if p["result"] is not None and not self.final:
-            self.outcome, self.model_file = p["result"].outcome, p["result"].model
-            self.net = load_model(io.BytesIO(self.model_file))
+            self.outcome, self.model = p["result"].outcome, p["result"].model
             self.final = p["result"].final  # last: a reader that sees final also sees the rest
         self.error, self.cancel_reason = p["error"], p["cancel_reason"]
         return self
@@ -166,10 +170,13 @@ class Run:
     def params(self):
         """The run's current state (weights, then batch norm's running statistics) as one
         vector when it is paused or finished, else None: a network's ``state_vector``."""
-        if self.net is not None:
+        if self.model is not None:
             return self.net.state_vector
-        checkpoint = getattr(self.handle, "checkpoint", None) if self.paused else None
-        return None if checkpoint is None else checkpoint["params"]
+        stored = getattr(self.handle, "checkpoint", None) if self.paused else None
+        try:
+            return None if stored is None else checkpoint.load_params(stored.path)
+        except OSError:  # resumed this moment: its file is the worker's
+            return None
 
     def toggle_pause(self):
         (self.handle.resume if self.paused else self.handle.pause)()

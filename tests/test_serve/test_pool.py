@@ -1,6 +1,5 @@
 """The training pool's mechanisms: the queue, one run per session, cancelling, a killed
 worker, pause and resume, stop. Each test has a hang guard; none times anything."""
-import io
 import os
 import signal
 import threading
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 
 import ffn
+from ffn import checkpoint
 from ffn.settings import Limits
 from serve.pool import HANDOFF, TrainingPool
 from serve.seats import SharedRuns
@@ -54,8 +54,7 @@ def until(check, timeout=30):
 
 
 def weights(result):
-    import io
-    net = ffn.load_model(io.BytesIO(result.model))
+    net = ffn.load_model(result.model.path)
     return np.concatenate([net.params[k].ravel() for k in sorted(net.params)])
 
 
@@ -126,7 +125,7 @@ def test_pause_gives_the_worker_back_and_resume_ends_with_the_weights_of_a_strai
     trained(run, 50)
     run.pause()
     wait_until(run, {PAUSED})
-    at = run.checkpoint["iteration"]
+    at = run.checkpoint.iteration
     assert 50 <= at < 1500 and pool.status()["busy"] == 0
     other = pool.submit("other", job(iters=50))  # the worker serves someone else meanwhile
     wait_until(other, {DONE})
@@ -158,7 +157,7 @@ def test_stopping_a_paused_run_gives_its_final_figures_without_training(pool):
     run = pool.submit("s", job(iters=20000))
     wait_until(run, {RUNNING})
     run.pause()
-    at = wait_until(run, {PAUSED}) and run.checkpoint["iteration"]
+    at = wait_until(run, {PAUSED}) and run.checkpoint.iteration
     run.stop()
     wait_until(run, {DONE})
     assert run.result.iteration == at and run.result.status == "stopped"
@@ -223,7 +222,7 @@ def test_stopping_a_resumed_run_still_in_the_queue_keeps_its_figures(pool):
     wait_until(run, {RUNNING})
     run.pause()
     wait_until(run, {PAUSED})
-    at = run.checkpoint["iteration"]
+    at = run.checkpoint.iteration
     other = pool.submit("b", job(iters=3000))  # takes the worker
     wait_until(other, {RUNNING})
     run.resume()
@@ -369,7 +368,7 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
         seen = wait_until(run, {PAUSED})
         steps += seen["points"].get("snapshot_step", [])
         losses += seen["points"].get("loss", [])
-        assert run.checkpoint["iteration"] == k + 1  # exactly one iteration each
+        assert run.checkpoint.iteration == k + 1  # exactly one iteration each
         if k < 9:
             run.step()
     assert [s["iteration"] for s in steps] == list(range(1, 11))
@@ -378,8 +377,8 @@ def test_ten_steps_equal_ten_iterations_of_a_straight_run(pool):
     straight = pool.submit("straight", job(iters=10, **adam))
     seen = wait_until(straight, {DONE})
     assert seen["points"]["loss"] == losses
-    straight_net = ffn.load_model(io.BytesIO(straight.result.model))
-    np.testing.assert_array_equal(run.checkpoint["params"], straight_net.param_vector)
+    straight_net = ffn.load_model(straight.result.model.path)
+    np.testing.assert_array_equal(checkpoint.load_params(run.checkpoint.path), straight_net.param_vector)
     run.resume()  # and it goes on as a run
     wait_until(run, {DONE})
     assert run.result.iteration == 200
@@ -394,7 +393,7 @@ def test_snapshots_keep_only_the_latest_and_a_gradient_check_is_a_short_job(pool
     assert all(len(p["points"].get("snapshot_w1", [])) <= 1 for p in seen["polls"])  # never a backlog
     assert seen["points"]["snapshot_w1_init"][0].shape == (784, 64)
     assert len(seen["points"]["grad_norm"]) == len(seen["points"]["health_iteration"]) >= 100
-    net = ffn.load_model(io.BytesIO(run.result.model))
+    net = ffn.load_model(run.result.model.path)
     pace = pool.status()["pace"]
     check = pool.submit("s:check", job(task=GRADCHECK, params=net.param_vector.copy()))
     wait_until(check, {DONE})
@@ -418,7 +417,7 @@ def test_a_paused_or_stopped_run_sends_the_tiles_of_its_last_iteration(pool):
     trained(run, 30)
     run.pause()
     seen = wait_until(run, {PAUSED})
-    at = run.checkpoint["iteration"]
+    at = run.checkpoint.iteration
     assert seen["points"]["snapshot_w1"][-1]["iteration"] == at
     run.resume()
     wait_until(run, {RUNNING})

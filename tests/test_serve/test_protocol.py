@@ -17,17 +17,17 @@ STEPPER = Job(ffn.TrainSettings(lr_schedule="cosine", augment=True), Limits(), 5
 
 EVERY_MESSAGE = [
     Start(7, CHECK, chunk=0.2),
-    Start(8, STEPPER, chunk=0.05, checkpoint={"iteration": 3, "params": np.ones(4)}, step=True,
-          stop_now=True),
+    Start(8, STEPPER, chunk=0.05, checkpoint="/tmp/ffn-x/ab.npz", step=True,
+          stop_now=True, spool="/tmp/ffn-x"),
     Stop(7), Pause(7), Cancel(7), Fork(7, stop=True), Fork(7, pause=True),
     Ready(1234),
     Report(7, {"loss": [2.3, 2.2], "snapshot_w1": [{"iteration": 2, "W": np.zeros((784, 4), np.float32)}]},
            {"iteration": 2, "fraction": 0.1}, ("stalled", {"iteration": 2})),
-    Paused(7, {"iteration": 2, "params": np.ones(3)}),
+    Paused(7, 2, "/tmp/ffn-x/cd.npz"),
     Done(7, 2, status="finished", outcome=("finished", {"iterations": 2, "epochs": 0.5}),
          final={"train": 0.5}, model=b"PK\x03\x04"),
     Forked(7, 40, outcome=("stopped", {"iteration": 40, "total": 100}), final={"test": 0.9}, model=b"PK"),
-    Forked(7, 40, checkpoint={"iteration": 40, "params": np.ones(3)}),
+    Forked(7, 40, checkpoint="/tmp/ffn-x/ef.npz"),
     Cancelled(7),
     Error(7, "settings", "the learning rate is out of range"),
 ]
@@ -97,11 +97,11 @@ def test_both_ends_of_a_pipe_read_only_what_comes_their_way():
     (None, "a message is a tuple"),
     (("stop",), r"a 'stop' message carries 1 value\(s\) \(job_id\), got 0"),
     (("fork", 1, True, False, 3), r"carries 3 value\(s\) \(job_id, stop, pause\), got 4"),
-    (("run", 1, "a job", 0.2, None, False, False), "not a job"),
-    (("run", 1, {"settings": {}}, 0.2, None, False, False), "not a job"),
-    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "task": "sprint"}, 0.2, None, False, False),
+    (("run", 1, "a job", 0.2, None, False, False, None), "not a job"),
+    (("run", 1, {"settings": {}}, 0.2, None, False, False, None), "not a job"),
+    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "task": "sprint"}, 0.2, None, False, False, None),
      "task must be one of"),
-    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "colour": "red"}, 0.2, None, False, False),
+    (("run", 1, {**to_wire(Start(1, CHECK, 0.2))[2], "colour": "red"}, 0.2, None, False, False, None),
      "not a job"),
 ])
 def test_a_malformed_message_raises_a_clear_error(data, message):

@@ -1,6 +1,5 @@
 """Identical runs train once: joining, late arrivals, a copy of one's own on Stop and Pause,
 leaving, the finished runs kept, and one run per browser. Each test has a hang guard."""
-import io
 import os
 import signal
 import subprocess
@@ -26,7 +25,7 @@ def two_on_one_run(pool):
 
 
 def weights(result):
-    return ffn.load_model(io.BytesIO(result.model)).state_vector
+    return ffn.load_model(result.model.path).state_vector
 
 
 @pytest.mark.timeout(120)
@@ -72,7 +71,7 @@ def test_pause_on_a_shared_run_forks_a_private_run_that_ends_with_the_same_weigh
     trained(a, 100)
     a.pause()
     wait_until(a, {PAUSED})
-    assert 100 <= a.checkpoint["iteration"] < 2000 and a.run is not b.run and a.run.key is None
+    assert 100 <= a.checkpoint.iteration < 2000 and a.run is not b.run and a.run.key is None
     wait_until(b, {DONE})  # the shared run went on meanwhile
     c = pool.submit("c", job(iters=2000))
     assert c.run is b.run  # the finished shared run is still the one to join, not the paused copy
@@ -190,7 +189,7 @@ def test_a_copy_keeps_its_points_in_order_and_stop_on_it_queued_keeps_its_figure
     after = wait_until(a, {PAUSED})["points"].get("iteration", [])
     seen = before + after
     assert seen == list(range(1, len(seen) + 1))  # none twice, none lost
-    assert seen[-1] == a.checkpoint["iteration"]
+    assert seen[-1] == a.checkpoint.iteration
     a.resume()  # queued behind b's run, on the one worker
     assert a.state == QUEUED and a.run.started_at is not None  # a run that had begun, not one never started
     a.stop()

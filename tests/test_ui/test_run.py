@@ -64,7 +64,7 @@ def test_a_run_trains_in_the_pool_and_offers_its_model(pool):
     assert run.state == DONE and run.outcome[0] == "finished" and run.wall_seconds > 0
     assert run.history["iteration"] == list(range(1, 151)) and len(run.history["loss"]) == 150
     assert set(run.final) == {"train", "valid", "test"} and run.final["test"] > 0.7
-    loaded = ffn.load_model(io.BytesIO(run.model_file))
+    loaded = ffn.load_model(io.BytesIO(run.model.read()))  # a file in the pool's folder, not in memory
     assert loaded.meta["test_accuracy"] == run.final["test"] == run.net.meta["test_accuracy"]
     assert loaded.meta["command"] == "trained in the ffn-digits app"
 
