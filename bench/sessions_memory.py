@@ -1,6 +1,17 @@
 """The server's memory over many sessions opened and closed, as a day of classes would.
 
     python -m bench.sessions_memory [--sessions 50] [--batch 10] [--preset fast]
+    python -m bench.sessions_memory --caps [--sessions 40] [--kept 5] [--workers 2]
+
+``--caps``: a class at the sidebar's caps, of virtual students (:mod:`bench.support.stclient`:
+one websocket session each, no browser). Each opens a link to the largest network the
+sidebar builds (784-512x5-256-10 with batch normalisation, Adam), trains ``--kept`` runs
+of 10 iterations with seeds of its own (no two sessions share a run: the worst case) and
+keeps each, then starts one more of 5,000 iterations and pauses it. The server's memory
+is read with a fresh page open, with every session holding its runs, and 120 s after they
+all left; with the files of checkpoints and models in the pool's folder on disk.
+
+Without ``--caps``:
 
 The server (and its workers) run on core 0, one headless Chromium on core 1. Sessions
 come in batches of ``--batch``: each opens the app, draws a digit and waits for the
@@ -93,15 +104,91 @@ async def run(args, url, port):
     print(f"errors: {len(errors)} {errors[:3]}")
 
 
+CAPS = ("hidden_size=512&depth=6&normalization=batch&optimizer=adam&learning_rate=0.001"
+        "&batch_size=128&iters=10")
+PAUSED_ITERS = 5000
+
+
+def run_files():
+    """(files, MB) in the training pools' folders (one server runs)."""
+    files = [f for d in Path(tempfile.gettempdir()).glob("ffn-runs-*") for f in d.iterdir()]
+    return len(files), sum(f.stat().st_size for f in files) / 2**20, [f.stat().st_size / 2**20 for f in files]
+
+
+async def caps_student(s, i, kept, errors, timeout=3600):
+    """Open, train ``kept`` runs and keep them, then start one more and pause it."""
+    def shows(*needles):
+        return lambda st: any(st.find(n) for n in needles)
+    try:
+        for k in range(kept):
+            await s.run(seed={"int_value": 1000 * i + k})
+            await s.run(trigger="start")
+            await s.follow(shows("Test accuracy", "could not start", "stopped unexpectedly", "queue is full"),
+                           timeout=timeout)
+            if not s.find("Test accuracy"):
+                raise RuntimeError(f"run {k}: {s.texts()[-3:]}")
+        await s.run(seed={"int_value": 1000 * i + kept}, iters={"int_value": PAUSED_ITERS})
+        await s.run(trigger="start")
+        await s.follow(lambda st: any(t.startswith("iteration ") for t in st.texts()), timeout=timeout)
+        await s.run(trigger="pause")
+        await s.follow(shows("· paused"), timeout=timeout)
+    except Exception as e:  # noqa: BLE001 - a bench counts failures
+        errors.append(f"student {i}: {type(e).__name__}: {str(e)[:200]}")
+
+
+async def caps_class(args, url, server):
+    from bench.support.stclient import Student
+    errors = []
+    print(f"before any session: {figures(server)}", flush=True)
+    one = Student(url, "tab=draw")
+    await one.open()
+    fresh = memory_mb(server)["Rss"]
+    print(f"a fresh server with one page open: {figures(server)}", flush=True)
+    await one.close()
+    students = [Student(url, CAPS) for _ in range(args.sessions)]
+    for s in students:
+        await s.open(timeout=120)
+    print(f"{args.sessions} sessions open: {figures(server)}", flush=True)
+    t0 = time.perf_counter()
+    await asyncio.gather(*(caps_student(s, i, args.kept, errors) for i, s in enumerate(students)))
+    await asyncio.sleep(5)
+    held = memory_mb(server)["Rss"]
+    n, mb, sizes = run_files()
+    big = [x for x in sizes if x > 10]
+    print(f"each of {args.sessions} sessions holding {args.kept} kept runs at the caps and one paused "
+          f"({time.perf_counter() - t0:.0f} s): {figures(server)}", flush=True)
+    print(f"  per session: {(held - fresh) / args.sessions:.1f} MB above the fresh server", flush=True)
+    print(f"  on disk, in the pool's folder: {n} files, {mb:.0f} MB; {len(big)} checkpoints of "
+          f"{min(big, default=0):.1f}-{max(big, default=0):.1f} MB", flush=True)
+    for s in students:
+        await s.close()
+    await asyncio.sleep(LAST)
+    rss = memory_mb(server)["Rss"]
+    n, mb, _sizes = run_files()
+    print(f"{LAST} s after the last page closed: {figures(server)}; {rss / fresh:.2f}x the fresh server "
+          f"with one page open; {n} files ({mb:.0f} MB) left in the pool's folder", flush=True)
+    print(f"errors: {len(errors)} {errors[:3]}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--batch", type=int, default=10)
     ap.add_argument("--preset", default="fast", choices=sorted(LABELS))
+    ap.add_argument("--caps", action="store_true", help="virtual students at the sidebar's caps")
+    ap.add_argument("--kept", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2, help="with --caps: the pool's workers")
     args = ap.parse_args()
     log = tempfile.mkstemp(prefix="sessions-", suffix=".log")[1]
-    with streamlit_app(prefix=["taskset", "-c", "0"], env={"OPENBLAS_NUM_THREADS": "1"}, log_path=log) as url:
-        asyncio.run(run(args, url, int(url.rsplit(":", 1)[1])))
+    if args.caps:
+        env = {"OPENBLAS_NUM_THREADS": "1", "FFN_TRAINING_WORKERS": str(args.workers)}
+        with streamlit_app(env=env, log_path=log) as url:
+            (server,), _ = processes([int(url.rsplit(":", 1)[1])])
+            asyncio.run(caps_class(args, url, server))
+    else:
+        pin = ["taskset", "-c", "0"]
+        with streamlit_app(prefix=pin, env={"OPENBLAS_NUM_THREADS": "1"}, log_path=log) as url:
+            asyncio.run(run(args, url, int(url.rsplit(":", 1)[1])))
     tracebacks = Path(log).read_text(errors="replace").count("Traceback")
     print(f"tracebacks in the server's log: {tracebacks}")
 

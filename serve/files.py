@@ -66,12 +66,14 @@ class StoredFile:
 
 
 class FileStore:
-    """A temporary folder (``folder``) of :class:`StoredFile` s, removed by :meth:`close`."""
+    """A temporary folder (``folder``) of :class:`StoredFile` s, removed by :meth:`close`, or
+    when the store is collected or the process exits (not when it is killed)."""
 
     def __init__(self, prefix="ffn-"):
         self.folder = tempfile.mkdtemp(prefix=prefix)  # readable by this user only
         self._lock = threading.Lock()
         self._handles = weakref.WeakSet()
+        self._remove = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def put(self, data, suffix=".npz"):
         """Write ``data`` (bytes) to a new file; returns its handle."""
@@ -112,4 +114,4 @@ class FileStore:
 
     def close(self):
         """Delete the folder and every file left in it."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._remove()

@@ -21,6 +21,7 @@ from .link_values import BadValue, Choice, Flag, read_value, write_value
 MAX_NOTE = 500                 # characters of a teacher's note
 MAX_PARAM = 2000               # characters of one value read at all
 LESSON = "lesson"              # an address's copy of the lesson link the page opened with
+NO_LESSON = "none"             # ...or this, when it opened with none: the address is the page's own
 PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the parameters besides the fields
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
@@ -191,20 +192,23 @@ def read_address(query, spec):
 
     ``page`` is the :class:`Lesson` the page is at; ``lesson`` the one it opened with, kept
     under ``lesson=`` once the page has moved on from it (else ``page`` itself);
-    ``from_link`` whether the address held anything at all.
+    ``from_link`` whether the address held a link at all. An address the page wrote for
+    itself, opened with no link, says so (``lesson=none``): reloaded, it is the page as it
+    was, and still no lesson (whose language, for one, the QR code would carry).
     """
     q = dict(query)
     inner = _last(q.pop(LESSON, ""))
     page = parse(q, spec)
+    if inner == NO_LESSON:
+        return page, parse({}, spec), False
     lesson = parse(parse_qs(inner), spec) if inner else page
     return page, lesson, bool(inner or q)
 
 
 def address(page, spec, lesson=None):
     """The parameters of an address that holds ``page``, and ``lesson`` under ``lesson=``
-    when given: every one of them this module's (see :func:`query`), so that writing them
-    as the whole address drops any other a link brought."""
+    (``lesson=none`` without one): every one of them this module's (see :func:`query`), so
+    that writing them as the whole address drops any other a link brought."""
     q = query(page, spec)
-    if lesson is not None:
-        q[LESSON] = urlencode(query(lesson, spec))
+    q[LESSON] = NO_LESSON if lesson is None else urlencode(query(lesson, spec))
     return q

@@ -17,7 +17,7 @@ import streamlit as st
 import ffn
 from serve.pool import TrainingPool
 
-from . import expiry
+from . import expiry, networks
 from .i18n import _
 
 log = logging.getLogger("ffn-digits")
@@ -88,7 +88,8 @@ def settle():
     (the modules, the bundled model) from Python's cycle collector (``gc.freeze``), and
     start the server's housekeeping: its own full collection every COLLECT_EVERY seconds,
     and the sessions whose browsers left shut down once their time to come back has passed
-    (:mod:`ui.expiry`), looked for four times in that time.
+    (:mod:`ui.expiry`), looked for four times in that time, with the networks nobody has
+    read with lately (:func:`ui.networks.trim`).
 
     Streamlit can collect every generation after each script run (``runner.postScriptGC``,
     off in .streamlit/config.toml), so that what a departed session leaves in reference
@@ -125,6 +126,7 @@ def _housekeeping(collect_every, expire_every, rounds=None):
             expiry.expire()
         except Exception:  # the server stopping, or a Streamlit that changed: the collection goes on
             log.exception("sessions that left could not be expired")
+        networks.trim()
         if time.monotonic() - collected >= collect_every:
             gc.collect()
             collected = time.monotonic()

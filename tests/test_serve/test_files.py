@@ -106,3 +106,11 @@ def test_a_finished_runs_model_waits_on_disk_and_goes_with_its_last_reader(pool)
     del run, model
     gc.collect()
     assert not os.path.exists(path)
+
+
+def test_the_folder_goes_when_the_server_exits_without_closing_it():
+    import subprocess
+    import sys
+    code = "from serve.files import FileStore; s = FileStore(); s.put(b'x'); print(s.folder)"
+    folder = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert folder.strip() and not os.path.exists(folder.strip())

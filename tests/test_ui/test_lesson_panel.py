@@ -179,7 +179,8 @@ def test_the_address_bar_follows_the_page_and_the_share_control_composes_a_link(
     at.session_state["tab"] = "evaluate"
     at.run()
     q = dict(at.query_params)
-    assert q["hidden_size"] == "256" and q["tab"] == "evaluate" and q["optimizer"] == "sgd" and len(q) == 22
+    assert q["hidden_size"] == "256" and q["tab"] == "evaluate" and q["optimizer"] == "sgd" and len(q) == 23
+    assert q["lesson"] == "none"  # the page's own address: it opened with no lesson
     assert q["momentum_beta"] == "0.9"  # every field, a new one with its default
     at.multiselect(key="share_hide").set_value(["optimizer", "seed"])
     at.text_area(key="share_note").input("Watch the gradient").run()
@@ -255,6 +256,18 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
     assert "lang=" not in made[-1]  # ...the students' phones still choose their own
     at = opened({"present": "1", "lang": "zh"})
     assert "lang=zh" in made[-1]  # a lesson that names its language keeps it
+    from ui.lesson_panel import _qr_png
+    _qr_png.clear()  # each QR code below is made, not taken from an earlier test's
+    made.clear()
+    at = opened({})  # no link at all: the presenter chooses Chinese, then reloads the page
+    at.selectbox(key="lang").set_value("zh").run()
+    at.toggle(key="present").set_value(True).run()
+    assert made and "lang=" not in made[-1]
+    _qr_png.clear()
+    made.clear()
+    at = opened(dict(at.query_params))  # the address the page wrote for itself
+    assert at.selectbox(key="lang").value == "zh" and at.toggle(key="present").value is True
+    assert made and "lang=" not in made[-1]  # still no lesson: the phones still choose their own language
 
 
 def test_the_qr_code_and_the_shared_link_carry_the_network_address_in_place_of_localhost(monkeypatch):

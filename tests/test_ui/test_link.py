@@ -1,12 +1,13 @@
 """Reading and writing a lesson's link: stable identifiers both ways, every field written,
 each part that can't be used named, and never an exception (a fuzz of hand-written values)."""
 
+from dataclasses import replace
 import random
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from ui.link import LESSON, MAX_NOTE, LinkSpec, address, link, parse, query, read_address
+from ui.link import LESSON, MAX_NOTE, NO_LESSON, LinkSpec, address, link, parse, query, read_address
 from ui.link_values import Choice, Flag, Integer, Steps, read_value
 
 FIELDS = {
@@ -260,8 +261,12 @@ def test_an_address_holds_the_page_and_the_lesson_it_opened_with_and_nothing_els
     now, kept, from_link = read_address(q, SPEC)
     assert (now.values, kept.values, kept.note, from_link) == (page.values, lesson.values, "Try it", True)
     assert now.problems == [] and kept.problems == []
-    alone, same, _ = read_address(address(page, SPEC), SPEC)  # no lesson kept: the page is its own lesson
-    assert LESSON not in address(page, SPEC) and alone is same and alone.values == page.values
+    # a page opened with no link writes its own address, and says so: reloaded, it is no lesson
+    # (whose language, for one, its QR code would carry)
+    mine = address(replace(page, language="en"), SPEC)
+    alone, nothing, opened = read_address(mine, SPEC)
+    assert mine[LESSON] == NO_LESSON and alone.values == page.values and alone.language == "en"
+    assert opened is False and nothing.language is None and nothing.values == parse({}, SPEC).values
     assert read_address({}, SPEC)[2] is False and read_address({"junk": "1"}, SPEC)[2] is True
 
 
