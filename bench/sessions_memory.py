@@ -1,13 +1,13 @@
 """The server's memory over many sessions opened and closed, as a day of classes would.
 
     python -m bench.sessions_memory [--sessions 50] [--batch 10] [--preset fast]
-    python -m bench.sessions_memory --caps [--sessions 40] [--kept 5] [--workers 2]
+    python -m bench.sessions_memory --caps [--sessions 40] [--kept 5] [--workers 2] [--app DIR]
 
 ``--caps``: a class at the sidebar's caps, of virtual students (:mod:`bench.support.stclient`:
 one websocket session each, no browser). Each opens a link to the largest network the
 sidebar builds (784-512x5-256-10 with batch normalisation, Adam), trains ``--kept`` runs
 of 10 iterations with seeds of its own (no two sessions share a run: the worst case) and
-keeps each, then starts one more of 5,000 iterations and pauses it. The server's memory
+keeps each, then starts one more of 500 iterations and pauses it. The server's memory
 is read with a fresh page open, with every session holding its runs, and 120 s after they
 all left; with the files of checkpoints and models in the pool's folder on disk.
 
@@ -106,7 +106,7 @@ async def run(args, url, port):
 
 CAPS = ("hidden_size=512&depth=6&normalization=batch&optimizer=adam&learning_rate=0.001"
         "&batch_size=128&iters=10")
-PAUSED_ITERS = 5000
+PAUSED_ITERS = 500  # its checkpoint is as large at any length: weights, Adam's moments, the good copy
 
 
 def run_files():
@@ -128,10 +128,17 @@ async def caps_student(s, i, kept, errors, timeout=3600):
             if not s.find("Test accuracy"):
                 raise RuntimeError(f"run {k}: {s.texts()[-3:]}")
         await s.run(seed={"int_value": 1000 * i + kept}, iters={"int_value": PAUSED_ITERS})
-        await s.run(trigger="start")
-        await s.follow(lambda st: any(t.startswith("iteration ") for t in st.texts()), timeout=timeout)
+        while True:
+            await s.run(trigger="start")
+            await s.follow(lambda st: any(t.startswith("iteration ") for t in st.texts())
+                           or st.find("queue is full") or st.find("Test accuracy"), timeout=timeout)
+            if not s.find("queue is full"):
+                break
+            await asyncio.sleep(20)  # as a student told the queue is full tries again later
         await s.run(trigger="pause")
-        await s.follow(shows("· paused"), timeout=timeout)
+        await s.follow(shows("· paused", "Test accuracy"), timeout=timeout)
+        if not s.find("· paused"):
+            raise RuntimeError("the run ended before the pause")
     except Exception as e:  # noqa: BLE001 - a bench counts failures
         errors.append(f"student {i}: {type(e).__name__}: {str(e)[:200]}")
 
@@ -178,11 +185,14 @@ def main():
     ap.add_argument("--caps", action="store_true", help="virtual students at the sidebar's caps")
     ap.add_argument("--kept", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2, help="with --caps: the pool's workers")
+    ap.add_argument("--app", type=Path, default=None,
+                    help="with --caps: another checkout's app (before and after)")
     args = ap.parse_args()
     log = tempfile.mkstemp(prefix="sessions-", suffix=".log")[1]
     if args.caps:
         env = {"OPENBLAS_NUM_THREADS": "1", "FFN_TRAINING_WORKERS": str(args.workers)}
-        with streamlit_app(env=env, log_path=log) as url:
+        where = {} if args.app is None else {"script": args.app / "app.py", "cwd": args.app}
+        with streamlit_app(env=env, log_path=log, **where) as url:
             (server,), _ = processes([int(url.rsplit(":", 1)[1])])
             asyncio.run(caps_class(args, url, server))
     else:

@@ -51,3 +51,14 @@ def test_the_server_does_not_collect_after_every_script_run():
     from pathlib import Path
     config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_the_housekeeping_gives_freed_memory_back_and_lets_idle_networks_go(monkeypatch):
+    done = []
+    monkeypatch.setattr(resources, "_give_back", lambda: done.append("trim"))
+    monkeypatch.setattr(resources.networks, "trim", lambda: done.append("networks"))
+    resources._housekeeping(0.0, 0.01, rounds=2)
+    assert done.count("trim") == 2 and done.count("networks") == 2
+    if resources._LIBC is not None and hasattr(resources._LIBC, "malloc_trim"):  # glibc: the real call
+        monkeypatch.undo()
+        resources._give_back()
