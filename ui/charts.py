@@ -108,7 +108,23 @@ def accuracy_figure(history):
     return go.Figure(data=data, layout=figure_layout(
         _("Accuracy"), xtitle, _("accuracy"),
         xaxis=dict(rangemode="nonnegative"),  # no negative iterations around a single point
-        yaxis=dict(range=[0, 1], tickformat=".0%")))
+        yaxis=dict(range=[0, 1], tickformat=".0%"), annotations=_gap_label(history)))
+
+
+GAP_NAMED = 3.0  # points between the training and the validation curves at which the chart names the gap
+
+
+def _gap_label(history):
+    """Where the training curve ends GAP_NAMED points or more above the validation curve, a
+    label between the two at the last evaluation names the gap: overfitting."""
+    train, valid = history["train_acc"], history["valid_acc"]
+    n = min(len(train), len(valid))
+    if n < 2 or 100 * (train[n - 1] - valid[n - 1]) < GAP_NAMED:
+        return []
+    gap = 100 * (train[n - 1] - valid[n - 1])
+    text = _("gap {points:.0f} points: overfitting").format(points=gap)
+    return [dict(x=history["eval_iteration"][n - 1], y=(train[n - 1] + valid[n - 1]) / 2, text=text,
+                 xanchor="right", showarrow=False, bgcolor="rgba(255,255,255,0.85)")]
 
 
 def probability_figure(proba):

@@ -108,7 +108,8 @@ PRESET_LABELS = {"article": N_("Article's exact settings"),
                  "article_he": N_("Article's network, He init"),
                  "fast": N_("Fast and accurate"),
                  "deep_stuck": N_("Deep and stuck"),
-                 "deep_bn": N_("Deep with batch norm")}
+                 "deep_bn": N_("Deep with batch norm"),
+                 "overfit": N_("Small data, many passes")}
 CHOICE_LABELS = {"std": N_("std 0.01 (article)"), "he": N_("He"), "xavier": N_("Xavier"),
                  "sgd": N_("SGD"), "momentum": N_("Momentum"), "nesterov": N_("Nesterov"),
                  "adagrad": N_("AdaGrad"), "rmsprop": N_("RMSprop"), "adam": N_("Adam"), "relu": N_("ReLU"),

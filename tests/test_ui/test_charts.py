@@ -41,3 +41,13 @@ def test_probability_figure_highlights_the_best():
     bar = fig.data[0]
     assert list(bar.x) == [str(i) for i in range(10)]
     assert bar.marker.color[4] != bar.marker.color[0]
+
+
+def test_the_accuracy_chart_names_the_gap_where_the_curves_part():
+    h = {"eval_iteration": [0, 500, 1000], "epoch": [0, 50, 100], "train_acc": [0.1, 0.97, 1.0],
+         "valid_acc": [0.1, 0.88, 0.886]}
+    label, = charts.accuracy_figure(h).layout.annotations
+    assert label.text == "gap 11 points: overfitting" and label.x == 1000
+    assert 0.886 < label.y < 1.0  # between the two curves' ends
+    close = {**h, "valid_acc": [0.1, 0.96, 0.98]}  # 2 points apart: no gap named
+    assert not charts.accuracy_figure(close).layout.annotations
