@@ -26,7 +26,7 @@ CHECKS = {
     "gap_below": {"value": (float, None)},                # ... below value points
     "read_as": {"digit": (int, DIGITS)},                  # a drawing was read as this digit
     "tab_open": {"tab": (str, ("train", "draw", "evaluate"))},
-    "view_open": {"view": (str, ("prediction", "inside", "saliency"))},
+    "view_open": {"view": (str, ("prediction", "inside", "why"))},
     "stepped": {},                                        # Step trained one iteration
 }
 
@@ -77,7 +77,7 @@ def met(check, seen):
     if kind == "diverged":
         return code == "diverged"
     if kind == "stalled":
-        return (seen.advice is not None and seen.advice[0] == "stalled") or (
+        return (seen.advice is not None and str(seen.advice[0]).startswith("stalled")) or (
             ended and recent_loss(seen.loss) is not None and recent_loss(seen.loss) > 2.0)
     if kind == "loss_below":
         loss = recent_loss(seen.loss)

@@ -24,9 +24,9 @@ LANGUAGES = ("en", "zh")
 LEVELS = ("beginner", "advanced")
 ACTIONS = ("none", "start", "step", "draw", "open_tab", "open_view")
 TABS = ("train", "draw", "evaluate")
-VIEWS = ("prediction", "inside", "saliency")
+VIEWS = ("prediction", "inside", "why")
 TARGETS = ("settings", "progress", "loss_chart", "accuracy_chart", "health_chart", "tiles", "results",
-           "step_figures", "gradcheck", "canvas", "probabilities", "inside", "saliency", "confusion")
+           "step_figures", "gradcheck", "canvas", "probabilities", "inside", "why", "confusion")
 MODELS = ("bundled", "trained")
 MAX_BYTES = 64 * 1024     # a lesson file
 MAX_STEPS = 30

@@ -97,6 +97,7 @@ def _drawing(net, view):
         if proba is None:
             return
         digit = int(proba.argmax())
+        st.session_state.last_read = digit  # for a guided lesson's check ("a drawing was read as 7")
         phone_line.markdown(_("Read as **{digit}**, {p:.1%} confident").format(digit=digit, p=proba[digit]))
         # only the chosen view is computed: the Prediction view costs what it always did
         if view == "prediction":
@@ -105,7 +106,8 @@ def _drawing(net, view):
         with st.container(key="prediction"):
             st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
                       delta_color="off", delta_arrow="off")
-        _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
+        with st.container(key="look_view"):
+            _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
 
 
 def _clear():

@@ -131,7 +131,7 @@ def render_step(run):
 
 def render_gradcheck(run, settings, error):
     """The article's gradient check on the current network, as a short job in the pool."""
-    with st.expander(_("Check backpropagation against numerical gradients")):
+    with st.container(key="look_gradcheck").expander(_("Check backpropagation against numerical gradients")):
         st.caption(_("The article's check: the gradient from the hand-written backward passes against "
                      "central differences, (L(w + h) − L(w − h)) / 2h, one weight at a time, on {n} training "
                      "images in float64. Up to 100 weights of each array are checked (a random sample of the "

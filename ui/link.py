@@ -23,6 +23,7 @@ MAX_PARAM = 2000               # characters of one value read at all
 LESSON = "lesson"              # an address's copy of the lesson link the page opened with
 NO_LESSON = "none"             # ...or this, when it opened with none: the address is the page's own
 PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the parameters besides the fields
+GUIDED = ("guide", "guide_step", "level")  # a guided lesson's, read by ui.lesson_panel and ui.guide_state
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -157,7 +158,7 @@ def parse(query, spec):
             problems.append(("note", note[:40] + "…", "too_long"))
             note = note[:MAX_NOTE]
         lesson.note = note
-    known = {*PAGE, *spec.fields}
+    known = {*PAGE, *GUIDED, *spec.fields}
     problems += [(name[:60], q[name], "unknown") for name in q if name not in known]
     return lesson
 

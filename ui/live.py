@@ -85,15 +85,17 @@ def render(loop=True, metric="grad_norm", page_run=None):
         return
     if st.session_state.get("live_page_run") != page_run:
         st.session_state.live_page_run, loop = page_run, False
-    progress_box = st.empty()
+    progress_box = st.container(key="look_progress").empty()
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
     c1, c2, c3 = st.columns(3)
     slower = pace(run)
-    curves = _Curves(c1.empty(), c2.empty(), c3.empty(), metric, run.settings, run.share_key(),
+    boxes = [c.container(key=f"look_{name}").empty()
+             for c, name in zip((c1, c2, c3), ("loss_chart", "accuracy_chart", "health_chart"))]
+    curves = _Curves(*boxes, metric, run.settings, run.share_key(),
                      every=CHART_EVERY * slower)
     # the figures, below the charts, sent before them: they are what the student waits for
-    results_box = st.empty()
+    results_box = st.container(key="look_results").empty()
     results_shown = run.done
     if results_shown:
         with results_box.container():

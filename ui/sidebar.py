@@ -13,8 +13,9 @@ from .wording import settings_error
 
 
 def _hidden():
-    """The controls the session's lesson link hides."""
-    return set(st.session_state.lesson.hide) if "lesson" in st.session_state else set()
+    """The controls the session's lesson link hides, and those the guided lesson's step hides."""
+    hidden = set(st.session_state.lesson.hide) if "lesson" in st.session_state else set()
+    return hidden | set(st.session_state.get("guide_hide", ()))
 
 
 def _changed(sb, hidden):

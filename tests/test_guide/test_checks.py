@@ -17,6 +17,7 @@ def test_each_check_against_what_the_page_saw():
     assert met(above, stuck) and not met(above, running)
     assert met(Check("stalled"), stuck) and not met(Check("stalled"), low)
     assert met(Check("stalled"), Seen(advice=("stalled", {})))
+    assert met(Check("stalled"), Seen(advice=("stalled_deep", {})))
     assert met(Check("diverged"), Seen(outcome=("diverged", {}))) and not met(Check("diverged"), low)
     assert met(Check("accuracy_above", {"value": 0.89, "series": "test"}), low)
     assert not met(Check("accuracy_above", {"value": 0.95, "series": "test"}), low)

@@ -1,0 +1,189 @@
+"""Guided lessons on the page (``lessons/*.toml``, :mod:`guide`): the list to open one from,
+the step with its question and answer, what to look at, Back and Next, and the summary.
+
+A student's answers are kept for the session by the question's id, so an answer given in
+Chinese is the same answer in English. A step's check moves the student on, but never
+holds them: Next is always there.
+"""
+import streamlit as st
+
+from . import guide_state as gs
+from .i18n import N_, _, language
+
+ACTIONS = {"start": N_("Your move: press **Start**."), "step": N_("Your move: press **Step**."),
+           "draw": N_("Your move: draw a digit in the **Draw** tab."),
+           "open_tab": N_("Your move: open the tab named above."),
+           "open_view": N_("Your move: choose the view named above.")}
+# What a step may point at: the page's element, found by its container's key
+TARGETS = {"settings": '[data-testid="stSidebarUserContent"]', "progress": ".st-key-look_progress",
+           "loss_chart": ".st-key-look_loss_chart", "accuracy_chart": ".st-key-look_accuracy_chart",
+           "health_chart": ".st-key-look_health_chart", "tiles": ".st-key-live_tiles",
+           "results": ".st-key-look_results", "step_figures": ".st-key-step_panel",
+           "gradcheck": ".st-key-look_gradcheck", "canvas": ".st-key-canvas_box",
+           "probabilities": ".st-key-proba_chart", "inside": ".st-key-look_view",
+           "why": ".st-key-look_view", "confusion": ".st-key-confusion_chart"}
+
+
+def render():
+    """The open lesson's step (or summary), or the list of lessons."""
+    lesson, index = gs.current()
+    if lesson is None:
+        _chooser()
+        return
+    lang = language()
+    with st.container(key="guide_panel", border=True):
+        if index == len(lesson.steps):
+            _summary(lesson, lang)
+            return
+        step = lesson.steps[index]
+        st.caption(_("Lesson: {title} · step {n} of {total}").format(title=lesson.title(lang), n=index + 1,
+                                                                     total=len(lesson.steps)))
+        st.markdown(step.text(lang))  # a lesson's Markdown; HTML was refused when the file was read
+        if step.question is not None:
+            _question(lesson, step, lang)
+        if step.action in ACTIONS:
+            st.caption(_(ACTIONS[step.action]))
+        live = step.check is not None and not gs.step_met(step)
+        st.fragment(_status, run_every=1.0 if live else None)(lesson.id, index)
+        row = st.container(horizontal=True, key="guide_buttons")
+        row.button(_("Back"), key="guide_back", disabled=index == 0, on_click=gs.enter,
+                   args=(lesson.id, index - 1))
+        row.button(_("Next") if index + 1 < len(lesson.steps) else _("Finish"), key="guide_next",
+                   type="primary", on_click=_next, args=(lesson.id, index))
+        row.button(_("Close the lesson"), key="guide_close", on_click=gs.close)
+    _highlight(step.look_at)
+
+
+def _next(lesson_id, index):
+    lesson, _index = gs.current()
+    if lesson is not None and index < len(lesson.steps):
+        gs.note_result(lesson.steps[index])
+    gs.enter(lesson_id, index + 1)
+
+
+def _question(lesson, step, lang):
+    q = step.question
+    answers = st.session_state.setdefault("guide_answers", {})
+    key = f"guide_q_{lesson.id}_{q.id}"
+    if key not in st.session_state and q.id in answers:  # the widget's value comes back after a step away
+        st.session_state[key] = answers[q.id]
+    label = _("Predict first: {prompt}").format(prompt=q.prompt(lang))
+    if q.kind == "choice":
+        texts = dict(q.choices)
+        given = st.radio(label, list(texts), format_func=lambda c: texts[c](lang), key=key, index=None)
+    else:
+        given = st.number_input(label, key=key, value=None, step=0.1, format="%.2f")
+    if given is not None:
+        answers[q.id] = given
+    elif q.id not in answers and step.action in ACTIONS:
+        st.caption(_("Answer before you act: the point is to predict, then check."))
+
+
+def _status(lesson_id, index):
+    """Whether the step's check has been met; once it has (or the step's run has ended), the
+    question's answer with the sentence on why."""
+    lesson, now = gs.current()
+    if lesson is None or lesson.id != lesson_id or now != index:
+        return
+    step = lesson.steps[index]
+    done = gs.step_met(step)
+    if step.check is not None:
+        if done:
+            st.success(_("Done: on to the next step."))
+        elif gs.run_ended():
+            st.warning(_("The run did not get there. That happens: look at what it did, then go on."))
+        else:
+            st.caption(_("Waiting for what this step asks. You can go on at any time."))
+    q = step.question
+    answer = st.session_state.get("guide_answers", {}).get(q.id) if q else None
+    if q is not None and answer is not None and (done and step.check is not None or gs.run_ended()):
+        _reveal(q, answer, language())
+
+
+def _reveal(q, answer, lang):
+    right = _answer_text(q, q.answer, lang)
+    if q.is_right(answer):
+        st.markdown(_("**You predicted it.** The answer: {answer}.").format(answer=right))
+    else:
+        st.markdown(_("**Not quite.** You said {given}; the answer: {answer}.").format(
+            given=_answer_text(q, answer, lang), answer=right))
+    st.markdown(q.why(lang))
+
+
+def _answer_text(q, value, lang):
+    if q.kind == "choice":
+        return dict(q.choices)[value](lang) if value in dict(q.choices) else str(value)
+    return f"{value:g}"
+
+
+def _summary(lesson, lang):
+    st.subheader(_("{title}: what you found").format(title=lesson.title(lang)))
+    answers, notes = st.session_state.get("guide_answers", {}), st.session_state.get("guide_notes", {})
+    for n, step in enumerate(lesson.steps, 1):
+        q, note = step.question, notes.get(step.id)
+        if q is None and note is None:
+            continue
+        line = _("Step {n}").format(n=n)
+        if q is not None:
+            given = answers.get(q.id)
+            verdict = (_("not answered") if given is None else
+                       _("right") if q.is_right(given) else _("not quite"))
+            line += _(" · {prompt} You said {given} ({verdict}); the answer: {answer}.").format(
+                prompt=q.prompt(lang), given="—" if given is None else _answer_text(q, given, lang),
+                verdict=verdict, answer=_answer_text(q, q.answer, lang))
+        if note is not None:
+            line += _(" · The run: {what}.").format(what=_worded(note))
+        st.markdown("- " + line)
+    row = st.container(horizontal=True, key="guide_buttons")
+    row.button(_("Back"), key="guide_back", on_click=gs.enter, args=(lesson.id, len(lesson.steps) - 1))
+    row.button(_("Start the lesson again"), key="guide_again", on_click=gs.enter, args=(lesson.id, 0))
+    row.button(_("Close the lesson"), key="guide_close", on_click=gs.close)
+
+
+def _worded(note):
+    if note["outcome"] == "diverged":
+        text = _("it diverged")
+    elif note["test"] is not None:
+        text = _("test accuracy {accuracy:.1%}").format(accuracy=note["test"])
+        if note["gap"] is not None and note["gap"] >= 3:
+            text += _(", a gap of {points:.0f} points").format(points=note["gap"])
+    else:
+        text = _("it ended without figures")
+    if note["loss"] is not None:
+        text += _(", loss {loss:.2f} at the end").format(loss=note["loss"])
+    return text
+
+
+def _chooser():
+    """The lessons to open, and what could not be read."""
+    found, errors = gs.lessons()
+    lang = language()
+    first = not st.session_state.get("run")
+    with st.expander(_("Guided lessons: start here if you are new"), expanded=first):
+        if found:
+            ids = list(found)
+            pick = st.selectbox(_("Lesson"), ids, format_func=lambda i: found[i].title(lang),
+                                key="guide_pick")
+            st.caption(found[pick].summary(lang))
+            st.button(_("Begin the lesson"), key="guide_begin", type="primary", on_click=gs.enter,
+                      args=(pick, 0))
+        for e in errors:  # the file's own words, shown as text
+            st.warning(_("A lesson file could not be read:"))
+            st.text(str(e))
+        up = st.file_uploader(_("Try a lesson file of your own (.toml)"), type=["toml"], key="guide_upload")
+        if up is not None and st.session_state.get("guide_upload_id") != up.file_id:
+            st.session_state.guide_upload_id = up.file_id
+            read = gs.read_upload(up.getvalue(), up.name)
+            st.session_state.guide_uploaded = None if isinstance(read, Exception) else read
+            st.session_state.guide_upload_error = str(read) if isinstance(read, Exception) else None
+        if st.session_state.get("guide_upload_error"):
+            st.error(_("This lesson file cannot be used:"))
+            st.text(st.session_state.guide_upload_error)
+
+
+def _highlight(targets):
+    """An outline around what the step says to look at."""
+    rules = [f"{TARGETS[t]} {{outline: 4px solid #E69F00; outline-offset: 6px; border-radius: 6px;}}"
+             for t in targets if t in TARGETS]
+    if rules:
+        st.html(f"<style>{''.join(rules)}</style>")

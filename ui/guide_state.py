@@ -1,0 +1,145 @@
+"""A guided lesson's place in the session: which lesson and step, what the student answered,
+what the runs showed; entering a step (its settings, hidden controls, tab, view and model)
+and what the page has seen for the step's check (:mod:`guide.checks`).
+
+Lessons are the files in ``lessons/`` (read again each minute: a teacher drops one in) and
+the one a teacher uploaded in this session to try it.
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from guide.checks import Seen, gap, met, recent_loss
+from guide.lesson import MAX_BYTES, LessonError, load_folder, loads
+
+from . import state
+from .link import parse, query
+
+FOLDER = Path(__file__).resolve().parent.parent / "lessons"
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _folder():
+    return load_folder(FOLDER, read_settings=_read_settings)
+
+
+def _read_settings(settings):
+    """A step's settings as a link gives them: the problems a link would report, in words."""
+    from .lesson_panel import spec  # the page's link codec: the same fields, presets and caps
+    base = settings if "preset" in settings else {"preset": state.DEFAULT_PRESET, **settings}
+    return [f"{name}={value!r}: {why}" for name, value, why in parse(base, spec()).problems]
+
+
+def lessons():
+    """``({id: Lesson}, [LessonError])``: the folder's lessons in their order, then an
+    uploaded one (it may stand in for a built-in one of the same id, to try a change)."""
+    found, errors = _folder()
+    out = {lesson.id: lesson for lesson in found}
+    uploaded = st.session_state.get("guide_uploaded")
+    if uploaded is not None:
+        out[uploaded.id] = uploaded
+    return out, errors
+
+
+def read_upload(data, name):
+    """An uploaded lesson file (bytes): the lesson, or a :class:`LessonError`."""
+    stem = Path(name).stem.lower()
+    if len(data) > MAX_BYTES:
+        return LessonError(name, f"the file is {len(data):,} bytes; a lesson may have {MAX_BYTES:,}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return LessonError(name, "not UTF-8 text")
+    try:
+        return loads(text, stem, name, read_settings=_read_settings)
+    except LessonError as e:
+        return e
+
+
+def current():
+    """``(lesson, index)`` of the open lesson (``index == len(steps)``: its summary), or (None, 0)."""
+    ss = st.session_state
+    lesson = lessons()[0].get(ss.get("guide"))
+    if lesson is None:
+        return None, 0
+    return lesson, min(max(ss.get("guide_step", 0), 0), len(lesson.steps))
+
+
+def enter(lesson_id, index, apply_settings=True):
+    """Open step ``index`` of lesson ``lesson_id`` (before the widgets are drawn: a callback,
+    or a link's first run): its settings, hidden controls, tab, view and model."""
+    ss = st.session_state
+    lesson = lessons()[0].get(lesson_id)
+    if lesson is None:
+        return
+    index = min(max(index, 0), len(lesson.steps))
+    if ss.get("guide") != lesson_id:
+        ss.guide_answers, ss.guide_notes = {}, {}
+    ss.guide, ss.guide_step = lesson_id, index
+    ss.guide_run = ss.get("run")  # a run that ends from now on is this step's
+    if index == len(lesson.steps):
+        ss.guide_hide = ()
+        return
+    step = lesson.steps[index]
+    ss.guide_hide = step.hide
+    if lesson.level is not None:
+        ss.level = lesson.level
+    if step.settings and apply_settings:
+        _apply_settings(step.settings)
+    if step.tab:
+        ss.tab = step.tab
+    if step.view:
+        ss.view = step.view
+    if step.model == "bundled":
+        ss.model_choice = ss.model_choice_by_hand = "bundled"
+    elif step.model == "trained":
+        ss.model_choice_by_hand = None  # the run just trained reads the drawings, once there is one
+
+
+def _apply_settings(settings):
+    from .lesson_panel import current as page, spec
+    ss = st.session_state
+    base = settings if "preset" in settings else {**query(page(), spec()), **settings}
+    read = parse(base, spec())
+    ss.preset = read.preset
+    ss.update(read.values)
+
+
+def close():
+    ss = st.session_state
+    ss.guide, ss.guide_hide = None, ()
+
+
+def seen():
+    """What the page has seen for the open step's check (:class:`guide.checks.Seen`): the
+    step's run only once it started after the step opened."""
+    ss = st.session_state
+    run = ss.get("run")
+    mine = run is not None and run is not ss.get("guide_run")
+    kw = {}
+    if mine:
+        kw = dict(outcome=run.outcome, final=run.final or None, loss=run.history.get("loss", ()),
+                  advice=run.advice, stepped=run.snapshot("step") is not None)
+    return Seen(read_as=ss.get("last_read"), tab=ss.get("tab"), view=ss.get("view"), **kw)
+
+
+def step_met(step):
+    """Whether the step's check holds now (a step without one: True)."""
+    return step.check is None or met(step.check, seen())
+
+
+def run_ended():
+    """Whether a run that began in this step has ended."""
+    ss = st.session_state
+    run = ss.get("run")
+    return run is not None and run is not ss.get("guide_run") and run.done
+
+
+def note_result(step):
+    """Keep, for the summary, what this step's run showed: its outcome, test accuracy, gap
+    and recent loss (worded when shown, in the language of that moment)."""
+    s = seen()
+    if s.outcome:
+        st.session_state.setdefault("guide_notes", {})[step.id] = dict(
+            outcome=s.outcome[0], test=(s.final or {}).get("test"), gap=gap(s.final),
+            loss=recent_loss(s.loss))
