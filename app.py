@@ -5,12 +5,13 @@ Each panel lives in ``ui/``, and every computation in the ``ffn`` library.
 """
 import streamlit as st
 
-from ui import (draw_panel, evaluate_panel, guide_panel, layout, lesson_panel, replica, resources, sidebar,
-                state, train_panel)
+from ui import (draw_panel, evaluate_panel, guide_panel, guide_state, layout, lesson_panel, replica,
+                resources, sidebar, state, train_panel)
 from ui.i18n import _
 
 if state.init():
-    lesson_panel.open_link()  # a session's first run: the settings, tab and view its link asks for
+    query = lesson_panel.open_link()  # a session's first run: the settings, tab and view its link asks for
+    guide_state.open_link(query)  # ...and the guided lesson's step it opens at
     replica.check()  # behind a balancer: was this browser moved off a replica that died?
 else:
     lesson_panel.follow_address()  # the browser's Back or Forward
@@ -36,5 +37,5 @@ if tab == "evaluate":  # 10,000 images: measured only when asked for
         evaluate_panel.render()
 else:
     evaluate_panel.keep_choices()  # its model, counts or shares, and cell, for when it opens again
-lesson_panel.sync()  # the address bar holds every field: a reload or a copied address keeps the page
+lesson_panel.sync(guide_state.address())  # every field, and the lesson's step: a reload keeps the page
 resources.settle()  # once per server: what lives as long as it is left out of the GC's walks

@@ -155,30 +155,42 @@ def _worded(note):
 
 
 def _chooser():
-    """The lessons to open, and what could not be read."""
-    found, errors = gs.lessons()
-    lang = language()
+    """The lessons to open, what could not be read, and a teacher's own file to try."""
     first = not st.session_state.get("run")
     with st.expander(_("Guided lessons: start here if you are new"), expanded=first):
-        if found:
-            ids = list(found)
-            pick = st.selectbox(_("Lesson"), ids, format_func=lambda i: found[i].title(lang),
-                                key="guide_pick")
-            st.caption(found[pick].summary(lang))
-            st.button(_("Begin the lesson"), key="guide_begin", type="primary", on_click=gs.enter,
-                      args=(pick, 0))
-        for e in errors:  # the file's own words, shown as text
-            st.warning(_("A lesson file could not be read:"))
-            st.text(str(e))
-        up = st.file_uploader(_("Try a lesson file of your own (.toml)"), type=["toml"], key="guide_upload")
-        if up is not None and st.session_state.get("guide_upload_id") != up.file_id:
-            st.session_state.guide_upload_id = up.file_id
-            read = gs.read_upload(up.getvalue(), up.name)
-            st.session_state.guide_uploaded = None if isinstance(read, Exception) else read
-            st.session_state.guide_upload_error = str(read) if isinstance(read, Exception) else None
-        if st.session_state.get("guide_upload_error"):
-            st.error(_("This lesson file cannot be used:"))
-            st.text(st.session_state.guide_upload_error)
+        top, bottom = st.container(), st.container()
+        with bottom:  # first: a file uploaded just now is in the list at once
+            _upload()
+        found, errors = gs.lessons()
+        lang = language()
+        with top:
+            if found:
+                ids = list(found)
+                pick = st.selectbox(_("Lesson"), ids, format_func=lambda i: found[i].title(lang),
+                                    key="guide_pick")
+                st.caption(found[pick].summary(lang))
+                st.button(_("Begin the lesson"), key="guide_begin", type="primary", on_click=_begin)
+            for e in errors:  # the file's own words, shown as text
+                st.warning(_("A lesson file could not be read:"))
+                st.text(str(e))
+
+
+def _upload():
+    ss = st.session_state
+    up = st.file_uploader(_("Try a lesson file of your own (.toml)"), type=["toml"], key="guide_upload")
+    if up is not None and ss.get("guide_upload_id") != up.file_id:
+        ss.guide_upload_id = up.file_id
+        read = gs.read_upload(up.getvalue(), up.name)
+        ss.guide_uploaded = None if isinstance(read, Exception) else read
+        ss.guide_upload_error = str(read) if isinstance(read, Exception) else None
+    if ss.get("guide_upload_error"):
+        st.error(_("This lesson file cannot be used:"))
+        st.text(ss.guide_upload_error)
+
+
+def _begin():
+    """The lesson chosen in the list (as it is at the click), at its first step."""
+    gs.enter(st.session_state.guide_pick, 0)
 
 
 def _highlight(targets):

@@ -13,7 +13,7 @@ from guide.checks import Seen, gap, met, recent_loss
 from guide.lesson import MAX_BYTES, LessonError, load_folder, loads
 
 from . import state
-from .link import parse, query
+from .link import GUIDED, parse, query
 
 FOLDER = Path(__file__).resolve().parent.parent / "lessons"
 
@@ -103,6 +103,32 @@ def _apply_settings(settings):
     read = parse(base, spec())
     ss.preset = read.preset
     ss.update(read.values)
+
+
+GUIDE, GUIDE_STEP, _LEVEL = GUIDED  # a guided lesson and its step (from 1), and the level, in a link
+
+
+def open_link(query):
+    """A link's guided lesson (``guide=init&guide_step=3``, in ``query``, the address's
+    parameters), at its step, on the session's first run: a step's settings apply unless the
+    link holds the page's own (``preset=``: a reload keeps what the student changed). An
+    unknown lesson or step is left out."""
+    name = str(query.get(GUIDE, ""))[:40]
+    if name not in lessons()[0]:
+        return
+    try:
+        step = int(str(query.get(GUIDE_STEP, "1"))[:4]) - 1
+    except ValueError:
+        step = 0
+    enter(name, step, apply_settings="preset" not in query)
+
+
+def address():
+    """The open guided lesson's place, for the address bar: ``{guide, guide_step}`` or {}."""
+    ss = st.session_state
+    if not ss.get("guide"):
+        return {}
+    return {GUIDE: ss.guide, GUIDE_STEP: str(ss.get("guide_step", 0) + 1)}
 
 
 def close():

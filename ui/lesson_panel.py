@@ -20,7 +20,7 @@ from .fields import CONTROL_LABELS, FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import N_, _, labels, negotiate
 from .layout import TAB_LABELS, VIEWS
 from .address import for_the_class, lan_address
-from .link import GUIDED, MAX_NOTE, Lesson, LinkSpec, address, link, read_address
+from .link import MAX_NOTE, Lesson, LinkSpec, address, link, read_address
 from .run import APP_LIMITS
 from .wording import settings_error
 
@@ -64,7 +64,8 @@ def open_link():
 
     The address bar holds the page as it is, and, once a lesson's link has been opened,
     that lesson too under ``lesson=``: a reload keeps both the student's changes and the
-    lesson that Back to the lesson returns to.
+    lesson that Back to the lesson returns to. Returns the query it read (a guided
+    lesson's place in it is :func:`ui.guide_state.open_link`'s).
     """
     ss = st.session_state
     query = st.query_params.to_dict()
@@ -74,25 +75,7 @@ def open_link():
     ss.lang = asked if asked in i18n.LANGUAGES else negotiate(st.context.locale)
     now, ss.lesson, ss.from_link = read_address(query, spec())
     _apply(now)
-    _open_guide(query)
-
-
-GUIDE, GUIDE_STEP, _LEVEL = GUIDED  # a guided lesson and its step (from 1), and the level, in a link
-
-
-def _open_guide(query):
-    """A link's guided lesson (``guide=init&guide_step=3``), at its step: a step's settings
-    apply unless the link holds the page's own (``preset=``: a reload keeps what the student
-    changed). An unknown lesson or step is left out."""
-    from . import guide_state
-    name = str(query.get(GUIDE, ""))[:40]
-    if name not in guide_state.lessons()[0]:
-        return
-    try:
-        step = int(str(query.get(GUIDE_STEP, "1"))[:4]) - 1
-    except ValueError:
-        step = 0
-    guide_state.enter(name, step, apply_settings="preset" not in query)
+    return query
 
 
 def follow_address():
@@ -122,13 +105,13 @@ def current(hide=None, note=None, present=None):
                   present=bool(ss.present) if present is None else present)
 
 
-def sync():
+def sync(guided=None):
     """Write every field into the address bar, so that a reload or a copied address keeps the
-    page (and the lesson, when the page opened with one); nothing else stays in it."""
+    page (and the lesson, when the page opened with one), and ``guided``, the guided lesson's
+    place (:func:`ui.guide_state.address`); nothing else stays in it."""
     ss = st.session_state
     q = address(current(), spec(), ss.lesson if ss.from_link else None)
-    if ss.get("guide"):
-        q.update({GUIDE: ss.guide, GUIDE_STEP: str(ss.get("guide_step", 0) + 1)})
+    q.update(guided or {})
     st.query_params.from_dict(q)
     ss.written = q
 

@@ -1,0 +1,102 @@
+"""Guided lessons on the page: opened from the list or a link, a step's settings applied, the
+answer kept across languages and revealed after the action, the summary, and files that fail."""
+from streamlit.testing.v1 import AppTest
+
+from tests.support import APP
+from tests.support.apptest import rerun_until
+
+SHORT = b'''
+title = { en = "A short one", zh = "\xe7\x9f\xad\xe8\xaf\xbe" }
+summary = { en = "Two steps.", zh = "\xe4\xb8\xa4\xe6\xad\xa5\xe3\x80\x82" }
+
+[[steps]]
+id = "run"
+text = { en = "Press **Start**.", zh = "\xe6\x8c\x89\xe5\xbc\x80\xe5\xa7\x8b\xe3\x80\x82" }
+settings = { preset = "article_he", iters = 60, train_size = 1000 }
+tab = "train"
+action = "start"
+check = { kind = "run_finished" }
+
+[steps.question]
+id = "learns"
+kind = "choice"
+prompt = { en = "Will it learn?", zh = "\xe8\x83\xbd\xe5\xad\xa6\xe4\xbc\x9a\xe5\x90\x97\xef\xbc\x9f" }
+answer = "yes"
+why = { en = "He init learns.", zh = "He \xe5\x88\x9d\xe5\xa7\x8b\xe5\x8c\x96\xe8\x83\xbd\xe5\xad\xa6\xe4\xbc\x9a\xe3\x80\x82" }
+choices = [ { id = "yes", en = "Yes", zh = "\xe8\x83\xbd" }, { id = "no", en = "No", zh = "\xe4\xb8\x8d\xe8\x83\xbd" } ]
+
+[[steps]]
+id = "look"
+text = { en = "Look at the loss.", zh = "\xe7\x9c\x8b\xe6\x8d\x9f\xe5\xa4\xb1\xe3\x80\x82" }
+look_at = "loss_chart"
+'''
+
+
+def opened(query):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at):
+    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader])
+
+
+def test_every_built_in_lesson_is_offered_and_a_link_opens_one_at_its_step():
+    at = opened({})
+    assert len(at.selectbox(key="guide_pick").options) >= 6 and not at.warning  # each file read, none refused
+    at = opened({"guide": "overfitting", "guide_step": "2"})
+    ss = at.session_state
+    assert (ss["guide"], ss["guide_step"], ss["preset"], ss["dropout"], ss["train_size"]) == (
+        "overfitting", 1, "overfit", 0.5, 1000)
+    assert "dropout" in texts(at) and not [b for b in at.button if b.key == "problems_ok"]  # no link problem
+    q = dict(at.query_params)
+    assert (q["guide"], q["guide_step"]) == ("overfitting", "2")
+    q["dropout"] = "0.2"  # the student changed a setting, then reloaded
+    again = opened(q)
+    assert again.session_state["guide_step"] == 1 and again.session_state["dropout"] == 0.2
+    unknown = opened({"guide": "no-such-lesson", "guide_step": "x"})
+    assert unknown.session_state["guide"] is None if "guide" in unknown.session_state else True
+    assert not [b for b in unknown.button if b.key == "guide_next"]
+
+
+def test_a_lesson_from_the_list_back_next_and_close(at):
+    at.selectbox(key="guide_pick").set_value("learning_rate")
+    at.button(key="guide_begin").click().run()
+    assert at.session_state["learning_rate"] == 0.001 and at.session_state["iters"] == 1000
+    at.button(key="guide_next").click().run()
+    assert at.session_state["learning_rate"] == 0.1 and at.button(key="guide_back").disabled is False
+    at.button(key="guide_back").click().run()
+    assert at.session_state["guide_step"] == 0 and at.button(key="guide_back").disabled
+    at.button(key="guide_close").click().run()
+    assert not [b for b in at.button if b.key == "guide_next"] and at.selectbox(key="guide_pick")
+
+
+def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(at):
+    at.file_uploader(key="guide_upload").set_value(("short.toml", SHORT, "application/toml")).run()
+    at.selectbox(key="guide_pick").set_value("short")
+    at.button(key="guide_begin").click().run()
+    assert at.session_state["iters"] == 60 and "Answer before you act" in texts(at)
+    at.radio(key="guide_q_short_learns").set_value("yes").run()
+    at.session_state["lang"] = "zh"  # the student reads Chinese now: the same answer
+    at.run()
+    assert at.radio(key="guide_q_short_learns").value == "yes" and "按开始" in texts(at)
+    at.button(key="start").click().run()
+    rerun_until(at, lambda run: run.done)
+    assert "预测正确" in texts(at) and "He 初始化能学会" in texts(at)  # revealed after the action, with why
+    at.session_state["lang"] = "en"
+    at.button(key="guide_next").click().run()
+    assert ".st-key-look_loss_chart" in " ".join(h.proto.body for h in at.get("html"))  # outlined
+    at.button(key="guide_next").click().run()  # Finish: the summary
+    summary = texts(at)
+    assert "what you found" in summary and "You said Yes (right)" in summary and "test accuracy" in summary
+
+
+def test_a_malformed_upload_is_named_and_the_built_in_lessons_stay(at):
+    bad = SHORT.replace(b'action = "start"', b'action = "<script>"')
+    at.file_uploader(key="guide_upload").set_value(("mine.toml", bad, "application/toml")).run()
+    assert any("cannot be used" in e.value for e in at.error)
+    assert any("mine.toml · step 1 · action" in t.value for t in at.text)  # shown as text, never as HTML
+    assert "short" not in at.selectbox(key="guide_pick").options and len(at.selectbox(key="guide_pick").options) >= 6
