@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from guide.checks import Seen, gap, met, recent_loss
-from guide.lesson import MAX_BYTES, LessonError, load_folder, loads
+from guide.lesson import LEVELS, MAX_BYTES, LessonError, load_folder, loads
 
 from . import state
 from .link import GUIDED, parse, query
@@ -112,7 +112,10 @@ def open_link(query):
     """A link's guided lesson (``guide=init&guide_step=3``, in ``query``, the address's
     parameters), at its step, on the session's first run: a step's settings apply unless the
     link holds the page's own (``preset=``: a reload keeps what the student changed). An
-    unknown lesson or step is left out."""
+    unknown lesson or step is left out. ``level=beginner`` or ``advanced`` sets the level."""
+    level = str(query.get(_LEVEL, ""))
+    if level in LEVELS:
+        st.session_state.level = level
     name = str(query.get(GUIDE, ""))[:40]
     if name not in lessons()[0]:
         return
@@ -124,11 +127,12 @@ def open_link(query):
 
 
 def address():
-    """The open guided lesson's place, for the address bar: ``{guide, guide_step}`` or {}."""
+    """The level and the open guided lesson's place, for the address bar."""
     ss = st.session_state
-    if not ss.get("guide"):
-        return {}
-    return {GUIDE: ss.guide, GUIDE_STEP: str(ss.get("guide_step", 0) + 1)}
+    out = {_LEVEL: ss.level} if ss.get("level") == "beginner" else {}
+    if ss.get("guide"):
+        out.update({GUIDE: ss.guide, GUIDE_STEP: str(ss.get("guide_step", 0) + 1)})
+    return out
 
 
 def close():

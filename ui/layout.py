@@ -36,6 +36,16 @@ def presenting():
     return bool(st.session_state.get("present"))
 
 
+# The level (入门 / 进阶): a beginner sees the preset and the few controls a first lesson needs,
+# and the loss and accuracy charts; the gradients' chart and the tricks wait for the advanced one.
+LEVELS = {"beginner": N_("Beginner"), "advanced": N_("Advanced")}
+BEGINNER_FIELDS = ("hidden_size", "activation", "learning_rate", "iters")
+
+
+def beginner():
+    return st.session_state.get("level") == "beginner"
+
+
 def sidebar_state():
     """For ``st.set_page_config``: folded away while presenting."""
     return "collapsed" if presenting() else "auto"

@@ -11,7 +11,7 @@ from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DI
 
 from . import charts, health_charts, health_panel, shared
 from .i18n import _, language
-from .layout import presenting, scale
+from .layout import beginner, presenting, scale
 from .resources import session_id
 from .wording import joined, note
 
@@ -88,10 +88,11 @@ def render(loop=True, metric="grad_norm", page_run=None):
     progress_box = st.container(key="look_progress").empty()
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
-    c1, c2, c3 = st.columns(3)
+    cols = st.columns(2 if beginner() else 3)  # the beginner level leaves the gradients' chart out
     slower = pace(run)
-    boxes = [c.container(key=f"look_{name}").empty()
-             for c, name in zip((c1, c2, c3), ("loss_chart", "accuracy_chart", "health_chart"))]
+    names = ("loss_chart", "accuracy_chart", "health_chart")
+    boxes = [c.container(key=f"look_{name}").empty() for c, name in zip(cols, names)]
+    boxes += [None] * (3 - len(cols))
     curves = _Curves(*boxes, metric, run.settings, run.share_key(),
                      every=CHART_EVERY * slower)
     # the figures, below the charts, sent before them: they are what the student waits for
@@ -176,6 +177,8 @@ class _Curves:
             if self.shown != [0, 0, 0]:
                 for box, title in zip((self.loss_box, self.acc_box, self.health_box),
                                       (_("Loss"), _("Accuracy"), _(health_charts.METRICS[self.metric][0]))):
+                    if box is None:
+                        continue
                     with box.container(border=True):
                         st.markdown(f"**{title}**")
                         st.caption(_("Waiting for the first points…"))
@@ -188,7 +191,7 @@ class _Curves:
         self._chart(0, self.loss_box, "loss", lambda: charts.loss_figure(h), len(h["loss"]), now, force)
         self._chart(1, self.acc_box, "accuracy", lambda: charts.accuracy_figure(h), len(h["eval_iteration"]),
                     now, force)
-        if points:
+        if points and self.health_box is not None:
             health = lambda: health_charts.health_figure(h, self.metric, self.sizes, self.tags)  # noqa: E731
             self._chart(2, self.health_box, "health", health, points, now, force)
         self.drawn = now

@@ -8,6 +8,7 @@ from . import i18n, state
 from .fields import (CONTROL_LABELS, FIELD_NAMES, FIELDS, HIDEABLE, PRESET_LABEL, PRESET_LABELS, Check, Menu,
                      Number, Slider, Stops, value_text)
 from .i18n import LANGUAGE_NAMES, _, labels
+from .layout import BEGINNER_FIELDS, LEVELS, beginner
 from .run import APP_LIMITS
 from .wording import settings_error
 
@@ -64,12 +65,19 @@ def render():
                  format_func={k: LANGUAGE_NAMES.get(k, k) for k in i18n.LANGUAGES}.get,
                  help=_("The page's language. Changing it keeps the open tab, every setting, the run and "
                         "the drawing."))
+    sb.radio(_("Level"), list(LEVELS), format_func=labels(LEVELS), key="level", horizontal=True,
+             help=_("Beginner: the preset, the hidden size, the activation, the learning rate and the "
+                    "iterations, and the loss and accuracy charts. Advanced: every setting, the gradients' "
+                    "chart and the tricks."))
     sb.header(_("Hyperparameters"))
     if hidden:  # at the top, where a student looks first: what the lesson set, and to what
         now = state.settings()
         sb.caption(_("Set by the lesson, and hidden: {fields}.").format(fields=_(", ").join(
             _(CONTROL_LABELS[k]) + ("" if k == "preset" else " = " + value_text(now, k))
             for k in HIDEABLE if k in hidden)))
+    if beginner():  # the other controls are the preset's (or the lesson's), and it says so once
+        hidden = hidden | {f.name for f in FIELDS if f.name not in BEGINNER_FIELDS}
+        sb.caption(_("Beginner level: the other settings are the preset's. Choose Advanced to see them all."))
     if "preset" not in hidden:
         _preset(sb)
     _changed(sb, hidden)

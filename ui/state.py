@@ -33,6 +33,7 @@ def init():
     ss.setdefault("canvas_id", 0)
     ss.setdefault("lang", DEFAULT_LANGUAGE)
     ss.setdefault("present", False)
+    ss.setdefault("level", "advanced")
     return first
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from serve.runs import BROWSER_BUSY, QUEUE_FULL, QUEUED, Refused
 from serve.worker import SNAPSHOT_EVERY
 
-from . import compare_panel, health_charts, health_panel, kept, live, state
+from . import compare_panel, health_charts, health_panel, kept, layout, live, state
 from .browser import browser_id
 from .i18n import _, labels
 from .resources import session_id, training_pool
@@ -31,7 +31,7 @@ def render(settings, error, shown=True):
     run = st.session_state.run
     live_box = st.container(key="live")
     metric = st.session_state.setdefault("health_metric", "grad_norm")
-    if run is None:
+    if run is None or layout.beginner():
         state.keep("health_metric")  # while no chart shows it
     else:
         _c1, _c2, c3 = st.columns(3)  # in the third chart's column, under the charts and the figures

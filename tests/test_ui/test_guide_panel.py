@@ -5,13 +5,13 @@ from streamlit.testing.v1 import AppTest
 from tests.support import APP
 from tests.support.apptest import rerun_until
 
-SHORT = b'''
-title = { en = "A short one", zh = "\xe7\x9f\xad\xe8\xaf\xbe" }
-summary = { en = "Two steps.", zh = "\xe4\xb8\xa4\xe6\xad\xa5\xe3\x80\x82" }
+SHORT = '''
+title = { en = "A short one", zh = "短课" }
+summary = { en = "Two steps.", zh = "两步。" }
 
 [[steps]]
 id = "run"
-text = { en = "Press **Start**.", zh = "\xe6\x8c\x89\xe5\xbc\x80\xe5\xa7\x8b\xe3\x80\x82" }
+text = { en = "Press **Start**.", zh = "按开始。" }
 settings = { preset = "article_he", iters = 60, train_size = 1000 }
 tab = "train"
 action = "start"
@@ -20,16 +20,19 @@ check = { kind = "run_finished" }
 [steps.question]
 id = "learns"
 kind = "choice"
-prompt = { en = "Will it learn?", zh = "\xe8\x83\xbd\xe5\xad\xa6\xe4\xbc\x9a\xe5\x90\x97\xef\xbc\x9f" }
+prompt = { en = "Will it learn?", zh = "能学会吗？" }
 answer = "yes"
-why = { en = "He init learns.", zh = "He \xe5\x88\x9d\xe5\xa7\x8b\xe5\x8c\x96\xe8\x83\xbd\xe5\xad\xa6\xe4\xbc\x9a\xe3\x80\x82" }
-choices = [ { id = "yes", en = "Yes", zh = "\xe8\x83\xbd" }, { id = "no", en = "No", zh = "\xe4\xb8\x8d\xe8\x83\xbd" } ]
+why = { en = "He init learns.", zh = "He 初始化能学会。" }
+choices = [
+  { id = "yes", en = "Yes", zh = "能" },
+  { id = "no", en = "No", zh = "不能" },
+]
 
 [[steps]]
 id = "look"
-text = { en = "Look at the loss.", zh = "\xe7\x9c\x8b\xe6\x8d\x9f\xe5\xa4\xb1\xe3\x80\x82" }
+text = { en = "Look at the loss.", zh = "看损失。" }
 look_at = "loss_chart"
-'''
+'''.encode()
 
 
 def opened(query):
@@ -99,4 +102,19 @@ def test_a_malformed_upload_is_named_and_the_built_in_lessons_stay(at):
     at.file_uploader(key="guide_upload").set_value(("mine.toml", bad, "application/toml")).run()
     assert any("cannot be used" in e.value for e in at.error)
     assert any("mine.toml · step 1 · action" in t.value for t in at.text)  # shown as text, never as HTML
-    assert "short" not in at.selectbox(key="guide_pick").options and len(at.selectbox(key="guide_pick").options) >= 6
+    options = at.selectbox(key="guide_pick").options
+    assert "A short one" not in options and len(options) >= 6
+    assert "Overfitting: learning the examples by heart" in options
+
+
+def test_the_beginner_level_shows_the_few_controls_a_first_lesson_needs():
+    at = opened({"level": "beginner"})
+    shown = {w.key for kind in ("select_slider", "selectbox", "number_input", "checkbox", "slider")
+             for w in getattr(at.sidebar, kind)}
+    assert shown == {"lang", "preset", "hidden_size", "activation", "learning_rate", "iters"}
+    assert dict(at.query_params)["level"] == "beginner"  # a reload keeps it
+    at.radio(key="level").set_value("advanced").run()
+    assert at.number_input(key="seed") and at.checkbox(key="augment") and "level" not in dict(at.query_params)
+    at.selectbox(key="guide_pick").set_value("init")  # a beginner's lesson sets the level
+    at.button(key="guide_begin").click().run()
+    assert at.session_state["level"] == "beginner" and at.session_state["preset"] == "article"
