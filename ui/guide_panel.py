@@ -7,6 +7,8 @@ holds them: Next is always there.
 """
 import streamlit as st
 
+from guide.worksheet import worksheet
+
 from . import guide_state as gs
 from .i18n import N_, _, language
 
@@ -51,6 +53,11 @@ def render():
         row.button(_("Next") if index + 1 < len(lesson.steps) else _("Finish"), key="guide_next",
                    type="primary", on_click=_next, args=(lesson.id, index))
         row.button(_("Close the lesson"), key="guide_close", on_click=gs.close)
+        row.download_button(_("Worksheet to print"), lambda: worksheet(lesson, lang), key="guide_worksheet",
+                            file_name=f"{lesson.id}.{lang}.html", mime="text/html", on_click="ignore",
+                            help=_("This lesson's worksheet (学案), made from its file: the steps, each "
+                                   "question with room for a prediction, and the answers for the teacher. "
+                                   "Open it in a browser and print it on A4."))
     _highlight(step.look_at)
 
 
