@@ -36,3 +36,11 @@ def test_together_they_use_the_articles_terms():
     every = " ".join(text for lesson in LESSONS for _where, text in zh_texts(lesson))
     for term in ("神经元", "梯度校验", "梯度消失", "饱和", "过拟合", "正则化"):
         assert term in every, term
+
+
+def test_the_readme_example_is_a_lesson():
+    from guide.lesson import loads
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A complete example:\n\n```toml\n")[1].split("```")[0]
+    lesson = loads(example, "batch")
+    assert [s.id for s in lesson.steps] == ["small", "large"] and lesson.steps[0].question.answer == "noisy"
