@@ -174,6 +174,10 @@ async def caps_class(args, url, server):
     n, mb, _sizes = run_files()
     print(f"{LAST} s after the last page closed: {figures(server)}; {rss / fresh:.2f}x the fresh server "
           f"with one page open; {n} files ({mb:.0f} MB) left in the pool's folder", flush=True)
+    if args.later:
+        await asyncio.sleep(args.later - LAST)
+        rss = memory_mb(server)["Rss"]
+        print(f"{args.later} s after: {figures(server)}; {rss / fresh:.2f}x the fresh server", flush=True)
     print(f"errors: {len(errors)} {errors[:3]}")
 
 
@@ -185,6 +189,8 @@ def main():
     ap.add_argument("--caps", action="store_true", help="virtual students at the sidebar's caps")
     ap.add_argument("--kept", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2, help="with --caps: the pool's workers")
+    ap.add_argument("--later", type=int, default=0, help="with --caps: read the server again this many "
+                    "seconds after the last page closed")
     ap.add_argument("--app", type=Path, default=None,
                     help="with --caps: another checkout's app (before and after)")
     args = ap.parse_args()
