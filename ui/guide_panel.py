@@ -97,13 +97,13 @@ def _status(lesson_id, index):
     if step.check is not None:
         if done:
             st.success(_("Done: on to the next step."))
-        elif gs.run_ended():
+        elif gs.run_ended(step):
             st.warning(_("The run did not get there. That happens: look at what it did, then go on."))
         else:
             st.caption(_("Waiting for what this step asks. You can go on at any time."))
     q = step.question
     answer = st.session_state.get("guide_answers", {}).get(q.id) if q else None
-    if q is not None and answer is not None and (done and step.check is not None or gs.run_ended()):
+    if q is not None and answer is not None and (done and step.check is not None or gs.run_ended(step)):
         _reveal(q, answer, language())
 
 

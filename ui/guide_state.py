@@ -140,12 +140,17 @@ def close():
     ss.guide, ss.guide_hide = None, ()
 
 
-def seen():
-    """What the page has seen for the open step's check (:class:`guide.checks.Seen`): the
-    step's run only once it started after the step opened."""
+RUNS = ("start", "step")  # the actions that train: their step's check reads only the run it started
+
+
+def seen(step=None):
+    """What the page has seen for ``step``'s check (:class:`guide.checks.Seen`): for a step
+    that trains, only a run started after the step opened; for one that looks at what a
+    run did (the stall of the run before), the session's latest run."""
     ss = st.session_state
     run = ss.get("run")
-    mine = run is not None and run is not ss.get("guide_run")
+    looks = step is not None and step.action not in RUNS
+    mine = run is not None and (run is not ss.get("guide_run") or looks)
     kw = {}
     if mine:
         kw = dict(outcome=run.outcome, final=run.final or None, loss=run.history.get("loss", ()),
@@ -155,21 +160,19 @@ def seen():
 
 def step_met(step):
     """Whether the step's check holds now (a step without one: True)."""
-    return step.check is None or met(step.check, seen())
+    return step.check is None or met(step.check, seen(step))
 
 
-def run_ended():
-    """Whether a run that began in this step has ended."""
-    ss = st.session_state
-    run = ss.get("run")
-    return run is not None and run is not ss.get("guide_run") and run.done
+def run_ended(step):
+    """Whether the run ``step`` reads (:func:`seen`) has ended."""
+    return seen(step).outcome is not None
 
 
 def note_result(step):
     """Keep, for the summary, what this step's run showed: its outcome, test accuracy, gap
     and recent loss (worded when shown, in the language of that moment)."""
-    s = seen()
-    if s.outcome:
+    s = seen(step)
+    if s.outcome and step.action in RUNS:  # a step that only looks at a run does not report it again
         st.session_state.setdefault("guide_notes", {})[step.id] = dict(
             outcome=s.outcome[0], test=(s.final or {}).get("test"), gap=gap(s.final),
             loss=recent_loss(s.loss))

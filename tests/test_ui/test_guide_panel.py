@@ -32,6 +32,15 @@ choices = [
 id = "look"
 text = { en = "Look at the loss.", zh = "看损失。" }
 look_at = "loss_chart"
+check = { kind = "run_finished" }
+
+[steps.question]
+id = "iterations"
+kind = "number"
+prompt = { en = "How many iterations did it train?", zh = "训练了多少次迭代？" }
+answer = 60
+tolerance = 0
+why = { en = "The step set 60.", zh = "这一步设的是 60。" }
 '''.encode()
 
 
@@ -92,9 +101,13 @@ def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(a
     at.session_state["lang"] = "en"
     at.button(key="guide_next").click().run()
     assert ".st-key-look_loss_chart" in " ".join(h.proto.body for h in at.get("html"))  # outlined
+    assert "You predicted it" not in texts(at)  # not before the answer
+    at.number_input(key="guide_q_short_iterations").set_value(60).run()
+    assert "You predicted it" in texts(at)  # a step that looks at the run before: revealed at once
     at.button(key="guide_next").click().run()  # Finish: the summary
     summary = texts(at)
     assert "what you found" in summary and "You said Yes (right)" in summary and "test accuracy" in summary
+    assert summary.count("The run:") == 1  # the look step does not report the same run again
 
 
 def test_a_malformed_upload_is_named_and_the_built_in_lessons_stay(at):
