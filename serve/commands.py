@@ -75,7 +75,7 @@ class SeatCommands:
         more is cancelled (under the lock)."""
         now = self.clock()
         model = None if msg.model is None else self._files.put(msg.model)  # one file for every seat
-        checkpoint = self._files.adopt(msg.checkpoint, msg.iteration)
+        checkpoint = self._files.adopt(msg.checkpoint or None, msg.iteration)
         first = True
         for seat in list(run.seats):
             if seat.wants == "stop" and msg.final is not None:
@@ -83,7 +83,12 @@ class SeatCommands:
                 copy.progress = {**(run.progress or {}), "status": "stopped"}
                 copy.result = Done(None, msg.iteration, status="stopped", outcome=msg.outcome,
                                    final=msg.final, model=model)
-            elif seat.wants == "pause" and checkpoint is not None:  # each copy resumes once: a file each
+            elif seat.wants == "pause" and msg.checkpoint == "":  # not written (a full disk): it watches on
+                seat.wants = None
+                continue
+            elif seat.wants == "pause" and checkpoint is None:  # not in this copy: its own comes later
+                continue
+            elif seat.wants == "pause":  # each copy resumes once: a file each
                 mine = checkpoint if first else self._files.copy(checkpoint)
                 run.copy_for(seat, PAUSED, now).checkpoint = mine
                 first = False

@@ -75,13 +75,19 @@ class Dispatcher:
                 self._pace.reported(w, now, run.work_done())
                 return
             if isinstance(msg, Forked):
-                self._forked(run, msg)
+                try:
+                    self._forked(run, msg)
+                except OSError:  # its model could not be written (a full disk): the shared run goes on
+                    log.exception("a stopped or paused copy of a shared run could not be kept")
+                    for seat in run.seats:
+                        seat.wants = None
                 return
             w.run = None  # a stay ends
             self._pace.ended(w)
             run.end_stay(now)
             self._by_job.pop(msg.job_id, None)
-            run.handed_over = None  # read and deleted by the worker
+            self._files.discard(run.handed_over)  # read and deleted by the worker, unless it failed first
+            run.handed_over = None
             if isinstance(msg, Paused):
                 run.checkpoint = self._files.adopt(msg.checkpoint, msg.iteration)
                 if run.checkpoint is None:
@@ -90,8 +96,11 @@ class Dispatcher:
                 else:
                     run.state = PAUSED
             elif isinstance(msg, Done):
-                run.result = self._stored(msg)
-                run.state = DONE
+                try:
+                    run.result = self._stored(msg)
+                    run.state = DONE
+                except OSError as e:  # a full disk: the run ends without its model, and says why
+                    run.fail("disk", f"the run's model could not be written: {e}")
             elif isinstance(msg, Error):
                 run.fail(msg.code, msg.text)
             for seat in run.seats:  # what a seat asked of a shared run ends with it

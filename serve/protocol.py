@@ -156,7 +156,8 @@ class Done:
 @dataclass(frozen=True)
 class Forked:
     """What a :class:`Fork` asked, of the run at ``iteration``: for a stop its ``outcome``,
-    ``final`` figures and ``model``; for a pause its ``checkpoint``'s file."""
+    ``final`` figures and ``model``; for a pause its ``checkpoint``'s file ('' when it could
+    not be written: a full disk)."""
     job_id: int
     iteration: int
     outcome: tuple = None

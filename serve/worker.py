@@ -72,13 +72,15 @@ def main(conn, nice=10, data_dir=None):
 def _build(start, data):
     (x, t), _ = data
     job = start.job
-    tr = build_trainer(job.settings, x, t, limits=job.limits, eval_size=job.eval_size,
-                       evals_per_run=job.evals_per_run)
-    if start.checkpoint is not None:  # the file is this worker's now: read, then deleted
+    state = None
+    if start.checkpoint is not None:  # the file is this worker's now: read first, deleted whatever follows
         try:
             state = checkpoint.load(start.checkpoint)
         finally:
             _delete(start.checkpoint)
+    tr = build_trainer(job.settings, x, t, limits=job.limits, eval_size=job.eval_size,
+                       evals_per_run=job.evals_per_run)
+    if state is not None:
         checkpoint.restore(tr, state)
     return tr
 
@@ -90,9 +92,16 @@ def _delete(path):
         pass
 
 
+class _NotSaved(Exception):
+    """A pause's checkpoint could not be written (a full disk): the run ends with an Error."""
+
+
 def _save(tr, start):
     """The run's state, written to a file in the Start's ``spool``: its path."""
-    return checkpoint.save(checkpoint.take(tr), start.spool)
+    try:
+        return checkpoint.save(checkpoint.take(tr), start.spool)
+    except OSError as e:  # not the pipe's: the worker lives on, and says why
+        raise _NotSaved(f"the paused run's state could not be written: {e}") from None
 
 
 def _run(conn, start, data):
@@ -127,7 +136,10 @@ def _run(conn, start, data):
         if Stop in asked:
             tr.stop()
         elif (Pause in asked or step) and not tr.done:
-            protocol.send(conn, Paused(job_id, tr.iteration, _save(tr, start)))
+            try:
+                protocol.send(conn, Paused(job_id, tr.iteration, _save(tr, start)))
+            except _NotSaved as e:  # the run cannot go on later: it ends here, and says why
+                protocol.send(conn, Error(job_id, "disk", str(e)))
             return
         if tr.done:
             break
@@ -149,7 +161,10 @@ def _fork(job_id, tr, fork, start, data):
         meta = run_metadata(tr, job.settings, final, command=job.command)
         model = model_bytes(tr.net, **{**meta, "status": "stopped"})
     if fork.pause:
-        ckpt = _save(tr, start)
+        try:
+            ckpt = _save(tr, start)
+        except _NotSaved:  # '': asked, not written; the seat that asked stays at the shared run
+            ckpt = ""
     return Forked(job_id, tr.iteration, outcome=outcome, final=final, model=model, checkpoint=ckpt)
 
 

@@ -2,13 +2,14 @@
 in the pool's folder, not its memory, and go when nothing will read them any more."""
 import gc
 import os
+import shutil
 
 import pytest
 
 from ffn import checkpoint
 from serve.files import FileStore
 from serve.pool import TrainingPool
-from serve.runs import CANCELLED, DONE, PAUSED, RUNNING
+from serve.runs import CANCELLED, DONE, FAILED, PAUSED, RUNNING
 from serve.seats import SharedRuns
 from tests.test_serve.test_pool import job, trained, until, wait_until
 
@@ -114,3 +115,43 @@ def test_the_folder_goes_when_the_server_exits_without_closing_it():
     code = "from serve.files import FileStore; s = FileStore(); s.put(b'x'); print(s.folder)"
     folder = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert folder.strip() and not os.path.exists(folder.strip())
+
+
+@pytest.mark.timeout(180)
+def test_two_seats_pause_one_shared_run_and_each_resumes_from_a_file_of_its_own():
+    pool = TrainingPool(workers=1, chunk=0.05, shared=SharedRuns())
+    try:
+        a, b, c = (pool.submit(s, job(iters=3000)) for s in "abc")
+        assert a.run is b.run is c.run
+        wait_until(a, {RUNNING})
+        trained(a.run, 20)
+        with pool._lock:  # both ask before the worker's next chunk: one Fork, two copies
+            a.pause()
+            b.pause()
+        wait_until(a, {PAUSED})
+        wait_until(b, {PAUSED})
+        assert a.run is not b.run and a.checkpoint.path != b.checkpoint.path
+        assert a.checkpoint.iteration == b.checkpoint.iteration and c.state == RUNNING
+        files = [a.checkpoint.path, b.checkpoint.path]
+        a.resume()
+        b.resume()
+        for seat in (a, b, c):
+            wait_until(seat, {DONE}, timeout=120)
+        assert a.result.iteration == b.result.iteration == c.result.iteration == 3000
+        assert not any(os.path.exists(f) for f in files)  # each read once, then deleted
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.timeout(120)
+def test_a_pause_the_disk_cannot_hold_ends_the_run_with_a_reason(pool):
+    run = pool.submit("a", job(iters=20000))
+    wait_until(run, {RUNNING})
+    trained(run, 10)
+    shutil.rmtree(pool._files.folder)  # nowhere to write it
+    run.pause()
+    wait_until(run, {FAILED})
+    assert run.error[0] == "disk" and "could not be written" in run.error[1]
+    after = pool.submit("b", job(iters=30))  # the worker lives on and trains the next run
+    wait_until(after, {DONE, FAILED})
+    assert after.state == FAILED and after.error[0] == "disk"  # its model has nowhere to go either

@@ -1,0 +1,68 @@
+"""Every built-in guided lesson walked end to end in headless Chromium, in English and Chinese:
+each question answered before its action, the action taken (Start, a drawing, a view), the
+answer revealed, and the summary reached. The second language joins the runs the first
+trained (the same settings train once on a server), so the walk in Chinese costs little."""
+import time
+
+import pytest
+
+from guide.lesson import load_folder
+from tests.support import ROOT
+from tests.support.browser import SEVEN, draw, require_chromium
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+require_chromium()
+
+LESSONS, _ERRORS = load_folder(ROOT / "lessons")
+WORDS = {"en": {"revealed": ("You predicted it", "Not quite"), "summary": "what you found",
+                "done": ("Done: on to the next step.", "The run did not get there"), "step": "step {n} of"},
+         "zh": {"revealed": ("预测正确", "不太对"), "summary": "你的发现",
+                "done": ("完成了：进入下一步吧。", "这次训练没有达到目标"), "step": "第 {n} 步"}}
+
+
+def panel_has(page, texts, timeout=180000):
+    """Wait until the lesson panel shows one of ``texts``."""
+    page.wait_for_function(
+        "texts => { const p = document.querySelector('.st-key-guide_panel');"
+        " return p && texts.some(t => p.innerText.includes(t)); }", arg=list(texts), timeout=timeout)
+
+
+def answer(page, lesson, q, lang):
+    box = page.locator(f".st-key-guide_q_{lesson.id}_{q.id}")
+    if q.kind == "choice":
+        box.get_by_text(dict(q.choices)[q.answer](lang), exact=True).click()
+    else:
+        field = box.locator("input")
+        field.fill(f"{q.answer:g}")
+        field.press("Enter")
+    box.wait_for()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_lesson_walked_to_its_summary(browser, app_url, lang):
+    words = WORDS[lang]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    took = {}
+    for lesson in LESSONS:
+        t0 = time.monotonic()
+        page.goto(f"{app_url}?guide={lesson.id}&guide_step=1&lang={lang}")
+        for n, step in enumerate(lesson.steps, 1):
+            panel_has(page, [words["step"].format(n=n)], timeout=60000)
+            if step.question is not None:
+                answer(page, lesson, step.question, lang)
+            if step.action == "start":
+                page.locator(".st-key-start button").click()
+            elif step.action == "draw":
+                page.locator('[data-testid="stBidiComponentIsolated"]').first.scroll_into_view_if_needed()
+                draw(page, SEVEN)
+            if step.check is not None:
+                panel_has(page, words["done"])
+            if step.question is not None:
+                panel_has(page, words["revealed"])
+            page.locator(".st-key-guide_next button").click()
+            if n < len(lesson.steps):
+                page.wait_for_function(f"() => location.search.includes('guide_step={n + 1}')", timeout=30000)
+        panel_has(page, [words["summary"]], timeout=60000)
+        took[lesson.id] = time.monotonic() - t0
+    print(f"\n{lang}: " + ", ".join(f"{k} {v:.0f} s" for k, v in took.items()))
