@@ -14,7 +14,7 @@ if state.init():
     guide_state.open_link(query)  # ...and the guided lesson's step it opens at
     replica.check()  # behind a balancer: was this browser moved off a replica that died?
 else:
-    lesson_panel.follow_address()  # the browser's Back or Forward
+    guide_state.follow(lesson_panel.follow_address())  # the browser's Back or Forward
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
 layout.style()

@@ -52,9 +52,10 @@ h1 { font-size: 18pt; margin-bottom: 2mm; } h2 { font-size: 13pt; margin: 6mm 0 
 code { font-family: "Noto Sans Mono", monospace; }"""
 
 
-def worksheet(lesson, lang, link=None):
+def worksheet(lesson, lang, link=None, answers=True):
     """The worksheet of ``lesson`` in ``lang`` ('en' or 'zh') as one HTML page; ``link``, the
-    lesson's address in the app, is printed under the title when given."""
+    lesson's address in the app, is printed under the title when given; ``answers``: with
+    the teacher's page of answers (the students' copy has none)."""
     w = {k: t(lang) for k, t in WORDS.items()}
     esc = html.escape
     out = [f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -79,6 +80,8 @@ def worksheet(lesson, lang, link=None):
             out.append(f'<p>{esc(w["my_answer"])}</p><div class="line"></div>'
                        f'<p>{esc(w["saw"])}</p><div class="line"></div><div class="line"></div></div>')
         out.append("</div>")
+    if not answers:
+        return "\n".join([*out, "</body></html>"])
     out.append(f'<div class="answers"><h2>{esc(w["answers"])}</h2><ol>')
     for step in lesson.steps:
         q = step.question

@@ -53,11 +53,13 @@ def render():
         row.button(_("Next") if index + 1 < len(lesson.steps) else _("Finish"), key="guide_next",
                    type="primary", on_click=_next, args=(lesson.id, index))
         row.button(_("Close the lesson"), key="guide_close", on_click=gs.close)
-        row.download_button(_("Worksheet to print"), lambda: worksheet(lesson, lang), key="guide_worksheet",
-                            file_name=f"{lesson.id}.{lang}.html", mime="text/html", on_click="ignore",
-                            help=_("This lesson's worksheet (学案), made from its file: the steps, each "
-                                   "question with room for a prediction, and the answers for the teacher. "
-                                   "Open it in a browser and print it on A4."))
+        row.download_button(_("Worksheet to print"), lambda: worksheet(lesson, lang, answers=False),
+                            key="guide_worksheet", file_name=f"{lesson.id}.{lang}.html", mime="text/html",
+                            on_click="ignore",
+                            help=_("This lesson's worksheet (学案), made from its file: the steps, and each "
+                                   "question with room for a prediction and for what you saw. Open it in a "
+                                   "browser and print it on A4. The teacher's copy, with the answers, is in "
+                                   "docs/worksheets."))
     _highlight(step.look_at)
 
 
@@ -68,19 +70,34 @@ def _next(lesson_id, index):
     gs.enter(lesson_id, index + 1)
 
 
-def _question(lesson, step, lang):
+def _revealed(step):
+    """Whether the step's answer shows: given, and the check met or the step's run over."""
     q = step.question
-    answers = st.session_state.setdefault("guide_answers", {})
+    given = st.session_state.get("guide_answers", {}).get(q.id) if q else None
+    return given is not None and (step.check is not None and gs.step_met(step) or gs.run_ended(step))
+
+
+def _question(lesson, step, lang):
+    """The question, answered once: the answer is kept by the question's id (the same in
+    either language), and fixed once revealed. One given after the step's run had shown
+    the answer is marked late in the summary."""
+    q = step.question
+    ss = st.session_state
+    answers, late = ss.setdefault("guide_answers", {}), ss.setdefault("guide_late", set())
     key = f"guide_q_{lesson.id}_{q.id}"
-    if key not in st.session_state and q.id in answers:  # the widget's value comes back after a step away
-        st.session_state[key] = answers[q.id]
+    if key not in ss and q.id in answers:  # the widget's value comes back after a step away
+        ss[key] = answers[q.id]
+    fixed = _revealed(step)
     label = _("Predict first: {prompt}").format(prompt=q.prompt(lang))
     if q.kind == "choice":
         texts = dict(q.choices)
-        given = st.radio(label, list(texts), format_func=lambda c: texts[c](lang), key=key, index=None)
+        given = st.radio(label, list(texts), format_func=lambda c: texts[c](lang), key=key, index=None,
+                         disabled=fixed)
     else:
-        given = st.number_input(label, key=key, value=None, step=0.1, format="%.2f")
-    if given is not None:
+        given = st.number_input(label, key=key, value=None, step=0.1, format="%.2f", disabled=fixed)
+    if given is not None and not fixed:
+        if q.id not in answers and step.action in gs.RUNS and gs.run_ended(step):
+            late.add(q.id)  # the run had already shown it
         answers[q.id] = given
     elif q.id not in answers and step.action in ACTIONS:
         st.caption(_("Answer before you act: the point is to predict, then check."))
@@ -102,9 +119,8 @@ def _status(lesson_id, index):
         else:
             st.caption(_("Waiting for what this step asks. You can go on at any time."))
     q = step.question
-    answer = st.session_state.get("guide_answers", {}).get(q.id) if q else None
-    if q is not None and answer is not None and (done and step.check is not None or gs.run_ended(step)):
-        _reveal(q, answer, language())
+    if q is not None and _revealed(step):
+        _reveal(q, st.session_state.guide_answers[q.id], language())
 
 
 def _reveal(q, answer, lang):
@@ -135,6 +151,8 @@ def _summary(lesson, lang):
             given = answers.get(q.id)
             verdict = (_("not answered") if given is None else
                        _("right") if q.is_right(given) else _("not quite"))
+            if q.id in st.session_state.get("guide_late", ()):
+                verdict += _(", answered after the run")
             line += _(" · {prompt} You said {given} ({verdict}); the answer: {answer}.").format(
                 prompt=q.prompt(lang), given="—" if given is None else _answer_text(q, given, lang),
                 verdict=verdict, answer=_answer_text(q, q.answer, lang))
@@ -143,7 +161,8 @@ def _summary(lesson, lang):
         st.markdown("- " + line)
     row = st.container(horizontal=True, key="guide_buttons")
     row.button(_("Back"), key="guide_back", on_click=gs.enter, args=(lesson.id, len(lesson.steps) - 1))
-    row.button(_("Start the lesson again"), key="guide_again", on_click=gs.enter, args=(lesson.id, 0))
+    row.button(_("Start the lesson again"), key="guide_again", on_click=gs.enter, args=(lesson.id, 0),
+               kwargs={"again": True})
     row.button(_("Close the lesson"), key="guide_close", on_click=gs.close)
 
 

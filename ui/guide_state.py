@@ -65,7 +65,7 @@ def current():
     return lesson, min(max(ss.get("guide_step", 0), 0), len(lesson.steps))
 
 
-def enter(lesson_id, index, apply_settings=True):
+def enter(lesson_id, index, apply_settings=True, again=False):
     """Open step ``index`` of lesson ``lesson_id`` (before the widgets are drawn: a callback,
     or a link's first run): its settings, hidden controls, tab, view and model."""
     ss = st.session_state
@@ -73,22 +73,24 @@ def enter(lesson_id, index, apply_settings=True):
     if lesson is None:
         return
     index = min(max(index, 0), len(lesson.steps))
-    if ss.get("guide") != lesson_id:
-        ss.guide_answers, ss.guide_notes = {}, {}
+    if ss.get("guide") != lesson_id or again:  # a new lesson, or this one again from the start
+        ss.guide_answers, ss.guide_notes, ss.guide_late = {}, {}, set()
+        for key in [k for k in ss if str(k).startswith(f"guide_q_{lesson_id}_")]:
+            del ss[key]
     ss.guide, ss.guide_step = lesson_id, index
     ss.guide_run = ss.get("run")  # a run that ends from now on is this step's
     if index == len(lesson.steps):
         ss.guide_hide = ()
         return
     step = lesson.steps[index]
-    ss.guide_hide = step.hide
+    ss.guide_hide, ss.guide_look = step.hide, step.look_at
     if lesson.level is not None:
         ss.level = lesson.level
     if step.settings and apply_settings:
         _apply_settings(step.settings)
-    if step.tab:
+    if step.tab and step.action != "open_tab":  # a tab or view the student is to open is left to them
         ss.tab = step.tab
-    if step.view:
+    if step.view and step.action != "open_view":
         ss.view = step.view
     if step.model == "bundled":
         ss.model_choice = ss.model_choice_by_hand = "bundled"
@@ -135,9 +137,24 @@ def address():
     return out
 
 
+def follow(query):
+    """The browser's Back or Forward to another step of the lesson (``query``, the address it
+    went to, or None): that step, with the settings the address holds."""
+    if not query:
+        return
+    ss = st.session_state
+    try:
+        step = int(str(query.get(GUIDE_STEP, ""))[:4]) - 1
+    except ValueError:
+        return
+    name = str(query.get(GUIDE, ""))[:40]
+    if name and (name, step) != (ss.get("guide"), ss.get("guide_step")):
+        enter(name, step, apply_settings=False)
+
+
 def close():
     ss = st.session_state
-    ss.guide, ss.guide_hide = None, ()
+    ss.guide, ss.guide_hide, ss.guide_look = None, (), ()
 
 
 RUNS = ("start", "step")  # the actions that train: their step's check reads only the run it started

@@ -46,6 +46,12 @@ def beginner():
     return st.session_state.get("level") == "beginner"
 
 
+def gradients_shown():
+    """Whether the Train tab shows its third chart (the gradients' health): at the advanced
+    level, or when a guided lesson's step points at it."""
+    return not beginner() or "health_chart" in st.session_state.get("guide_look", ())
+
+
 def sidebar_state():
     """For ``st.set_page_config``: folded away while presenting."""
     return "collapsed" if presenting() else "auto"

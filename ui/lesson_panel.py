@@ -80,11 +80,15 @@ def open_link():
 
 def follow_address():
     """The browser's Back and Forward: an address that is not the one this page last wrote
-    is a step through the page's history, and the page takes its settings."""
+    is a step through the page's history, and the page takes its settings. Returns that
+    address's parameters (a guided lesson's step among them: :func:`ui.guide_state.follow`),
+    or None."""
     ss = st.session_state
     q = st.query_params.to_dict()
     if ss.get("written") is not None and q != ss.written:
         _apply(read_address(q, spec())[0])
+        return q
+    return None
 
 
 def _apply(lesson):

@@ -11,7 +11,7 @@ from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DI
 
 from . import charts, health_charts, health_panel, shared
 from .i18n import _, language
-from .layout import beginner, presenting, scale
+from .layout import gradients_shown, presenting, scale
 from .resources import session_id
 from .wording import joined, note
 
@@ -88,7 +88,7 @@ def render(loop=True, metric="grad_norm", page_run=None):
     progress_box = st.container(key="look_progress").empty()
     with st.container():
         health_panel.render_step(run)  # under the progress bar, where the student looks after Step
-    cols = st.columns(2 if beginner() else 3)  # the beginner level leaves the gradients' chart out
+    cols = st.columns(3 if gradients_shown() else 2)  # the beginner level leaves the gradients' chart out
     slower = pace(run)
     names = ("loss_chart", "accuracy_chart", "health_chart")
     boxes = [c.container(key=f"look_{name}").empty() for c, name in zip(cols, names)]

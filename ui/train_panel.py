@@ -31,7 +31,7 @@ def render(settings, error, shown=True):
     run = st.session_state.run
     live_box = st.container(key="live")
     metric = st.session_state.setdefault("health_metric", "grad_norm")
-    if run is None or layout.beginner():
+    if run is None or not layout.gradients_shown():
         state.keep("health_metric")  # while no chart shows it
     else:
         _c1, _c2, c3 = st.columns(3)  # in the third chart's column, under the charts and the figures

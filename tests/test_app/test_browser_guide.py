@@ -16,9 +16,14 @@ require_chromium()
 
 LESSONS, _ERRORS = load_folder(ROOT / "lessons")
 WORDS = {"en": {"revealed": ("You predicted it", "Not quite"), "summary": "what you found",
-                "done": ("Done: on to the next step.", "The run did not get there"), "step": "step {n} of"},
+                "done": ("Done: on to the next step.", "The run did not get there"), "step": "step {n} of",
+                "views": {"prediction": "Prediction", "inside": "Inside the network",
+                          "why": "Why this digit?"},
+                "tabs": {"train": "Train", "draw": "Draw", "evaluate": "Evaluate"}},
          "zh": {"revealed": ("预测正确", "不太对"), "summary": "你的发现",
-                "done": ("完成了：进入下一步吧。", "这次训练没有达到目标"), "step": "第 {n} 步"}}
+                "done": ("完成了：进入下一步吧。", "这次训练没有达到目标"), "step": "第 {n} 步",
+                "views": {"prediction": "预测", "inside": "网络内部", "why": "为什么是这个数字？"},
+                "tabs": {"train": "训练", "draw": "手写", "evaluate": "评估"}}}
 
 
 def panel_has(page, texts, timeout=180000):
@@ -52,7 +57,11 @@ def test_every_lesson_walked_to_its_summary(browser, app_url, lang):
             if step.question is not None:
                 answer(page, lesson, step.question, lang)
             if step.action == "start":
-                page.locator(".st-key-start button").click()
+                page.locator(".st-key-start button:not([disabled])").first.click(timeout=60000)
+            elif step.action == "open_view":  # the student chooses it: the step does not
+                page.locator(".st-key-view").get_by_text(words["views"][step.view], exact=True).click()
+            elif step.action == "open_tab":
+                page.locator(".st-key-tab").get_by_text(words["tabs"][step.tab], exact=True).click()
             elif step.action == "draw":
                 page.locator('[data-testid="stBidiComponentIsolated"]').first.scroll_into_view_if_needed()
                 draw(page, SEVEN)

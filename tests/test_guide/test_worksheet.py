@@ -23,6 +23,13 @@ def test_a_worksheet_holds_every_step_question_and_answer(lesson, lang):
                 assert html.escape(dict(q.choices)[q.answer](lang)) in page.split('class="answers"')[1]
 
 
+def test_the_students_copy_has_no_answers():
+    lesson = next(lesson for lesson in LESSONS if lesson.id == "init")
+    page = worksheet(lesson, "en", answers=False)
+    why = html.escape(lesson.steps[0].question.why("en")[:30])
+    assert 'class="answers"' not in page and why not in page and why[:20] in worksheet(lesson, "en")
+
+
 def test_the_worksheets_in_the_repository_are_those_the_lessons_make(tmp_path):
     write_all(ROOT / "lessons", tmp_path)
     made = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}

@@ -98,6 +98,7 @@ def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(a
     at.button(key="start").click().run()
     rerun_until(at, lambda run: run.done)
     assert "预测正确" in texts(at) and "He 初始化能学会" in texts(at)  # revealed after the action, with why
+    assert at.radio(key="guide_q_short_learns").disabled  # the prediction stands once the run has shown it
     at.session_state["lang"] = "en"
     at.button(key="guide_next").click().run()
     assert ".st-key-look_loss_chart" in " ".join(h.proto.body for h in at.get("html"))  # outlined
@@ -108,6 +109,8 @@ def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(a
     summary = texts(at)
     assert "what you found" in summary and "You said Yes (right)" in summary and "test accuracy" in summary
     assert summary.count("The run:") == 1  # the look step does not report the same run again
+    at.button(key="guide_again").click().run()  # again from the start: a clean sheet
+    assert at.session_state["guide_answers"] == {} and at.radio(key="guide_q_short_learns").value is None
 
 
 def test_a_malformed_upload_is_named_and_the_built_in_lessons_stay(at):
