@@ -132,26 +132,44 @@ def _images(value):
 
 # In the sidebar's order, which is also the order of a link's fields.
 FIELDS = (
-    Field("hidden_size", Stops((8, 16, 32, 64, 128, 256, 512)), N_("Hidden size H"), N_("H")),
+    Field("hidden_size", Stops((8, 16, 32, 64, 128, 256, 512)), N_("Hidden size H"), N_("H"),
+          help=N_("How many neurons the first hidden layer has. A neuron adds up its inputs, each times "
+                  "a weight, and passes the sum through the activation function.")),
     Field("depth", Stops((2, 3, 4, 5, 6)), N_("Hidden layers"), N_("hidden layers"),
           help=N_("2 is the article's network: H units, then H/2. Each more adds a layer of H units before "
                   "the last.")),
-    Field("activation", Menu(), N_("Activation"), N_("activation"), format=_choice),
-    Field("weight_init", Menu(), N_("Weight init"), N_("weight init"), format=_choice),
-    Field("optimizer", Menu(), N_("Optimizer"), N_("optimizer"), format=_choice),
+    Field("activation", Menu(), N_("Activation"), N_("activation"), format=_choice,
+          help=N_("The function each hidden neuron applies to its sum. ReLU keeps a positive sum and turns "
+                  "a negative one into 0; Sigmoid and Tanh squeeze it into a range, and saturate (go flat) "
+                  "for large sums.")),
+    Field("weight_init", Menu(), N_("Weight init"), N_("weight init"), format=_choice,
+          help=N_("How large the random weights are at the start. Too small, and the signal fades through "
+                  "the layers; He and Xavier scale them to the number of inputs.")),
+    Field("optimizer", Menu(), N_("Optimizer"), N_("optimizer"), format=_choice,
+          help=N_("The rule that moves the weights after each batch. SGD: against the gradient, by the "
+                  "learning rate times it; the others also remember past steps.")),
     Field("momentum_beta", Stops((0.0, 0.5, 0.8, 0.9, 0.95, 0.99)), N_("Momentum β"), N_("momentum β"),
           format=_number,
           help=N_("For Momentum and Nesterov only: the share of the last step that each step keeps, so "
                   "steps gather speed down a steady slope and their zigzags cancel out. 0 is plain SGD.")),
     Field("learning_rate", Stops((1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 4e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0,
                                   10.0, 100.0)),
-          N_("Learning rate"), N_("learning rate"), format=_number),
-    Field("lr_schedule", Menu(), N_("Learning-rate schedule"), N_("schedule"), format=_choice),
+          N_("Learning rate"), N_("learning rate"), format=_number,
+          help=N_("How big a step each weight takes against its gradient at each iteration. Too small "
+                  "and learning crawls; too large and the loss blows up (diverges).")),
+    Field("lr_schedule", Menu(), N_("Learning-rate schedule"), N_("schedule"), format=_choice,
+          help=N_("Whether the learning rate stays the same or shrinks as the run goes on.")),
     Field("batch_size", Stops((16, 32, 64, 100, 128, 200, 256, 512, 1024)), N_("Batch size"),
-          N_("batch size")),
-    Field("iters", Number(10, APP_LIMITS.max_iters, 100), N_("Iterations"), N_("iterations")),
+          N_("batch size"),
+          help=N_("A batch is the handful of training images one iteration learns from: the gradient is "
+                  "averaged over them.")),
+    Field("iters", Number(10, APP_LIMITS.max_iters, 100), N_("Iterations"), N_("iterations"),
+          help=N_("An iteration is one step: a batch forward, the loss, backpropagation, and the weights "
+                  "moved. An epoch is enough iterations to see every training image once.")),
     Field("weight_decay", Stops((0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1)), N_("Weight decay (L2)"),
-          N_("weight decay"), format=_number),
+          N_("weight decay"), format=_number,
+          help=N_("A regularisation against overfitting: each step also shrinks every weight a little, "
+                  "so that the network keeps to small weights.")),
     Field("normalization", Menu(), N_("Normalisation"), N_("normalisation"), format=_choice,
           help=N_("Rescales each hidden layer's sums before the activation. Batch norm: to mean 0 and "
                   "variance 1 over the batch while training, with running averages at prediction. "
@@ -163,13 +181,18 @@ FIELDS = (
           help=N_("Each hidden layer whose input has its size adds that input to its output, "
                   "x + F(x): the gradient then has a path back that skips the layer.")),
     Field("valid_ratio", Slider(0.0, 0.3, 0.05), N_("Validation ratio"), N_("validation ratio"),
-          help=N_("The first part of the training set is held out, as in the article.")),
+          help=N_("The first part of the training set is held out, as in the article: the validation "
+                  "set, images the network never trains on, which tell how well it reads new digits.")),
     Field("train_size", Stops((1000, 2000, 5000, 10000, 20000, 0)), N_("Training-set size"),
-          N_("training-set size"), format=_images),
+          N_("training-set size"), format=_images,
+          help=N_("How many images it trains on. With few images and many iterations it learns them by "
+                  "heart: overfitting, training accuracy far above validation accuracy.")),
     Field("augment", Check(), N_("Augment (distort each batch)"), N_("augment"),
           help=N_("Random rotation, scaling, shear, shift and stroke width: slower, but "
                   "the network then reads drawn digits better.")),
-    Field("seed", Number(0, 2**31 - 1, 1), N_("Random seed"), N_("seed")),
+    Field("seed", Number(0, 2**31 - 1, 1), N_("Random seed"), N_("seed"),
+          help=N_("The number the random starting weights and the batches' order come from: the same "
+                  "seed and settings give the same run, to the last digit.")),
 )
 SETTING_KEYS = tuple(f.name for f in FIELDS)  # the session's keys of the sidebar's settings
 HIDEABLE = ("preset", *(f.name for f in FIELDS if f.hideable))  # what a link's hide= may name

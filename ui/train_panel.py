@@ -5,7 +5,7 @@ import streamlit as st
 from serve.runs import BROWSER_BUSY, QUEUE_FULL, QUEUED, Refused
 from serve.worker import SNAPSHOT_EVERY
 
-from . import compare_panel, health_charts, health_panel, kept, layout, live, state
+from . import compare_panel, health_charts, health_panel, kept, layout, live, state, terms
 from .browser import browser_id
 from .i18n import _, labels
 from .resources import session_id, training_pool
@@ -76,6 +76,7 @@ def _controls(settings, error):
               help=_("A run waiting in the queue leaves it.") if busy and run.state == QUEUED else None)
     row.button(_("Reset"), key="reset", disabled=run is None, on_click=_reset,
               help=_("Clear this run and its charts (a finished run stays among the runs compared)."))
+    terms.render(row, "terms_train")
     _refusal(st.session_state.get("start_refused"))
     if not busy and error is None:
         _cost(settings)
