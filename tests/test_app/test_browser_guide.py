@@ -75,3 +75,22 @@ def test_every_lesson_walked_to_its_summary(browser, app_url, lang):
         panel_has(page, [words["summary"]], timeout=60000)
         took[lesson.id] = time.monotonic() - t0
     print(f"\n{lang}: " + ", ".join(f"{k} {v:.0f} s" for k, v in took.items()))
+
+
+@pytest.mark.parametrize("present", ["0", "1"])
+def test_a_step_fits_a_phone_in_chinese(browser, app_url, present):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{app_url}?guide=overfitting&guide_step=1&lang=zh&present={present}")
+    panel = page.locator(".st-key-guide_panel")
+    panel.wait_for(timeout=60000)
+    lesson = next(lesson for lesson in LESSONS if lesson.id == "overfitting")
+    answer(page, lesson, lesson.steps[0].question, "zh")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the whole panel on screen
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    for key in ("guide_back", "guide_next", "guide_close"):
+        b = page.locator(f".st-key-{key} button").bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390
+    context.close()
