@@ -11,6 +11,7 @@ from guide.worksheet import worksheet
 
 from . import guide_state as gs
 from .i18n import N_, _, language
+from .layout import presenting
 
 ACTIONS = {"start": N_("Your move: press **Start**."), "step": N_("Your move: press **Step**."),
            "draw": N_("Your move: draw a digit in the **Draw** tab."),
@@ -181,9 +182,11 @@ def _worded(note):
 
 
 def _chooser():
-    """The lessons to open, what could not be read, and a teacher's own file to try."""
-    first = not st.session_state.get("run")
-    with st.expander(_("Guided lessons: start here if you are new"), expanded=first):
+    """The lessons to open, what could not be read, and a teacher's own file to try: one
+    folded line at the top of the page (none on the projector, where the work comes first)."""
+    if presenting():
+        return
+    with st.expander(_("Guided lessons: start here if you are new")):
         top, bottom = st.container(), st.container()
         with bottom:  # first: a file uploaded just now is in the list at once
             _upload()
