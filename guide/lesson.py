@@ -216,12 +216,12 @@ class _Reader:
         if not isinstance(settings, dict) or not all(isinstance(v, (str, int, float, bool))
                                                      for v in settings.values()):
             self.fail("a table of settings, each a string, number or true/false", n, "settings")
-        settings = {k: _link_value(v) for k, v in settings.items()}
-        for problem in (read_settings(settings) if read_settings and settings else []):
-            self.fail(problem, n, "settings")
-        hide = s.get("hide", [])
+        settings, hide = {k: _link_value(v) for k, v in settings.items()}, s.get("hide", [])
         if not isinstance(hide, list) or not all(isinstance(h, str) for h in hide):
             self.fail("a list of the controls' names", n, "hide")
+        asked = {**settings, **({"hide": ",".join(hide)} if hide else {})}  # as a link would give them
+        for problem in (read_settings(asked) if read_settings and asked else []):
+            self.fail(problem, n, "hide" if problem.startswith("hide=") else "settings")
         look = s.get("look_at", [])
         look = [look] if isinstance(look, str) else look
         if not isinstance(look, list):
@@ -281,6 +281,7 @@ class _Reader:
         for key, (kind_of, allowed) in needs.items():
             v = c.get(key)
             ok = (_is_number(v) if kind_of is float else isinstance(v, kind_of) and not isinstance(v, bool))
+            ok = ok and not (kind == "accuracy_above" and key == "value" and not 0 <= v <= 1)  # a share
             if not ok or (allowed is not None and v not in allowed):
                 want = f"one of {', '.join(map(str, allowed))}" if allowed else kind_of.__name__
                 self.fail(f"needs {key} = {want}, got {v!r}", n, f"check.{key}")

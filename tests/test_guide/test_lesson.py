@@ -83,6 +83,8 @@ def broken(old, new):
     (broken('kind = "loss_below", value = 0.5', 'kind = "loss_below", value = "low"'),
      "step 1 · check.value", "needs value"),
     (broken('kind = "loss_below", value = 0.5', 'kind = "magic"'), "step 1 · check.kind", "must be one of"),
+    (broken('kind = "loss_below", value = 0.5', 'kind = "accuracy_above", value = 90, series = "test"'),
+     "step 1 · check.value", "needs value"),  # a share from 0 to 1, never reached as 90
     (broken('answer = "low"', 'answer = "middle"'), "step 1 · question.answer", "one of the choices"),
     (broken('id = "number"', 'id = "guess"'), "lesson", "step id 'guess' is used twice"),
     (broken('id = "count"', 'id = "where"'), "lesson", "question id 'where' is used twice"),

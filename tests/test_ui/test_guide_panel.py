@@ -113,6 +113,12 @@ def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(a
     assert at.session_state["guide_answers"] == {} and at.radio(key="guide_q_short_learns").value is None
 
 
+def test_a_hidden_control_that_does_not_exist_is_named(at):
+    typo = SHORT.replace(b'settings = { preset', b'hide = ["optimiser"]\nsettings = { preset')
+    at.file_uploader(key="guide_upload").set_value(("typo.toml", typo, "application/toml")).run()
+    assert any("typo.toml · step 1 · hide: hide='optimiser'" in t.value for t in at.text)
+
+
 def test_a_malformed_upload_is_named_and_the_built_in_lessons_stay(at):
     bad = SHORT.replace(b'action = "start"', b'action = "<script>"')
     at.file_uploader(key="guide_upload").set_value(("mine.toml", bad, "application/toml")).run()
