@@ -185,10 +185,10 @@ def test_the_chinese_page_as_rendered_keeps_the_glossary_and_chinese_typography(
     # Streamlit's own English in the uploader is gone: its button says 上传, its limit is hidden
     page.locator(".st-key-tab").get_by_role("radio", name="手写").click()
     page.locator(CANVAS).first.wait_for(timeout=20000)  # shown: a hidden element's text is all its text
-    upload = page.locator('[data-testid="stFileUploaderDropzone"] button')
+    upload = page.locator('.st-key-upload [data-testid="stFileUploaderDropzone"] button')  # the model's
     assert "Upload" not in upload.inner_text()
     assert upload.locator("p").evaluate("e => getComputedStyle(e, '::after').content") == '"上传"'
-    assert not page.get_by_text("per file").is_visible()
+    assert not any(t.is_visible() for t in page.get_by_text("per file").all())
     context.close()
 
 
