@@ -61,8 +61,8 @@ def main():
         slider = page.get_by_test_id("stSidebar").get_by_role("slider").first  # hidden size H
         slider.focus()
         slider.press("End")
-        page.get_by_label("Iterations").fill(str(args.iters))
-        page.get_by_label("Iterations").press("Enter")
+        page.get_by_label("Iterations", exact=True).fill(str(args.iters))
+        page.get_by_label("Iterations", exact=True).press("Enter")
         page.wait_for_timeout(1500)
         figures = {True: [], False: []}
         for r in range(args.repeats):

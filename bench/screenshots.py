@@ -79,6 +79,8 @@ DEEP_BOTH = (("start",), ("preset", "Deep with batch norm"), ("start",))
 COMPARE_BOTH = (("start",), ("choose", "Activation", "Sigmoid"), ("start",))
 CONFUSION = (("wait", "The most confident mistakes"), ("cell", 2, 7))
 PRESENTING = ("until", "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24")
+GUIDE = "?guide=overfitting&guide_step=1"
+ANSWER = ("click", ".st-key-guide_q_overfitting_gap label >> nth=3")  # the third choice: > 5 points
 SHOTS = {
     # the whole window
     "train": Shot("?preset=article&tab=train", "the Train tab after the article's exact run: the loss "
@@ -109,6 +111,16 @@ SHOTS = {
                        (("touch", "7"), ("top", "Draw a digit (0-9)")), window=PHONE),
     "phone-train": Shot("?preset=fast&tab=train", "a phone (390×844): the Train tab after a `fast` run",
                         (("start",), ("scroll", '[data-testid="stProgress"]')), window=PHONE),
+    "guide": Shot(GUIDE, "a guided lesson's step: the prediction made, the run trained, the answer shown",
+                  (ANSWER, ("start",), ("wait", "You predicted it"))),
+    "guide-chinese": Shot(GUIDE + "&lang=zh", "the same step in Chinese",
+                          (ANSWER, ("start",), ("wait", "预测正确")), window=CHINESE),
+    "guide-phone": Shot(GUIDE, "the same step on a phone (390×844)",
+                        (ANSWER, ("start",), ("wait", "You predicted it"), ("top", "You predicted it")),
+                        window=PHONE),
+    "guide-phone-chinese": Shot(GUIDE + "&lang=zh", "the same step on a phone, in Chinese",
+                                (ANSWER, ("start",), ("wait", "预测正确"), ("top", "预测正确")),
+                                window={**PHONE, "locale": "zh-CN"}),
     # panels cut out of the page
     "gradients-article": Shot("?preset=article&tab=train", "the gradient chart of the article's "
                               "exact run", (("start",),), gradient_chart("layer 1 (784→64)")),

@@ -97,7 +97,7 @@ def test_clicks_during_a_run_never_train_it_twice(page, server_log):
             break
         page.wait_for_timeout(100)
     assert hidden.get_attribute("aria-valuetext") == "512"
-    iters = page.get_by_test_id("stSidebar").get_by_label("Iterations")
+    iters = page.get_by_test_id("stSidebar").get_by_label("Iterations", exact=True)
     iters.fill("7000")
     iters.press("Enter")
     page.get_by_text("7,000 iterations of 200 images").wait_for(timeout=15000)
