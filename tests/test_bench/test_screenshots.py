@@ -51,12 +51,12 @@ def test_each_link_holds_only_what_a_link_may(name):
     from ffn.presets import PRESETS
     from ffn.settings import TrainSettings
     from ui.layout import TAB_LABELS, VIEWS
-    from ui.link import PAGE
+    from ui.link import GUIDED, PAGE
 
     link = SHOTS[name].link
     assert link.startswith("?")
     query = {k: v[0] for k, v in parse_qs(link[1:], strict_parsing=True).items()}
-    assert set(query) <= set(PAGE) | {f.name for f in fields(TrainSettings)}
+    assert set(query) <= set(PAGE) | set(GUIDED) | {f.name for f in fields(TrainSettings)}
     assert query.get("preset", "fast") in PRESETS
     assert query.get("tab", "train") in TAB_LABELS
     assert query.get("view", "inside") in VIEWS
