@@ -72,10 +72,17 @@ def _next(lesson_id, index):
 
 
 def _revealed(step):
-    """Whether the step's answer shows: given, and the check met or the step's run over."""
+    """Whether the step's answer shows: given, and the check met or the step's run over, now
+    or before (a step opened again never unlocks its answer)."""
     q = step.question
-    given = st.session_state.get("guide_answers", {}).get(q.id) if q else None
-    return given is not None and (step.check is not None and gs.step_met(step) or gs.run_ended(step))
+    ss = st.session_state
+    given = ss.get("guide_answers", {}).get(q.id) if q else None
+    if given is None:
+        return False
+    shown = step.check is not None and gs.step_met(step) or gs.run_ended(step)
+    if shown:
+        ss.setdefault("guide_revealed", set()).add(q.id)
+    return shown or q.id in ss.get("guide_revealed", ())
 
 
 def _question(lesson, step, lang):
@@ -86,9 +93,9 @@ def _question(lesson, step, lang):
     ss = st.session_state
     answers, late = ss.setdefault("guide_answers", {}), ss.setdefault("guide_late", set())
     key = f"guide_q_{lesson.id}_{q.id}"
-    if key not in ss and q.id in answers:  # the widget's value comes back after a step away
-        ss[key] = answers[q.id]
     fixed = _revealed(step)
+    if q.id in answers and (key not in ss or fixed):  # back after a step away, or fixed: as answered
+        ss[key] = answers[q.id]
     label = _("Predict first: {prompt}").format(prompt=q.prompt(lang))
     if q.kind == "choice":
         texts = dict(q.choices)
@@ -97,7 +104,8 @@ def _question(lesson, step, lang):
     else:
         given = st.number_input(label, key=key, value=None, step=0.1, format="%.2f", disabled=fixed)
     if given is not None and not fixed:
-        if q.id not in answers and step.action in gs.RUNS and gs.run_ended(step):
+        if q.id not in answers and step.action in gs.RUNS and (gs.run_ended(step) or gs.step_met(step)
+                                                               and step.check is not None):
             late.add(q.id)  # the run had already shown it
         answers[q.id] = given
     elif q.id not in answers and step.action in ACTIONS:

@@ -73,14 +73,14 @@ def enter(lesson_id, index, apply_settings=True, again=False):
     if lesson is None:
         return
     index = min(max(index, 0), len(lesson.steps))
-    if ss.get("guide") != lesson_id or again:  # a new lesson, or this one again from the start
-        ss.guide_answers, ss.guide_notes, ss.guide_late = {}, {}, set()
+    if ss.get("guide_last") != lesson_id or again:  # a new lesson, or this one again from the start
+        ss.guide_answers, ss.guide_notes, ss.guide_late, ss.guide_revealed = {}, {}, set(), set()
         for key in [k for k in ss if str(k).startswith(f"guide_q_{lesson_id}_")]:
             del ss[key]
-    ss.guide, ss.guide_step = lesson_id, index
+    ss.guide, ss.guide_step, ss.guide_last = lesson_id, index, lesson_id
     ss.guide_run = ss.get("run")  # a run that ends from now on is this step's
     if index == len(lesson.steps):
-        ss.guide_hide = ()
+        ss.guide_hide, ss.guide_look = (), ()
         return
     step = lesson.steps[index]
     ss.guide_hide, ss.guide_look = step.hide, step.look_at

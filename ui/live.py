@@ -203,6 +203,10 @@ def _stopped(run):
     if run.state == FAILED:
         if run.error[0] == WORKER_DIED:
             st.error(_("Training stopped unexpectedly; press Start to try again."))
+        elif run.error[0] == "disk":  # the server's files are full: only the teacher can help
+            log.error("a run could not be kept: %s", run.error)
+            st.error(_("Training stopped: the server's disk is full, so this run could not be kept. "
+                       "Tell your teacher; the run is lost."))
         else:  # the page checks the settings first: a refusal here is a bug, logged with its detail
             log.error("the trainer refused a run: %s", run.error)
             st.error(_("The trainer could not start this run; press Start to try again."))

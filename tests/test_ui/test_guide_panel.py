@@ -99,6 +99,19 @@ def test_an_uploaded_lesson_is_walked_and_its_answer_counts_in_either_language(a
     rerun_until(at, lambda run: run.done)
     assert "预测正确" in texts(at) and "He 初始化能学会" in texts(at)  # revealed after the action, with why
     assert at.radio(key="guide_q_short_learns").disabled  # the prediction stands once the run has shown it
+    at.button(key="guide_next").click().run()
+    step_two = dict(at.query_params)
+    at.button(key="guide_back").click().run()  # back to it: still fixed, still the answer given
+    learns = at.radio(key="guide_q_short_learns")
+    assert learns.disabled and learns.value == "yes"
+    at.query_params.clear()
+    at.query_params.update(step_two)  # the browser's Forward: the lesson's step follows the address
+    at.run()
+    assert at.session_state["guide_step"] == 1
+    at.query_params.clear()
+    at.query_params.update({**step_two, "guide_step": "1"})  # and Back
+    at.run()
+    assert at.session_state["guide_step"] == 0 and at.session_state["guide_answers"]["learns"] == "yes"
     at.session_state["lang"] = "en"
     at.button(key="guide_next").click().run()
     assert ".st-key-look_loss_chart" in " ".join(h.proto.body for h in at.get("html"))  # outlined

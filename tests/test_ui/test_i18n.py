@@ -193,6 +193,7 @@ def test_an_unknown_language_is_refused():
 SAME_IN_CHINESE = {
     "ffn-digits",
     "softmax",
+    "Softmax",
     "{seconds:.1f} s",
     "z = Σ wᵢ·xᵢ + b = {sum:.3f} + ({b:.3f}) = {z:.3f}",
     "SGD",
