@@ -74,8 +74,9 @@ class SeatCommands:
         each seat that asked for it moves to a run of its own; a run nobody watches any
         more is cancelled (under the lock)."""
         now = self.clock()
-        model = None if msg.model is None else self._files.put(msg.model)  # one file for every seat
+        # the checkpoint's handle first: if the model cannot be written, the handle goes, and its file
         checkpoint = self._files.adopt(msg.checkpoint or None, msg.iteration)
+        model = None if msg.model is None else self._files.put(msg.model)  # one file for every seat
         first = True
         for seat in list(run.seats):
             if seat.wants == "stop" and msg.final is not None:

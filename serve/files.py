@@ -78,8 +78,12 @@ class FileStore:
     def put(self, data, suffix=".npz"):
         """Write ``data`` (bytes) to a new file; returns its handle."""
         fd, path = tempfile.mkstemp(suffix=suffix, dir=self.folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except BaseException:  # a full disk: no half-written file is left behind
+            _unlink(path)
+            raise
         return self.adopt(path)
 
     def adopt(self, path, iteration=None):
@@ -96,7 +100,11 @@ class FileStore:
         """A new file with ``handle``'s bytes (two paused copies of one run: each resumes once)."""
         fd, path = tempfile.mkstemp(suffix=".npz", dir=self.folder)
         os.close(fd)
-        shutil.copyfile(handle.path, path)
+        try:
+            shutil.copyfile(handle.path, path)
+        except BaseException:
+            _unlink(path)
+            raise
         return self.adopt(path, handle.iteration)
 
     def discard(self, path):
