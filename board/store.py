@@ -1,0 +1,290 @@
+"""The class board's storage: classes, their students, and what the students send (finished
+runs, answers to a lesson's questions, labelled drawings), in a real database.
+
+One setting chooses it: ``FFN_CLASS_DB``, a SQLAlchemy URL. The default is SQLite, a file
+in ``data/`` in WAL mode, so that replicas on one machine share it; replicas on several
+machines use PostgreSQL (``postgresql+psycopg://...``). The SQL is SQLAlchemy Core's for
+both; only the connection's timeouts are set per driver. The schema is versioned
+(``meta.schema_version``) so that a later change can migrate it.
+
+Every write is one transaction: a replica killed mid-submit leaves a submission either
+stored or not. Every call waits at most ``TIMEOUT`` seconds for the database.
+"""
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+TIMEOUT = 2.0                                   # seconds any database call may wait
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from a projector
+CODE_LENGTH = 6
+DEFAULT_URL = "sqlite:///" + str(Path(__file__).resolve().parent.parent / "data" / "classes.db")
+
+md = sa.MetaData()
+meta = sa.Table("meta", md, sa.Column("key", sa.String(40), primary_key=True),
+                sa.Column("value", sa.String(200), nullable=False))
+classes = sa.Table(
+    "classes", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(CODE_LENGTH), nullable=False, unique=True),
+    sa.Column("teacher_hash", sa.String(64), nullable=False),   # sha256 of the teacher key, hex
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("expires", sa.Float, nullable=False, index=True),
+    sa.Column("board_public", sa.Boolean, nullable=False, default=False))
+students = sa.Table(
+    "students", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),     # the browser's token, hashed
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("joined", sa.Float, nullable=False),
+    sa.UniqueConstraint("class_id", "token_hash"))
+runs = sa.Table(
+    "runs", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("train", sa.Float), sa.Column("valid", sa.Float), sa.Column("test", sa.Float),
+    sa.Column("wall_seconds", sa.Float), sa.Column("iters_to_90", sa.Integer),
+    sa.Column("model", sa.LargeBinary),                         # its .npz, within MAX_MODEL_BYTES
+    sa.Column("created", sa.Float, nullable=False))
+answers = sa.Table(
+    "answers", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("lesson", sa.String(40), nullable=False),
+    sa.Column("question", sa.String(40), nullable=False),
+    sa.Column("answer", sa.String(40), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.UniqueConstraint("student_id", "lesson", "question"))
+drawings = sa.Table(
+    "drawings", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("label", sa.Integer, nullable=False),
+    sa.Column("pixels", sa.LargeBinary, nullable=False),        # the 28x28 input, uint8, 784 bytes
+    sa.Column("created", sa.Float, nullable=False))
+
+
+@dataclass(frozen=True)
+class Caps:
+    """What a server, a class and a field may hold."""
+    classes: int = 200                 # classes on the server at once
+    students: int = 80                 # per class
+    runs: int = 400                    # per class
+    drawings: int = 4000               # per class
+    model_bytes: int = 8 * 2 ** 20     # one run's model file
+    class_model_bytes: int = 256 * 2 ** 20   # every model a class holds
+    name: int = 40                     # characters of a nickname
+    days: float = 7.0                  # a class's life, by default
+
+
+class BoardError(ValueError):
+    """A request the board refuses: ``code`` names why (``unknown_class``, ``wrong_key``,
+    ``full``...), ``values`` hold its numbers, for the page to word."""
+
+    def __init__(self, code, message, **values):
+        super().__init__(message)
+        self.code, self.values = code, values
+
+
+def digest(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def engine_for(url=None):
+    """The engine for ``url`` (default ``FFN_CLASS_DB``, else SQLite in ``data/``), every call
+    bounded by TIMEOUT; SQLite in WAL mode with foreign keys on."""
+    url = sa.engine.make_url(url or os.environ.get("FFN_CLASS_DB") or DEFAULT_URL)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": TIMEOUT})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")       # readers never wait for a writer; replicas share it
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={int(TIMEOUT * 1000)}")
+            cur.close()
+        return engine
+    ms = int(TIMEOUT * 1000)  # PostgreSQL: connecting, and each statement, within TIMEOUT
+    return sa.create_engine(url, pool_pre_ping=True, pool_timeout=TIMEOUT,
+                            connect_args={"connect_timeout": max(1, int(TIMEOUT)),
+                                          "options": f"-c statement_timeout={ms} -c lock_timeout={ms}"})
+
+
+class Store:
+    """The board's database: :meth:`create` makes the tables (and the schema's version) if
+    they are not there; every other method is one transaction."""
+
+    def __init__(self, url=None, caps=Caps(), clock=time.time):
+        self.engine, self.caps, self.clock = engine_for(url), caps, clock
+
+    def create(self):
+        md.create_all(self.engine)
+        with self.engine.begin() as c:
+            found = c.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            if found is None:
+                c.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(found) != SCHEMA_VERSION:
+                raise RuntimeError(f"the class database has schema {found}; this code reads {SCHEMA_VERSION}")
+        return self
+
+    def new_class(self, days=None):
+        """A new class: ``(code, teacher_key)``. The key is shown once and stored hashed."""
+        now, key = self.clock(), secrets.token_urlsafe(24)
+        life = (self.caps.days if days is None else days) * 86400
+        with self.engine.begin() as c:
+            if c.execute(sa.select(sa.func.count()).select_from(classes)
+                         .where(classes.c.expires > now)).scalar() >= self.caps.classes:
+                raise BoardError("full", "this server holds as many classes as it may",
+                                 limit=self.caps.classes)
+            for _ in range(20):
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if c.execute(sa.select(classes.c.id).where(classes.c.code == code)).first() is None:
+                    break
+            c.execute(classes.insert().values(code=code, teacher_hash=digest(key), created=now,
+                                              expires=now + life, board_public=False))
+        return code, key
+
+    def _class(self, c, code):
+        row = c.execute(sa.select(classes).where(classes.c.code == str(code)[:CODE_LENGTH].upper())).first()
+        if row is None or row.expires <= self.clock():
+            raise BoardError("unknown_class", f"no class {code!r} on this server")
+        return row
+
+    def is_teacher(self, code, key):
+        """Whether ``key`` is ``code``'s teacher key (compared in constant time)."""
+        with self.engine.connect() as c:
+            try:
+                row = self._class(c, code)
+            except BoardError:
+                return False
+        return hmac.compare_digest(row.teacher_hash, digest(str(key)))
+
+    def join(self, code, token, name):
+        """The student of browser ``token`` in class ``code`` under ``name`` (a nickname or a seat
+        number, cut to the cap): their id, the same on a reload."""
+        name = " ".join(str(name).split())[:self.caps.name]
+        with self.engine.begin() as c:
+            cls = self._class(c, code)
+            found = c.execute(sa.select(students.c.id).where(
+                students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
+            if found is not None:
+                if name:
+                    c.execute(students.update().where(students.c.id == found).values(name=name))
+                return found
+            n = c.execute(sa.select(sa.func.count()).select_from(students)
+                          .where(students.c.class_id == cls.id)).scalar()
+            if n >= self.caps.students:
+                raise BoardError("class_full", "the class has as many students as it may",
+                                 limit=self.caps.students)
+            return c.execute(students.insert().values(
+                class_id=cls.id, token_hash=digest(token), name=name or f"Student {n + 1}",
+                joined=self.clock())).inserted_primary_key[0]
+
+    def _student(self, c, code, token):
+        cls = self._class(c, code)
+        sid = c.execute(sa.select(students.c.id).where(
+            students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
+        if sid is None:
+            raise BoardError("not_joined", "join the class first")
+        return cls, sid
+
+    def _count(self, c, table, cls):
+        return c.execute(sa.select(sa.func.count()).select_from(table)
+                         .where(table.c.class_id == cls.id)).scalar()
+
+    def submit_run(self, code, token, settings, final, wall_seconds, iters_to_90=None, model=None):
+        """A finished run: its settings (a dict), final accuracies, wall time, iterations to 90 %
+        and its model file, within the caps. One transaction."""
+        with self.engine.begin() as c:
+            cls, sid = self._student(c, code, token)
+            if self._count(c, runs, cls) >= self.caps.runs:
+                raise BoardError("runs_full", "the class has as many runs as it may", limit=self.caps.runs)
+            if model is not None:
+                held = c.execute(sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(runs.c.model)), 0))
+                                 .where(runs.c.class_id == cls.id)).scalar()
+                if len(model) > self.caps.model_bytes or held + len(model) > self.caps.class_model_bytes:
+                    model = None  # the run is kept, its model not: the board tests only what it holds
+            return c.execute(runs.insert().values(
+                class_id=cls.id, student_id=sid, settings=dict(settings), train=final.get("train"),
+                valid=final.get("valid"), test=final.get("test"), wall_seconds=wall_seconds,
+                iters_to_90=iters_to_90, model=model, created=self.clock())).inserted_primary_key[0]
+
+    def submit_answers(self, code, token, lesson, given):
+        """A student's answers to a lesson's questions, by the questions' ids (a later answer
+        to the same question replaces the earlier)."""
+        with self.engine.begin() as c:
+            cls, sid = self._student(c, code, token)
+            for qid, value in given.items():
+                where = (answers.c.student_id == sid, answers.c.lesson == lesson, answers.c.question == qid)
+                c.execute(answers.delete().where(*where))
+                c.execute(answers.insert().values(class_id=cls.id, student_id=sid, lesson=str(lesson)[:40],
+                                                  question=str(qid)[:40], answer=str(value)[:40],
+                                                  created=self.clock()))
+
+    def submit_drawing(self, code, token, label, pixels):
+        """A labelled drawing: the 28x28 input the network reads, as 784 bytes."""
+        if int(label) not in range(10) or len(pixels) != 784:
+            raise BoardError("bad_drawing", "a drawing is 784 pixels and a digit 0-9")
+        with self.engine.begin() as c:
+            cls, sid = self._student(c, code, token)
+            if self._count(c, drawings, cls) >= self.caps.drawings:
+                raise BoardError("drawings_full", "the class has as many drawings as it may",
+                                 limit=self.caps.drawings)
+            c.execute(drawings.insert().values(class_id=cls.id, student_id=sid, label=int(label),
+                                               pixels=bytes(pixels), created=self.clock()))
+
+    def board(self, code):
+        """What the board shows of class ``code``: ``{runs, answers, drawings}``, lists of dicts
+        (a run's model bytes left out; a drawing's pixels in)."""
+        with self.engine.connect() as c:
+            cls = self._class(c, code)
+            name = students.c.name.label("student")
+            cols = [runs.c[k] for k in ("id", "settings", "train", "valid", "test", "wall_seconds",
+                                        "iters_to_90", "created")]
+            held = runs.c.model.isnot(None).label("has_model")
+            given = (answers.c.lesson, answers.c.question, answers.c.answer)
+            out = {"runs": c.execute(sa.select(*cols, name, held)
+                                     .join(students).where(runs.c.class_id == cls.id).order_by(runs.c.id)),
+                   "answers": c.execute(sa.select(*given, name)
+                                        .join(students).where(answers.c.class_id == cls.id)),
+                   "drawings": c.execute(sa.select(drawings.c.id, drawings.c.label, drawings.c.pixels, name)
+                                         .join(students).where(drawings.c.class_id == cls.id)
+                                         .order_by(drawings.c.id))}
+            return {k: [dict(r._mapping) for r in rows] for k, rows in out.items()}
+
+    def delete(self, code, key):
+        """Delete class ``code`` and all it holds, at once: its teacher's ``key`` only."""
+        if not self.is_teacher(code, key):
+            raise BoardError("wrong_key", "only the class's teacher may delete it")
+        with self.engine.begin() as c:
+            cls = self._class(c, code)
+            for table in (answers, drawings, runs, students):
+                c.execute(table.delete().where(table.c.class_id == cls.id))
+            c.execute(classes.delete().where(classes.c.id == cls.id))
+
+    def expire(self):
+        """Delete every class past its time, with all it holds; returns how many."""
+        now = self.clock()
+        with self.engine.begin() as c:
+            ids = [r.id for r in c.execute(sa.select(classes.c.id).where(classes.c.expires <= now))]
+            for table in (answers, drawings, runs, students):
+                c.execute(table.delete().where(table.c.class_id.in_(ids)))
+            c.execute(classes.delete().where(classes.c.id.in_(ids)))
+        return len(ids)
