@@ -86,7 +86,8 @@ def test_the_library_imports_without_pillow():
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
 
 
-@pytest.mark.parametrize("path", LIBRARY + SERVICE + GUIDE + BOARD + PAGE, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", LIBRARY + SERVICE + GUIDE + BOARD + PAGE,
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_module_is_short(path):
     assert len(path.read_text().splitlines()) <= 300
 
