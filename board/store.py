@@ -228,15 +228,19 @@ class Store:
 
     def submit_answers(self, code, token, lesson, given):
         """A student's answers to a lesson's questions, by the questions' ids (a later answer
-        to the same question replaces the earlier)."""
+        to the same question replaces the earlier, even when two replicas write it at once)."""
+        lesson = str(lesson)[:40]
         with self.engine.begin() as c:
             cls, sid = self._student(c, code, token)
             for qid, value in given.items():
-                where = (answers.c.student_id == sid, answers.c.lesson == lesson, answers.c.question == qid)
-                c.execute(answers.delete().where(*where))
-                c.execute(answers.insert().values(class_id=cls.id, student_id=sid, lesson=str(lesson)[:40],
-                                                  question=str(qid)[:40], answer=str(value)[:40],
-                                                  created=self.clock()))
+                row = dict(answer=str(value)[:40], created=self.clock())
+                try:
+                    with c.begin_nested():  # a savepoint: the other writer's row makes this an update
+                        c.execute(answers.insert().values(class_id=cls.id, student_id=sid, lesson=lesson,
+                                                          question=str(qid)[:40], **row))
+                except sa.exc.IntegrityError:
+                    c.execute(answers.update().where(answers.c.student_id == sid, answers.c.lesson == lesson,
+                                                     answers.c.question == str(qid)[:40]).values(**row))
 
     def submit_drawing(self, code, token, label, pixels):
         """A labelled drawing: the 28x28 input the network reads, as 784 bytes."""
