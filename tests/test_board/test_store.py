@@ -156,3 +156,41 @@ def test_the_csv_opens_in_a_spreadsheet_as_text():
     assert text.startswith(BOM + "学生,测试准确率\r\n")
     assert "'=HYPERLINK" in text and "'+1" in text and "'@SUM" in text and "'-2" in text
     assert "0.97" in text and not text.count("'0.97")
+
+
+def test_a_database_that_never_answers_fails_within_the_timeout():
+    import socket
+    import time
+
+    silent = socket.socket()  # accepts the connection (the backlog) and never says a word
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        s = Store(f"postgresql+psycopg://ffn:ffn@127.0.0.1:{silent.getsockname()[1]}/ffn_board")
+        t0 = time.monotonic()
+        with pytest.raises(sa.exc.OperationalError):
+            s.create()
+        took = time.monotonic() - t0
+    finally:
+        silent.close()
+    assert 1.0 <= took < 8  # the connect timeout (2 s) gave up: not at once, and not after TCP's minutes
+
+
+def test_a_locked_sqlite_file_fails_within_the_timeout(tmp_path):
+    import sqlite3
+    import time
+
+    s = Store(f"sqlite:///{tmp_path / 'classes.db'}").create()
+    code, _key = s.new_class()
+    holder = sqlite3.connect(tmp_path / "classes.db")
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for ever
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(sa.exc.OperationalError, match="locked"):
+            s.join(code, "a", "a")
+        took = time.monotonic() - t0
+    finally:
+        holder.rollback()
+        holder.close()
+    assert 1.0 <= took < 8
+    assert s.join(code, "a", "a")  # and works again once the file is free
