@@ -16,7 +16,8 @@ import time
 import numpy as np
 import sqlalchemy as sa
 
-from board.store import Caps, Store, md
+from board.schema import md
+from board.store import Caps, Store
 
 RUNS, DRAWINGS, STUDENTS = 200, 2000, 40
 

@@ -20,63 +20,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+from .schema import CODE_LENGTH, SCHEMA_VERSION, SENT, answers, classes, drawings, md, meta, runs, students
+
 TIMEOUT = 2.0                                   # seconds any database call may wait
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from a projector
-CODE_LENGTH = 6
 DEFAULT_URL = "sqlite:///" + str(Path(__file__).resolve().parent.parent / "data" / "classes.db")
-
-md = sa.MetaData()
-meta = sa.Table("meta", md, sa.Column("key", sa.String(40), primary_key=True),
-                sa.Column("value", sa.String(200), nullable=False))
-classes = sa.Table(
-    "classes", md,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("code", sa.String(CODE_LENGTH), nullable=False, unique=True),
-    sa.Column("teacher_hash", sa.String(64), nullable=False),   # sha256 of the teacher key, hex
-    sa.Column("created", sa.Float, nullable=False),
-    sa.Column("expires", sa.Float, nullable=False, index=True),
-    sa.Column("board_public", sa.Boolean, nullable=False, default=False))
-students = sa.Table(
-    "students", md,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("token_hash", sa.String(64), nullable=False),     # the browser's token, hashed
-    sa.Column("name", sa.String(40), nullable=False),
-    sa.Column("joined", sa.Float, nullable=False),
-    sa.UniqueConstraint("class_id", "token_hash"))
-runs = sa.Table(
-    "runs", md,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
-              index=True),
-    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("settings", sa.JSON, nullable=False),
-    sa.Column("train", sa.Float), sa.Column("valid", sa.Float), sa.Column("test", sa.Float),
-    sa.Column("wall_seconds", sa.Float), sa.Column("iters_to_90", sa.Integer),
-    sa.Column("model", sa.LargeBinary),                         # its .npz, within MAX_MODEL_BYTES
-    sa.Column("created", sa.Float, nullable=False))
-answers = sa.Table(
-    "answers", md,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
-              index=True),
-    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("lesson", sa.String(40), nullable=False),
-    sa.Column("question", sa.String(40), nullable=False),
-    sa.Column("answer", sa.String(40), nullable=False),
-    sa.Column("created", sa.Float, nullable=False),
-    sa.UniqueConstraint("student_id", "lesson", "question"))
-drawings = sa.Table(
-    "drawings", md,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
-              index=True),
-    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("label", sa.Integer, nullable=False),
-    sa.Column("pixels", sa.LargeBinary, nullable=False),        # the 28x28 input, uint8, 784 bytes
-    sa.Column("created", sa.Float, nullable=False))
-
 
 @dataclass(frozen=True)
 class Caps:
@@ -279,7 +227,7 @@ class Store:
             raise BoardError("wrong_key", "only the class's teacher may delete it")
         with self.engine.begin() as c:
             cls = self._class(c, code)
-            for table in (answers, drawings, runs, students):
+            for table in (*SENT, students):
                 c.execute(table.delete().where(table.c.class_id == cls.id))
             c.execute(classes.delete().where(classes.c.id == cls.id))
 
@@ -288,7 +236,7 @@ class Store:
         now = self.clock()
         with self.engine.begin() as c:
             ids = [r.id for r in c.execute(sa.select(classes.c.id).where(classes.c.expires <= now))]
-            for table in (answers, drawings, runs, students):
+            for table in (*SENT, students):
                 c.execute(table.delete().where(table.c.class_id.in_(ids)))
             c.execute(classes.delete().where(classes.c.id.in_(ids)))
         return len(ids)

@@ -13,90 +13,15 @@ it never holds code.
 file, the step and the field; :func:`load_folder` loads every lesson of a folder, and
 keeps the others when one is malformed.
 """
-import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import CHECKS, Check
+from .model import (ACTIONS, ID, LANGUAGES, LEVELS, MAX_BYTES, MAX_STEPS, MODELS, TABS, TARGETS, VIEWS,
+                    Lesson, LessonError, Question, Step, Text)
+from .reader import Reader
 
-LANGUAGES = ("en", "zh")
-LEVELS = ("beginner", "advanced")
-ACTIONS = ("none", "start", "step", "draw", "open_tab", "open_view")
-TABS = ("train", "draw", "evaluate")
-VIEWS = ("prediction", "inside", "why")
-TARGETS = ("settings", "progress", "loss_chart", "accuracy_chart", "health_chart", "tiles", "results",
-           "step_figures", "gradcheck", "canvas", "probabilities", "inside", "why", "confusion")
-MODELS = ("bundled", "trained")
-MAX_BYTES = 64 * 1024     # a lesson file
-MAX_STEPS = 30
-MAX_TEXT = 4000           # characters of one text
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_HTML = re.compile(r"<\s*[/!?a-zA-Z]")  # a tag, a comment or a declaration: Markdown without HTML
-
-
-class LessonError(ValueError):
-    """A lesson file that can't be used: ``str()`` names the file, the step and the field."""
-
-    def __init__(self, file, message, step=None, where=None):
-        place = " · ".join(p for p in (file, None if step is None else f"step {step}", where) if p)
-        super().__init__(f"{place}: {message}")
-        self.file, self.step, self.where, self.detail = file, step, where, message
-
-
-@dataclass(frozen=True)
-class Text:
-    en: str
-    zh: str
-
-    def __call__(self, lang):
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    kind: str                  # 'choice' or 'number'
-    prompt: Text
-    why: Text                  # the sentence on why, shown with the answer
-    choices: tuple = ()        # ((id, Text), ...) for a choice
-    answer: object = None      # a choice's id, or a number
-    tolerance: float = 0.0     # for a number: an answer within this of ``answer`` is right
-
-    def is_right(self, given):
-        if given is None:
-            return False
-        if self.kind == "number":
-            return abs(float(given) - self.answer) <= self.tolerance
-        return given == self.answer
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    text: Text
-    settings: dict = field(default_factory=dict)   # link parameter -> value, as a link writes it
-    hide: tuple = ()
-    tab: str = None
-    view: str = None
-    action: str = "none"
-    look_at: tuple = ()
-    model: str = None
-    question: Question = None
-    check: Check = None
-
-
-@dataclass(frozen=True)
-class Lesson:
-    id: str                    # the file's name without .toml
-    title: Text
-    summary: Text
-    steps: tuple
-    level: str = None
-    order: int = 100
-
-    def step_index(self, step_id):
-        return next((i for i, s in enumerate(self.steps) if s.id == step_id), None)
+__all__ = ["ACTIONS", "LANGUAGES", "LEVELS", "MAX_BYTES", "MODELS", "TABS", "TARGETS", "VIEWS", "Lesson",
+           "LessonError", "Question", "Step", "Text", "load", "load_folder", "loads"]
 
 
 def load(path, read_settings=None):
@@ -131,13 +56,13 @@ def load_folder(folder, read_settings=None):
 
 def loads(text, lesson_id, name="lesson", read_settings=None):
     """The :class:`Lesson` in ``text`` (TOML), named ``lesson_id``; see :func:`load`."""
-    if not _ID.match(lesson_id):
-        raise LessonError(name, f"the file's name must be an id ({_ID.pattern}), got {lesson_id!r}")
+    if not ID.match(lesson_id):
+        raise LessonError(name, f"the file's name must be an id ({ID.pattern}), got {lesson_id!r}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise LessonError(name, f"not valid TOML: {e}") from None
-    r = _Reader(name)
+    r = Reader(name)
     r.only(data, ("title", "summary", "level", "order", "steps"), None, "")
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
@@ -155,146 +80,3 @@ def loads(text, lesson_id, name="lesson", read_settings=None):
     r.unique([s.question.id for s in parsed if s.question], "question id")
     return Lesson(lesson_id, r.text(data, "title", None), r.text(data, "summary", None), parsed,
                   level=level, order=order)
-
-
-class _Reader:
-    """Reads one file's parts, raising :class:`LessonError` with the file, step and field."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def fail(self, message, step=None, where=None):
-        raise LessonError(self.name, message, step, where)
-
-    def only(self, table, allowed, step, where):
-        unknown = sorted(set(table) - set(allowed))
-        if unknown:
-            self.fail(f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}",
-                      step, where or None)
-
-    def text(self, table, key, step, where=None, required=True):
-        where = where or key
-        value = table.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, dict):
-            self.fail("needs an English and a Chinese text: a table with 'en' and 'zh'", step, where)
-        self.only(value, LANGUAGES, step, where)
-        for lang in LANGUAGES:
-            t = value.get(lang)
-            if not isinstance(t, str) or not t.strip():
-                self.fail(f"the {lang!r} text is missing or empty", step, f"{where}.{lang}")
-            if len(t) > MAX_TEXT:
-                self.fail(f"{len(t):,} characters; a text may have {MAX_TEXT:,}", step, f"{where}.{lang}")
-            if _HTML.search(t):
-                self.fail("HTML is not allowed in a lesson's text: write Markdown", step, f"{where}.{lang}")
-        return Text(value["en"].strip(), value["zh"].strip())
-
-    def ident(self, value, step, where):
-        if not isinstance(value, str) or not _ID.match(value):
-            self.fail(f"an id of lower-case letters, digits, '-' and '_' is needed, got {value!r}",
-                      step, where)
-        return value
-
-    def choice(self, value, allowed, step, where):
-        if value not in allowed:
-            self.fail(f"must be one of {', '.join(allowed)}, got {value!r}", step, where)
-        return value
-
-    def unique(self, ids, what):
-        seen = set()
-        for i in ids:
-            if i in seen:
-                self.fail(f"the {what} {i!r} is used twice")
-            seen.add(i)
-
-    def step(self, s, n, read_settings):
-        self.only(s, ("id", "text", "settings", "hide", "tab", "view", "action", "look_at", "model",
-                      "question", "check"), n, "")
-        sid = self.ident(s.get("id"), n, "id")
-        settings = s.get("settings", {})
-        if not isinstance(settings, dict) or not all(isinstance(v, (str, int, float, bool))
-                                                     for v in settings.values()):
-            self.fail("a table of settings, each a string, number or true/false", n, "settings")
-        settings, hide = {k: _link_value(v) for k, v in settings.items()}, s.get("hide", [])
-        if not isinstance(hide, list) or not all(isinstance(h, str) for h in hide):
-            self.fail("a list of the controls' names", n, "hide")
-        asked = {**settings, **({"hide": ",".join(hide)} if hide else {})}  # as a link would give them
-        for problem in (read_settings(asked) if read_settings and asked else []):
-            self.fail(problem, n, "hide" if problem.startswith("hide=") else "settings")
-        look = s.get("look_at", [])
-        look = [look] if isinstance(look, str) else look
-        if not isinstance(look, list):
-            self.fail(f"one or a list of {', '.join(TARGETS)}", n, "look_at")
-        for t in look:
-            self.choice(t, TARGETS, n, "look_at")
-        action = self.choice(s.get("action", "none"), ACTIONS, n, "action")
-        tab = s.get("tab") and self.choice(s["tab"], TABS, n, "tab")
-        view = s.get("view") and self.choice(s["view"], VIEWS, n, "view")
-        if action == "open_tab" and not tab:
-            self.fail("the action 'open_tab' names the tab to open: add tab = ...", n, "action")
-        if action == "open_view" and not view:
-            self.fail("the action 'open_view' names the view to open: add view = ...", n, "action")
-        model = s.get("model") and self.choice(s["model"], MODELS, n, "model")
-        question = self.question(s["question"], n) if "question" in s else None
-        check = self.check(s["check"], n) if "check" in s else None
-        return Step(sid, self.text(s, "text", n), settings, tuple(hide), tab, view, action, tuple(look),
-                    model, question, check)
-
-    def question(self, q, n):
-        if not isinstance(q, dict):
-            self.fail("a table", n, "question")
-        self.only(q, ("id", "kind", "prompt", "why", "choices", "answer", "tolerance"), n, "question")
-        qid = self.ident(q.get("id"), n, "question.id")
-        kind = self.choice(q.get("kind"), ("choice", "number"), n, "question.kind")
-        prompt, why = self.text(q, "prompt", n, "question.prompt"), self.text(q, "why", n, "question.why")
-        answer = q.get("answer")
-        if kind == "number":
-            tol = q.get("tolerance", 0.0)
-            if not _is_number(answer) or not _is_number(tol) or tol < 0:
-                self.fail("a number question needs a number 'answer' and a 'tolerance' of 0 or more",
-                          n, "question.answer")
-            return Question(qid, kind, prompt, why, answer=float(answer), tolerance=float(tol))
-        choices = q.get("choices")
-        if not isinstance(choices, list) or not 2 <= len(choices) <= 6:
-            self.fail("a choice question needs 2 to 6 choices", n, "question.choices")
-        parsed = []
-        for i, c in enumerate(choices, 1):
-            if not isinstance(c, dict):
-                self.fail("each choice is a table with an id, 'en' and 'zh'", n, f"question.choices[{i}]")
-            self.only(c, ("id", *LANGUAGES), n, f"question.choices[{i}]")
-            cid = self.ident(c.get("id"), n, f"question.choices[{i}].id")
-            parsed.append((cid, self.text({"c": {k: c.get(k) for k in LANGUAGES}}, "c", n,
-                                          f"question.choices[{i}]")))
-        self.unique([c for c, _t in parsed], "choice id")
-        if answer not in [c for c, _t in parsed]:
-            self.fail(f"the answer must be one of the choices' ids, got {answer!r}", n, "question.answer")
-        return Question(qid, kind, prompt, why, tuple(parsed), answer)
-
-    def check(self, c, n):
-        if not isinstance(c, dict):
-            self.fail("a table with a 'kind'", n, "check")
-        kind = self.choice(c.get("kind"), tuple(CHECKS), n, "check.kind")
-        needs = CHECKS[kind]
-        self.only(c, ("kind", *needs), n, "check")
-        values = {}
-        for key, (kind_of, allowed) in needs.items():
-            v = c.get(key)
-            ok = (_is_number(v) if kind_of is float else isinstance(v, kind_of) and not isinstance(v, bool))
-            ok = ok and not (kind == "accuracy_above" and key == "value" and not 0 <= v <= 1)  # a share
-            if not ok or (allowed is not None and v not in allowed):
-                want = f"one of {', '.join(map(str, allowed))}" if allowed else kind_of.__name__
-                self.fail(f"needs {key} = {want}, got {v!r}", n, f"check.{key}")
-            values[key] = float(v) if kind_of is float else v
-        return Check(kind, values)
-
-
-def _is_number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
-
-
-def _link_value(v):
-    """A setting as a link writes it: true/false as 1/0, numbers as their text."""
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    return str(v)

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from board.export import BOM, csv_bytes
-from board.store import CODE_ALPHABET, BoardError, Caps, Store, digest, md
+from board.schema import md
+from board.store import CODE_ALPHABET, BoardError, Caps, Store, digest
 
 
 class Clock:
