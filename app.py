@@ -6,7 +6,7 @@ Each panel lives in ``ui/``, and every computation in the ``ffn`` library.
 import streamlit as st
 
 from ui import (draw_panel, evaluate_panel, guide_panel, guide_state, layout, lesson_panel, replica,
-                resources, sidebar, state, train_panel)
+                resources, sidebar, state, top_panel, train_panel)
 from ui.i18n import _
 
 if state.init():
@@ -21,7 +21,7 @@ layout.style()
 layout.header(resources.bundled_model().meta.get("test_accuracy"))
 settings, error = sidebar.render()
 replica.render()  # "the server restarted: your run was lost"
-lesson_panel.render_top()
+top_panel.render()  # the note, Share these settings, presenter mode
 guide_panel.render()  # a guided lesson's step, or the list of lessons to begin one
 tab = layout.tabs()  # a keyed control of stable names: the open tab survives a change of language
 if tab != "draw":  # a timer, so that a page reconnecting to a server that lost its session reruns

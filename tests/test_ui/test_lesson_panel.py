@@ -256,7 +256,7 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
     assert "lang=" not in made[-1]  # ...the students' phones still choose their own
     at = opened({"present": "1", "lang": "zh"})
     assert "lang=zh" in made[-1]  # a lesson that names its language keeps it
-    from ui.lesson_panel import _qr_png
+    from ui.top_panel import _qr_png
     _qr_png.clear()  # each QR code below is made, not taken from an earlier test's
     made.clear()
     at = opened({})  # no link at all: the presenter chooses Chinese, then reloads the page
@@ -273,14 +273,14 @@ def test_the_qr_code_holds_the_link_without_presenter_mode_and_survives_a_long_c
 def test_the_qr_code_and_the_shared_link_carry_the_network_address_in_place_of_localhost(monkeypatch):
     import segno
 
-    from ui import address, lesson_panel
+    from ui import address, top_panel
 
     made = []
     real = segno.make
     monkeypatch.setattr(segno, "make", lambda content, **kw: made.append(content) or real(content, **kw))
     monkeypatch.setattr(address, "_interfaces", lambda: {"lo": (True, ["127.0.0.1"]),
                                                          "wlan0": (True, ["192.168.1.20"])})
-    lesson_panel._lan_address.clear()
+    top_panel._lan_address.clear()
     try:
         at = opened({"present": "1", "optimizer": "adam"})  # this test's page is at localhost:8501
         assert made and made[-1].startswith("http://192.168.1.20:8501/?")
@@ -288,7 +288,7 @@ def test_the_qr_code_and_the_shared_link_carry_the_network_address_in_place_of_l
         assert shared.startswith("http://192.168.1.20:8501/?")
         assert any("192.168.1.20" in c.value for c in at.caption)  # said to the teacher, in Share
     finally:
-        lesson_panel._lan_address.clear()
+        top_panel._lan_address.clear()
 
 
 def test_presenter_mode_draws_the_charts_larger():
