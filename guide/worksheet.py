@@ -52,14 +52,16 @@ h1 { font-size: 18pt; margin-bottom: 2mm; } h2 { font-size: 13pt; margin: 6mm 0 
 code { font-family: "Noto Sans Mono", monospace; }"""
 
 
-def worksheet(lesson, lang, link=None, answers=True):
+def worksheet(lesson, lang, link=None, answers=True, css=None):
     """The worksheet of ``lesson`` in ``lang`` ('en' or 'zh') as one HTML page; ``link``, the
     lesson's address in the app, is printed under the title when given; ``answers``: with
-    the teacher's page of answers (the students' copy has none)."""
+    the teacher's page of answers (the students' copy has none); ``css``: the address of the
+    style sheet the pages of a folder share (default: the page carries its own)."""
     w = {k: t(lang) for k, t in WORDS.items()}
     esc = html.escape
+    style = f'<link rel="stylesheet" href="{esc(css)}">' if css else f"<style>{CSS}</style>"
     out = [f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-           f"<title>{esc(lesson.title(lang))} · {esc(w['sheet'])}</title><style>{CSS}</style></head><body>",
+           f"<title>{esc(lesson.title(lang))} · {esc(w['sheet'])}</title>{style}</head><body>",
            f"<h1>{esc(lesson.title(lang))}</h1>",
            f'<div class="meta"><span>{esc(w["name"])}: ______________</span>'
            f'<span>{esc(w["date"])}: __________</span></div>',
@@ -97,12 +99,15 @@ def worksheet(lesson, lang, link=None, answers=True):
 
 
 def write_all(folder, out):
-    """Every lesson of ``folder``'s worksheet in each language, as ``out/<id>.<lang>.html``."""
+    """Every lesson of ``folder``'s worksheet in each language, as ``out/<id>.<lang>.html``,
+    sharing ``out/worksheet.css``."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "worksheet.css").write_text(CSS + "\n", encoding="utf-8")  # one style for every page
     lessons, errors = load_folder(folder)
     for lesson in lessons:
         for lang in LANGUAGES:
-            (out / f"{lesson.id}.{lang}.html").write_text(worksheet(lesson, lang), encoding="utf-8")
+            page = worksheet(lesson, lang, css="worksheet.css")
+            (out / f"{lesson.id}.{lang}.html").write_text(page, encoding="utf-8")
     return lessons, errors
 
 

@@ -33,8 +33,8 @@ def test_the_students_copy_has_no_answers():
 def test_the_worksheets_in_the_repository_are_those_the_lessons_make(tmp_path):
     write_all(ROOT / "lessons", tmp_path)
     made = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
-    kept = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "worksheets").glob("*.html")}
-    assert len(made) == 2 * len(LESSONS)
+    kept = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "worksheets").iterdir()}
+    assert len(made) == 2 * len(LESSONS) + 1 and "@page { size: A4" in made["worksheet.css"]
     assert made == kept, "run python -m guide.worksheet after changing a lesson"
 
 
