@@ -18,10 +18,11 @@ import weakref
 _IDS = itertools.count(1)  # each stored file's number in this process: never reused
 
 
-def _unlink(path):
+def remove(path):
+    """Delete the file ``path`` if it is there (its store closed, or a worker took it)."""
     try:
         os.unlink(path)
-    except OSError:  # gone already: its store closed, or a worker took it
+    except OSError:
         pass
 
 
@@ -37,7 +38,7 @@ class StoredFile:
         self.size = os.path.getsize(path)
         self.id = next(_IDS)
         self.iteration = iteration
-        self._delete = weakref.finalize(self, _unlink, path)
+        self._delete = weakref.finalize(self, remove, path)
 
     def read(self):
         """The file's bytes (a download, a network loaded when asked)."""
@@ -82,7 +83,7 @@ class FileStore:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
         except BaseException:  # a full disk: no half-written file is left behind
-            _unlink(path)
+            remove(path)
             raise
         return self.adopt(path)
 
@@ -103,7 +104,7 @@ class FileStore:
         try:
             shutil.copyfile(handle.path, path)
         except BaseException:
-            _unlink(path)
+            remove(path)
             raise
         return self.adopt(path, handle.iteration)
 

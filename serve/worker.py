@@ -30,6 +30,7 @@ from ffn.settings import SettingsError, build_trainer, run_metadata
 from ffn.threads import run_threads
 
 from . import protocol
+from .files import remove
 from .protocol import (COMMANDS, GRADCHECK, SNAPSHOT, Cancel, Cancelled, Done, Error, Fork, Forked, Pause,
                        Paused, ProtocolError, Ready, Report, Start, Stop)
 
@@ -77,19 +78,12 @@ def _build(start, data):
         try:
             state = checkpoint.load(start.checkpoint)
         finally:
-            _delete(start.checkpoint)
+            remove(start.checkpoint)
     tr = build_trainer(job.settings, x, t, limits=job.limits, eval_size=job.eval_size,
                        evals_per_run=job.evals_per_run)
     if state is not None:
         checkpoint.restore(tr, state)
     return tr
-
-
-def _delete(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 class _NotSaved(Exception):
