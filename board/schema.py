@@ -18,7 +18,8 @@ classes = sa.Table(
     sa.Column("teacher_hash", sa.String(64), nullable=False),   # sha256 of the teacher key, hex
     sa.Column("created", sa.Float, nullable=False),
     sa.Column("expires", sa.Float, nullable=False, index=True),
-    sa.Column("board_public", sa.Boolean, nullable=False, default=False))
+    sa.Column("board_public", sa.Boolean, nullable=False, default=False),  # students see the board too
+    sa.Column("lesson_file", sa.Text))                 # a teacher's lesson (TOML), offered to students
 students = sa.Table(
     "students", md,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -26,6 +27,9 @@ students = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False),     # the browser's token, hashed
     sa.Column("name", sa.String(40), nullable=False),
     sa.Column("joined", sa.Float, nullable=False),
+    # this minute's submissions, for the per-minute cap: since when, and how many
+    sa.Column("window_start", sa.Float, nullable=False, default=0.0),
+    sa.Column("window_count", sa.Integer, nullable=False, default=0),
     sa.UniqueConstraint("class_id", "token_hash"))
 
 

@@ -12,19 +12,17 @@ stored or not. Every call waits at most ``TIMEOUT`` seconds for the database.
 """
 import hashlib
 import hmac
-import os
+import json
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 
+from .engine import DEFAULT_URL, TIMEOUT, engine_for  # noqa: F401 - the board's settings, here too
 from .schema import CODE_LENGTH, SCHEMA_VERSION, SENT, answers, classes, drawings, md, meta, runs, students
 
-TIMEOUT = 2.0                                   # seconds any database call may wait
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from a projector
-DEFAULT_URL = "sqlite:///" + str(Path(__file__).resolve().parent.parent / "data" / "classes.db")
 
 @dataclass(frozen=True)
 class Caps:
@@ -36,6 +34,9 @@ class Caps:
     model_bytes: int = 8 * 2 ** 20     # one run's model file
     class_model_bytes: int = 256 * 2 ** 20   # every model a class holds
     name: int = 40                     # characters of a nickname
+    per_minute: int = 30               # submissions a student may send in a minute
+    settings_chars: int = 2000         # a run's settings, as JSON
+    lesson_bytes: int = 64 * 1024      # a teacher's lesson file
     days: float = 7.0                  # a class's life, by default
 
 
@@ -50,29 +51,6 @@ class BoardError(ValueError):
 
 def digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def engine_for(url=None):
-    """The engine for ``url`` (default ``FFN_CLASS_DB``, else SQLite in ``data/``), every call
-    bounded by TIMEOUT; SQLite in WAL mode with foreign keys on."""
-    url = sa.engine.make_url(url or os.environ.get("FFN_CLASS_DB") or DEFAULT_URL)
-    if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": TIMEOUT})
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(conn, _record):
-            cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")       # readers never wait for a writer; replicas share it
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA busy_timeout={int(TIMEOUT * 1000)}")
-            cur.close()
-        return engine
-    ms = int(TIMEOUT * 1000)  # PostgreSQL: connecting, and each statement, within TIMEOUT
-    return sa.create_engine(url, pool_pre_ping=True, pool_timeout=TIMEOUT,
-                            connect_args={"connect_timeout": max(1, int(TIMEOUT)),
-                                          "options": f"-c statement_timeout={ms} -c lock_timeout={ms}"})
 
 
 class Store:
@@ -124,6 +102,41 @@ class Store:
                 return False
         return hmac.compare_digest(row.teacher_hash, digest(str(key)))
 
+    def info(self, code):
+        """What the page needs of class ``code``: ``{code, created, expires, public, lesson_file}``."""
+        with self.engine.connect() as c:
+            row = self._class(c, code)
+        return dict(code=row.code, created=row.created, expires=row.expires, public=bool(row.board_public),
+                    lesson_file=row.lesson_file)
+
+    def _teacher(self, c, code, key):
+        row = self._class(c, code)
+        if not hmac.compare_digest(row.teacher_hash, digest(str(key))):
+            raise BoardError("wrong_key", "only the class's teacher may do this")
+        return row
+
+    def set_public(self, code, key, public):
+        """Whether the class's students see its board (its teacher's ``key`` only)."""
+        with self.engine.begin() as c:
+            row = self._teacher(c, code, key)
+            c.execute(classes.update().where(classes.c.id == row.id).values(board_public=bool(public)))
+
+    def set_lesson(self, code, key, text):
+        """The lesson file (TOML text, or None for none) offered to the class's students."""
+        if text is not None and len(text.encode()) > self.caps.lesson_bytes:
+            raise BoardError("too_long", "the lesson file is over the cap", limit=self.caps.lesson_bytes)
+        with self.engine.begin() as c:
+            row = self._teacher(c, code, key)
+            c.execute(classes.update().where(classes.c.id == row.id).values(lesson_file=text))
+
+    def student(self, code, token):
+        """The student of browser ``token`` in class ``code``: ``{id, name}``, or None if not joined."""
+        with self.engine.connect() as c:
+            cls = self._class(c, code)
+            row = c.execute(sa.select(students.c.id, students.c.name).where(
+                students.c.class_id == cls.id, students.c.token_hash == digest(token))).first()
+        return None if row is None else dict(id=row.id, name=row.name)
+
     def join(self, code, token, name):
         """The student of browser ``token`` in class ``code`` under ``name`` (a nickname or a seat
         number, cut to the cap): their id, the same on a reload."""
@@ -146,12 +159,21 @@ class Store:
                 joined=self.clock())).inserted_primary_key[0]
 
     def _student(self, c, code, token):
+        """The class and the student sending, whose submission this is: one more this minute,
+        within the cap (counted in the submission's own transaction)."""
         cls = self._class(c, code)
-        sid = c.execute(sa.select(students.c.id).where(
-            students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
-        if sid is None:
+        row = c.execute(sa.select(students.c.id, students.c.window_start, students.c.window_count).where(
+            students.c.class_id == cls.id, students.c.token_hash == digest(token))).first()
+        if row is None:
             raise BoardError("not_joined", "join the class first")
-        return cls, sid
+        now = self.clock()
+        start, count = (row.window_start, row.window_count) if now - row.window_start < 60 else (now, 0)
+        if count >= self.caps.per_minute:
+            raise BoardError("too_fast", "too many submissions in a minute", limit=self.caps.per_minute,
+                             seconds=max(1, round(start + 60 - now)))
+        c.execute(students.update().where(students.c.id == row.id).values(window_start=start,
+                                                                          window_count=count + 1))
+        return cls, row.id
 
     def _count(self, c, table, cls):
         return c.execute(sa.select(sa.func.count()).select_from(table)
@@ -160,6 +182,10 @@ class Store:
     def submit_run(self, code, token, settings, final, wall_seconds, iters_to_90=None, model=None):
         """A finished run: its settings (a dict), final accuracies, wall time, iterations to 90 %
         and its model file, within the caps. One transaction."""
+        settings = dict(settings)
+        if len(json.dumps(settings)) > self.caps.settings_chars:
+            raise BoardError("too_long", "the run's settings are over the cap",
+                             limit=self.caps.settings_chars)
         with self.engine.begin() as c:
             cls, sid = self._student(c, code, token)
             if self._count(c, runs, cls) >= self.caps.runs:
@@ -170,7 +196,7 @@ class Store:
                 if len(model) > self.caps.model_bytes or held + len(model) > self.caps.class_model_bytes:
                     model = None  # the run is kept, its model not: the board tests only what it holds
             return c.execute(runs.insert().values(
-                class_id=cls.id, student_id=sid, settings=dict(settings), train=final.get("train"),
+                class_id=cls.id, student_id=sid, settings=settings, train=final.get("train"),
                 valid=final.get("valid"), test=final.get("test"), wall_seconds=wall_seconds,
                 iters_to_90=iters_to_90, model=model, created=self.clock())).inserted_primary_key[0]
 
@@ -204,7 +230,7 @@ class Store:
 
     def board(self, code):
         """What the board shows of class ``code``: ``{runs, answers, drawings}``, lists of dicts
-        (a run's model bytes left out; a drawing's pixels in)."""
+        (a run's model bytes left out; a drawing's pixels in), and ``students``, how many joined."""
         with self.engine.connect() as c:
             cls = self._class(c, code)
             name = students.c.name.label("student")
@@ -219,7 +245,16 @@ class Store:
                    "drawings": c.execute(sa.select(drawings.c.id, drawings.c.label, drawings.c.pixels, name)
                                          .join(students).where(drawings.c.class_id == cls.id)
                                          .order_by(drawings.c.id))}
-            return {k: [dict(r._mapping) for r in rows] for k, rows in out.items()}
+            board = {k: [dict(r._mapping) for r in rows] for k, rows in out.items()}
+            board["students"] = self._count(c, students, cls)
+            return board
+
+    def model(self, code, run_id):
+        """The model file (bytes) of run ``run_id`` of class ``code``, or None if it holds none."""
+        with self.engine.connect() as c:
+            cls = self._class(c, code)
+            return c.execute(sa.select(runs.c.model).where(runs.c.class_id == cls.id,
+                                                           runs.c.id == int(run_id))).scalar()
 
     def delete(self, code, key):
         """Delete class ``code`` and all it holds, at once: its teacher's ``key`` only."""

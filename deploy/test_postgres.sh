@@ -6,8 +6,8 @@
 set -euo pipefail
 command -v pg_lsclusters > /dev/null || apt-get install -y -qq postgresql > /dev/null
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main > /dev/null
-pg_lsclusters -h | grep -q "^$version main .* online" || pg_ctlcluster "$version" main start
+pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main >&2
+pg_lsclusters -h | grep -q "^$version main .* online" || pg_ctlcluster "$version" main start >&2  # its notes ("Removed stale pid file") are not for eval
 sql() { su postgres -c "psql -qtAc \"$1\""; }
 [ "$(sql "SELECT 1 FROM pg_roles WHERE rolname = 'ffn'")" = 1 ] || sql "CREATE ROLE ffn LOGIN PASSWORD 'ffn'" > /dev/null
 [ "$(sql "SELECT 1 FROM pg_database WHERE datname = 'ffn_board'")" = 1 ] || sql "CREATE DATABASE ffn_board OWNER ffn" > /dev/null
