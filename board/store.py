@@ -15,6 +15,7 @@ import hmac
 import json
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -47,6 +48,13 @@ class BoardError(ValueError):
     def __init__(self, code, message, **values):
         super().__init__(message)
         self.code, self.values = code, values
+
+
+def plain(value, n):
+    """``value`` as text a student may send: control and format characters (a NUL, a
+    right-to-left override) dropped, runs of spaces made one, cut to ``n`` characters."""
+    text = "".join(ch for ch in str(value) if unicodedata.category(ch)[0] != "C" or ch in " \t\n")
+    return " ".join(text.split())[:n]
 
 
 def digest(secret):
@@ -123,6 +131,8 @@ class Store:
 
     def set_lesson(self, code, key, text):
         """The lesson file (TOML text, or None for none) offered to the class's students."""
+        if text is not None:
+            text = text.replace("\x00", "")  # PostgreSQL's text refuses a NUL, and no TOML file holds one
         if text is not None and len(text.encode()) > self.caps.lesson_bytes:
             raise BoardError("too_long", "the lesson file is over the cap", limit=self.caps.lesson_bytes)
         with self.engine.begin() as c:
@@ -140,7 +150,7 @@ class Store:
     def join(self, code, token, name):
         """The student of browser ``token`` in class ``code`` under ``name`` (a nickname or a seat
         number, cut to the cap): their id, the same on a reload."""
-        name = " ".join(str(name).split())[:self.caps.name]
+        name = plain(name, self.caps.name)
         with self.engine.begin() as c:
             cls = self._class(c, code)
             found = c.execute(sa.select(students.c.id).where(
@@ -160,20 +170,24 @@ class Store:
 
     def _student(self, c, code, token):
         """The class and the student sending, whose submission this is: one more this minute,
-        within the cap (counted in the submission's own transaction)."""
+        within the cap. One conditional UPDATE counts it, so that two replicas sending at once
+        cannot both take the minute's last place (the second waits for the first's row)."""
         cls = self._class(c, code)
-        row = c.execute(sa.select(students.c.id, students.c.window_start, students.c.window_count).where(
-            students.c.class_id == cls.id, students.c.token_hash == digest(token))).first()
-        if row is None:
+        sid = c.execute(sa.select(students.c.id).where(
+            students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
+        if sid is None:
             raise BoardError("not_joined", "join the class first")
         now = self.clock()
-        start, count = (row.window_start, row.window_count) if now - row.window_start < 60 else (now, 0)
-        if count >= self.caps.per_minute:
+        fresh = students.c.window_start <= now - 60  # the student's minute is over: a new one begins
+        counted = c.execute(students.update().where(
+            students.c.id == sid, sa.or_(fresh, students.c.window_count < self.caps.per_minute)).values(
+            window_start=sa.case((fresh, now), else_=students.c.window_start),
+            window_count=sa.case((fresh, 1), else_=students.c.window_count + 1))).rowcount
+        if counted != 1:
+            start = c.execute(sa.select(students.c.window_start).where(students.c.id == sid)).scalar()
             raise BoardError("too_fast", "too many submissions in a minute", limit=self.caps.per_minute,
                              seconds=max(1, round(start + 60 - now)))
-        c.execute(students.update().where(students.c.id == row.id).values(window_start=start,
-                                                                          window_count=count + 1))
-        return cls, row.id
+        return cls, sid
 
     def _count(self, c, table, cls):
         return c.execute(sa.select(sa.func.count()).select_from(table)
@@ -203,18 +217,18 @@ class Store:
     def submit_answers(self, code, token, lesson, given):
         """A student's answers to a lesson's questions, by the questions' ids (a later answer
         to the same question replaces the earlier, even when two replicas write it at once)."""
-        lesson = str(lesson)[:40]
+        lesson = plain(lesson, 40)
         with self.engine.begin() as c:
             cls, sid = self._student(c, code, token)
             for qid, value in given.items():
-                row = dict(answer=str(value)[:40], created=self.clock())
+                row = dict(answer=plain(value, 40), created=self.clock())
                 try:
                     with c.begin_nested():  # a savepoint: the other writer's row makes this an update
                         c.execute(answers.insert().values(class_id=cls.id, student_id=sid, lesson=lesson,
-                                                          question=str(qid)[:40], **row))
+                                                          question=plain(qid, 40), **row))
                 except sa.exc.IntegrityError:
                     c.execute(answers.update().where(answers.c.student_id == sid, answers.c.lesson == lesson,
-                                                     answers.c.question == str(qid)[:40]).values(**row))
+                                                     answers.c.question == plain(qid, 40)).values(**row))
 
     def submit_drawing(self, code, token, label, pixels):
         """A labelled drawing: the 28x28 input the network reads, as 784 bytes."""

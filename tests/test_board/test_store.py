@@ -1,7 +1,9 @@
 """The class board's storage, every test on SQLite and on PostgreSQL (``FFN_TEST_PG_URL``, a
 real server: .ci/run starts one; in CI its tests fail, not skip, when it is missing)."""
+import json
 import os
 import threading
+import unicodedata
 
 import numpy as np
 import pytest
@@ -195,3 +197,238 @@ def test_a_locked_sqlite_file_fails_within_the_timeout(tmp_path):
         holder.close()
     assert 1.0 <= took < 8
     assert s.join(code, "a", "a")  # and works again once the file is free
+
+
+def test_info_says_what_the_page_needs_of_a_class(store):
+    """info() gives a class's code, times, whether its board is public and its lesson file."""
+    code, key = store.new_class()
+    now = store.clock_.now
+    assert store.info(code) == dict(code=code, created=now, expires=now + 7 * 86400, public=False,
+                                    lesson_file=None)
+    assert store.info(code.lower())["code"] == code  # typed in any case
+    store.set_public(code, key, True)
+    store.set_lesson(code, key, 'title = "初始化"\n')
+    assert (store.info(code)["public"], store.info(code)["lesson_file"]) == (True, 'title = "初始化"\n')
+    store.set_public(code, key, False)
+    store.set_lesson(code, key, None)
+    assert (store.info(code)["public"], store.info(code)["lesson_file"]) == (False, None)
+    for gone in ("ZZZZZZ", code):
+        with pytest.raises(BoardError) as e:
+            store.info(gone)
+        assert e.value.code == "unknown_class"
+        store.clock_.now += 8 * 86400  # the second time round: the class has expired
+
+
+def test_only_the_teacher_makes_the_board_public_or_sets_the_lesson(store):
+    """set_public and set_lesson refuse a wrong key, or another class's key, and change nothing."""
+    code, key = store.new_class()
+    other, other_key = store.new_class()
+    store.set_lesson(code, key, "kept")
+    for wrong in ("", key + "x", key[:-1], other_key):
+        with pytest.raises(BoardError) as e:
+            store.set_public(code, wrong, True)
+        assert e.value.code == "wrong_key"
+        with pytest.raises(BoardError) as e:
+            store.set_lesson(code, wrong, "replaced")
+        assert e.value.code == "wrong_key"
+    assert (store.info(code)["public"], store.info(code)["lesson_file"]) == (False, "kept")
+    assert (store.info(other)["public"], store.info(other)["lesson_file"]) == (False, None)
+
+
+def test_a_lesson_file_is_capped_in_bytes_not_characters(store):
+    """set_lesson keeps a file of exactly caps.lesson_bytes UTF-8 bytes and refuses one more byte."""
+    code, key = store.new_class()
+    cap = store.caps.lesson_bytes
+    full = "测" * (cap // 3) + "x" * (cap % 3)  # 3 bytes a character: a third of the cap in characters
+    assert len(full.encode()) == cap
+    store.set_lesson(code, key, full)
+    assert store.info(code)["lesson_file"] == full
+    with pytest.raises(BoardError) as e:
+        store.set_lesson(code, key, full + "x")
+    assert (e.value.code, e.value.values) == ("too_long", {"limit": cap})
+    assert store.info(code)["lesson_file"] == full  # the refused file replaced nothing
+
+
+def test_a_student_is_found_by_their_browser_token_in_their_class_only(store):
+    """student() is None before join and {id, name} after; a token means nothing in another class."""
+    code, _key = store.new_class()
+    other, _other_key = store.new_class()
+    assert store.student(code, "token-a") is None
+    a = store.join(code, "token-a", "Ada")
+    assert store.student(code, "token-a") == {"id": a, "name": "Ada"}
+    assert store.student(code.lower(), "token-a") == {"id": a, "name": "Ada"}
+    assert store.student(code, "token-b") is None and store.student(other, "token-a") is None
+    store.join(code, "token-a", "Ada L.")  # a reload under a new nickname: the same student, renamed
+    assert store.student(code, "token-a") == {"id": a, "name": "Ada L."}
+    with pytest.raises(BoardError) as e:
+        store.student("ZZZZZZ", "token-a")
+    assert e.value.code == "unknown_class"
+
+
+def test_a_model_is_read_back_as_sent_and_by_its_own_class_only(store):
+    """model() gives a run's bytes back; None for no model, one over the caps, or another class's run."""
+    code, _key = store.new_class()
+    other, _other_key = store.new_class()
+    store.join(code, "a", "a")
+    store.join(other, "b", "b")
+    sent = bytes(range(100))  # every byte value up to 99, and exactly caps.model_bytes long
+    kept = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=sent)
+    over = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"\x00" * 101)
+    theirs = store.submit_run(other, "b", {}, {"test": 0.9}, 1.0, model=b"theirs")
+    mine = store.submit_run(other, "b", {}, {"test": 0.9}, 1.0)
+    assert store.model(code, kept) == sent and isinstance(store.model(code, kept), bytes)
+    assert store.model(code, over) is None and store.model(other, mine) is None
+    assert store.model(other, theirs) == b"theirs"
+    assert store.model(code, theirs) is None and store.model(other, kept) is None  # not across classes
+    assert store.model(code, max(kept, over, theirs, mine) + 1) is None
+
+
+def test_the_board_counts_the_students_who_joined(store):
+    """board()["students"] counts a class's students, once each, and not another class's."""
+    code, _key = store.new_class()
+    other, _other_key = store.new_class()
+    assert store.board(code)["students"] == 0
+    store.join(code, "a", "a")
+    store.join(code, "b", "")
+    store.join(code, "a", "again")  # a reload is not a new student
+    store.join(other, "c", "c")
+    assert (store.board(code)["students"], store.board(other)["students"]) == (2, 1)
+
+
+def test_a_student_may_send_per_minute_submissions_a_minute(store):
+    """The (per_minute+1)-th submission in 60 s is refused, says when to retry, and is taken again later."""
+    code, _key = store.new_class()
+    store.join(code, "a", "a")
+    store.join(code, "b", "b")
+    limit, t0 = store.caps.per_minute, store.clock_.now
+    store.submit_run(code, "a", {}, {"test": 0.9}, 1.0)  # every kind of submission counts
+    store.submit_drawing(code, "a", 1, bytes(784))
+    store.submit_answers(code, "a", "many", {f"q{i}": i for i in range(limit + 10)})  # one call: one
+    for i in range(limit - 3):
+        store.submit_answers(code, "a", "x", {"q": i})
+    with pytest.raises(BoardError) as e:
+        store.submit_drawing(code, "a", 2, bytes(784))
+    assert (e.value.code, e.value.values) == ("too_fast", {"limit": limit, "seconds": 60})
+    store.submit_answers(code, "b", "x", {"q": "b's"})  # another student's minute is their own
+    store.clock_.now = t0 + 45
+    with pytest.raises(BoardError) as e:
+        store.submit_answers(code, "a", "x", {"q": "late"})
+    assert (e.value.code, e.value.values) == ("too_fast", {"limit": limit, "seconds": 15})
+    store.clock_.now = t0 + 59.5
+    with pytest.raises(BoardError) as e:
+        store.submit_run(code, "a", {}, {}, 1.0)
+    assert e.value.values["seconds"] == 1  # never "retry in 0 s"
+    board = store.board(code)
+    assert (len(board["runs"]), len(board["drawings"])) == (1, 1)  # the refused ones left nothing
+    assert {x["answer"] for x in board["answers"] if x["lesson"] == "x"} == {str(limit - 4), "b's"}
+    store.clock_.now = t0 + 60  # a new minute: a full allowance again
+    for i in range(limit):
+        store.submit_answers(code, "a", "x", {"q": f"new {i}"})
+    with pytest.raises(BoardError) as e:
+        store.submit_answers(code, "a", "x", {"q": "one too many"})
+    assert e.value.code == "too_fast"
+    assert {x["answer"] for x in store.board(code)["answers"] if x["student"] == "a" and x["lesson"] == "x"} \
+        == {f"new {limit - 1}"}
+
+
+def test_two_replicas_cannot_both_take_a_students_last_submission_of_the_minute(store):
+    """Two submissions at once, with one left in the minute: one is taken, the other is too_fast."""
+    code, _key = store.new_class()
+    store.join(code, "a", "a")
+    for i in range(store.caps.per_minute - 1):
+        store.submit_answers(code, "a", "x", {f"q{i}": i})
+    first_read, second_done = threading.Event(), threading.Event()
+
+    def hold_the_first_after_its_read(conn, cursor, statement, *args):
+        if threading.current_thread().name == "first" and "students" in statement and not first_read.is_set():
+            first_read.set()  # the first has read its student: the second now sends all of its own
+            second_done.wait(1.0)  # (at most 1 s: a store that locks the row keeps the second waiting)
+    outcome = {}
+
+    def send(who):
+        if who == "second":
+            first_read.wait(5)
+        try:
+            store.submit_answers(code, "a", "race", {who: who})
+            outcome[who] = "taken"
+        except BoardError as e:
+            outcome[who] = e.code
+        finally:
+            second_done.set() if who == "second" else None
+    sa.event.listen(store.engine, "after_cursor_execute", hold_the_first_after_its_read)
+    try:
+        threads = [threading.Thread(target=send, args=(who,), name=who) for who in ("first", "second")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sa.event.remove(store.engine, "after_cursor_execute", hold_the_first_after_its_read)
+    assert first_read.is_set() and sorted(outcome.values()) == ["taken", "too_fast"]
+    assert len([x for x in store.board(code)["answers"] if x["lesson"] == "race"]) == 1
+
+
+def test_a_runs_settings_are_capped_as_json(store):
+    """A run's settings of exactly caps.settings_chars JSON characters are kept; one more is too_long."""
+    code, _key = store.new_class()
+    store.join(code, "a", "a")
+    cap = store.caps.settings_chars
+    full = {"note": "x" * (cap - len(json.dumps({"note": ""})))}
+    assert len(json.dumps(full)) == cap
+    store.submit_run(code, "a", full, {"test": 0.9}, 1.0)
+    with pytest.raises(BoardError) as e:
+        store.submit_run(code, "a", {"note": full["note"] + "x"}, {"test": 0.9}, 1.0)
+    assert (e.value.code, e.value.values) == ("too_long", {"limit": cap})
+    with pytest.raises(BoardError) as e:  # measured as JSON: a Chinese character is \\uXXXX, six
+        store.submit_run(code, "a", {"note": "测" * (cap // 6)}, {"test": 0.9}, 1.0)
+    assert e.value.code == "too_long"
+    store.submit_run(code, "a", {"hidden_size": 50}, {"test": 0.9}, 1.0)  # the refused took no run's place
+    assert [r["settings"] for r in store.board(code)["runs"]] == [full, {"hidden_size": 50}]
+
+
+def test_a_hostile_nickname_is_kept_as_plain_text_within_the_cap(store):
+    """HTML, control characters and 10,000 characters: literal text, controls dropped, spaces folded, cut."""
+    code, _key = store.new_class()
+    html = "<b onclick=alert(1)>&amp;"
+    sent = f"\t {html}\r\n\x07\x1b[31m\x7f\u202e" + "名" * 10_000
+    sid = store.join(code, "a", sent)
+    name = store.student(code, "a")["name"]
+    assert name == f"{html} [31m" + "名" * (store.caps.name - len(html) - 5)  # HTML as sent, not escaped
+    assert len(name) == store.caps.name and not any(unicodedata.category(ch).startswith("C") for ch in name)
+    store.submit_run(code, "a", {}, {"test": 0.9}, 1.0)
+    store.submit_answers(code, "a", "x", {"q": "a"})
+    board = store.board(code)
+    assert board["runs"][0]["student"] == board["answers"][0]["student"] == name
+    assert store.join(code, "a", "   ") == sid and store.student(code, "a")["name"] == name  # blank: kept
+
+
+def test_answers_lessons_and_question_ids_are_cut_to_40_characters(store):
+    """submit_answers cuts a lesson, a question id and an answer to 40 characters, as text."""
+    code, _key = store.new_class()
+    store.join(code, "a", "a")
+    store.submit_answers(code, "a", "L" * 100, {"q" * 100: "<b>" + "a" * 100, "n": 12345, 7: None})
+    assert sorted((x["lesson"], x["question"], x["answer"]) for x in store.board(code)["answers"]) == [
+        ("L" * 40, "7", "None"), ("L" * 40, "n", "12345"), ("L" * 40, "q" * 40, "<b>" + "a" * 37)]
+    store.submit_answers(code, "a", "L" * 41, {"q" * 40 + "different tail": "b"})  # the same, once cut
+    assert {x["question"]: x["answer"] for x in store.board(code)["answers"]}["q" * 40] == "b"
+    assert len(store.board(code)["answers"]) == 3
+
+
+def test_a_nul_or_control_character_in_a_nickname_or_answer_is_dropped_not_a_crash(store):
+    """A NUL (which PostgreSQL's text refuses) or another control character is dropped on both databases."""
+    code, _key = store.new_class()
+    store.join(code, "a", "A\x00d\x1ba\x07")
+    store.submit_answers(code, "a", "les\x00son", {"q\x00": "an\x00swer\x1b"})
+    assert store.student(code, "a")["name"] == "Ada"
+    answer, = store.board(code)["answers"]
+    assert (answer["lesson"], answer["question"], answer["answer"]) == ("lesson", "q", "answer")
+
+
+def test_a_nul_in_a_lesson_file_is_refused_or_dropped_not_a_crash(store):
+    """set_lesson with a NUL (no TOML file holds one) raises BoardError or stores the file without it."""
+    code, key = store.new_class()
+    try:
+        store.set_lesson(code, key, 'title = "a\x00b"\n')
+    except BoardError:
+        pass
+    assert "\x00" not in (store.info(code)["lesson_file"] or "")
