@@ -147,9 +147,9 @@ class Store:
                 students.c.class_id == cls.id, students.c.token_hash == digest(token))).first()
         return None if row is None else dict(id=row.id, name=row.name)
 
-    def join(self, code, token, name):
+    def join(self, code, token, name, default="Student {n}"):
         """The student of browser ``token`` in class ``code`` under ``name`` (a nickname or a seat
-        number, cut to the cap): their id, the same on a reload."""
+        number, cut to the cap; none: ``default`` with their number): their id, the same on a reload."""
         name = plain(name, self.caps.name)
         with self.engine.begin() as c:
             cls = self._class(c, code)
@@ -164,9 +164,9 @@ class Store:
             if n >= self.caps.students:
                 raise BoardError("class_full", "the class has as many students as it may",
                                  limit=self.caps.students)
-            return c.execute(students.insert().values(
-                class_id=cls.id, token_hash=digest(token), name=name or f"Student {n + 1}",
-                joined=self.clock())).inserted_primary_key[0]
+            name = name or plain(default.format(n=n + 1), self.caps.name)
+            return c.execute(students.insert().values(class_id=cls.id, token_hash=digest(token), name=name,
+                                                      joined=self.clock())).inserted_primary_key[0]
 
     def _student(self, c, code, token):
         """The class and the student sending, whose submission this is: one more this minute,

@@ -8,7 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 
-from . import charts, health_panel, inside_panel, layout, model_panel
+from . import charts, class_send, health_panel, inside_panel, layout, model_panel
 from .layout import PRESENT_CANVAS, VIEWS
 from .i18n import _, labels
 
@@ -89,6 +89,8 @@ def _drawing(net, view):
             log.info("unreadable drawing", exc_info=True)
             st.error(_("The drawing could not be read. Press Clear and draw again."))
             return
+        with left:  # a student in a class: which digit it is, and Send to the class
+            class_send.drawing_row(x)
         if x is None:
             st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
                       "with the probability it gives each of the ten digits."))

@@ -18,7 +18,7 @@ import streamlit as st
 
 from .i18n import N_, _, labels
 
-TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate")}
+TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate"), "class": N_("Class")}
 VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"),  # the Draw tab's
          "why": N_("Why this digit?")}
 PRESENT_SCALE = 1.5     # the page's text in presenter mode
@@ -86,6 +86,8 @@ def style():
         '{content: %s; visibility: visible; font-size: 0.875rem;}' % _css_text(_("Upload")),
         # "Press Enter to apply" is Streamlit's English; the page's captions say when a box applies
         '[data-testid="InputInstructions"] {display: none;}',
+        # the browser's keeper (ui.keeper) has no face: it only reads and writes what the browser keeps
+        ".st-key-keeper_box {display: none;}",
     ]
     if presenting():
         css += [
@@ -126,8 +128,12 @@ def header(accuracy):
 
 def tabs():
     """The tab bar; returns the open tab's name and hides the other panels."""
+    ss = st.session_state
+    if ss.get("tab") not in TAB_LABELS:  # a click during the page's first reruns can arrive without it:
+        ss.tab = ss.get("tab_shown", next(iter(TAB_LABELS)))  # the tab shown before, not the first
     tab = st.segmented_control(_("Tab"), list(TAB_LABELS), format_func=labels(TAB_LABELS), key="tab",
                                required=True, label_visibility="collapsed", width="stretch")
+    ss.tab_shown = tab
     hidden = "".join(f".st-key-panel_{t} {{display: none;}}" for t in TAB_LABELS if t != tab)
     st.html(f"<style>{hidden}</style>")
     return tab

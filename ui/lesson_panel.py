@@ -10,13 +10,16 @@ from functools import lru_cache
 import streamlit as st
 
 from ffn.presets import PRESETS
+from board.schema import CODE_LENGTH
+from board.store import CODE_ALPHABET
 from ffn.settings import SettingsError, TrainSettings, check
 
 from . import i18n, state
 from .fields import FIELDS, HIDEABLE, SETTING_KEYS
 from .i18n import negotiate
 from .layout import TAB_LABELS, VIEWS
-from .link import Lesson, LinkSpec, address, read_address
+from .link import TEACHER_KEY, Lesson, LinkSpec, address, read_address
+from .link_values import Code
 from .run import APP_LIMITS
 from .wording import settings_error
 
@@ -38,7 +41,8 @@ def _spec(languages):
     return LinkSpec(fields={f.name: f.allowed() for f in FIELDS},
                     presets={name: state.preset_values(name) for name in PRESETS},
                     default_preset=state.DEFAULT_PRESET, tabs=tuple(TAB_LABELS), views=tuple(VIEWS),
-                    languages=languages, hideable=HIDEABLE, check=_check)
+                    languages=languages, hideable=HIDEABLE, check=_check,
+                    classes=Code(CODE_ALPHABET, CODE_LENGTH))
 
 
 def open_link():
@@ -57,6 +61,9 @@ def open_link():
     ss.lang = asked if asked in i18n.LANGUAGES else negotiate(st.context.locale)
     now, ss.lesson, ss.from_link = read_address(query, spec())
     _apply(now)
+    # a teacher's link: the key goes to ui.classroom, which keeps it in the browser, and the
+    # address this page writes (sync) never holds it
+    ss.class_key_given = str(query.get(TEACHER_KEY, ""))[:100] if now.classroom else ""
     return query
 
 
@@ -78,6 +85,8 @@ def _apply(lesson):
     ss.preset = lesson.preset
     ss.update(lesson.values)
     ss.tab, ss.view, ss.present = lesson.tab, lesson.view, lesson.present
+    if lesson.classroom:
+        ss.classroom = lesson.classroom
     if lesson.language:
         ss.lang = lesson.language
 
@@ -88,7 +97,8 @@ def current(hide=None, note=None, present=None):
     return Lesson(preset=ss.preset, values={k: ss[k] for k in SETTING_KEYS}, tab=ss.tab, view=ss.view,
                   language=ss.lang, hide=ss.lesson.hide if hide is None else tuple(hide),
                   note=ss.lesson.note if note is None else note,
-                  present=bool(ss.present) if present is None else present)
+                  present=bool(ss.present) if present is None else present,
+                  classroom=ss.get("classroom") or "")
 
 
 def sync(guided=None):

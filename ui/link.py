@@ -22,7 +22,8 @@ MAX_NOTE = 500                 # characters of a teacher's note
 MAX_PARAM = 2000               # characters of one value read at all
 LESSON = "lesson"              # an address's copy of the lesson link the page opened with
 NO_LESSON = "none"             # ...or this, when it opened with none: the address is the page's own
-PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note")  # the parameters besides the fields
+PAGE = ("preset", "tab", "view", "lang", "present", "hide", "note", "class")  # besides the fields
+CLASS, TEACHER_KEY = "class", "key"  # a class's code; its teacher's key, read once and never written
 GUIDED = ("guide", "guide_step", "level")  # a guided lesson's, read by ui.lesson_panel and ui.guide_state
 # control characters (newline and tab kept), and the invisible ones that reorder or hide text:
 # bidirectional overrides and isolates, zero-width characters, line and paragraph separators
@@ -45,6 +46,8 @@ class LinkSpec:
         The first of each is the default.
     hideable : tuple of str
         The names ``hide=`` may list.
+    classes : ui.link_values.Code or None
+        What a class's code may be (``class=``); None: a page without classes.
     check : callable
         ``check(values)`` raises ``ValueError`` when values valid one by one are together
         over the app's caps; its message is shown. A link over the caps keeps what it can:
@@ -58,13 +61,14 @@ class LinkSpec:
     languages: tuple
     hideable: tuple
     check: object = None
+    classes: object = None
 
 
 @dataclass
 class Lesson:
     """What a link asks for. ``problems``: ``(name, value, reason)`` for each part not used,
     ``reason`` a code the page words ('unknown', 'choice', 'number', 'range', 'step',
-    'flag', 'too_long', 'caps' with the check's message after a colon)."""
+    'flag', 'code', 'too_long', 'caps' with the check's message after a colon)."""
     preset: str
     values: dict
     tab: str
@@ -74,6 +78,7 @@ class Lesson:
     note: str = ""
     present: bool = False
     given: tuple = ()          # the fields the link itself set (beside its preset)
+    classroom: str = ""        # the class it joins (its code), or ""
     problems: list = field(default_factory=list)
 
 
@@ -148,6 +153,8 @@ def parse(query, spec):
                     view=one("view", Choice(spec.views), spec.views[0]),
                     language=one("lang", Choice(spec.languages), None),
                     present=one("present", Flag(), False), given=tuple(given), problems=problems)
+    if spec.classes is not None:
+        lesson.classroom = one(CLASS, spec.classes, "")
     if "hide" in q:
         names = [n.strip() for n in q["hide"].split(",") if n.strip()]
         lesson.hide = tuple(dict.fromkeys(n for n in names if n in spec.hideable))
@@ -158,14 +165,15 @@ def parse(query, spec):
             problems.append(("note", note[:40] + "…", "too_long"))
             note = note[:MAX_NOTE]
         lesson.note = note
-    known = {*PAGE, *GUIDED, *spec.fields}
+    known = {*PAGE, *GUIDED, *spec.fields, TEACHER_KEY} - (set() if spec.classes else {CLASS, TEACHER_KEY})
     problems += [(name[:60], q[name], "unknown") for name in q if name not in known]
     return lesson
 
 
 def query(lesson, spec, compact=False):
     """The link's parameters for ``lesson``: every field always, so a link keeps its meaning
-    when a default changes; ``hide``, ``note`` and ``present`` only when set. ``compact``:
+    when a default changes; ``hide``, ``note``, ``present`` and ``class`` only when set (and
+    never a teacher's key). ``compact``:
     only the fields that differ from the preset's (a QR code's fewer, larger squares)."""
     out = {"preset": lesson.preset}
     preset = spec.presets[lesson.preset]
@@ -180,6 +188,8 @@ def query(lesson, spec, compact=False):
         out["note"] = lesson.note
     if lesson.present:
         out["present"] = "1"
+    if lesson.classroom:
+        out[CLASS] = lesson.classroom
     return out
 
 

@@ -1,6 +1,6 @@
 """What one parameter of a lesson's link may hold (:class:`Choice`, :class:`Integer`,
-:class:`Steps`, :class:`Flag`: the page's controls say which, :mod:`ui.fields`), and the
-value read from the link's text and written back. Pure: no Streamlit.
+:class:`Steps`, :class:`Flag`: the page's controls say which, :mod:`ui.fields`; :class:`Code`,
+a class's code), and the value read from the link's text and written back. Pure: no Streamlit.
 """
 import math
 import re
@@ -35,6 +35,14 @@ class Flag:
     """On or off: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``."""
 
 
+@dataclass(frozen=True)
+class Code:
+    """A short code of ``length`` characters from ``alphabet`` (a class's, read aloud and typed
+    from a projector), in either case."""
+    alphabet: str
+    length: int
+
+
 class BadValue(ValueError):
     def __init__(self, reason):
         super().__init__(reason)
@@ -43,8 +51,13 @@ class BadValue(ValueError):
 
 def read_value(raw, spec):
     """``raw`` (a string from a link) as the value ``spec`` allows, or ``ValueError`` whose
-    message is the reason: 'choice', 'number', 'range', 'step' or 'flag'."""
+    message is the reason: 'choice', 'number', 'range', 'step', 'flag' or 'code'."""
     text = raw.strip()
+    if isinstance(spec, Code):
+        text = text.upper()
+        if len(text) != spec.length or not set(text) <= set(spec.alphabet):
+            raise BadValue("code")
+        return text
     if isinstance(spec, Flag):
         if text.lower() in TRUE or text.lower() in FALSE:
             return text.lower() in TRUE

@@ -9,7 +9,7 @@ import streamlit as st
 from serve.grace import GRACE_SECONDS
 from serve.runs import CANCELLED, DONE, FAILED, QUEUED, SESSION_ENDED, WORKER_DIED
 
-from . import charts, health_charts, health_panel, shared
+from . import charts, class_send, health_charts, health_panel, shared
 from .i18n import _, language
 from .layout import gradients_shown, presenting, scale
 from .resources import session_id
@@ -237,3 +237,4 @@ def _results(run):
         m[2].metric(_("Validation accuracy"), f"{f['valid']:.2%}")
     m[3].download_button(_("Download this model (.npz)"), run.model.read, file_name="ffn-model.npz",
                          mime="application/octet-stream", key="download", on_click="ignore")
+    class_send.run_button(run)  # a student in a class: Send to the class

@@ -19,7 +19,7 @@ import streamlit as st
 import ffn
 from serve.pool import TrainingPool
 
-from . import expiry, networks
+from . import classroom, expiry, networks
 from .i18n import _
 
 log = logging.getLogger("ffn-digits")
@@ -81,6 +81,7 @@ def _session_resource(token, _pool):
     return token, _pool
 
 
+CLASSES_EVERY = 600.0  # seconds between the housekeeping's deletions of expired classes
 COLLECT_EVERY = 30.0  # seconds between the server's full collections of reference cycles
 
 
@@ -121,7 +122,7 @@ def _housekeeping(collect_every, expire_every, rounds=None):
     """Every ``expire_every`` seconds, shut down the sessions that left and whose time to come
     back has passed, and let go of idle networks; every ``collect_every`` seconds, a full
     collection and the freed memory given back (``rounds`` rounds; None: for the server's life)."""
-    n, collected = 0, time.monotonic()
+    n, collected, classes_expired = 0, time.monotonic(), -CLASSES_EVERY
     while rounds is None or n < rounds:
         time.sleep(expire_every)
         try:
@@ -129,6 +130,9 @@ def _housekeeping(collect_every, expire_every, rounds=None):
         except Exception:  # the server stopping, or a Streamlit that changed: the collection goes on
             log.exception("sessions that left could not be expired")
         networks.trim()
+        if time.monotonic() - classes_expired >= CLASSES_EVERY:
+            classroom.expire_classes()  # the board's classes past their time, with all they hold
+            classes_expired = time.monotonic()
         if time.monotonic() - collected >= collect_every:
             gc.collect()
             _give_back()

@@ -22,6 +22,7 @@ _REASONS = {
     "range": N_("out of range"),
     "step": N_("not one of the slider's steps"),
     "flag": N_("use 1 for on or 0 for off"),
+    "code": N_("not a class code: six letters and digits, as the teacher's page shows it"),
     "too_long": N_("longer than {n} characters: the rest is cut"),
     "caps": N_("with the link's other settings, the run can't run here ({reason}); "
                "the preset's value is kept, and the rest of the link applies"),

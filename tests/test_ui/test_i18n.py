@@ -178,7 +178,7 @@ def test_translations_are_per_session_never_installed_for_the_process(tmp_path, 
         assert not xx.exception and not en.exception
         assert xx.button(key="start").label == "Commencer" and en.button(key="start").label == "Start"
         tabs = next(b for b in xx.get("button_group") if b.key == "tab")
-        assert tabs.options == ["Train", "Dessiner", "Evaluate"]  # untranslated falls back to English
+        assert tabs.options == ["Train", "Dessiner", "Evaluate", "Class"]  # untranslated: in English
         assert not hasattr(builtins, "_")
     finally:
         i18n.translator.cache_clear()

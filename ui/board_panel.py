@@ -1,0 +1,179 @@
+"""The class board: what every student of a class sent, read again every :data:`EVERY` seconds
+(a fragment: nothing else of the page reruns). The runs as a sortable table; a setting
+against test accuracy; how the class answered each question; and how a network reads the
+class's own handwriting, against MNIST's test set. Made for presenter mode: the teacher
+projects it. Names and answers a student typed are shown as text, never as markup."""
+import hashlib
+
+import streamlit as st
+
+import ffn
+from board import figures
+from board.export import csv_bytes
+
+from . import board_charts, charts, compare_charts, guide_state, layout, resources
+from .classroom import Unavailable, call, worded
+from .fields import CONTROL_LABELS, FIELD_NAMES
+from .i18n import _, language
+
+EVERY = 2.0        # seconds between the board's reads of the database
+BUNDLED = "bundled"
+
+
+def render(code, teacher):
+    """The board of class ``code``, refreshed by itself; the CSV downloads for its ``teacher``."""
+    st.fragment(_board, run_every=EVERY)(code, teacher)
+
+
+def _board(code, teacher):
+    try:
+        data = call("board", code)
+    except Unavailable as e:
+        st.warning(worded(e))
+        return
+    except Exception as e:  # noqa: BLE001 - a refusal (the class expired meanwhile): said, not raised
+        st.warning(worded(e))
+        return
+    runs, drawings = data["runs"], data["drawings"]
+    m = st.columns(3)
+    m[0].metric(_("Students"), data["students"])
+    m[1].metric(_("Runs sent"), len(runs))
+    m[2].metric(_("Drawings sent"), len(drawings))
+    if teacher:
+        _downloads(code, data)
+    st.subheader(_("The runs"))
+    if runs:
+        _runs(runs)
+    else:
+        st.caption(_("No run yet: a student sends one from the Train tab when it ends."))
+    st.subheader(_("What the class answered"))
+    _answers(data["answers"])
+    st.subheader(_("Our class's handwriting"))
+    _handwriting(code, runs, drawings)
+
+
+def _setting(name):
+    return _(CONTROL_LABELS.get(name) or FIELD_NAMES.get(name) or name)
+
+
+def _runs(runs):
+    rows = figures.run_rows(runs)
+    heads = {"student": _("student"), "train": _("training accuracy"), "valid": _("validation accuracy"),
+             "test": _("test accuracy"), "wall_seconds": _("wall time (s)"),
+             "iters_to_90": _("iterations to 90 %")}
+    names = figures.setting_names(runs)
+    shown = [{heads.get(k) or _setting(k): v for k, v in r.items()} for r in rows]
+    percent = {heads[k]: st.column_config.NumberColumn(format="percent") for k in ("train", "valid", "test")}
+    st.dataframe(shown, key="class_runs_table", hide_index=True, column_config=percent,
+                 column_order=[heads["student"], heads["test"], *[_setting(n) for n in names],
+                               heads["valid"], heads["train"], heads["iters_to_90"], heads["wall_seconds"]])
+    tried = figures.varied(runs) or names
+    c1, c2 = st.columns(2)
+    x = c1.selectbox(_("Across: a setting"), tried + [n for n in names if n not in tried],
+                     key="class_scatter_x", format_func=_setting)
+    colour = c2.selectbox(_("Colour and shape: another"), ["", *[n for n in names if n != x]],
+                          key="class_scatter_colour", format_func=lambda n: _setting(n) if n else _("none"))
+    fig = board_charts.scatter_figure(figures.scatter(runs, x, colour or None), _setting(x),
+                                      _setting(colour) if colour else None, shown=_value)
+    st.plotly_chart(layout.scale(fig), key="class_scatter", config=board_charts.SCATTER_CONFIG)
+    st.caption(_("One dot a run. The camera at the chart's top right saves it as PNG."))
+
+
+def _value(v):
+    if isinstance(v, float):
+        return format(v, "g")
+    return "—" if v is None else str(v)
+
+
+def _answers(answers):
+    tallies = figures.tallies(answers)
+    if not tallies:
+        st.caption(_("No answer yet: a guided lesson's predictions arrive here as students give them."))
+        return
+    known, lang = guide_state.lessons()[0], language()
+    for (lesson_id, qid), counts in sorted(tallies.items()):
+        lesson = known.get(lesson_id)
+        steps = lesson.steps if lesson else ()
+        q = next((s.question for s in steps if s.question and s.question.id == qid), None)
+        title = lesson.title(lang) if lesson else lesson_id
+        st.text(f"{title}: {q.prompt(lang) if q else qid}")  # a lesson we don't know is named by its ids
+        texts = {c: t(lang) for c, t in q.choices} if q is not None and q.kind == "choice" else {}
+        right = q.answer if q is not None and q.kind == "choice" else None
+        charts.plot(st, board_charts.answers_figure(dict(counts), texts, right),
+                    key=f"class_q_{lesson_id}_{qid}")
+        if q is not None and q.kind == "number":
+            st.caption(_("The answer: {answer:g}").format(answer=q.answer))
+
+
+def _handwriting(code, runs, drawings):
+    if not drawings:
+        st.caption(_("No drawing yet: on the Draw tab, a student draws a digit, says which and sends it."))
+        return
+    held = {r["id"]: r for r in runs if r.get("has_model")}
+    model = st.selectbox(_("Read by"), [BUNDLED, *held], key="class_hw_model", format_func=lambda m: (
+        _("the pretrained model") if m == BUNDLED else _("{student}'s run #{id}").format(
+            student=held[m]["student"], id=m)))
+    try:
+        net, mnist = _network(code, model, held)
+    except Exception:  # noqa: BLE001 - a model that can't be read is said, the board goes on
+        st.warning(_("This run's model could not be read."))
+        return
+    r = _read(code, model, len(drawings), drawings[-1]["id"], _drawings=drawings, _net=net)
+    c1, c2 = st.columns(2)
+    c1.metric(_("Our class's drawings read right"), f"{r['accuracy']:.1%}",
+              help=_("{n:,} drawings the class sent, each labelled by the student who drew it").format(
+                  n=r["n"]))
+    if mnist is not None:
+        c2.metric(_("MNIST's test set read right"), f"{mnist:.1%}", help=_("10,000 images"))
+    charts.plot(st, compare_charts.confusion_figure(r["confusion"]), key="class_confusion")
+    st.markdown(_("**The hardest drawings** (the least probability for the digit drawn)"))
+    x, _t = figures.pixels(drawings)
+    index = {d["id"]: i for i, d in enumerate(drawings)}
+    cols = st.columns(4)
+    for k, h in enumerate(r["hardest"]):
+        with cols[k % 4]:
+            st.image(ffn.network_view(x[index[h["id"]]], scale=3), width=84)
+            st.text(_("drew {label}, read as {read} ({p:.0%})").format(label=h["label"], read=h["read_as"],
+                                                                    p=h["p_label"]))
+            st.text(h["student"])  # a nickname: as text
+
+
+def _network(code, model, held):
+    """``(network, its MNIST test accuracy or None)``: the bundled model, or a run's from the board."""
+    if model == BUNDLED:
+        net = resources.bundled_model()
+        return net, net.meta.get("test_accuracy")
+    return _run_network(code, model), held[model].get("test")
+
+
+@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
+def _run_network(code, run_id):
+    from ffn.model_io import load_model
+    data = call("model", code, run_id)
+    return load_model(data, input_size=784, output_size=10, max_params=4_000_000)  # shared: read only
+
+
+@st.cache_data(max_entries=16, ttl=600, show_spinner=False)
+def _read(code, model, n, last_id, _drawings, _net):
+    """How the network reads the drawings, once for each new drawing (keyed by their count and last id)."""
+    return figures.handwriting(_net, _drawings)
+
+
+def _downloads(code, data):
+    """CSV files of the runs, the answers and the drawings' labels, for the lesson's record."""
+    row = st.container(horizontal=True, key="class_downloads")
+    names = figures.setting_names(data["runs"])
+    runs = csv_bytes(["run", "student", *names, "train", "valid", "test", "wall_seconds", "iters_to_90"],
+                     [[r["id"], r["student"], *[r["settings"].get(n) for n in names], r["train"], r["valid"],
+                       r["test"], r["wall_seconds"], r["iters_to_90"]] for r in data["runs"]])
+    answers = csv_bytes(["student", "lesson", "question", "answer"],
+                        [[a["student"], a["lesson"], a["question"], a["answer"]] for a in data["answers"]])
+    drawings = csv_bytes(["drawing", "student", "label", "sha256"],
+                         [[d["id"], d["student"], d["label"], hashlib.sha256(d["pixels"]).hexdigest()[:16]]
+                          for d in data["drawings"]])
+    files = ((_("Runs (CSV)"), runs, "runs"), (_("Answers (CSV)"), answers, "answers"),
+             (_("Drawings' labels (CSV)"), drawings, "drawings"))
+    for name, body, what in files:
+        row.download_button(name, body, file_name=f"class-{code}-{what}.csv", mime="text/csv",
+                            key=f"class_csv_{what}", on_click="ignore")
+
