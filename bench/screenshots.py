@@ -78,6 +78,7 @@ TRAIN_BOTH = (("start",), ("preset", ARTICLE[1]), ("start",))
 DEEP_BOTH = (("start",), ("preset", "Deep with batch norm"), ("start",))
 COMPARE_BOTH = (("start",), ("choose", "Activation", "Sigmoid"), ("start",))
 CONFUSION = (("wait", "The most confident mistakes"), ("cell", 2, 7))
+BOARD = (("until", "() => !location.search.includes('key=')"), ("wait", "The runs"))
 PRESENTING = ("until", "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24")
 GUIDE = "?guide=overfitting&guide_step=1"
 ANSWER = ("click", ".st-key-guide_q_overfitting_gap label >> nth=3")  # the third choice: > 5 points
@@ -121,6 +122,15 @@ SHOTS = {
     "guide-phone-chinese": Shot(GUIDE + "&lang=zh", "the same step on a phone, in Chinese",
                                 (ANSWER, ("start",), ("wait", "预测正确"), ("top", "预测正确")),
                                 window={**PHONE, "locale": "zh-CN"}),
+    # class={class}: a class of twelve with runs, answers and drawings (bench.demo_class), its teacher's link
+    "board": Shot("?present=1&tab=class&class={class}", "presenter mode at 1080p: the class board, its "
+                  "runs and the scatter of learning rate against test accuracy", BOARD, window=PROJECTOR),
+    "board-chinese": Shot("?present=1&lang=zh&tab=class&class={class}", "the class board in Chinese",
+                          (*BOARD[:1], ("wait", "训练记录")), window=PROJECTOR),
+    "board-handwriting": Shot("?tab=class&class={class}", "the board's handwriting part: the class's "
+                              "drawings read by the pretrained model, the confusion matrix, the hardest "
+                              "drawings",
+                              (*BOARD, ("scroll", ".st-key-class_hw_model")), window=DESKTOP),
     # panels cut out of the page
     "gradients-article": Shot("?preset=article&tab=train", "the gradient chart of the article's "
                               "exact run", (("start",),), gradient_chart("layer 1 (784→64)")),
@@ -231,8 +241,8 @@ ACTIONS = {
 class Pages:
     """The page the last shot left, reused when the next shot carries on from it."""
 
-    def __init__(self, browser, url):
-        self.browser, self.url = browser, url
+    def __init__(self, browser, url, db=None):
+        self.browser, self.url, self.db, self.classroom = browser, url, db, None
         self.context, self.page, self.key, self.done = None, None, None, ()
 
     def close(self):
@@ -248,13 +258,20 @@ class Pages:
             self.context = self.browser.new_context(**shot.window)
             self.context.set_default_timeout(30000)
             self.page = self.context.new_page()
-            self.page.goto(self.url + "/" + shot.link)
+            self.page.goto(self.url + "/" + shot.link.replace("class={class}", self._class()))
             self.page.locator(".st-key-tab").wait_for(timeout=60000)
             self.key = key
         for verb, *args in shot.actions[len(self.done):]:
             ACTIONS[verb](self.page, *args)
             self.done += ((verb, *args),)
         return self.page
+
+    def _class(self):
+        """The demo class's teacher's parameters, the class made the first time a shot asks."""
+        if self.classroom is None:
+            from bench.demo_class import seed
+            self.classroom = "class={}&key={}".format(*seed(self.db))
+        return self.classroom
 
 
 def take(pages, name, out):
@@ -294,9 +311,10 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     failed, debug = [], Path(tempfile.mkdtemp(prefix="screenshots-failed-"))
     began = time.monotonic()
-    with streamlit_app() as url, sync_playwright() as p:
+    db = f"sqlite:///{debug / 'classes.db'}"  # the board's, with the demo class alone
+    with streamlit_app(env={"FFN_CLASS_DB": db}) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pages = Pages(browser, url)
+        pages = Pages(browser, url, db)
         for name in args.only:
             t0 = time.monotonic()
             try:

@@ -1,8 +1,9 @@
 """A virtual class: N students against one server (or replicas behind HAProxy), without a
 browser each.
 
-    python -m bench.virtual_class --scenario validate|link|draw|settings [--students N]
-                                  [--trainers K] [--replicas R] [--json PATH] [--profile PATH]
+    python -m bench.virtual_class --scenario validate|link|draw|settings|board [--students N]
+                                  [--trainers K] [--replicas R] [--db URL] [--json PATH]
+                                  [--profile PATH]
 
 Each student is a :class:`bench.support.stclient.Student`: one session over Streamlit's own
 websocket, which loads the page, sends the lesson link and the locale, sets widgets by key,
@@ -30,6 +31,19 @@ Scenarios:
 - ``settings``: ``--students`` with as many different settings from ``SETTINGS`` press Start
   within ``--within`` seconds: the time to the last run's figures, and every wait a page
   showed while queued against the real one.
+- ``board``: a class on the class board (issue 32). The bench makes the class in the board's
+  database (``--db``, a SQLAlchemy URL the servers get as ``FFN_CLASS_DB``; by default a
+  fresh SQLite file in a temporary folder) and opens its teacher's page, whose board refreshes
+  itself every 2 s. ``--students`` (40) then open the class's link at random moments within
+  ``--within`` seconds (20), each with a token of its own in its browser's keeper
+  (:class:`Keeper`), join under a nickname, train one short run on the Train tab (``fast``,
+  ``--iters`` iterations from the link, 10; seed ``i``), send it, and send ``--drawings``
+  (5) held-out digits labelled with their true digits from the Draw tab. Each submission's
+  time is from the click's message leaving to the first refresh of the teacher's board whose
+  count (Runs sent, Drawings sent) reaches the submission's place in the database (its rank
+  among the class's rows of its kind, by id): p50, p90 and max (target p90 <= 3 s). The
+  submissions the students were told were sent are compared with the database's rows (lost:
+  told, not there); and the class's wall time (target 60 s), the servers' and workers' CPU.
 
 Every scenario reports its errors, wrong predictions and the simulator's own CPU.
 """
@@ -40,6 +54,7 @@ import json
 import os
 import random
 import re
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -48,7 +63,7 @@ import numpy as np
 from PIL import Image
 
 from bench.support import profile
-from bench.support.class_log import Log, report
+from bench.support.class_log import BoardLog, Log, board_report, report
 from bench.support.procs import cpu_seconds, processes
 from bench.support.stclient import Student, clear, drawing_state
 from deploy.cluster import Cluster
@@ -63,6 +78,13 @@ _RUNS = [(it, h, opt) for it in (400, 800) for h in (32, 64, 128, 256, 512) for 
 SETTINGS = [f"tab=train&preset=article_he&lang=en&iters={it}&hidden_size={h}&optimizer={opt}&seed={seed}"
             for seed, (it, h, opt) in enumerate(_RUNS)]
 QUEUED = re.compile(r"number (\d+) in the queue and should start in about (\d+) s")
+# ``board``: a student's link (the class, a short run of ``fast``, a seed of their own), the teacher's
+BOARD = "tab=class&class={code}&preset=fast&iters={iters}&seed={seed}&lang=en"
+TEACHER = "tab=class&class={code}&key={key}&lang=en"
+SENT = "Sent to the class."
+METRICS = {"Students": "students", "Runs sent": "runs", "Drawings sent": "drawings"}  # the board's counts
+STOPPED = ("could not start", "stopped unexpectedly", "Another tab", "queue is full", "was cancelled",
+           "left the queue")
 
 
 def held_out(n, seed=0):
@@ -207,13 +229,165 @@ async def scenario(args, url, servers):
     return log, out
 
 
+class Keeper:
+    """The browser's side of :mod:`ui.keeper`: what this browser keeps in its localStorage under
+    the keeper's prefix, and the component's script, which writes what the page's data sets and
+    then tells the page all it keeps (one run). The frontend calls the script when the
+    component is first drawn and whenever the page gives it other data; :meth:`tell` does the
+    same, after the runs that may have drawn it."""
+
+    def __init__(self, **kept):
+        self.kept, self.told = dict(kept), None
+
+    async def tell(self, s):
+        while (data := s.data.get("keeper")) is not None and data != self.told:
+            self.told = data
+            for name, value in (json.loads(data or "{}").get("set") or {}).items():
+                if value is None:
+                    self.kept.pop(name, None)
+                else:
+                    self.kept[name] = str(value)
+            await s.run(keeper={"json_value": json.dumps({"kept": self.kept})})
+
+
+def _said(s):
+    """What the page says in its alerts now (a refusal, a failure), for an error's message."""
+    return [e[1] for e in s.elements.values() if e[0] in ("alert", "exception") and e[1]]
+
+
+def _watched(s, who, log):
+    """Count every exception a page shows as an error."""
+    def seen(_path, kind, text, _fragment):
+        if kind == "exception":
+            log.errors.append(f"{who}: the page showed {text}")
+    return seen
+
+
+async def _send(s, key, kind, i, label, log):
+    """Press Send to the class (``key``): when its message left, and whether the page said it was sent."""
+    if not s.shows(key):
+        raise RuntimeError(f"no {key} button on the page: {_said(s)}")
+    seconds = await s.run(trigger=key)
+    ok = bool(s.find(SENT))
+    log.sends.append({"student": i, "kind": kind, "label": label, "at": s.sent_at, "told": seconds, "ok": ok})
+    if not ok:
+        log.errors.append(f"student {i}: the {kind} was not sent: {_said(s)}")
+
+
+async def board_student(i, url, code, digits, args, log, delay):
+    """One student of the class: open its link, join, train and send the run, then draw, label
+    and send ``digits``, as ``board`` says."""
+    await asyncio.sleep(delay)
+    name = f"v{i:02d}"
+    s = Student(url, BOARD.format(code=code, iters=args.iters, seed=i), follow_address=True)
+    s.on_element = _watched(s, f"student {i}", log)
+    t0 = time.monotonic()
+    step = {"student": i, "name": name, "start": t0}
+    log.steps.append(step)
+    try:
+        await s.open()
+        await Keeper(token=secrets.token_urlsafe(24)).tell(s)  # the browser tells the page its token
+        await s.run(class_nickname={"string_value": name})
+        await s.run(trigger="class_join")
+        if not s.find("You are in class"):
+            raise RuntimeError(f"not in the class after Join: {_said(s)}")
+        step["joined"] = time.monotonic() - t0
+        await s.run(tab={"string_array_value": ["Train"]})
+        t1 = time.monotonic()
+        await s.run(trigger="start")
+        await s.follow(lambda s: s.shows("send_run") or any(s.find(x) for x in STOPPED), timeout=180)
+        if not s.shows("send_run"):
+            raise RuntimeError(f"the run ended without its Send: {_said(s)}")
+        step["trained"] = time.monotonic() - t1
+        await _send(s, "send_run", "run", i, None, log)
+        await s.run(tab={"string_array_value": ["Draw"]})
+        for png, label in digits:
+            await s.run(canvas=drawing_state(png))
+            await s.run(class_label={"string_value": str(label)})
+            await _send(s, "send_drawing", "drawing", i, label, log)
+            s.values.pop(s.ids["class_label"], None)  # the page emptied the choice: a browser's shows none
+            await clear(s)
+        step["done"] = time.monotonic() - t0
+    except Exception as e:  # noqa: BLE001 - a bench counts failures, it does not stop at one
+        log.errors.append(f"student {i}: {type(e).__name__}: {e}")
+    return s
+
+
+async def board_teacher(url, code, key, log, stop):
+    """The teacher's page on the class's board, its refreshes followed until ``stop``: every
+    count it shows, with when it arrived (``log.seen``)."""
+    t = Student(url, TEACHER.format(code=code, key=key), follow_address=True)
+    watch = _watched(t, "teacher", log)
+
+    def seen(path, kind, text, fragment):
+        watch(path, kind, text, fragment)
+        label, _sep, value = (text or "").partition(": ")
+        if kind == "metric" and label in METRICS:
+            log.seen[METRICS[label]].append((time.monotonic(), int(value.replace(",", ""))))
+            log.board_fragment = fragment
+    t.on_element = seen
+    await t.open()
+    await Keeper().tell(t)  # a browser that keeps nothing yet: the page reads the key from the link
+    if not t.find("Runs sent"):
+        raise RuntimeError(f"the teacher's page shows no board: {t.texts()[:20]}")
+    await t.follow(lambda _t: stop.is_set(), timeout=900)
+    return t
+
+
+async def board_scenario(args, url, servers, workers):
+    """``board``: the teacher's page, then the class; what the database holds at the end."""
+    from board.store import Store
+    store = Store(args.db)
+    log, out = BoardLog(), {}
+    digits = held_out(args.students * args.drawings)
+    stop = asyncio.Event()
+    teacher = asyncio.create_task(board_teacher(url, args.code, args.key, log, stop))
+    while not log.seen["runs"]:  # the board is on the teacher's page
+        if teacher.done():
+            teacher.result()  # raises what stopped it
+        await asyncio.sleep(0.1)
+    cpu0 = {p: cpu_seconds(p) for p in servers + workers()}
+    rng = random.Random(0)
+    delays = [rng.uniform(0, args.within) for _ in range(args.students)]
+    log.t0 = time.monotonic()
+    students = await asyncio.gather(*(
+        board_student(i, url, args.code, digits[i * args.drawings:(i + 1) * args.drawings], args, log, d)
+        for i, d in enumerate(delays)))
+    out["students_done"] = time.monotonic() - log.t0
+    held = store.board(args.code)  # the board's refreshes until they show all the database holds
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (log.shown("runs") < len(held["runs"])
+                                           or log.shown("drawings") < len(held["drawings"])):
+        await asyncio.sleep(0.1)
+    stop.set()
+    try:
+        t = await teacher
+    except Exception as e:  # noqa: BLE001
+        log.errors.append(f"teacher: {type(e).__name__}: {e}")
+        t = None
+    out["server_cpu"] = {p: cpu_seconds(p) - cpu0.get(p, 0.0) for p in servers}
+    out["worker_cpu"] = sum(cpu_seconds(p) - cpu0.get(p, 0.0) for p in workers() if p not in servers)
+    out["final"] = store.board(args.code)
+    if t is not None:
+        out["board_runs"] = [sec for fid, sec in t.run_times if fid and fid == log.board_fragment]
+    for k, s in enumerate([*students, *([t] if t else [])]):
+        await s.close()
+        log.errors += [f"{'teacher' if s is t else f'student {k}'}: {e}" for e in s.errors]
+    return log, out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scenario", choices=["validate", "link", "draw", "settings"], required=True)
+    ap.add_argument("--scenario", choices=["validate", "link", "draw", "settings", "board"], required=True)
     ap.add_argument("--students", type=int, default=40)
     ap.add_argument("--trainers", type=int, default=4)
-    ap.add_argument("--drawings", type=int, default=6, help="validate: digits each drawer draws a phase")
-    ap.add_argument("--within", type=float, default=10.0, help="link, settings: the Starts' spread, s")
+    ap.add_argument("--drawings", type=int, help="validate: digits each drawer draws a phase (6); "
+                    "board: labelled digits each student sends (5)")
+    ap.add_argument("--within", type=float, help="link, settings: the Starts' spread, s (10); board: the "
+                    "students' arrivals' (20)")
+    ap.add_argument("--db", help="board: the board's database, a SQLAlchemy URL the servers get as "
+                    "FFN_CLASS_DB (default: a fresh SQLite file in a temporary folder)")
+    ap.add_argument("--iters", type=int, default=10, help="board: the iterations of each student's run of fast")
     ap.add_argument("--seconds", type=float, default=60.0, help="draw: how long the class draws")
     ap.add_argument("--replicas", type=int, default=1)
     ap.add_argument("--view", default="inside", choices=["prediction", "inside", "why"],
@@ -222,20 +396,31 @@ def main():
     ap.add_argument("--profile", type=Path, help="sample the servers with py-spy into PROFILE-<pid>.txt, "
                     "and print where their time went")
     args = ap.parse_args()
+    board = args.scenario == "board"
+    args.drawings = args.drawings or (5 if board else 6)
+    args.within = args.within if args.within is not None else (20.0 if board else 10.0)
     env = {"OPENBLAS_NUM_THREADS": "1"}
+    if board:  # the class, made in the database before the servers start, as a teacher's Start would
+        from board.store import Store
+        args.db = args.db or "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="ffn-board-")) / "classes.db")
+        args.code, args.key = Store(args.db).create().new_class()
+        env["FFN_CLASS_DB"] = args.db
     os.sched_setaffinity(0, {1})  # the simulator on core 1, the server on core 0
 
     def go(url, ports):
         servers = processes(ports)[0]
         c0, t0 = time.process_time(), time.monotonic()
         with (profile.sampled(servers, args.profile) if args.profile else contextlib.nullcontext()) as paths:
-            log, out = asyncio.run(scenario(args, url, servers))
-        report(args, log, out, time.process_time() - c0, time.monotonic() - t0)
+            if board:
+                log, out = asyncio.run(board_scenario(args, url, servers, lambda: processes(ports)[1]))
+            else:
+                log, out = asyncio.run(scenario(args, url, servers))
+        (board_report if board else report)(args, log, out, time.process_time() - c0, time.monotonic() - t0)
         if paths:
             print("\n".join(profile.summary(paths)))
         if args.json:
-            args.json.write_text(json.dumps({"drawings": log.drawings, "runs": log.runs, "errors": log.errors,
-                                             **out}, indent=1, default=str))
+            saw = log.saw() if board else {"drawings": log.drawings, "runs": log.runs}
+            args.json.write_text(json.dumps({**saw, "errors": log.errors, **out}, indent=1, default=str))
 
     if args.replicas > 1:
         with Cluster(args.replicas, port=free_port(), first_port=free_port(), prefix=["taskset", "-c", "0"],

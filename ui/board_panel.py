@@ -11,13 +11,15 @@ import ffn
 from board import figures
 from board.export import csv_bytes
 
-from . import board_charts, charts, compare_charts, guide_state, layout, resources
+from . import board_charts, charts, classroom, compare_charts, guide_state, layout, resources
 from .classroom import Unavailable, call, worded
 from .fields import CONTROL_LABELS, FIELD_NAMES
 from .i18n import _, language
+from .run import MODEL_LIMITS
 
 EVERY = 2.0        # seconds between the board's reads of the database
 BUNDLED = "bundled"
+FEW = ("hidden_size", "depth", "activation", "optimizer", "learning_rate")  # a lone run's table columns
 
 
 def render(code, teacher):
@@ -27,7 +29,7 @@ def render(code, teacher):
 
 def _board(code, teacher):
     try:
-        data = call("board", code)
+        data, offered = call("board", code), call("info", code).get("lesson_file")
     except Unavailable as e:
         st.warning(worded(e))
         return
@@ -47,7 +49,7 @@ def _board(code, teacher):
     else:
         st.caption(_("No run yet: a student sends one from the Train tab when it ends."))
     st.subheader(_("What the class answered"))
-    _answers(data["answers"])
+    _answers(data["answers"], offered)
     st.subheader(_("Our class's handwriting"))
     _handwriting(code, runs, drawings)
 
@@ -57,17 +59,20 @@ def _setting(name):
 
 
 def _runs(runs):
+    """The runs, sortable by any column: who, the test accuracy, the settings the class varied
+    (with one run, the network's shape and its optimiser's), then the other figures. The CSV
+    holds every setting."""
     rows = figures.run_rows(runs)
     heads = {"student": _("student"), "train": _("training accuracy"), "valid": _("validation accuracy"),
              "test": _("test accuracy"), "wall_seconds": _("wall time (s)"),
              "iters_to_90": _("iterations to 90 %")}
     names = figures.setting_names(runs)
-    shown = [{heads.get(k) or _setting(k): v for k, v in r.items()} for r in rows]
+    tried = figures.varied(runs) or [n for n in FEW if n in names]
+    shown = [{heads.get(k) or _setting(k): v for k, v in r.items() if k in heads or k in tried} for r in rows]
     percent = {heads[k]: st.column_config.NumberColumn(format="percent") for k in ("train", "valid", "test")}
     st.dataframe(shown, key="class_runs_table", hide_index=True, column_config=percent,
-                 column_order=[heads["student"], heads["test"], *[_setting(n) for n in names],
+                 column_order=[heads["student"], heads["test"], *[_setting(n) for n in tried],
                                heads["valid"], heads["train"], heads["iters_to_90"], heads["wall_seconds"]])
-    tried = figures.varied(runs) or names
     c1, c2 = st.columns(2)
     x = c1.selectbox(_("Across: a setting"), tried + [n for n in names if n not in tried],
                      key="class_scatter_x", format_func=_setting)
@@ -85,12 +90,17 @@ def _value(v):
     return "—" if v is None else str(v)
 
 
-def _answers(answers):
+def _answers(answers, offered=None):
+    """Each question's answers as bars, the right one marked: the questions of the app's lessons
+    and of the lesson file the teacher offered (``offered``, its text)."""
     tallies = figures.tallies(answers)
     if not tallies:
         st.caption(_("No answer yet: a guided lesson's predictions arrive here as students give them."))
         return
-    known, lang = guide_state.lessons()[0], language()
+    known, lang = dict(guide_state.lessons()[0]), language()
+    own = guide_state.read_upload(offered.encode("utf-8"), classroom.OFFERED) if offered else None
+    if own is not None and not isinstance(own, Exception):
+        known[own.id] = own
     for (lesson_id, qid), counts in sorted(tallies.items()):
         lesson = known.get(lesson_id)
         steps = lesson.steps if lesson else ()
@@ -150,7 +160,7 @@ def _network(code, model, held):
 def _run_network(code, run_id):
     from ffn.model_io import load_model
     data = call("model", code, run_id)
-    return load_model(data, input_size=784, output_size=10, max_params=4_000_000)  # shared: read only
+    return load_model(data, **MODEL_LIMITS)  # checked as an upload is; shared: read only
 
 
 @st.cache_data(max_entries=16, ttl=600, show_spinner=False)

@@ -185,7 +185,7 @@ def _offered(info):
     text = info.get("lesson_file")
     if not text:
         return
-    read = guide_state.read_upload(text.encode("utf-8"), "teacher.toml")
+    read = guide_state.read_upload(text.encode("utf-8"), classroom.OFFERED)
     if isinstance(read, Exception):
         return
     with st.container(border=True, key="class_offered"):
@@ -195,7 +195,7 @@ def _offered(info):
 
 
 def _begin(text):
-    read = guide_state.read_upload(text.encode("utf-8"), "teacher.toml")
+    read = guide_state.read_upload(text.encode("utf-8"), classroom.OFFERED)
     if not isinstance(read, Exception):
         st.session_state.guide_uploaded = read
         guide_state.enter(read.id, 0, again=True)

@@ -26,7 +26,8 @@ from board.store import BoardError, Caps, Store
 from . import keeper
 from .i18n import N_, _
 
-RETRY = 30.0        # seconds a session leaves a database it found down alone
+RETRY = 10.0        # seconds a session leaves a database it found down alone
+OFFERED = "class_lesson.toml"  # the name a teacher's offered lesson is read under: its id, class_lesson
 log = logging.getLogger("ffn-digits")
 _store, _store_lock = None, threading.Lock()
 MESSAGES = {

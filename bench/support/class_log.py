@@ -60,3 +60,103 @@ def report(args, log, out, sim_cpu, wall):
             print(f"  waits shown while queued: {len(pairs)} numbers, {within:.0%} within +-30 % of the real "
                   f"wait; worst {worst[1]:.0f} s shown with {worst[2]:.1f} s to go")
     print(f"  errors: {len(log.errors)} {log.errors[:5]}")
+
+
+class BoardLog:
+    """What a class on the board did (``board``): every submission a student sent (when its
+    message left, whether the page said it was sent), every count the teacher's board showed
+    (when it arrived), each student's steps, the errors."""
+
+    def __init__(self):
+        self.sends, self.steps, self.errors = [], [], []
+        self.seen = {"students": [], "runs": [], "drawings": []}   # kind -> [(time.monotonic(), count)]
+        self.board_fragment = None
+        self.t0 = None
+
+    def shown(self, what):
+        """The last count of ``what`` the teacher's board showed."""
+        return self.seen[what][-1][1] if self.seen[what] else 0
+
+    def saw(self):
+        return {"sends": self.sends, "seen": self.seen, "steps": self.steps}
+
+
+def board_delays(log, final):
+    """Each submission in the database (``final``, :meth:`board.store.Store.board`) matched with
+    the click that sent it (its student's k-th submission of its kind that the page said was
+    sent, the student known by their nickname ``vNN``), and when the teacher's board showed it:
+    the first count of its kind at least its rank among the class's rows of that kind (by id,
+    the order the database stored them) that arrived after the click. Returns ``(delays,
+    checks)``: per kind, [(send, seconds or None if never shown)], and per kind the counts of
+    lost (told sent, no row), unconfirmed (a row, not told) and wrongly labelled submissions."""
+    delays, checks = {}, {}
+    for kind, rows_key in (("run", "runs"), ("drawing", "drawings")):
+        told = {}
+        for d in sorted((d for d in log.sends if d["kind"] == kind and d["ok"]), key=lambda d: d["at"]):
+            told.setdefault(d["student"], []).append(d)
+        seen, taken, out = log.seen[rows_key], {}, []
+        unconfirmed = wrong = 0
+        for rank, row in enumerate(final[rows_key], 1):
+            i = int(row["student"][1:]) if str(row["student"]).startswith("v") else -1
+            k = taken[i] = taken.get(i, -1) + 1
+            if k >= len(told.get(i, [])):
+                unconfirmed += 1
+                continue
+            d = told[i][k]
+            wrong += kind == "drawing" and row["label"] != d["label"]
+            t = next((t for t, n in seen if n >= rank and t >= d["at"]), None)
+            out.append((d, None if t is None else t - d["at"]))
+        lost = sum(max(0, len(ds) - (taken.get(i, -1) + 1)) for i, ds in told.items())
+        delays[kind] = out
+        checks[kind] = {"told": sum(map(len, told.values())), "rows": len(final[rows_key]), "lost": lost,
+                        "unconfirmed": unconfirmed, "wrong_label": wrong}
+    return delays, checks
+
+
+def _ps(xs, unit=1.0, fmt="{:.2f}"):
+    if not xs:
+        return "none"
+    xs = [x * unit for x in xs]
+    return (f"p50 {fmt.format(pct(xs, 50))}, p90 {fmt.format(pct(xs, 90))}, "
+            f"max {fmt.format(max(xs))}")
+
+
+def board_report(args, log, out, sim_cpu, wall):
+    final = out["final"]
+    delays, checks = board_delays(log, final)
+    db = args.db.split("://")[0]
+    print(f"scenario board: {args.students} students within {args.within:g} s (fast, {args.iters} iterations, "
+          f"seeds 0-{args.students - 1}; {args.drawings} drawings each), a teacher on the board; "
+          f"{args.replicas} replica(s) on core 0, database {db}; the simulator on core 1 used "
+          f"{sim_cpu:.1f} s of CPU in {wall:.1f} s")
+    print(f"  class {args.code}: {final['students']} students joined (the board's last count: "
+          f"{log.shown('students')})")
+    for kind in ("run", "drawing"):
+        c = checks[kind]
+        print(f"  {kind}s: told sent {c['told']}, in the database {c['rows']}; lost {c['lost']}, "
+              f"unconfirmed {c['unconfirmed']}" + (f", wrong label {c['wrong_label']}" if kind == "drawing" else ""))
+    every = []
+    for kind in ("run", "drawing"):
+        got = [s for _d, s in delays[kind] if s is not None]
+        every += got
+        never = sum(s is None for _d, s in delays[kind])
+        print(f"  click on send to the teacher's board showing it, {kind}s ({len(got)}): {_ps(got)} s"
+              + (f"; never shown: {never}" if never else ""))
+    print(f"  ... all {len(every)}: {_ps(every)} s (target p90 <= 3 s)")
+    told = [d["told"] for d in log.sends if d["ok"]]
+    print(f"  click on send to 'Sent to the class.' on the student's page: {_ps(told, 1e3, '{:.0f}')} ms")
+    shown = [d["at"] + s for kind in delays for d, s in delays[kind] if s is not None]
+    done = [st for st in log.steps if "done" in st]
+    joined = [st["joined"] for st in log.steps if "joined" in st]
+    trained = [st["trained"] for st in log.steps if "trained" in st]
+    if shown:
+        print(f"  the class: the last submission on the board {max(shown) - log.t0:.1f} s after the first "
+              f"student's arrival (target <= 60 s); {len(done)} of {args.students} students did it all, the last "
+              f"{out['students_done']:.1f} s after")
+    print(f"  a student's link to joined: {_ps(joined)} s; Start to the run's Send: {_ps(trained)} s")
+    cpu = out["server_cpu"]
+    print(f"  the servers' CPU during the class: {sum(cpu.values()):.1f} s "
+          f"({', '.join(f'{v:.1f}' for v in cpu.values())}); their training workers' {out['worker_cpu']:.1f} s")
+    runs = out.get("board_runs") or []
+    print(f"  the teacher's board: {len(runs)} refreshes, each {_ps(runs, 1e3, '{:.0f}')} ms (to the run's end)")
+    print(f"  errors: {len(log.errors)} {log.errors[:8]}")

@@ -13,7 +13,16 @@ every element by its place in the page, each widget's id by its ``key=``.
 Widgets are set by key, as a browser sets them when a student acts: a button is a trigger
 for one run, a number or a choice a value kept for the runs after, the canvas component
 (``streamlit-drawable-canvas``, a v2 component) the JSON of its state, as its frontend
-sends it: ``{"drawing": {"raw": ..., "data": "data:image/png;base64,..."}}``.
+sends it: ``{"drawing": {"raw": ..., "data": "data:image/png;base64,..."}}``. A choice among
+buttons (the tab bar's segmented control) is a list, sent as ``string_array_value``; a v2
+component's state (the keeper's, :mod:`ui.keeper`) is the JSON of its state's dict, as
+``json_value``. What a v2 component was given (its ``data``) is kept by key in
+:attr:`Student.data`, for a bench that plays its script's part.
+
+A browser's address bar follows the page: the page writes it (``st.query_params``, a
+``page_info_changed``) and every later run sends what it holds. With ``follow_address``, a
+student does the same; without it (the scenarios of issue 29, measured so), every run sends
+the link it opened, and the page takes that link again at each run as the browser's Back.
 """
 import asyncio
 import json
@@ -57,10 +66,14 @@ class Student:
         The lesson link's query string, without ``?``.
     locale : str
         What the browser says its language is.
+    follow_address : bool
+        Send, at each run, the address the page last wrote (a browser's address bar), not
+        the link it opened.
     """
 
-    def __init__(self, url, query="", locale="en-US"):
+    def __init__(self, url, query="", locale="en-US", follow_address=False):
         self.url, self.query, self.locale = url.rstrip("/"), query, locale
+        self.follow_address = follow_address
         self.cookies = {}
         self.elements = {}         # delta path -> (kind, text, widget id, fragment id)
         self.ids = {}              # widget key -> its element id
@@ -80,6 +93,10 @@ class Student:
         self.media = 0             # images fetched, as a browser fetches each one an element shows
         self._fetches = set()
         self.last_run = None       # the fragments the last run ran (an empty set: the whole page)
+        self.sent_at = None        # when the last run's message left (time.monotonic)
+        self.data = {}             # a v2 component's key -> the JSON of what the page gave it
+        self.on_element = None     # called with (path, kind, text, fragment id) for each element drawn
+        self.run_times = []        # (the fragment id, "" for the whole page; seconds) of every run
 
     # The page's side.
 
@@ -135,7 +152,10 @@ class Student:
             w = cs.widget_states.widgets.add()
             w.id = wid
             for name, value in fields.items():
-                setattr(w, name, value)
+                if name.endswith("_array_value"):  # a message of a list: a segmented control's choice
+                    getattr(w, name).data.extend(value)
+                else:
+                    setattr(w, name, value)
         if trigger is not None:
             w = cs.widget_states.widgets.add()
             w.id = self.ids[trigger]
@@ -143,9 +163,12 @@ class Student:
         loop = asyncio.get_running_loop()
         self._finished = loop.create_future()
         start = time.perf_counter()
+        self.sent_at = time.monotonic()
         await self._ws.send(msg.SerializeToString())
         await asyncio.wait_for(self._finished, timeout)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        self.run_times.append((cs.fragment_id, seconds))
+        return seconds
 
     async def follow(self, done, timeout=120):
         """Let the page's timed fragments run, as a browser's timers run them, until
@@ -173,6 +196,11 @@ class Student:
     def find(self, needle):
         """The first text on the page that holds ``needle``, or None."""
         return next((t for t in self.texts() if needle in t), None)
+
+    def shows(self, key):
+        """Whether the widget of ``key`` is on the page now."""
+        wid = self.ids.get(key)
+        return wid is not None and any(e[2] == wid for e in self.elements.values())
 
     # The websocket's side.
 
@@ -225,10 +253,16 @@ class Student:
                 if e.WhichOneof("type") == "imgs":
                     for img in e.imgs.imgs:
                         self._fetch(img.url)
+                elif e.WhichOneof("type") == "bidi_component" and wid and "-" in wid:
+                    self.data[wid.rsplit("-", 1)[1]] = e.bidi_component.json
                 self.elements[path] = (e.WhichOneof("type"), _text(e), wid, delta.fragment_id)
+                if self.on_element is not None:
+                    self.on_element(path, e.WhichOneof("type"), self.elements[path][1], delta.fragment_id)
             elif delta.WhichOneof("type") == "add_block":
                 self.elements[path] = ("block", None, None, delta.fragment_id)
             self._touched.add(path)
+        elif kind == "page_info_changed" and self.follow_address:  # the address bar, as the page wrote it
+            self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
             self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "stop_auto_rerun":
