@@ -5,8 +5,8 @@ Each panel lives in ``ui/``, and every computation in the ``ffn`` library.
 """
 import streamlit as st
 
-from ui import (class_panel, classroom, draw_panel, evaluate_panel, guide_panel, guide_state, layout,
-                lesson_panel, replica, resources, sidebar, state, top_panel, train_panel)
+from ui import (class_panel, classroom, draw_panel, evaluate_panel, guide_panel, guide_state, keeper,
+                layout, lesson_panel, replica, resources, sidebar, state, top_panel, train_panel)
 from ui.i18n import _
 
 if state.init():
@@ -18,8 +18,7 @@ else:
 st.set_page_config(page_title=_("ffn-digits: a neural network you train and test"), page_icon="✏️",
                    layout="wide", initial_sidebar_state=layout.sidebar_state())
 layout.style()
-with st.container(key="keeper_box"):  # what this browser keeps: a student's token, a teacher's key
-    classroom.identify()
+classroom.identify()  # from what this browser keeps (a student's token, a teacher's key): who is in a class
 layout.header(resources.bundled_model().meta.get("test_accuracy"))
 settings, error = sidebar.render()
 replica.render()  # "the server restarted: your run was lost"
@@ -42,5 +41,7 @@ else:
 if tab == "class":  # a class: start or join one, and its board
     with panels.container(key="panel_class"):
         class_panel.render()
+with st.container(key="keeper_box"):  # last: its telling reruns the page, whose widgets are then all drawn
+    keeper.mount()
 lesson_panel.sync(guide_state.address())  # every field, and the lesson's step: a reload keeps the page
 resources.settle()  # once per server: what lives as long as it is left out of the GC's walks

@@ -78,7 +78,9 @@ TRAIN_BOTH = (("start",), ("preset", ARTICLE[1]), ("start",))
 DEEP_BOTH = (("start",), ("preset", "Deep with batch norm"), ("start",))
 COMPARE_BOTH = (("start",), ("choose", "Activation", "Sigmoid"), ("start",))
 CONFUSION = (("wait", "The most confident mistakes"), ("cell", 2, 7))
-BOARD = (("until", "() => !location.search.includes('key=')"), ("wait", "The runs"))
+BOARD = (("until", "() => !location.search.includes('key=')"),
+         ("until", "() => document.querySelector('.st-key-class_scatter .main-svg') !== null"
+                   " && document.querySelector('.st-key-class_confusion .main-svg') !== null"))
 PRESENTING = ("until", "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 24")
 GUIDE = "?guide=overfitting&guide_step=1"
 ANSWER = ("click", ".st-key-guide_q_overfitting_gap label >> nth=3")  # the third choice: > 5 points
@@ -126,7 +128,7 @@ SHOTS = {
     "board": Shot("?present=1&tab=class&class={class}", "presenter mode at 1080p: the class board, its "
                   "runs and the scatter of learning rate against test accuracy", BOARD, window=PROJECTOR),
     "board-chinese": Shot("?present=1&lang=zh&tab=class&class={class}", "the class board in Chinese",
-                          (*BOARD[:1], ("wait", "训练记录")), window=PROJECTOR),
+                          BOARD, window=PROJECTOR),
     "board-handwriting": Shot("?tab=class&class={class}", "the board's handwriting part: the class's "
                               "drawings read by the pretrained model, the confusion matrix, the hardest "
                               "drawings",

@@ -67,16 +67,28 @@ def _runs(runs):
              "test": _("test accuracy"), "wall_seconds": _("wall time (s)"),
              "iters_to_90": _("iterations to 90 %")}
     names = figures.setting_names(runs)
-    tried = figures.varied(runs) or [n for n in FEW if n in names]
-    shown = [{heads.get(k) or _setting(k): v for k, v in r.items() if k in heads or k in tried} for r in rows]
-    percent = {heads[k]: st.column_config.NumberColumn(format="percent") for k in ("train", "valid", "test")}
+    # what the class varied, the most values first (a jigsaw's four rates before its two sizes)
+    # (a seed last: each student's own is no finding)
+    tried = sorted(figures.varied(runs), key=lambda n: (n == "seed", -len({repr(r["settings"].get(n))
+                                                                           for r in runs}))) \
+        or [n for n in FEW if n in names]
+    def cell(k, v):  # accuracies in percent, each with one decimal; a run that never got to 90 % says so
+        if k == "iters_to_90":
+            return _("never") if v is None else f"{v:,}"
+        return v * 100 if k in ("train", "valid", "test") and v is not None else v
+    shown = [{heads.get(k) or _setting(k): cell(k, v) for k, v in r.items() if k in heads or k in tried}
+             for r in rows]
+    percent = {heads[k]: st.column_config.NumberColumn(format="%.1f%%") for k in ("train", "valid", "test")}
+    percent[heads["wall_seconds"]] = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(shown, key="class_runs_table", hide_index=True, column_config=percent,
                  column_order=[heads["student"], heads["test"], *[_setting(n) for n in tried],
                                heads["valid"], heads["train"], heads["iters_to_90"], heads["wall_seconds"]])
     c1, c2 = st.columns(2)
     x = c1.selectbox(_("Across: a setting"), tried + [n for n in names if n not in tried],
                      key="class_scatter_x", format_func=_setting)
-    colour = c2.selectbox(_("Colour and shape: another"), ["", *[n for n in names if n != x]],
+    others = [n for n in tried if n != x] + [n for n in names if n != x and n not in tried]
+    first = others[:1] if len(tried) > 1 else []  # by default, the other setting the class varied, if any
+    colour = c2.selectbox(_("Colour and shape: another"), [*first, "", *others[len(first):]],
                           key="class_scatter_colour", format_func=lambda n: _setting(n) if n else _("none"))
     fig = board_charts.scatter_figure(figures.scatter(runs, x, colour or None), _setting(x),
                                       _setting(colour) if colour else None, shown=_value)

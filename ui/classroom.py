@@ -114,15 +114,12 @@ def _teacher_name(code):
 
 
 def identify():
-    """Once a run, before the panels: from what the browser keeps, and from a teacher's link's
-    key, who this session is in its class; then the browser's keeper (:mod:`ui.keeper`),
-    which writes what this decided. Sets ``class_role`` ('teacher', 'student', or None while
-    the browser has not told the page), ``class_me`` (a student's {id, name} once joined)
-    and ``class_token``."""
-    try:
-        _identify(keeper.read())
-    finally:
-        keeper.mount()
+    """Once a run, before the panels: from what the browser told the page it keeps (at the last
+    run's end: :func:`ui.keeper.mount`), and from a teacher's link's key, who this session is
+    in its class. Sets ``class_role`` ('teacher', 'student', or None while the browser has
+    not told the page), ``class_me`` (a student's {id, name} once joined) and
+    ``class_token``; what the browser is to keep goes to :func:`ui.keeper.write`."""
+    _identify(keeper.read())
 
 
 def _identify(kept):

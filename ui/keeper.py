@@ -42,8 +42,10 @@ def write(**values):
 
 
 def mount():
-    """The keeper on the page, once a run, after what decides what it writes: it writes what is
-    pending, then tells the page all it keeps (a rerun, and :func:`read` has it). What was
+    """The keeper on the page, once a run, at its end: it writes what is pending, then tells the
+    page all it keeps (a rerun, and :func:`read` has it). At the end, because its telling
+    reruns the page at once: a rerun asked for before the browser has drawn the page's other
+    widgets would carry none of their values (the open tab, presenter mode), and lose them. What was
     written stays in its data: the same data does not call it again, and so costs no rerun
     (writing it again, at a reload, changes nothing)."""
     pending = st.session_state.get("keeper_pending", {})
