@@ -3,8 +3,6 @@
 against test accuracy; how the class answered each question; and how a network reads the
 class's own handwriting, against MNIST's test set. Made for presenter mode: the teacher
 projects it. Names and answers a student typed are shown as text, never as markup."""
-import hashlib
-
 import streamlit as st
 
 import ffn
@@ -182,20 +180,26 @@ def _read(code, model, n, last_id, _drawings, _net):
 
 
 def _downloads(code, data):
-    """CSV files of the runs, the answers and the drawings' labels, for the lesson's record."""
+    """CSV files of the runs, the answers and the drawings' labels, for the lesson's record, with
+    the page's headers (in Chinese on a Chinese page: the BOM lets Excel and WPS read them)."""
     row = st.container(horizontal=True, key="class_downloads")
     names = figures.setting_names(data["runs"])
-    runs = csv_bytes(["run", "student", *names, "train", "valid", "test", "wall_seconds", "iters_to_90"],
-                     [[r["id"], r["student"], *[r["settings"].get(n) for n in names], r["train"], r["valid"],
-                       r["test"], r["wall_seconds"], r["iters_to_90"]] for r in data["runs"]])
-    answers = csv_bytes(["student", "lesson", "question", "answer"],
+    heads = [_("run"), _("student"), *[_setting(n) for n in names], _("training accuracy"),
+             _("validation accuracy"), _("test accuracy"), _("wall time (s)"), _("iterations to 90 %")]
+    runs = csv_bytes(heads,
+                     [[r["id"], r["student"], *[_csv_value(r["settings"].get(n)) for n in names], r["train"],
+                       r["valid"], r["test"], r["wall_seconds"], r["iters_to_90"]] for r in data["runs"]])
+    answers = csv_bytes([_("student"), _("lesson"), _("question"), _("answer")],
                         [[a["student"], a["lesson"], a["question"], a["answer"]] for a in data["answers"]])
-    drawings = csv_bytes(["drawing", "student", "label", "sha256"],
-                         [[d["id"], d["student"], d["label"], hashlib.sha256(d["pixels"]).hexdigest()[:16]]
-                          for d in data["drawings"]])
+    drawings = csv_bytes([_("drawing"), _("student"), _("label")],
+                         [[d["id"], d["student"], d["label"]] for d in data["drawings"]])
     files = ((_("Runs (CSV)"), runs, "runs"), (_("Answers (CSV)"), answers, "answers"),
              (_("Drawings' labels (CSV)"), drawings, "drawings"))
     for name, body, what in files:
         row.download_button(name, body, file_name=f"class-{code}-{what}.csv", mime="text/csv",
                             key=f"class_csv_{what}", on_click="ignore")
 
+
+def _csv_value(v):
+    """A setting as a cell: a list (the hidden layers' sizes) as its numbers with dashes."""
+    return "-".join(map(str, v)) if isinstance(v, (list, tuple)) else v
