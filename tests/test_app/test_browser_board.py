@@ -102,6 +102,14 @@ def test_a_teacher_and_two_students_fill_the_board(browser, class_app):
     t0 = time.monotonic()
     playwright.expect(metric(teacher, "Runs sent")).to_have_text("1", timeout=10000)
     assert time.monotonic() - t0 < 5
+    # the scatter saves itself as PNG from its one toolbar button
+    scatter = teacher.locator(".st-key-class_scatter")
+    scatter.scroll_into_view_if_needed()
+    scatter.hover()
+    with teacher.expect_download(timeout=20000) as saved:
+        scatter.locator(".modebar-btn").click()
+    assert saved.value.suggested_filename == "class-scatter.png"
+    assert saved.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     # student 2, Chinese: joins with the default name, sends two labelled drawings
     li = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN").new_page()

@@ -286,3 +286,20 @@ def test_a_field_over_the_caps_with_the_preset_applies_once_a_later_field_has_ma
     v = lesson.values
     assert (v["hidden_size"], v["learning_rate"], v["iters"], v["augment"]) == (512, 1.0, 5000, False)
     assert lesson.problems == [("augment", "1", "caps:augmenting wants a smaller rate")]
+
+
+def test_a_class_code_goes_through_the_link_and_a_teachers_key_never_does():
+    from ui.link_values import Code
+    spec = replace(SPEC, classes=Code("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 6))
+    lesson = parse({"class": "k7q2mx", "key": "secret-teacher-key", "tab": "draw"}, spec)
+    assert lesson.classroom == "K7Q2MX" and lesson.problems == []  # either case; the key is not "unknown"
+    written = query(lesson, spec)
+    assert written["class"] == "K7Q2MX" and "key" not in written
+    assert "secret" not in link("http://h/", lesson, spec)
+    assert "key" not in address(lesson, spec) and "secret" not in str(address(lesson, spec, lesson))
+    for bad in ("K7Q2M", "K7Q2MXX", "K7Q2M0", "<b>x</b>", "K7Q2M\u202e"):  # 0 is not in the alphabet
+        read = parse({"class": bad}, spec)
+        assert read.classroom == "" and read.problems == [("class", bad, "code")]
+    assert "class" not in query(parse({}, spec), spec)
+    no_classes = parse({"class": "K7Q2MX", "key": "k"}, SPEC)  # a page without classes: both unknown
+    assert no_classes.classroom == "" and {p[0] for p in no_classes.problems} == {"class", "key"}

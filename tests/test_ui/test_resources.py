@@ -62,3 +62,23 @@ def test_the_housekeeping_gives_freed_memory_back_and_lets_idle_networks_go(monk
     if resources._LIBC is not None and hasattr(resources._LIBC, "malloc_trim"):  # glibc: the real call
         monkeypatch.undo()
         resources._give_back()
+
+
+def test_the_housekeeping_deletes_the_classes_past_their_time(tmp_path, monkeypatch):
+    """The board's expired classes go by themselves: the first round, then every CLASSES_EVERY s."""
+    import sqlalchemy as sa
+
+    from board.store import Store
+    from ui import classroom
+
+    now = [1_000_000.0]
+    store = Store(f"sqlite:///{tmp_path / 'classes.db'}", clock=lambda: now[0]).create()
+    old, _key = store.new_class(days=1)
+    now[0] += 86400 / 2
+    young, _key = store.new_class(days=1)
+    now[0] += 86400 / 2 + 1  # the first one's day is over
+    monkeypatch.setattr(classroom, "_store", store)
+    resources._housekeeping(3600.0, 0.01, rounds=1)
+    assert store.info(young)["code"] == young
+    with store.engine.connect() as c:  # gone, with all it held
+        assert [r.code for r in c.execute(sa.text("select code from classes"))] == [young]
