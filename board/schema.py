@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 SCHEMA_VERSION = 1  # meta.schema_version: a later schema migrates from it
 CODE_LENGTH = 6
+NAME = 40   # characters of a nickname
+TEXT = 40   # characters of a lesson's or question's id, and of an answer
 
 md = sa.MetaData()
 meta = sa.Table("meta", md, sa.Column("key", sa.String(40), primary_key=True),
@@ -25,7 +27,7 @@ students = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False),     # the browser's token, hashed
-    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(NAME), nullable=False),
     sa.Column("joined", sa.Float, nullable=False),
     # this minute's submissions, for the per-minute cap: since when, and how many
     sa.Column("window_start", sa.Float, nullable=False, default=0.0),
@@ -50,9 +52,9 @@ runs = _sent("runs", sa.Column("settings", sa.JSON, nullable=False),
              sa.Column("train", sa.Float), sa.Column("valid", sa.Float), sa.Column("test", sa.Float),
              sa.Column("wall_seconds", sa.Float), sa.Column("iters_to_90", sa.Integer),
              sa.Column("model", sa.LargeBinary))                 # its .npz, within the caps
-answers = _sent("answers", sa.Column("lesson", sa.String(40), nullable=False),
-                sa.Column("question", sa.String(40), nullable=False),
-                sa.Column("answer", sa.String(40), nullable=False),
+answers = _sent("answers", sa.Column("lesson", sa.String(TEXT), nullable=False),
+                sa.Column("question", sa.String(TEXT), nullable=False),
+                sa.Column("answer", sa.String(TEXT), nullable=False),
                 sa.UniqueConstraint("student_id", "lesson", "question"))
 drawings = _sent("drawings", sa.Column("label", sa.Integer, nullable=False),
                  sa.Column("pixels", sa.LargeBinary, nullable=False))  # the 28x28 input, uint8, 784 bytes

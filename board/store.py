@@ -16,39 +16,15 @@ import json
 import secrets
 import time
 import unicodedata
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from .caps import BoardError, Caps  # noqa: F401 - the board's refusals and limits, here too
 from .engine import DEFAULT_URL, TIMEOUT, engine_for  # noqa: F401 - the board's settings, here too
-from .schema import CODE_LENGTH, SCHEMA_VERSION, SENT, answers, classes, drawings, md, meta, runs, students
+from .schema import (CODE_LENGTH, SCHEMA_VERSION, SENT, TEXT, answers, classes, drawings, md, meta,
+                     runs, students)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from a projector
-
-@dataclass(frozen=True)
-class Caps:
-    """What a server, a class and a field may hold."""
-    classes: int = 200                 # classes on the server at once
-    students: int = 80                 # per class
-    runs: int = 400                    # per class
-    drawings: int = 4000               # per class
-    model_bytes: int = 8 * 2 ** 20     # one run's model file
-    class_model_bytes: int = 256 * 2 ** 20   # every model a class holds
-    name: int = 40                     # characters of a nickname
-    per_minute: int = 30               # submissions a student may send in a minute
-    settings_chars: int = 2000         # a run's settings, as JSON
-    lesson_bytes: int = 64 * 1024      # a teacher's lesson file
-    days: float = 7.0                  # a class's life, by default
-
-
-class BoardError(ValueError):
-    """A request the board refuses: ``code`` names why (``unknown_class``, ``wrong_key``,
-    ``full``...), ``values`` hold its numbers, for the page to word."""
-
-    def __init__(self, code, message, **values):
-        super().__init__(message)
-        self.code, self.values = code, values
-
 
 def plain(value, n):
     """``value`` as text a student may send: control and format characters (a NUL, a
@@ -95,8 +71,11 @@ class Store:
                                               expires=now + life, board_public=False))
         return code, key
 
-    def _class(self, c, code):
-        row = c.execute(sa.select(classes).where(classes.c.code == str(code)[:CODE_LENGTH].upper())).first()
+    def _class(self, c, code, lock=False):
+        """Class ``code``'s row; ``lock``: held until the transaction ends (PostgreSQL: a second
+        writer to the class waits, so that two cannot both take its last place under a cap)."""
+        query = sa.select(classes).where(classes.c.code == str(code)[:CODE_LENGTH].upper())
+        row = c.execute(query.with_for_update() if lock else query).first()
         if row is None or row.expires <= self.clock():
             raise BoardError("unknown_class", f"no class {code!r} on this server")
         return row
@@ -152,7 +131,7 @@ class Store:
         number, cut to the cap; none: ``default`` with their number): their id, the same on a reload."""
         name = plain(name, self.caps.name)
         with self.engine.begin() as c:
-            cls = self._class(c, code)
+            cls = self._class(c, code, lock=True)
             found = c.execute(sa.select(students.c.id).where(
                 students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
             if found is not None:
@@ -168,11 +147,11 @@ class Store:
             return c.execute(students.insert().values(class_id=cls.id, token_hash=digest(token), name=name,
                                                       joined=self.clock())).inserted_primary_key[0]
 
-    def _student(self, c, code, token):
+    def _student(self, c, code, token, lock=True):
         """The class and the student sending, whose submission this is: one more this minute,
         within the cap. One conditional UPDATE counts it, so that two replicas sending at once
         cannot both take the minute's last place (the second waits for the first's row)."""
-        cls = self._class(c, code)
+        cls = self._class(c, code, lock=lock)
         sid = c.execute(sa.select(students.c.id).where(
             students.c.class_id == cls.id, students.c.token_hash == digest(token))).scalar()
         if sid is None:
@@ -195,7 +174,8 @@ class Store:
 
     def submit_run(self, code, token, settings, final, wall_seconds, iters_to_90=None, model=None):
         """A finished run: its settings (a dict), final accuracies, wall time, iterations to 90 %
-        and its model file, within the caps. One transaction."""
+        and its model file, within the caps. One transaction. Returns ``{id, model_kept}``: a
+        model over the caps is left out, the run kept."""
         settings = dict(settings)
         if len(json.dumps(settings)) > self.caps.settings_chars:
             raise BoardError("too_long", "the run's settings are over the cap",
@@ -209,26 +189,34 @@ class Store:
                                  .where(runs.c.class_id == cls.id)).scalar()
                 if len(model) > self.caps.model_bytes or held + len(model) > self.caps.class_model_bytes:
                     model = None  # the run is kept, its model not: the board tests only what it holds
-            return c.execute(runs.insert().values(
+            rid = c.execute(runs.insert().values(
                 class_id=cls.id, student_id=sid, settings=settings, train=final.get("train"),
                 valid=final.get("valid"), test=final.get("test"), wall_seconds=wall_seconds,
                 iters_to_90=iters_to_90, model=model, created=self.clock())).inserted_primary_key[0]
+            return {"id": rid, "model_kept": model is not None}
 
     def submit_answers(self, code, token, lesson, given):
         """A student's answers to a lesson's questions, by the questions' ids (a later answer
         to the same question replaces the earlier, even when two replicas write it at once)."""
-        lesson = plain(lesson, 40)
+        lesson = plain(lesson, TEXT)
         with self.engine.begin() as c:
             cls, sid = self._student(c, code, token)
+            asked = {plain(q, TEXT) for q in given}
+            again = c.execute(sa.select(sa.func.count()).select_from(answers).where(  # replaced, not new
+                answers.c.student_id == sid, answers.c.lesson == lesson,
+                answers.c.question.in_(asked))).scalar()
+            if self._count(c, answers, cls) + len(asked) - again > self.caps.answers:
+                raise BoardError("answers_full", "the class has as many answers as it may",
+                                 limit=self.caps.answers)
             for qid, value in given.items():
-                row = dict(answer=plain(value, 40), created=self.clock())
+                row = dict(answer=plain(value, TEXT), created=self.clock())
                 try:
                     with c.begin_nested():  # a savepoint: the other writer's row makes this an update
                         c.execute(answers.insert().values(class_id=cls.id, student_id=sid, lesson=lesson,
-                                                          question=plain(qid, 40), **row))
+                                                          question=plain(qid, TEXT), **row))
                 except sa.exc.IntegrityError:
                     c.execute(answers.update().where(answers.c.student_id == sid, answers.c.lesson == lesson,
-                                                     answers.c.question == plain(qid, 40)).values(**row))
+                                                     answers.c.question == plain(qid, TEXT)).values(**row))
 
     def submit_drawing(self, code, token, label, pixels):
         """A labelled drawing: the 28x28 input the network reads, as 784 bytes."""

@@ -87,8 +87,9 @@ def test_every_cap_says_what_was_reached(store):
     with pytest.raises(BoardError, match="as many students") as e:
         store.join(code, "d", "d")
     assert e.value.code == "class_full"
-    store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"x" * 90)
-    store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"x" * 90)  # past the class's model bytes
+    first = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"x" * 90)
+    second = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"x" * 90)  # past the class's bytes
+    assert (first["model_kept"], second["model_kept"]) == (True, False)
     assert [r["has_model"] for r in store.board(code)["runs"]] == [True, False]
     with pytest.raises(BoardError) as e:
         store.submit_run(code, "a", {}, {}, 1.0)
@@ -148,9 +149,26 @@ def test_a_submission_is_all_or_nothing_and_writers_share_the_file(store, tmp_pa
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as c:
             assert c.execute(sa.text("pragma journal_mode")).scalar() == "wal"
-    with pytest.raises((sa.exc.StatementError, TypeError)):  # wrapped by one driver, not the other
-        store.submit_run(code, "a", {"x": object()}, {}, 1.0)  # fails inside the transaction...
-    assert store.board(code)["runs"] == []  # ...and leaves nothing behind
+
+
+def test_a_submission_that_fails_midway_leaves_nothing_behind(store):
+    """One transaction: a run whose INSERT fails (a replica killed mid-submit) is not stored, and the
+    student's count of the minute, written before it in the same transaction, is rolled back too."""
+    code, _key = store.new_class()
+    store.join(code, "a", "Ada")
+
+    def killed(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO RUNS"):
+            raise RuntimeError("the replica died here")
+    sa.event.listen(store.engine, "before_cursor_execute", killed)
+    try:
+        with pytest.raises(RuntimeError):
+            store.submit_run(code, "a", {"hidden_size": 64}, {"test": 0.9}, 1.0, model=b"m")
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", killed)
+    assert store.board(code)["runs"] == []
+    with store.engine.connect() as c:
+        assert c.execute(sa.text("select window_count from students")).scalar() == 0
 
 
 def test_the_csv_opens_in_a_spreadsheet_as_text():
@@ -274,8 +292,10 @@ def test_a_model_is_read_back_as_sent_and_by_its_own_class_only(store):
     sent = bytes(range(100))  # every byte value up to 99, and exactly caps.model_bytes long
     kept = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=sent)
     over = store.submit_run(code, "a", {}, {"test": 0.9}, 1.0, model=b"\x00" * 101)
+    assert kept["model_kept"] and not over["model_kept"]  # the page says so
     theirs = store.submit_run(other, "b", {}, {"test": 0.9}, 1.0, model=b"theirs")
     mine = store.submit_run(other, "b", {}, {"test": 0.9}, 1.0)
+    kept, over, theirs, mine = (r["id"] for r in (kept, over, theirs, mine))
     assert store.model(code, kept) == sent and isinstance(store.model(code, kept), bytes)
     assert store.model(code, over) is None and store.model(other, mine) is None
     assert store.model(other, theirs) == b"theirs"
@@ -424,11 +444,21 @@ def test_a_nul_or_control_character_in_a_nickname_or_answer_is_dropped_not_a_cra
     assert (answer["lesson"], answer["question"], answer["answer"]) == ("lesson", "q", "answer")
 
 
-def test_a_nul_in_a_lesson_file_is_refused_or_dropped_not_a_crash(store):
-    """set_lesson with a NUL (no TOML file holds one) raises BoardError or stores the file without it."""
+def test_a_nul_in_a_lesson_file_is_dropped_not_a_crash(store):
+    """set_lesson drops a NUL (PostgreSQL's text refuses one; no TOML file holds one) and keeps the rest."""
     code, key = store.new_class()
-    try:
-        store.set_lesson(code, key, 'title = "a\x00b"\n')
-    except BoardError:
-        pass
-    assert "\x00" not in (store.info(code)["lesson_file"] or "")
+    store.set_lesson(code, key, 'title = "a\x00b"\n')
+    assert store.info(code)["lesson_file"] == 'title = "ab"\n'
+
+
+def test_a_class_holds_as_many_answers_as_it_may(store):
+    """Caps.answers: past it, answers_full; a later answer to a question answered is no new one."""
+    store.caps = Caps(answers=3)
+    code, _key = store.new_class()
+    store.join(code, "a", "Ada")
+    store.submit_answers(code, "a", "lesson", {"q1": "x", "q2": "y"})
+    with pytest.raises(BoardError) as e:
+        store.submit_answers(code, "a", "lesson", {"q3": "z", "q4": "w"})
+    assert e.value.code == "answers_full" and e.value.values == {"limit": 3}
+    store.submit_answers(code, "a", "lesson", {"q1": "changed", "q2": "too", "q3": "z"})  # one new: 3
+    assert sorted(a["answer"] for a in store.board(code)["answers"]) == ["changed", "too", "z"]
