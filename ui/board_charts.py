@@ -1,6 +1,7 @@
 """The class board's figures (Plotly): a setting against test accuracy, one dot a run, coloured
 and shaped by a second setting; and how the class answered a question. Okabe-Ito colours,
 each with its own marker shape, so that colour is never the only cue."""
+import html
 import math
 
 import plotly.graph_objects as go
@@ -35,7 +36,7 @@ def scatter_figure(points, x_title, colour_title=None, shown=str):
             mode="markers", name=shown(group) if colour_title else _("runs"), showlegend=bool(colour_title),
             marker=dict(size=14, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], symbol=SHAPES[i % len(SHAPES)],
                         line=dict(width=1, color="#000000")),
-            customdata=[points["student"][k] for k in idx],
+            customdata=[html.escape(points["student"][k], quote=False) for k in idx],  # a nickname: as text
             hovertemplate="%{customdata}: %{y:.2%}<extra></extra>")
     if numeric and min(xs) > 0 and max(xs) / min(xs) > 20:
         fig.update_xaxes(type="log")

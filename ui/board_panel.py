@@ -3,6 +3,10 @@
 against test accuracy; how the class answered each question; and how a network reads the
 class's own handwriting, against MNIST's test set. Made for presenter mode: the teacher
 projects it. Names and answers a student typed are shown as text, never as markup."""
+import threading
+import time
+from functools import partial
+
 import streamlit as st
 
 import ffn
@@ -10,14 +14,32 @@ from board import figures
 from board.export import csv_bytes
 
 from . import board_charts, charts, classroom, compare_charts, guide_state, layout, resources
-from .classroom import Unavailable, call, worded
+from .classroom import BoardError, Unavailable, call, worded
 from .fields import CONTROL_LABELS, FIELD_NAMES
 from .i18n import _, language
 from .run import MODEL_LIMITS
 
 EVERY = 2.0        # seconds between the board's reads of the database
+SHARED = 0.5       # seconds a read of a class's board serves every page that shows it
 BUNDLED = "bundled"
+_boards, _boards_lock = {}, threading.Lock()  # class code -> (when read, its board)
 FEW = ("hidden_size", "depth", "activation", "optimizer", "learning_rate")  # a lone run's table columns
+
+
+def _read_board(code):
+    """The board of ``code`` as read at most :data:`SHARED` s ago: every page that shows it (the
+    teacher's, and 40 students' when it is shown to them) shares one read. Read only."""
+    now = time.monotonic()
+    with _boards_lock:
+        read_at, data = _boards.get(code, (-SHARED, None))
+        if now - read_at < SHARED:
+            return data
+    data = call("board", code)
+    with _boards_lock:
+        for old in [c for c, (t, _d) in _boards.items() if now - t > 60]:  # a class no page shows
+            del _boards[old]
+        _boards[code] = (now, data)
+    return data
 
 
 def render(code, teacher):
@@ -27,11 +49,8 @@ def render(code, teacher):
 
 def _board(code, teacher):
     try:
-        data, offered = call("board", code), call("info", code).get("lesson_file")
-    except Unavailable as e:
-        st.warning(worded(e))
-        return
-    except Exception as e:  # noqa: BLE001 - a refusal (the class expired meanwhile): said, not raised
+        data, offered = _read_board(code), call("info", code).get("lesson_file")
+    except (BoardError, Unavailable) as e:  # down, or the class expired or was deleted meanwhile: said
         st.warning(worded(e))
         return
     runs, drawings = data["runs"], data["drawings"]
@@ -70,14 +89,14 @@ def _runs(runs):
     tried = sorted(figures.varied(runs), key=lambda n: (n == "seed", -len({repr(r["settings"].get(n))
                                                                            for r in runs}))) \
         or [n for n in FEW if n in names]
-    def cell(k, v):  # accuracies in percent, each with one decimal; a run that never got to 90 % says so
-        if k == "iters_to_90":
-            return _("never") if v is None else f"{v:,}"
+    def cell(k, v):  # accuracies in percent, each with one decimal
         return v * 100 if k in ("train", "valid", "test") and v is not None else v
     shown = [{heads.get(k) or _setting(k): cell(k, v) for k, v in r.items() if k in heads or k in tried}
              for r in rows]
     percent = {heads[k]: st.column_config.NumberColumn(format="%.1f%%") for k in ("train", "valid", "test")}
     percent[heads["wall_seconds"]] = st.column_config.NumberColumn(format="%.1f")
+    percent[heads["iters_to_90"]] = st.column_config.NumberColumn(
+        format="%d", help=_("Empty: the run never got to 90 %."))
     st.dataframe(shown, key="class_runs_table", hide_index=True, column_config=percent,
                  column_order=[heads["student"], heads["test"], *[_setting(n) for n in tried],
                                heads["valid"], heads["train"], heads["iters_to_90"], heads["wall_seconds"]])
@@ -111,17 +130,19 @@ def _answers(answers, offered=None):
     own = guide_state.read_upload(offered.encode("utf-8"), classroom.OFFERED) if offered else None
     if own is not None and not isinstance(own, Exception):
         known[own.id] = own
-    for (lesson_id, qid), counts in sorted(tallies.items()):
-        lesson = known.get(lesson_id)
-        steps = lesson.steps if lesson else ()
-        q = next((s.question for s in steps if s.question and s.question.id == qid), None)
-        title = lesson.title(lang) if lesson else lesson_id
-        st.text(f"{title}: {q.prompt(lang) if q else qid}")  # a lesson we don't know is named by its ids
-        texts = {c: t(lang) for c, t in q.choices} if q is not None and q.kind == "choice" else {}
-        right = q.answer if q is not None and q.kind == "choice" else None
-        charts.plot(st, board_charts.answers_figure(dict(counts), texts, right),
-                    key=f"class_q_{lesson_id}_{qid}")
-        if q is not None and q.kind == "number":
+    # only the questions of lessons the board knows (a student's own lesson file is theirs: its
+    # answers are in the CSV, not on the projector)
+    asked = {(lesson.id, s.question.id): (lesson, s.question)
+             for lesson in known.values() for s in lesson.steps if s.question is not None}
+    shown = [(asked[k], counts) for k, counts in sorted(tallies.items()) if k in asked]
+    if not shown:
+        st.caption(_("No answer yet: a guided lesson's predictions arrive here as students give them."))
+    for i, ((lesson, q), counts) in enumerate(shown):
+        st.text(f"{lesson.title(lang)}: {q.prompt(lang)}")
+        texts = {c: t(lang) for c, t in q.choices} if q.kind == "choice" else {}
+        right = q.answer if q.kind == "choice" else None
+        charts.plot(st, board_charts.answers_figure(dict(counts), texts, right), key=f"class_q_{i}")
+        if q.kind == "number":
             st.caption(_("The answer: {answer:g}").format(answer=q.answer))
 
 
@@ -135,7 +156,7 @@ def _handwriting(code, runs, drawings):
             student=held[m]["student"], id=m)))
     try:
         net, mnist = _network(code, model, held)
-    except Exception:  # noqa: BLE001 - a model that can't be read is said, the board goes on
+    except (BoardError, Unavailable, ValueError):  # a file that can't be read, too: said; the board goes on
         st.warning(_("This run's model could not be read."))
         return
     r = _read(code, model, len(drawings), drawings[-1]["id"], _drawings=drawings, _net=net)
@@ -186,18 +207,26 @@ def _downloads(code, data):
     names = figures.setting_names(data["runs"])
     heads = [_("run"), _("student"), *[_setting(n) for n in names], _("training accuracy"),
              _("validation accuracy"), _("test accuracy"), _("wall time (s)"), _("iterations to 90 %")]
-    runs = csv_bytes(heads,
-                     [[r["id"], r["student"], *[_csv_value(r["settings"].get(n)) for n in names], r["train"],
-                       r["valid"], r["test"], r["wall_seconds"], r["iters_to_90"]] for r in data["runs"]])
-    answers = csv_bytes([_("student"), _("lesson"), _("question"), _("answer")],
-                        [[a["student"], a["lesson"], a["question"], a["answer"]] for a in data["answers"]])
-    drawings = csv_bytes([_("drawing"), _("student"), _("label")],
-                         [[d["id"], d["student"], d["label"]] for d in data["drawings"]])
+    # the files are made when a button is pressed, not at each refresh of the board (the headers
+    # now: a download's callable runs where no session says the language)
+    rows = {"runs": lambda: [[r["id"], r["student"], *[_csv_value(r["settings"].get(n)) for n in names],
+                              r["train"], r["valid"], r["test"], r["wall_seconds"], r["iters_to_90"]]
+                             for r in data["runs"]],
+            "answers": lambda: [[a["student"], a["lesson"], a["question"], a["answer"]]
+                                for a in data["answers"]],
+            "drawings": lambda: [[d["id"], d["student"], d["label"]] for d in data["drawings"]]}
+    runs = partial(_csv, heads, rows["runs"])
+    answers = partial(_csv, [_("student"), _("lesson"), _("question"), _("answer")], rows["answers"])
+    drawings = partial(_csv, [_("drawing"), _("student"), _("label")], rows["drawings"])
     files = ((_("Runs (CSV)"), runs, "runs"), (_("Answers (CSV)"), answers, "answers"),
              (_("Drawings' labels (CSV)"), drawings, "drawings"))
     for name, body, what in files:
         row.download_button(name, body, file_name=f"class-{code}-{what}.csv", mime="text/csv",
                             key=f"class_csv_{what}", on_click="ignore")
+
+
+def _csv(header, rows):
+    return csv_bytes(header, rows())
 
 
 def _csv_value(v):

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from board.schema import CODE_LENGTH
+from board.schema import CODE_LENGTH, NAME
 from board.store import CODE_ALPHABET
 
 from . import board_panel, classroom, guide_state
-from .classroom import Unavailable, call, worded
+from .classroom import BoardError, Unavailable, call, worded
 from .i18n import _, language
 from .lesson_panel import current
 from .top_panel import page_link
@@ -25,12 +25,16 @@ def render():
     if not code:
         _start_or_join()
         return
+    if ss.get("class_unavailable"):
+        st.warning(worded(Unavailable()))
+        st.button(_("Leave this class"), key="class_leave", on_click=classroom.leave)
+        return
     if ss.get("class_role") is None:
         st.caption(_("Looking for this browser's place in class {code}…").format(code=code))
         return
     if classroom.is_teacher():
-        _teacher(code)
-        board_panel.render(code, teacher=True)
+        if _teacher(code):
+            board_panel.render(code, teacher=True)
         return
     _student(code)
 
@@ -39,13 +43,13 @@ def _message():
     said = st.session_state.pop("class_msg", None)
     if said is None:
         return
-    kind, what = said
+    kind, what, *about = said  # about: the class it names, when not this page's
     if what == "deleted":
         st.success(_("The class and everything it held are deleted."))
     elif what == "wrong_key":
         st.warning(_(classroom.MESSAGES["wrong_key"]))
     else:
-        getattr(st, kind)(worded(what))
+        getattr(st, kind)(worded(what, *about))
 
 
 def _start_or_join():
@@ -67,7 +71,7 @@ def _join_typed():
     ss = st.session_state
     code = str(ss.get("class_code_typed") or "").strip().upper()
     if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
-        ss.class_msg = ("warning", classroom.BoardError("unknown_class", "bad code"))
+        ss.class_msg = ("warning", classroom.BoardError("unknown_class", "not a code"), code[:CODE_LENGTH])
         return
     ss.classroom, ss.class_identified = code, None  # identified at the next run, by this browser's keys
 
@@ -81,12 +85,14 @@ def _links(code):
 
 def _teacher(code):
     ss = st.session_state
+    """The teacher's row: the code, the links, whether students see the board, the class's
+    settings. False (and why) when the class can't be read: no board under it then."""
     try:
         info = call("info", code)
-    except Exception as e:  # noqa: BLE001 - unavailable, or the class expired: said
+    except (BoardError, Unavailable) as e:  # unavailable, or the class expired or was deleted: said
         st.warning(worded(e))
         st.button(_("Leave this class"), key="class_leave", on_click=classroom.leave)
-        return
+        return False
     student, teacher = _links(code)
     head, rest = st.columns([1, 2], vertical_alignment="center")
     head.metric(_("Class code"), code, help=_("Students type it on their Class tab, or open the link."))
@@ -94,11 +100,12 @@ def _teacher(code):
         with st.popover(_("Student link"), key="class_student_link"):
             st.code(student, language=None, wrap_lines=True)
             st.caption(_("The page's settings and the class. Presenter mode's QR code carries it too."))
-        with st.popover(_("Teacher link (private)"), key="class_teacher_link"):
-            st.warning(_("Keep this link private: whoever opens it sees the board and can delete the class. "
-                         "It leaves the address bar once the page has read it, and this browser remembers "
-                         "it."))
-            st.code(teacher, language=None, wrap_lines=True)
+        if not ss.present:  # never one click from the projected page
+            with st.popover(_("Teacher link (private)"), key="class_teacher_link"):
+                st.warning(_("Keep this link private: whoever opens it sees the board and can delete the "
+                             "class. It leaves the address bar once the page has read it, and this browser "
+                             "remembers it."))
+                st.code(teacher, language=None, wrap_lines=True)
         st.toggle(_("Students see the board"), key="class_public", value=info["public"], on_change=_public,
                   help=_("Off: only you see it. On: every student's Class tab shows it."))
         with st.popover(_("Class settings"), key="class_settings"):
@@ -106,13 +113,14 @@ def _teacher(code):
     if ss.pop("class_new", False):
         st.info(_("Your class is ready. Share the student link, or show the code: each student joins "
                   "from the Class tab."))
+    return True
 
 
 def _public():
     ss = st.session_state
     try:
         call("set_public", ss.classroom, ss.class_key, bool(ss.class_public))
-    except Exception as e:  # noqa: BLE001
+    except (BoardError, Unavailable) as e:
         ss.class_msg = ("warning", e)
 
 
@@ -131,7 +139,7 @@ def _settings(code, info):
             try:
                 call("set_lesson", code, st.session_state.class_key, up.getvalue().decode("utf-8"))
                 st.success(_("Offered to the class: {title}").format(title=read.title(language())))
-            except Exception as e:  # noqa: BLE001
+            except (BoardError, Unavailable) as e:
                 st.warning(worded(e))
     if info.get("lesson_file"):
         st.caption(_("A lesson file is offered to the class."))
@@ -146,7 +154,7 @@ def _lesson_clear():
     ss = st.session_state
     try:
         call("set_lesson", ss.classroom, ss.class_key, None)
-    except Exception as e:  # noqa: BLE001
+    except (BoardError, Unavailable) as e:
         ss.class_msg = ("warning", e)
 
 
@@ -157,7 +165,7 @@ def _student(code):
         with st.container(border=True, key="class_join_box"):
             st.markdown(_("**Join class {code}.** A nickname or your seat number is enough: no personal "
                           "data, please.").format(code=code))
-            st.text_input(_("Nickname or seat number"), key="class_nickname", max_chars=40,
+            st.text_input(_("Nickname or seat number"), key="class_nickname", max_chars=NAME,
                           placeholder=_("Student 17"))
             row = st.container(horizontal=True)
             row.button(_("Join"), key="class_join", type="primary", on_click=classroom.join)
@@ -171,7 +179,7 @@ def _student(code):
                  "guided lesson, your predictions go to the class as you give them."))
     try:
         info = call("info", code)
-    except (Unavailable, Exception) as e:  # noqa: BLE001
+    except (BoardError, Unavailable) as e:
         st.warning(worded(e))
         return
     _offered(info)

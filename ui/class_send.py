@@ -10,7 +10,9 @@ from .i18n import _
 def _said(kind):
     """What the last sending of ``kind`` came to, under its button."""
     ok, text = st.session_state.get("class_sent", {}).pop(kind, (None, None))
-    if ok:
+    if ok and text:  # sent, with a word on what was left out
+        st.info(text)
+    elif ok:
         st.success(_("Sent to the class."))
     elif ok is False:
         st.warning(text)
@@ -59,10 +61,19 @@ def _send_drawing(x, label):
 
 
 def answer(lesson_id, question_id, given):
-    """A guided lesson's prediction, sent as it is given (a later one replaces it)."""
-    if classroom.is_student() and given is not None:
-        value = given if isinstance(given, str) else format(float(given), "g")
-        classroom.send("answers", lesson=lesson_id, given={question_id: value})
-        ok, text = st.session_state.class_sent.pop("answers")
-        if not ok:
-            st.caption(text)
+    """A guided lesson's prediction, sent once as it stands (a later one replaces it on the board;
+    one refused, over the cap or while the board is down, is sent again at a later run)."""
+    ss = st.session_state
+    if not classroom.is_student() or given is None:
+        return
+    value = given if isinstance(given, str) else format(float(given), "g")
+    sent = ss.setdefault("class_answers_sent", {})
+    where = (ss.classroom, lesson_id, question_id)
+    if sent.get(where) == value:
+        return
+    classroom.send("answers", lesson=lesson_id, given={question_id: value})
+    ok, text = ss.class_sent.pop("answers")
+    if ok:
+        sent[where] = value
+    else:
+        st.caption(text)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from board.figures import as_bytes
+from board.engine import TIMEOUT
 from board.store import BoardError, Caps, Store
 
 from . import keeper
@@ -30,6 +31,7 @@ RETRY = 10.0        # seconds a session leaves a database it found down alone
 OFFERED = "class_lesson.toml"  # the name a teacher's offered lesson is read under: its id, class_lesson
 log = logging.getLogger("ffn-digits")
 _store, _store_lock = None, threading.Lock()
+_down = [-RETRY]    # when the database last failed, for every page of this server
 MESSAGES = {
     "full": N_("This server holds as many classes as it may ({limit}). Delete an old class, or try later."),
     "unknown_class": N_("There is no class {code} on this server: it may have expired or been deleted. "
@@ -40,6 +42,9 @@ MESSAGES = {
     "not_joined": N_("Join the class first (above)."),
     "runs_full": N_("The class has as many runs as it may ({limit}): the teacher can export and start "
                     "a new class."),
+    "answers_full": N_("The class has as many answers as it may ({limit:,})."),
+    "model_left_out": N_("Sent to the class, without its model: a run's model may have {mb:.0f} MB, and a "
+                         "class's models {class_mb:.0f} MB in all. The board can't read drawings with it."),
     "drawings_full": N_("The class has as many drawings as it may ({limit})."),
     "bad_drawing": N_("This drawing could not be sent: draw a digit and say which it is."),
     "too_fast": N_("That is {limit} submissions in a minute, the most a student may send. Try again in "
@@ -65,36 +70,47 @@ def caps():
 
 def store():
     """The server's board (``FFN_CLASS_DB``; SQLite in ``data/`` by default), its tables made
-    the first time it answers. Raises :class:`Unavailable`."""
+    the first time it answers. Raises :class:`Unavailable`: at once, for :data:`RETRY` seconds
+    after the database last failed, on every page of the server (a class arriving at a server
+    whose database is down does not queue, each for its 2 s, behind the others)."""
     global _store
-    with _store_lock:
+    if _store is None and time.monotonic() - _down[0] < RETRY:
+        raise Unavailable("the database did not answer a moment ago")
+    if not _store_lock.acquire(timeout=TIMEOUT):  # another page is making it: not a wait for each
+        raise Unavailable("the database is being opened")
+    try:
         if _store is None:
-            try:
-                _store = Store(caps=caps()).create()
-            except (sa.exc.SQLAlchemyError, OSError) as e:
-                log.warning("the class board's database is unavailable: %s", e)
-                raise Unavailable(str(e)) from None
-    return _store
+            _store = Store(caps=caps()).create()
+        return _store
+    except (sa.exc.SQLAlchemyError, OSError) as e:
+        _failed(e)
+    finally:
+        _store_lock.release()
+
+
+def _failed(error):
+    log.warning("the class board's database failed: %s", error)
+    _down[0] = time.monotonic()
+    raise Unavailable(str(error)) from None
 
 
 def call(method, *args, **kwargs):
     """``store().method(*args)``: a :class:`Unavailable` for any failure of the database's
-    (never a page's crash), a :class:`board.store.BoardError` for a refusal."""
-    ss = st.session_state
-    if time.monotonic() - ss.get("class_down_at", -RETRY) < RETRY:
+    (never a page's crash), a :class:`board.store.BoardError` for a refusal. For
+    :data:`RETRY` seconds after a failure, every call is refused at once."""
+    if time.monotonic() - _down[0] < RETRY:
         raise Unavailable("the database did not answer a moment ago")
     try:
         return getattr(store(), method)(*args, **kwargs)
-    except (sa.exc.SQLAlchemyError, OSError, Unavailable) as e:
-        log.warning("the class board's database failed: %s", e)
-        ss.class_down_at = time.monotonic()
-        raise Unavailable(str(e)) from None
+    except (sa.exc.SQLAlchemyError, OSError) as e:
+        _failed(e)
 
 
-def worded(error):
-    """A refusal or a failure as the page says it."""
+def worded(error, code=None):
+    """A refusal or a failure as the page says it (``code``: the class it was about)."""
     if isinstance(error, BoardError):
-        values = {"limit": 0, "seconds": 60, **error.values, "code": st.session_state.get("classroom", "")}
+        values = {"limit": 0, "seconds": 60, "code": code or st.session_state.get("classroom", ""),
+                  **error.values}
         return _(MESSAGES.get(error.code, MESSAGES["unavailable"])).format(**values)
     return _(MESSAGES["unavailable"])
 
@@ -134,22 +150,24 @@ def _identify(kept):
         keeper.write(token=ss.class_token)
     if not code or ss.get("class_identified") == code:
         return
-    given = ss.pop("class_key_given", "") or kept.get(_teacher_name(code), "")
+    link_key, kept_key = ss.get("class_key_given", ""), kept.get(_teacher_name(code), "")
     try:
-        if given and call("is_teacher", code, given):
-            ss.class_key, ss.class_role = given, "teacher"
-            keeper.write(**{_teacher_name(code): given})
+        # the link's key first, then the one the browser kept; each kept only once it is judged
+        key = next((k for k in (link_key, kept_key) if k and call("is_teacher", code, k)), None)
+        ss.class_key_given = ""
+        if key is not None:
+            ss.class_key, ss.class_role, ss.class_me = key, "teacher", None
+            keeper.write(**{_teacher_name(code): key})
         else:
-            if given and not kept.get(_teacher_name(code)):
+            if link_key:
                 ss.class_msg = ("warning", "wrong_key")
             ss.class_key, ss.class_role = None, "student"
             ss.class_me = call("student", code, ss.class_token)
-        ss.class_identified = code
+        ss.class_identified, ss.class_unavailable = code, False
     except BoardError as e:
-        ss.class_role, ss.class_msg = "student", ("error", e)
-        ss.class_identified = code
+        ss.class_role, ss.class_msg, ss.class_identified = "student", ("error", e), code
     except Unavailable:
-        ss.class_role = "student"
+        ss.class_unavailable = True  # said on the Class tab; tried again at a later run
 
 
 def is_teacher():
@@ -166,22 +184,23 @@ def _said(kind, what):
 
 
 def _attempt(fn):
-    """Run ``fn()``; a refusal or a failure is kept for the page to say, worded."""
+    """``(True, fn())``, or ``(False, None)`` with the refusal or failure kept for the page to say."""
     try:
-        return fn()
+        return True, fn()
     except (BoardError, Unavailable) as e:
         _said("error", e)
-        return None
+        return False, None
 
 
 def start_class():
     """The Start a class button: a new class, this session its teacher."""
     ss = st.session_state
-    made = _attempt(lambda: call("new_class"))
-    if made is not None:
+    ok, made = _attempt(lambda: call("new_class"))
+    if ok:
         code, key = made
+        leave()
         ss.classroom, ss.class_key, ss.class_role, ss.class_identified = code, key, "teacher", code
-        ss.class_me, ss.class_msg, ss.class_new = None, None, True
+        ss.class_new = True
         keeper.write(**{_teacher_name(code): key})
 
 
@@ -192,16 +211,20 @@ def join(code=None):
     name = str(ss.get("class_nickname") or "")
     if not code or not ss.get("class_token"):
         return
-    sid = _attempt(lambda: call("join", code, ss.class_token, name, default=_("Student {n}")))
-    if sid is not None:
+    ok, _sid = _attempt(lambda: call("join", code, ss.class_token, name, default=_("Student {n}")))
+    if ok:
         ss.classroom, ss.class_role, ss.class_identified, ss.class_msg = code, "student", code, None
-        ss.class_me = _attempt(lambda: call("student", code, ss.class_token))
+        ss.class_me = _attempt(lambda: call("student", code, ss.class_token))[1]
+
+
+SESSION = ("class_role", "class_me", "class_key", "class_identified", "class_msg", "class_new", "class_sent",
+           "class_runs_sent", "class_answers_sent", "class_unavailable")  # what a class leaves in a session
 
 
 def leave():
     """Leave the class on this page (a teacher's key stays in the browser: the teacher link works)."""
     ss = st.session_state
-    for k in ("class_role", "class_me", "class_key", "class_identified", "class_msg", "class_new"):
+    for k in SESSION:
         ss.pop(k, None)
     ss.classroom = ""
 
@@ -209,11 +232,11 @@ def leave():
 def delete_class():
     ss = st.session_state
     code = ss.get("classroom")
-    if _attempt(lambda: call("delete", code, ss.class_key)) is None and ss.get("class_msg"):
-        return
-    keeper.write(**{_teacher_name(code): None})
-    leave()
-    ss.class_msg = ("success", "deleted")
+    ok, _none = _attempt(lambda: call("delete", code, ss.class_key))
+    if ok:
+        keeper.write(**{_teacher_name(code): None})
+        leave()
+        ss.class_msg = ("success", "deleted")
 
 
 def send(kind, **payload):
@@ -223,10 +246,16 @@ def send(kind, **payload):
     code, token = ss.get("classroom"), ss.get("class_token")
     method = {"run": "submit_run", "drawing": "submit_drawing", "answers": "submit_answers"}[kind]
     try:
-        call(method, code, token, **payload)
-        ss.setdefault("class_sent", {})[kind] = (True, None)
+        done = call(method, code, token, **payload)
     except (BoardError, Unavailable) as e:
         ss.setdefault("class_sent", {})[kind] = (False, worded(e))
+        return
+    said = None
+    if kind == "run" and payload.get("model") is not None and not done["model_kept"]:
+        limits = caps()
+        said = _(MESSAGES["model_left_out"]).format(mb=limits.model_bytes / 2 ** 20,
+                                                     class_mb=limits.class_model_bytes / 2 ** 20)
+    ss.setdefault("class_sent", {})[kind] = (True, said)
 
 
 def run_payload(run):

@@ -108,11 +108,11 @@ def _question(lesson, step, lang):
         if q.id not in answers and step.action in gs.RUNS and (gs.run_ended(step) or gs.step_met(step)
                                                                and step.check is not None):
             late.add(q.id)  # the run had already shown it
-        if answers.get(q.id) != given:
-            class_send.answer(lesson.id, q.id, given)  # a student in a class: to the board, as given
         answers[q.id] = given
     elif q.id not in answers and step.action in ACTIONS:
         st.caption(_("Answer before you act: the point is to predict, then check."))
+    if q.id in answers:
+        class_send.answer(lesson.id, q.id, answers[q.id])  # a student in a class: to the board, once
 
 
 def _status(lesson_id, index):

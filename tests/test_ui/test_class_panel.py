@@ -4,6 +4,7 @@ nickname shown as text; the class full), send a drawing and a run, the per-minut
 the database going away mid-lesson while training goes on. The browser's keeper (a
 component AppTest cannot run) is given as the browser would tell it."""
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from board.store import Caps, Store
@@ -20,6 +21,7 @@ def board(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'classes.db'}"
     monkeypatch.setenv("FFN_CLASS_DB", url)
     monkeypatch.setattr(classroom, "_store", None)
+    monkeypatch.setattr(classroom, "_down", [-classroom.RETRY])  # no failure a test before left behind
     return Store(url).create()
 
 
@@ -171,7 +173,7 @@ def test_the_database_going_away_mid_lesson_leaves_the_rest_of_the_page_working(
     at.button(key="send_run").click().run()
     assert any("unavailable" in w.value for w in at.warning)
     at.session_state["tab"] = "class"
-    at.session_state["class_down_at"] = -1e9  # try again at once
+    classroom._down[0] = -classroom.RETRY  # try again at once
     at.run()
     assert not at.exception and any("unavailable" in w.value for w in at.warning)
 
@@ -179,6 +181,7 @@ def test_the_database_going_away_mid_lesson_leaves_the_rest_of_the_page_working(
 def test_a_server_whose_database_never_answered_says_so_on_the_class_tab(tmp_path, monkeypatch):
     monkeypatch.setenv("FFN_CLASS_DB", DOWN)
     monkeypatch.setattr(classroom, "_store", None)
+    monkeypatch.setattr(classroom, "_down", [-classroom.RETRY])
     at = page()
     at.button(key="class_start").click().run()
     assert not at.exception and any("unavailable" in e.value for e in at.error)
@@ -204,3 +207,55 @@ def test_the_teachers_lesson_is_offered_and_its_predictions_reach_the_board(boar
         "class_lesson", "learns", "no", "Ada")
     at.radio(key="guide_q_class_lesson_learns").set_value("yes").run()  # a change of mind replaces it
     assert [a["answer"] for a in board.board(code)["answers"]] == ["yes"]
+
+
+def test_a_run_whose_model_is_over_the_caps_is_sent_without_it_and_says_so(board, monkeypatch):
+    monkeypatch.setattr(classroom, "_store", Store(board.engine.url, caps=Caps(model_bytes=10)).create())
+    code, _key = board.new_class()
+    joined(board, code, "Ada")
+    at = page("tok-2", **{"class": code, "tab": "train", "preset": "fast"})
+    finish_a_run(at, 10)
+    at.button(key="send_run").click().run()
+    assert any("without its model" in i.value for i in at.info)
+    assert [r["has_model"] for r in board.board(code)["runs"]] == [False]
+
+
+def test_the_teacher_link_is_not_on_the_projected_page(board):
+    code, key = board.new_class()
+    at = page("tok-1", **{"class": code, "key": key, "present": "1"})
+    assert at.session_state["class_role"] == "teacher"
+    assert not [c for c in at.code if key in c.value]
+    at.toggle(key="present").set_value(False).run()
+    assert [c for c in at.code if key in c.value]
+
+
+def test_a_teachers_link_opened_while_the_database_is_down_keeps_its_key_for_later(board, monkeypatch):
+    code, key = board.new_class()
+    up = classroom._store
+    monkeypatch.setattr(classroom, "_store", Store(DOWN))
+    at = page("tok-1", **{"class": code, "key": key})
+    assert any("unavailable" in w.value for w in at.warning) and metric(at, "Runs sent") is None
+    monkeypatch.setattr(classroom, "_store", up or Store(board.engine.url).create())  # back
+    classroom._down[0] = -classroom.RETRY
+    at.run()
+    assert at.session_state["class_role"] == "teacher" and metric(at, "Runs sent") is not None
+    assert at.session_state["keeper_pending"][f"teacher.{code}"] == key
+
+
+def test_a_prediction_refused_while_the_board_is_down_is_sent_once_it_is_back(board, monkeypatch):
+    from tests.test_ui.test_guide_panel import SHORT
+    code, key = board.new_class()
+    board.set_lesson(code, key, SHORT.decode())
+    at = joined(board, code, "Ada")
+    at.button(key="class_offered_begin").click().run()
+    up = classroom._store
+    monkeypatch.setattr(classroom, "_store", Store(DOWN))
+    at.radio(key="guide_q_class_lesson_learns").set_value("no").run()
+    assert board.board(code)["answers"] == []
+    monkeypatch.setattr(classroom, "_store", up)
+    classroom._down[0] = -classroom.RETRY
+    at.run()
+    assert [a["answer"] for a in board.board(code)["answers"]] == ["no"]
+    at.run()  # sent once: not again at every run
+    with board.engine.connect() as c:
+        assert c.execute(sa.text("select window_count from students")).scalar() == 1
