@@ -64,7 +64,7 @@ from PIL import Image
 
 from bench.support import profile
 from bench.support.class_log import BoardLog, Log, board_report, report
-from bench.support.procs import cpu_seconds, processes
+from bench.support.procs import cpu_seconds, named, processes
 from bench.support.stclient import Student, clear, drawing_state
 from deploy.cluster import Cluster
 from tests.support.browser import free_port, streamlit_app
@@ -81,7 +81,7 @@ QUEUED = re.compile(r"number (\d+) in the queue and should start in about (\d+) 
 # ``board``: a student's link (the class, a short run of ``fast``, a seed of their own), the teacher's
 BOARD = "tab=class&class={code}&preset=fast&iters={iters}&seed={seed}&lang=en"
 TEACHER = "tab=class&class={code}&key={key}&lang=en"
-SENT = "Sent to the class."
+SENT = "Sent to the class"  # "Sent to the class." or "Sent to the class, without its model: ..."
 METRICS = {"Students": "students", "Runs sent": "runs", "Drawings sent": "drawings"}  # the board's counts
 STOPPED = ("could not start", "stopped unexpectedly", "Another tab", "queue is full", "was cancelled",
            "left the queue")
@@ -255,7 +255,7 @@ def _said(s):
     return [e[1] for e in s.elements.values() if e[0] in ("alert", "exception") and e[1]]
 
 
-def _watched(s, who, log):
+def _watched(who, log):
     """Count every exception a page shows as an error."""
     def seen(_path, kind, text, _fragment):
         if kind == "exception":
@@ -269,7 +269,8 @@ async def _send(s, key, kind, i, label, log):
         raise RuntimeError(f"no {key} button on the page: {_said(s)}")
     seconds = await s.run(trigger=key)
     ok = bool(s.find(SENT))
-    log.sends.append({"student": i, "kind": kind, "label": label, "at": s.sent_at, "told": seconds, "ok": ok})
+    log.sends.append({"student": i, "kind": kind, "label": label, "at": s.sent_at, "told": seconds, "ok": ok,
+                      "no_model": bool(s.find("without its model"))})
     if not ok:
         log.errors.append(f"student {i}: the {kind} was not sent: {_said(s)}")
 
@@ -280,7 +281,7 @@ async def board_student(i, url, code, digits, args, log, delay):
     await asyncio.sleep(delay)
     name = f"v{i:02d}"
     s = Student(url, BOARD.format(code=code, iters=args.iters, seed=i), follow_address=True)
-    s.on_element = _watched(s, f"student {i}", log)
+    s.on_element = _watched(f"student {i}", log)
     t0 = time.monotonic()
     step = {"student": i, "name": name, "start": t0}
     log.steps.append(step)
@@ -317,7 +318,7 @@ async def board_teacher(url, code, key, log, stop):
     """The teacher's page on the class's board, its refreshes followed until ``stop``: every
     count it shows, with when it arrived (``log.seen``)."""
     t = Student(url, TEACHER.format(code=code, key=key), follow_address=True)
-    watch = _watched(t, "teacher", log)
+    watch = _watched("teacher", log)
 
     def seen(path, kind, text, fragment):
         watch(path, kind, text, fragment)
@@ -334,6 +335,14 @@ async def board_teacher(url, code, key, log, stop):
     return t
 
 
+def _cpu(pid):
+    """A process's CPU seconds, 0 once it has gone."""
+    try:
+        return cpu_seconds(pid)
+    except OSError:
+        return 0.0
+
+
 async def board_scenario(args, url, servers, workers):
     """``board``: the teacher's page, then the class; what the database holds at the end."""
     from board.store import Store
@@ -346,7 +355,8 @@ async def board_scenario(args, url, servers, workers):
         if teacher.done():
             teacher.result()  # raises what stopped it
         await asyncio.sleep(0.1)
-    cpu0 = {p: cpu_seconds(p) for p in servers + workers()}
+    database = (lambda: named("postgres")) if args.db.startswith("postgresql") else list
+    cpu0 = {p: _cpu(p) for p in servers + workers() + database()}
     rng = random.Random(0)
     delays = [rng.uniform(0, args.within) for _ in range(args.students)]
     log.t0 = time.monotonic()
@@ -365,9 +375,12 @@ async def board_scenario(args, url, servers, workers):
     except Exception as e:  # noqa: BLE001
         log.errors.append(f"teacher: {type(e).__name__}: {e}")
         t = None
-    out["server_cpu"] = {p: cpu_seconds(p) - cpu0.get(p, 0.0) for p in servers}
-    out["worker_cpu"] = sum(cpu_seconds(p) - cpu0.get(p, 0.0) for p in workers() if p not in servers)
+    out["server_cpu"] = {p: _cpu(p) - cpu0.get(p, 0.0) for p in servers}
+    out["worker_cpu"] = sum(_cpu(p) - cpu0.get(p, 0.0) for p in workers() if p not in servers)
+    if database():  # PostgreSQL's processes (a connection's ended with it: its CPU is left out)
+        out["database_cpu"] = sum(_cpu(p) - cpu0.get(p, 0.0) for p in database())
     out["final"] = store.board(args.code)
+    store.delete(args.code, args.key)  # a shared database keeps no bench's class (--json keeps what it held)
     if t is not None:
         out["board_runs"] = [sec for fid, sec in t.run_times if fid and fid == log.board_fragment]
     for k, s in enumerate([*students, *([t] if t else [])]):
@@ -387,7 +400,7 @@ def main():
                     "students' arrivals' (20)")
     ap.add_argument("--db", help="board: the board's database, a SQLAlchemy URL the servers get as "
                     "FFN_CLASS_DB (default: a fresh SQLite file in a temporary folder)")
-    ap.add_argument("--iters", type=int, default=10, help="board: the iterations of each student's run of fast")
+    ap.add_argument("--iters", type=int, default=10, help="board: each student's run of fast, in iterations")
     ap.add_argument("--seconds", type=float, default=60.0, help="draw: how long the class draws")
     ap.add_argument("--replicas", type=int, default=1)
     ap.add_argument("--view", default="inside", choices=["prediction", "inside", "why"],

@@ -124,17 +124,18 @@ def _ps(xs, unit=1.0, fmt="{:.2f}"):
 def board_report(args, log, out, sim_cpu, wall):
     final = out["final"]
     delays, checks = board_delays(log, final)
-    db = args.db.split("://")[0]
-    print(f"scenario board: {args.students} students within {args.within:g} s (fast, {args.iters} iterations, "
-          f"seeds 0-{args.students - 1}; {args.drawings} drawings each), a teacher on the board; "
-          f"{args.replicas} replica(s) on core 0, database {db}; the simulator on core 1 used "
-          f"{sim_cpu:.1f} s of CPU in {wall:.1f} s")
+    print(f"scenario board: {args.students} students within {args.within:g} s (fast, {args.iters} "
+          f"iterations, seeds 0-{args.students - 1}; {args.drawings} drawings each), a teacher on the "
+          f"board; {args.replicas} replica(s) on core 0, database {args.db.split('://')[0]}; the "
+          f"simulator on core 1 used {sim_cpu:.1f} s of CPU in {wall:.1f} s")
     print(f"  class {args.code}: {final['students']} students joined (the board's last count: "
           f"{log.shown('students')})")
     for kind in ("run", "drawing"):
         c = checks[kind]
+        wrong = (f", wrong label {c['wrong_label']}" if kind == "drawing" else
+                 f", sent without their model {sum(d.get('no_model', False) for d in log.sends)}")
         print(f"  {kind}s: told sent {c['told']}, in the database {c['rows']}; lost {c['lost']}, "
-              f"unconfirmed {c['unconfirmed']}" + (f", wrong label {c['wrong_label']}" if kind == "drawing" else ""))
+              f"unconfirmed {c['unconfirmed']}{wrong}")
     every = []
     for kind in ("run", "drawing"):
         got = [s for _d, s in delays[kind] if s is not None]
@@ -144,19 +145,23 @@ def board_report(args, log, out, sim_cpu, wall):
               + (f"; never shown: {never}" if never else ""))
     print(f"  ... all {len(every)}: {_ps(every)} s (target p90 <= 3 s)")
     told = [d["told"] for d in log.sends if d["ok"]]
-    print(f"  click on send to 'Sent to the class.' on the student's page: {_ps(told, 1e3, '{:.0f}')} ms")
+    print(f"  click on send to 'Sent to the class' on the student's page: {_ps(told, 1e3, '{:.0f}')} ms")
     shown = [d["at"] + s for kind in delays for d, s in delays[kind] if s is not None]
+    first = min((st["start"] for st in log.steps), default=log.t0)
     done = [st for st in log.steps if "done" in st]
+    if shown:
+        print(f"  the class: the last submission on the board {max(shown) - first:.1f} s after the first "
+              f"student opened the link (target <= 60 s); {len(done)} of {args.students} students did "
+              f"everything")
     joined = [st["joined"] for st in log.steps if "joined" in st]
     trained = [st["trained"] for st in log.steps if "trained" in st]
-    if shown:
-        print(f"  the class: the last submission on the board {max(shown) - log.t0:.1f} s after the first "
-              f"student's arrival (target <= 60 s); {len(done)} of {args.students} students did it all, the last "
-              f"{out['students_done']:.1f} s after")
     print(f"  a student's link to joined: {_ps(joined)} s; Start to the run's Send: {_ps(trained)} s")
     cpu = out["server_cpu"]
     print(f"  the servers' CPU during the class: {sum(cpu.values()):.1f} s "
-          f"({', '.join(f'{v:.1f}' for v in cpu.values())}); their training workers' {out['worker_cpu']:.1f} s")
+          f"({', '.join(f'{v:.1f}' for v in cpu.values())}); their training workers' "
+          f"{out['worker_cpu']:.1f} s" + (f"; PostgreSQL's {out['database_cpu']:.1f} s"
+                                          if "database_cpu" in out else ""))
     runs = out.get("board_runs") or []
-    print(f"  the teacher's board: {len(runs)} refreshes, each {_ps(runs, 1e3, '{:.0f}')} ms (to the run's end)")
+    print(f"  the teacher's board: {len(runs)} refreshes, each {_ps(runs, 1e3, '{:.0f}')} ms to the "
+          f"run's end")
     print(f"  errors: {len(log.errors)} {log.errors[:8]}")

@@ -17,6 +17,19 @@ def processes(ports):
     return servers, workers
 
 
+def named(name):
+    """The pids of the processes called ``name`` (their ``comm``: e.g. ``postgres``, whose server
+    runs a process for each connection)."""
+    out = []
+    for p in os.listdir("/proc"):
+        try:
+            if p.isdigit() and Path(f"/proc/{p}/comm").read_text().strip() == name:
+                out.append(int(p))
+        except OSError:
+            pass
+    return out
+
+
 def _cmd(pid):
     try:
         return Path(f"/proc/{pid}/cmdline").read_text()
