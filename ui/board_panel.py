@@ -19,7 +19,8 @@ from .fields import CONTROL_LABELS, FIELD_NAMES
 from .i18n import _, language
 from .run import MODEL_LIMITS
 
-EVERY = 2.0        # seconds between the board's reads of the database
+EVERY = 2.0        # seconds between the board's refreshes on the teacher's page
+STUDENTS_EVERY = 5.0  # ...and on a student's, when shown to the class (forty pages drawing it)
 SHARED = 0.5       # seconds a read of a class's board serves every page that shows it
 BUNDLED = "bundled"
 _boards, _boards_lock = {}, threading.Lock()  # class code -> (when read, its board)
@@ -44,7 +45,7 @@ def _read_board(code):
 
 def render(code, teacher):
     """The board of class ``code``, refreshed by itself; the CSV downloads for its ``teacher``."""
-    st.fragment(_board, run_every=EVERY)(code, teacher)
+    st.fragment(_board, run_every=EVERY if teacher else STUDENTS_EVERY)(code, teacher)
 
 
 def _board(code, teacher):
