@@ -8,7 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 
 import ffn
 
-from . import charts, class_send, health_panel, inside_panel, layout, model_panel
+from . import charts, class_send, diagram_panel, health_panel, inside_panel, layout, model_panel
 from .layout import PRESENT_CANVAS, VIEWS
 from .i18n import _, labels
 
@@ -76,6 +76,7 @@ def _drawing(net, view):
     cleared = st.session_state.pop("cleared", False)
     # the chosen view beside the canvas, where the prediction was: switching views shows at once
     left, right = st.columns([1, 1.3] if view == "prediction" else [1, 1.8])  # the canvas fits at 1280 px
+    middle_wide = st.container()  # the network view: below both
     with left:
         st.markdown(_("**Draw a digit (0-9)** with the mouse or a finger, as large as the box allows."))
         with st.container(key="canvas_box"):
@@ -108,6 +109,10 @@ def _drawing(net, view):
         with st.container(key="prediction"):
             st.metric(_("Prediction"), str(digit), delta=_("{p:.1%} confident").format(p=proba[digit]),
                       delta_color="off", delta_arrow="off")
+        if view == "network":  # the whole width, under the canvas: its outputs carry the probabilities
+            with middle_wide:
+                _explained(diagram_panel.render)(net, x)
+            return
         with st.container(key="look_view"):
             _explained(inside_panel.render_inside if view == "inside" else inside_panel.render_why)(net, x)
 

@@ -80,7 +80,7 @@ def _unit(net, x, outputs):
     option = _("unit {j}: {value:.3f}")  # translated once, not once for each of up to 512 units
     options = [option.format(j=j, value=v) for j, v in enumerate(np.asarray(shown).tolist())]
     unit = c2.selectbox(_("Unit"), list(range(len(shown))), index=int(np.argmax(shown)),
-                        key=f"inside_unit_{layer}_{_model_id()}", format_func=options.__getitem__)
+                        key=unit_key(layer), format_func=options.__getitem__)
     a = unit_arithmetic(net, x, layer, unit, outputs=outputs)
     left, right = st.columns([1.2, 1])
     if layer == 1:
@@ -97,6 +97,11 @@ def _unit(net, x, outputs):
             share = float(a["out"] * net.params[f"W{net.n_affine}"][unit, digit])
             st.caption(_("This unit added {share:+.3f} to the score of {digit}, the predicted digit.").format(
                 share=share, digit=digit))
+
+
+def unit_key(layer):
+    """The unit menu's key for ``layer`` (the network diagram's click sets it)."""
+    return f"inside_unit_{layer}_{_model_id()}"
 
 
 def _model_id():

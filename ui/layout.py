@@ -20,7 +20,7 @@ from .i18n import N_, _, labels
 
 TAB_LABELS = {"train": N_("Train"), "draw": N_("Draw"), "evaluate": N_("Evaluate"), "class": N_("Class")}
 VIEWS = {"prediction": N_("Prediction"), "inside": N_("Inside the network"),  # the Draw tab's
-         "why": N_("Why this digit?")}
+         "why": N_("Why this digit?"), "network": N_("The whole network")}
 PRESENT_SCALE = 1.5     # the page's text in presenter mode
 # Chart text in pixels, normal and presenting: Streamlit's theme draws ticks at 12, axis titles
 # at 14 and titles at 16; on a projector none is under 20 (the back row reads it).
@@ -88,6 +88,9 @@ def style():
         '[data-testid="InputInstructions"] {display: none;}',
         # the browser's keeper (ui.keeper) has no face: it only reads and writes what the browser keeps
         ".st-key-keeper_box {display: none;}",
+        # the network diagram keeps a width its circles and words can be read at: a phone scrolls it sideways
+        ".st-key-network_box {overflow-x: auto;}",
+        '.st-key-network_box [data-testid="stElementContainer"] {min-width: 880px;}',
     ]
     if presenting():
         css += [

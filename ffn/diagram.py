@@ -1,0 +1,64 @@
+"""The whole network for one drawing, as the diagram draws it: a column of units per layer,
+the units shown of each large layer, and the strongest connections into them.
+
+The rule, stated once: a hidden layer shows its ``shown`` units of the largest activation
+(Tanh: of the largest magnitude), the most active first; the output layer shows its ten.
+Into each unit shown, the ``edges`` largest contributions ``a_i * W_ij`` by magnitude, from
+the units shown of the layer before (from every pixel, for the first layer). Everything
+goes through :func:`ffn.inside.layer_outputs`: the network is only read.
+"""
+import numpy as np
+
+from .functions import softmax
+from .inside import hidden_outputs, layer_outputs
+
+SHOWN, EDGES = 20, 6   # units shown of a large layer; connections drawn into each unit shown
+
+
+def shown_units(a, k, activation="relu"):
+    """The indices of the ``k`` units of activations ``a`` shown, the most active first (ties by
+    index); all of them, in order, when there are no more than ``k``."""
+    a = np.asarray(a, dtype=np.float64)
+    if len(a) <= k:
+        return np.arange(len(a))
+    key = np.abs(a) if activation == "tanh" else a
+    return np.lexsort((np.arange(len(a)), -key))[:k]
+
+
+def strongest_edges(a_from, W, sources, targets, k):
+    """The connections drawn into each of ``targets`` (units of the next layer): the ``k`` of
+    largest ``|a_i * W_ij|`` among ``sources``. Returns (i, j, a_i * W_ij) rows, float64."""
+    a_from, W = np.asarray(a_from, np.float64), np.asarray(W, np.float64)
+    rows = []
+    for j in targets:
+        c = a_from[sources] * W[sources, j]
+        top = np.lexsort((np.asarray(sources), -np.abs(c)))[:k]
+        rows += [(int(sources[t]), int(j), float(c[t])) for t in top if c[t] != 0]
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def forward(net, x, shown=SHOWN, edges=EDGES):
+    """What the diagram draws for drawing ``x`` (784,).
+
+    Returns
+    -------
+    dict
+        ``input`` (784,), ``columns``: one dict a layer after the input (each hidden layer,
+        then the scores) with ``values`` (every unit's output: what it passes on, or for
+        the last layer the softmax probabilities), ``units`` (the indices shown) and
+        ``hidden`` (how many are not); ``edges``: one (i, j, contribution) array into each
+        column; ``digit``, the prediction.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    outputs = layer_outputs(net, x)
+    hidden = [np.asarray(a, np.float64) for _name, a in hidden_outputs(outputs)]
+    proba = softmax(np.asarray(outputs[-1][1], np.float64)[None, :])[0]
+    values = hidden + [proba]
+    columns, links = [], []
+    before, before_units = x, np.flatnonzero(x)  # pixels with ink: a blank one adds nothing
+    for layer, a in enumerate(values, 1):
+        units = shown_units(a, shown, net.activation) if layer <= len(hidden) else np.arange(len(a))
+        columns.append({"values": a, "units": units, "hidden": len(a) - len(units)})
+        links.append(strongest_edges(before, net.params[f"W{layer}"], before_units, units, edges))
+        before, before_units = a, units
+    return {"input": x, "columns": columns, "edges": links, "digit": int(np.argmax(proba))}

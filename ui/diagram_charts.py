@@ -1,0 +1,145 @@
+"""The network diagram (Plotly): the drawing on the left, a column of circles per layer, the
+strongest connections as lines, the ten outputs with their probabilities on the right.
+
+A circle is filled by its unit's output on one scale per layer (white to blue; Tanh: blue
+below 0, orange above); a unit left at 0 by ReLU is crossed out. A connection's width is its
+contribution's size, its colour and its line its sign (orange and solid: it raises the sum;
+blue and dashed: it lowers it), so that colour is never the only cue.
+"""
+import numpy as np
+import plotly.graph_objects as go
+
+from .charts import BLUE, ORANGE
+from .i18n import _
+
+GAP = 1.5            # between columns, in the diagram's x units (y: the columns span 0 to 1)
+IMAGE_H = 0.5        # the drawing's height, in y units
+ASPECT = {False: 1.75, True: 2.2}  # the chart's width over its height: a page's, a projector's
+WIDTHS = (0.8, 2.0, 4.0)   # a connection's width by its third of the column's largest contribution
+BLUES = [[0.0, "#FFFFFF"], [1.0, BLUE]]
+SIGNED = [[0.0, BLUE], [0.5, "#FFFFFF"], [1.0, ORANGE]]
+SIZES = {False: dict(text=14, circle=16, winner=24, height=560), True: dict(text=24, circle=22, winner=32,
+                                                                             height=820)}
+
+
+def _ys(n):
+    """Where ``n`` circles stand in a column: evenly from the top, the first the most active."""
+    return np.linspace(0.04, 0.96, n) if n > 1 else np.array([0.5])
+
+
+class Frame:
+    """Where things stand: the drawing's box (a square on screen, for a chart ``aspect`` times as
+    wide as high, with ``layers`` columns after it), each column's x, each pixel's centre."""
+
+    Y0, Y1 = -0.12, 1.12   # the y range: the columns, and room for the words above and below
+
+    def __init__(self, layers, aspect):
+        k = IMAGE_H / (self.Y1 - self.Y0) / aspect  # the drawing's width per unit of the x range
+        self.image_w = k * (GAP * layers + 1.0) / (1 - k)
+        self.right = self.image_w + GAP * layers + 1.0
+
+    def x(self, layer):
+        return self.image_w + GAP * layer
+
+    def pixel(self, i):
+        return ((i % 28) + 0.5) / 28 * self.image_w, 0.5 - IMAGE_H / 2 + ((i // 28) + 0.5) / 28 * IMAGE_H
+
+    def positions(self, d):
+        """Each column's units -> (x, y)."""
+        return [dict(zip(c["units"].tolist(), zip([self.x(layer)] * len(c["units"]), _ys(len(c["units"])))))
+                for layer, c in enumerate(d["columns"], 1)]
+
+
+def figure(d, activation, titles, notes, presenting=False, strips=False):
+    """The diagram of :func:`ffn.diagram.forward`'s ``d``. ``titles`` and ``notes``: the words
+    above and below each column (the input's first); ``strips``: every unit of each hidden
+    layer too, as a strip beside its column."""
+    size = SIZES[presenting]
+    last = len(d["columns"])
+    frame = Frame(last, ASPECT[presenting])
+    fig = go.Figure()
+    ink = d["input"].reshape(28, 28)
+    fig.add_heatmap(z=ink, x0=frame.pixel(0)[0], dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28,
+                    colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, showscale=False,
+                    hoverinfo="skip")
+    where = frame.positions(d)
+    for layer, links in enumerate(d["edges"], 1):
+        _edges(fig, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1])
+    for layer, c in enumerate(d["columns"], 1):
+        _units(fig, layer, c, where[layer - 1], activation if layer < last else "proba", size, d["digit"])
+        if strips and layer < last:
+            _strip(fig, frame.x(layer), c["values"], activation)
+    for i, (title, note) in enumerate(zip(titles, notes)):
+        x = frame.image_w / 2 if i == 0 else frame.x(i)
+        fig.add_annotation(x=x, y=-0.02, text=title, showarrow=False, yanchor="bottom",
+                           font=dict(size=size["text"]))
+        if note:
+            fig.add_annotation(x=x, y=1.02, text=note, showarrow=False, yanchor="top",
+                               font=dict(size=size["text"]))
+    fig.update_xaxes(visible=False, range=[-0.05, frame.right], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[frame.Y1, frame.Y0], fixedrange=True)
+    fig.update_layout(height=size["height"], margin=dict(l=4, r=4, t=4, b=4), showlegend=False,
+                      plot_bgcolor="#FFFFFF", dragmode=False, clickmode="event+select",
+                      hoverlabel=dict(font_size=size["text"]))
+    return fig
+
+
+def _edges(fig, links, source, targets):
+    """The connections into a column (``source(i)``: where unit or pixel i stands), grouped by
+    sign and a third of the largest's size: a trace each (lines split by None), so that
+    hundreds of lines are a handful of traces."""
+    if len(links) == 0:
+        return
+    top = float(np.abs(links[:, 2]).max()) or 1.0
+    for sign, colour, dash in ((1, ORANGE, "solid"), (-1, BLUE, "dash")):
+        for k, width in enumerate(WIDTHS):
+            low, high = k / len(WIDTHS), (k + 1) / len(WIDTHS)
+            share = np.abs(links[:, 2]) / top
+            pick = (np.sign(links[:, 2]) == sign) & (share > low) & (share <= high)
+            xs, ys = [], []
+            for i, j, _c in links[pick]:
+                x0, y0 = source(int(i))
+                x1, y1 = targets[int(j)]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+            if xs:
+                fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
+                                line=dict(color=colour, width=width, dash=dash), opacity=0.35 + 0.2 * k)
+
+
+def _units(fig, layer, c, where, kind, size, digit):
+    units = c["units"]
+    values = c["values"][units]
+    xs = [where[int(u)][0] for u in units]
+    ys = [where[int(u)][1] for u in units]
+    top = float(np.abs(c["values"]).max()) or 1.0
+    off = (values == 0) & (kind == "relu")
+    symbols = ["circle-x" if o else "circle" for o in off]
+    colours = values / top if kind != "tanh" else values / top
+    scale = SIGNED if kind == "tanh" else BLUES
+    sizes = [size["circle"]] * len(units)
+    text, position = None, None
+    if kind == "proba":
+        sizes = [size["winner"] if int(u) == digit else size["circle"] for u in units]
+        text = [f"{int(u)}  {v:.0%}" + (" ◀" if int(u) == digit else "") for u, v in zip(units, values)]
+        position = "middle right"
+    hover = (_("digit %{customdata[1]}: probability %{customdata[2]:.1%}") if kind == "proba" else
+             _("layer %{customdata[0]}, unit %{customdata[1]}: %{customdata[2]:.3f} (click: its arithmetic)"))
+    fig.add_scatter(
+        x=xs, y=ys, mode="markers+text" if text else "markers", text=text, textposition=position,
+        textfont=dict(size=size["text"]),
+        customdata=[[layer, int(u), float(v)] for u, v in zip(units, values)],
+        hovertemplate=hover + "<extra></extra>",
+        marker=dict(size=sizes, color=colours, colorscale=scale, cmin=-1 if kind == "tanh" else 0, cmax=1,
+                    symbol=symbols, line=dict(width=[3 if kind == "proba" and int(u) == digit else 1
+                                                     for u in units], color="#000000")))
+
+
+def _strip(fig, x, values, activation):
+    """Every unit of a hidden layer as a strip of colour beside its column, in index order."""
+    top = float(np.abs(values).max()) or 1.0
+    z = (np.asarray(values) / top)[:, None]
+    signed = activation == "tanh"
+    fig.add_heatmap(z=z, x0=x + 0.35, dx=0.15, y0=0.04, dy=0.92 / max(len(values) - 1, 1),
+                    colorscale=SIGNED if signed else BLUES, zmin=-1 if signed else 0, zmax=1, showscale=False,
+                    hoverinfo="skip")
