@@ -62,3 +62,39 @@ def forward(net, x, shown=SHOWN, edges=EDGES):
         links.append(strongest_edges(before, net.params[f"W{layer}"], before_units, units, edges))
         before, before_units = a, units
     return {"input": x, "columns": columns, "edges": links, "digit": int(np.argmax(proba))}
+
+
+def backward(unit_grads, error, dW_norms, deltas, shown=SHOWN, edges=EDGES):
+    """What the diagram draws for one training step's backward pass.
+
+    Parameters
+    ----------
+    unit_grads : list of ndarray
+        For each Affine layer, first to last, each unit's gradient: the norm of its column of
+        ``dW`` (the gradient of the weights into it), on the step's batch.
+    error : ndarray of shape (output_size,)
+        The error at the outputs, ``y - t`` averaged over the batch (the last layer's ``db``).
+    dW_norms : list of float
+        Each layer's ``||dW||``.
+    deltas : list of ndarray
+        Each layer's change ``W after - W before`` in the step.
+
+    Returns
+    -------
+    dict
+        ``columns`` as :func:`forward`'s (``values``: the hidden units' gradients, the outputs'
+        error), shown by the largest gradient; ``edges``: into each column shown, the ``edges``
+        weights the step changed most (i, j, change), from the units shown before it (every
+        pixel, for the first layer); ``norms``: ``dW_norms``.
+    """
+    columns, links = [], []
+    before = np.arange(np.asarray(deltas[0]).shape[0])  # every pixel (a weight moves where the batch had ink)
+    for layer, (g, D) in enumerate(zip(unit_grads, deltas), 1):
+        last = layer == len(unit_grads)
+        g = np.asarray(g, dtype=np.float64)
+        units = np.arange(len(g)) if last else shown_units(g, shown)
+        columns.append({"values": np.asarray(error, np.float64) if last else g, "grad": g, "units": units,
+                        "hidden": len(g) - len(units)})
+        links.append(strongest_edges(np.ones(np.asarray(D).shape[0]), D, before, units, edges))
+        before = units
+    return {"columns": columns, "edges": links, "norms": [float(n) for n in dW_norms]}

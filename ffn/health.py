@@ -26,6 +26,8 @@ Step button's batch, loss before and after, and the change of the first layer.
 """
 import numpy as np
 
+from . import diagram
+
 from .functions import to_label_indices
 from .layers import SoftmaxWithLoss
 
@@ -90,10 +92,16 @@ class Health:
         self._grad_norm = [float(np.linalg.norm(getattr(layers[name], attr))) for name, attr in self._dW_at]
         if self._capture:
             k = min(STEP_IMAGES, len(x))
+            dW = [getattr(layers[name], attr) for name, attr in self._dW_at]
+            last = layers[self._dW_at[-1][0]]
             self._step = {"images": np.clip(np.rint(x[:k] * 255), 0, 255).astype(np.uint8),
                           "labels": to_label_indices(t[:k], self.net.output_size).astype(np.int64),
                           "batch_size": len(x), "loss_before": self._loss(x, t),
-                          "x": np.array(x), "t": np.array(t)}
+                          "x": np.array(x), "t": np.array(t),
+                          # the backward pass as the diagram draws it: each unit's gradient (its
+                          # column of dW), and the error y - t at the outputs (the last db)
+                          "unit_grads": [np.linalg.norm(np.asarray(g, np.float64), axis=0) for g in dW],
+                          "error": np.array(last.db, dtype=np.float64)}
 
     def _loss(self, x, t):
         """The batch's mean cross-entropy as the network predicts (without dropout, with batch
@@ -120,6 +128,8 @@ class Health:
             x, t = s.pop("x"), s.pop("t")
             s["loss_after"] = self._loss(x, t)
             s["dW1"] = first_layer(self.net) - self._before[0][:, :TILES].astype(np.float32)
+            s["backward"] = diagram.backward(s.pop("unit_grads"), s.pop("error"), self._grad_norm,
+                                             [W - W0 for W, W0 in zip(self._weights, self._before)])
             s.update(iteration=iteration, lr=float(lr))
             self.step, self._capture = s, False
         self._before = None

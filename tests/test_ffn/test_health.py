@@ -122,3 +122,42 @@ def test_a_captured_step_is_the_iteration_itself(mnist):
     assert s["loss_after"] == pytest.approx(after, rel=1e-6) and s["loss_after"] < s["loss_before"]
     tr.step(max_iters=1)
     assert tr.health.step["iteration"] == 5  # one capture per request
+
+
+@pytest.mark.parametrize("preset, changes", [("article_he", {}), ("deep_stuck", {}),
+                                             ("deep_stuck", dict(normalization="batch", residual=True))])
+def test_the_backward_a_step_draws_is_the_iterations_own_gradient(mnist, preset, changes):
+    """The diagram's backward for a Step: each unit's gradient and the error at the outputs are
+    gradient()'s on the step's batch, each layer's ||dW|| the recorded one, and the weights drawn
+    as changed most are the step's largest changes into each unit shown."""
+    (x_all, t_all), _ = mnist
+
+    def make():
+        s = ffn.preset(preset, **{"train_size": 2000, "iters": 300, "batch_size": 64, "epochs": 0, **changes})
+        return ffn.build_trainer(s, x_all, t_all, eval_size=500, evals_per_run=7)
+    tr = make()
+    tr.step(max_iters=3)
+    twin = checkpoint.restore(make(), checkpoint.take(tr))
+    twin.health.due = lambda i: False
+    rng_state = twin.rng.bit_generator.state
+    x, t = twin._batch()
+    twin.rng.bit_generator.state = rng_state
+    grads = twin.net.gradient(x, t)
+    before = {k: v.copy() for k, v in twin.net.params.items()}
+    tr.health.capture_next()
+    tr.step(max_iters=1)
+    twin.step(max_iters=1)
+    b = tr.health.step["backward"]
+    n = tr.net.n_affine
+    for layer, column in enumerate(b["columns"], 1):
+        by_hand = np.linalg.norm(grads[f"W{layer}"], axis=0)
+        np.testing.assert_allclose(column["grad"], by_hand, rtol=1e-4, atol=1e-9)
+    np.testing.assert_allclose(b["columns"][-1]["values"], grads[f"b{n}"], rtol=1e-4, atol=1e-9)  # mean y - t
+    np.testing.assert_allclose(b["norms"], tr.history["grad_norm"][-1])
+    for layer, links in enumerate(b["edges"], 1):
+        change = twin.net.params[f"W{layer}"] - before[f"W{layer}"]
+        for i, j, c in links[:12]:
+            assert c == pytest.approx(change[int(i), int(j)], rel=1e-4, abs=1e-9)
+            sources = np.arange(len(change)) if layer == 1 else b["columns"][layer - 2]["units"]
+            sixth = np.sort(np.abs(change[sources, int(j)]))[::-1][min(5, len(sources) - 1)]
+            assert abs(c) >= sixth * (1 - 1e-6)  # among the six largest changes into its unit
