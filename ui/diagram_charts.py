@@ -69,6 +69,14 @@ def figure(d, activation, titles, notes, presenting=False, strips=False):
         _units(fig, layer, c, where[layer - 1], activation if layer < last else "proba", size, d["digit"])
         if strips and layer < last:
             _strip(fig, frame.x(layer), c["values"], activation)
+    _words(fig, frame, titles, notes, size)
+    _finish(fig, frame, size)
+    fig.update_layout(clickmode="event+select")  # a click on a circle opens its arithmetic
+    return fig
+
+
+def _words(fig, frame, titles, notes, size):
+    """Each column's title above it and its note (what is shown of it, its tricks) below."""
     for i, (title, note) in enumerate(zip(titles, notes)):
         x = frame.image_w / 2 if i == 0 else frame.x(i)
         fig.add_annotation(x=x, y=-0.02, text=title, showarrow=False, yanchor="bottom",
@@ -76,25 +84,30 @@ def figure(d, activation, titles, notes, presenting=False, strips=False):
         if note:
             fig.add_annotation(x=x, y=1.02, text=note, showarrow=False, yanchor="top",
                                font=dict(size=size["text"]))
+
+
+def _finish(fig, frame, size):
     fig.update_xaxes(visible=False, range=[-0.05, frame.right], fixedrange=True)
     fig.update_yaxes(visible=False, range=[frame.Y1, frame.Y0], fixedrange=True)
     fig.update_layout(height=size["height"], margin=dict(l=4, r=4, t=4, b=4), showlegend=False,
-                      plot_bgcolor="#FFFFFF", dragmode=False, clickmode="event+select",
-                      hoverlabel=dict(font_size=size["text"]))
-    return fig
+                      plot_bgcolor="#FFFFFF", dragmode=False, hoverlabel=dict(font_size=size["text"]))
 
 
-def _edges(fig, links, source, targets):
+THIRDS = ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0))      # the forward's widths: thirds of the largest
+DECADE_BINS = ((1e-3, 1e-2), (1e-2, 1e-1), (1e-1, 1.0))   # the backward's: powers of ten below it
+
+
+def _edges(fig, links, source, targets, top=None, bins=THIRDS):
     """The connections into a column (``source(i)``: where unit or pixel i stands), grouped by
-    sign and a third of the largest's size: a trace each (lines split by None), so that
-    hundreds of lines are a handful of traces."""
+    sign and by ``bins`` of their size over ``top`` (default: the column's largest), the
+    smallest bin thinnest; smaller than the first bin, not drawn. A trace each (lines split
+    by None), so that hundreds of lines are a handful of traces."""
     if len(links) == 0:
         return
-    top = float(np.abs(links[:, 2]).max()) or 1.0
+    top = top or float(np.abs(links[:, 2]).max()) or 1.0
+    share = np.abs(links[:, 2]) / top
     for sign, colour, dash in ((1, ORANGE, "solid"), (-1, BLUE, "dash")):
-        for k, width in enumerate(WIDTHS):
-            low, high = k / len(WIDTHS), (k + 1) / len(WIDTHS)
-            share = np.abs(links[:, 2]) / top
+        for k, ((low, high), width) in enumerate(zip(bins, WIDTHS)):
             pick = (np.sign(links[:, 2]) == sign) & (share > low) & (share <= high)
             xs, ys = [], []
             for i, j, _c in links[pick]:
@@ -143,3 +156,52 @@ def _strip(fig, x, values, activation):
     fig.add_heatmap(z=z, x0=x + 0.35, dx=0.15, y0=0.04, dy=0.92 / max(len(values) - 1, 1),
                     colorscale=SIGNED if signed else BLUES, zmin=-1 if signed else 0, zmax=1, showscale=False,
                     hoverinfo="skip")
+
+
+DECADES = 4  # the backward's log scale: from the largest unit gradient down this many powers of ten
+
+
+def backward_figure(b, image, titles, notes, presenting=False):
+    """One Step's backward pass (:func:`ffn.diagram.backward`'s ``b``) on the same diagram: the
+    error y - t at the outputs (blue below 0, orange above), each hidden unit's gradient on one
+    log scale shared by every layer (a layer whose gradient is 1,000 times smaller is nearly
+    white), and the weights the step changed most (orange and solid: up; blue and dashed: down).
+    ``image``: the batch's first drawing, under the first layer's lines."""
+    size = SIZES[presenting]
+    last = len(b["columns"])
+    frame = Frame(last, ASPECT[presenting])
+    fig = go.Figure()
+    fig.add_heatmap(z=np.asarray(image, np.float64).reshape(28, 28) * 0.35, x0=frame.pixel(0)[0],
+                    dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28, showscale=False,
+                    colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, hoverinfo="skip")
+    where = frame.positions(b)
+    changed = max((float(np.abs(e[:, 2]).max()) for e in b["edges"] if len(e)), default=1.0)
+    for layer, links in enumerate(b["edges"], 1):  # one scale for every layer, as the circles'
+        _edges(fig, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1],
+               top=changed, bins=DECADE_BINS)
+    top = max(float(np.max(c["grad"])) for c in b["columns"]) or 1.0
+    low = np.log10(top) - DECADES
+    for layer, c in enumerate(b["columns"], 1):
+        units = c["units"]
+        xs, ys = zip(*(where[layer - 1][int(u)] for u in units))
+        if layer == last:  # the error at the outputs
+            err = c["values"][units]
+            span = float(np.abs(err).max()) or 1.0
+            colour, scale, cmin, cmax = err / span, SIGNED, -1, 1
+            text = [f"{int(u)}  {v:+.2f}" for u, v in zip(units, err)]
+            hover = _("digit %{customdata[1]}: y − t = %{customdata[2]:+.3f}")
+            data = [[layer, int(u), float(v)] for u, v in zip(units, err)]
+        else:
+            g = c["grad"][units]
+            colour = np.log10(np.maximum(g, 10.0 ** low))
+            scale, cmin, cmax, text = BLUES, low, np.log10(top), None
+            hover = _("layer %{customdata[0]}, unit %{customdata[1]}: gradient %{customdata[2]:.2e}")
+            data = [[layer, int(u), float(v)] for u, v in zip(units, g)]
+        fig.add_scatter(x=xs, y=ys, mode="markers+text" if text else "markers", text=text,
+                        textposition="middle right", textfont=dict(size=size["text"]), customdata=data,
+                        hovertemplate=hover + "<extra></extra>",
+                        marker=dict(size=size["circle"], color=colour, colorscale=scale, cmin=cmin, cmax=cmax,
+                                    line=dict(width=1, color="#000000")))
+    _words(fig, frame, titles, notes, size)
+    _finish(fig, frame, size)
+    return fig

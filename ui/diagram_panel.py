@@ -21,24 +21,40 @@ def render(net, x):
     c2.caption(_("Circles: the {k} most active units of each layer. Lines: the {e} strongest inputs "
                  "(activation × weight) into each; orange and solid raise the sum, blue and dashed lower "
                  "it. Click a circle for its arithmetic.").format(k=SHOWN, e=EDGES))
-    tags = layer_tags(net.config())
-    titles, notes = [_("input 28×28")], [""]
-    last = len(d["columns"])
-    for layer, c in enumerate(d["columns"], 1):
-        n = len(c["values"])
-        if layer == last:
-            titles.append(_("softmax: 10 digits"))
-            notes.append("")
-            continue
-        titles.append(_("layer {i}: {n}").format(i=layer, n=n))
-        shown = (_("top {k} of {n}").format(k=n - c["hidden"], n=n) if c["hidden"] else
-                 _("all {n}").format(n=n))
-        tag = tags[layer - 1]
-        notes.append(_("{shown}; {tags}").format(shown=shown, tags=tag) if tag else shown)
+    titles, notes = _words(d["columns"], layer_tags(net.config()))
     fig = diagram_charts.figure(d, net.activation, titles, notes, presenting=layout.presenting(),
                                 strips=strips)
     with st.container(key="network_box"):
         charts.plot(st, fig, key=CHART, scaled=True, on_select=_clicked, selection_mode="points")
+
+
+def _words(columns, tags, norms=None):
+    """Each column's title, and its note: how many units it shows, its tricks, and (a Step's
+    backward) its ||dW||."""
+    titles, notes = [_("input 28×28")], [""]
+    for layer, c in enumerate(columns, 1):
+        n, last = len(c["values"]), layer == len(columns)
+        titles.append(_("softmax: 10 digits") if last else _("layer {i}: {n}").format(i=layer, n=n))
+        parts = [] if last else [_("top {k} of {n}").format(k=n - c["hidden"], n=n) if c["hidden"] else
+                                 _("all {n}").format(n=n), tags[layer - 1]]
+        if norms is not None:
+            parts.append("‖dW‖ = {:.1e}".format(norms[layer - 1]))
+        notes.append("<br>".join(p for p in parts if p))  # a line each: the columns stand close
+    return titles, notes
+
+
+def render_backward(step, cfg):
+    """A Step's backward pass (its ``backward`` from :func:`ffn.diagram.backward`) for a network of
+    config ``cfg``, under the Step panel."""
+    b = step["backward"]
+    titles, notes = _words(b["columns"], layer_tags(cfg), b["norms"])
+    st.markdown(_("**Backward, for this step**: the error at the outputs (y − t, averaged over the batch), "
+                  "each unit's gradient flowing right to left (one log scale for every layer: pale is "
+                  "small), and the weights this step changed most."))
+    fig = diagram_charts.backward_figure(b, step["images"][0] / 255.0, titles, notes,
+                                         presenting=layout.presenting())
+    with st.container(key="network_back_box"):
+        charts.plot(st, fig, key="network_back_chart", scaled=True)
 
 
 def _clicked():

@@ -5,7 +5,7 @@ import streamlit as st
 from ffn.gradcheck import ATOL, BATCH, THRESHOLD
 from ffn.health import first_layer
 
-from . import health_charts, shared
+from . import diagram_panel, health_charts, shared
 from .i18n import _
 from .kept import kept_runs
 from .resources import session_id, training_pool
@@ -127,6 +127,9 @@ def render_step(run):
                                                   direction=_("down") if after < before else _("up")))
         render_tiles(s["dW1"], what=_("What this one step changed in the first {k} units of layer 1 "
                                       "(W1 after − W1 before)").format(k=s["dW1"].shape[1]))
+    if "backward" in s:
+        with panel:
+            diagram_panel.render_backward(s, run.settings.net_config())
 
 
 def render_gradcheck(run, settings, error):

@@ -89,8 +89,9 @@ def style():
         # the browser's keeper (ui.keeper) has no face: it only reads and writes what the browser keeps
         ".st-key-keeper_box {display: none;}",
         # the network diagram keeps a width its circles and words can be read at: a phone scrolls it sideways
-        ".st-key-network_box {overflow-x: auto;}",
-        '.st-key-network_box [data-testid="stElementContainer"] {min-width: 880px;}',
+        ".st-key-network_box, .st-key-network_back_box {overflow-x: auto;}",
+        '.st-key-network_box [data-testid="stElementContainer"], '
+        '.st-key-network_back_box [data-testid="stElementContainer"] {min-width: 880px;}',
     ]
     if presenting():
         css += [
