@@ -17,7 +17,8 @@ compute (decode, preprocess, predict, build the chart) is also timed in-process.
 --view picks the Draw tab's view before drawing: ``prediction`` waits for the
 Prediction metric, ``inside`` for the unit's arithmetic and its two images loaded (the
 journey, the weights),
-``why`` for the saliency chart drawn. --app DIR measures another checkout (a
+``why`` for the saliency chart drawn, ``network`` for the network diagram drawn (its
+animation off). --app DIR measures another checkout (a
 ``git worktree`` of the commit before a change, alternated with this one in a session);
 --latency-only skips the cold starts. --busy N first has N simulated students
 (``bench.support.stclient``, in a thread of this process) press Start on the largest run the
@@ -53,8 +54,10 @@ VIEW_SHOWN = {
                        .some(c => c.innerText.includes('z = '))
                    && ({IMAGES})(2)""",
     "why": f"""() => document.body.innerText.includes('second use') && ({DRAWN})(2)""",
+    "network": """() => document.querySelector('.st-key-network_box .main-svg') !== null""",
 }
-VIEW_LABELS = {"prediction": "Prediction", "inside": "Inside the network", "why": "Why this digit?"}
+VIEW_LABELS = {"prediction": "Prediction", "inside": "Inside the network", "why": "Why this digit?",
+               "network": "The whole network"}
 
 
 def in_process_compute(n=200):

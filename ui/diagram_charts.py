@@ -62,9 +62,10 @@ def figure(d, activation, titles, notes, presenting=False, strips=False):
     fig.add_heatmap(z=ink, x0=frame.pixel(0)[0], dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28,
                     colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, showscale=False,
                     hoverinfo="skip")
-    where = frame.positions(d)
+    where, lines = frame.positions(d), {}
     for layer, links in enumerate(d["edges"], 1):
-        _edges(fig, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1])
+        _edges(lines, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1])
+    _draw_lines(fig, lines)
     for layer, c in enumerate(d["columns"], 1):
         _units(fig, layer, c, where[layer - 1], activation if layer < last else "proba", size, d["digit"])
         if strips and layer < last:
@@ -97,27 +98,29 @@ THIRDS = ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0))      # the forward's width
 DECADE_BINS = ((1e-3, 1e-2), (1e-2, 1e-1), (1e-1, 1.0))   # the backward's: powers of ten below it
 
 
-def _edges(fig, links, source, targets, top=None, bins=THIRDS):
-    """The connections into a column (``source(i)``: where unit or pixel i stands), grouped by
-    sign and by ``bins`` of their size over ``top`` (default: the column's largest), the
-    smallest bin thinnest; smaller than the first bin, not drawn. A trace each (lines split
-    by None), so that hundreds of lines are a handful of traces."""
+def _edges(lines, links, source, targets, top=None, bins=THIRDS):
+    """Add to ``lines`` ((sign, bin) -> [xs, ys]) the connections into a column (``source(i)``:
+    where unit or pixel i stands), by sign and by ``bins`` of their size over ``top`` (default:
+    the column's largest); smaller than the first bin, not drawn."""
     if len(links) == 0:
         return
     top = top or float(np.abs(links[:, 2]).max()) or 1.0
-    share = np.abs(links[:, 2]) / top
-    for sign, colour, dash in ((1, ORANGE, "solid"), (-1, BLUE, "dash")):
-        for k, ((low, high), width) in enumerate(zip(bins, WIDTHS)):
-            pick = (np.sign(links[:, 2]) == sign) & (share > low) & (share <= high)
-            xs, ys = [], []
-            for i, j, _c in links[pick]:
-                x0, y0 = source(int(i))
-                x1, y1 = targets[int(j)]
-                xs += [x0, x1, None]
-                ys += [y0, y1, None]
-            if xs:
-                fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                line=dict(color=colour, width=width, dash=dash), opacity=0.35 + 0.2 * k)
+    for i, j, c in links:
+        k = next((k for k, (low, high) in enumerate(bins) if low < abs(c) / top <= high), None)
+        if k is not None:
+            xs, ys = lines.setdefault((1 if c > 0 else -1, k), ([], []))
+            (x0, y0), (x1, y1) = source(int(i)), targets[int(j)]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+
+
+def _draw_lines(fig, lines):
+    """The connections of every column as a handful of traces, one for each sign and size (lines
+    split by None): hundreds of lines in six traces draw fast. The larger, the wider and darker."""
+    for (sign, k), (xs, ys) in sorted(lines.items()):
+        colour, dash = (ORANGE, "solid") if sign > 0 else (BLUE, "dash")
+        fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", opacity=0.35 + 0.2 * k,
+                        line=dict(color=colour, width=WIDTHS[k], dash=dash))
 
 
 def _units(fig, layer, c, where, kind, size, digit):
@@ -176,9 +179,11 @@ def backward_figure(b, image, titles, notes, presenting=False):
                     colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, hoverinfo="skip")
     where = frame.positions(b)
     changed = max((float(np.abs(e[:, 2]).max()) for e in b["edges"] if len(e)), default=1.0)
+    lines = {}
     for layer, links in enumerate(b["edges"], 1):  # one scale for every layer, as the circles'
-        _edges(fig, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1],
+        _edges(lines, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1],
                top=changed, bins=DECADE_BINS)
+    _draw_lines(fig, lines)
     top = max(float(np.max(c["grad"])) for c in b["columns"]) or 1.0
     low = np.log10(top) - DECADES
     for layer, c in enumerate(b["columns"], 1):
