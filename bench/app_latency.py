@@ -196,6 +196,15 @@ def main():
             if args.view != "prediction":
                 page.get_by_test_id("stRadio").filter(has_text="View").get_by_text(VIEW_LABELS[args.view]).click()
                 page.wait_for_timeout(1000)
+            if args.view == "network":  # its animation off: one drawing, untimed, reaches its toggle
+                draw(page, DIGITS[7])
+                page.wait_for_function(VIEW_SHOWN["network"], polling="raf", timeout=15000)
+                page.locator(".st-key-diagram_animate label").click()
+                page.wait_for_timeout(1000)
+                assert not page.locator(".st-key-diagram_animate input").is_checked(), "animation still on"
+                page.locator(".st-key-panels").get_by_role("button", name="Clear").click()
+                page.get_by_text("The canvas is empty").wait_for(timeout=15000)
+                page.wait_for_timeout(500)
             stop = threading.Event()
             if args.busy:
                 busy = busy_class(url, args.busy, stop)

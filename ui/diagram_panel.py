@@ -1,6 +1,9 @@
 """The Draw tab's network view: the whole network for the drawing on one screen
 (:mod:`ui.diagram_charts`), computed by :func:`ffn.diagram.forward`. A click on a circle
 opens that unit's arithmetic in the Inside view."""
+import hashlib
+
+import numpy as np
 import streamlit as st
 
 from ffn.diagram import EDGES, SHOWN, forward
@@ -10,6 +13,19 @@ from .health_charts import layer_tags
 from .i18n import _
 
 CHART = "network_chart"
+# Presses the chart's own ▶ once a new drawing's diagram is on the page (a Plotly animation
+# starts only from a button): called again only when its data, the drawing, changes.
+_autoplay = st.components.v2.component("ffn_network_autoplay", isolate_styles=False, js="""
+export default function ({ data }) {
+  const began = Date.now();
+  const press = () => {
+    const button = document.querySelector('.st-key-network_box .updatemenu-button');
+    if (button) button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    else if (Date.now() - began < 3000) setTimeout(press, 100);
+  };
+  setTimeout(press, 250);  // after the chart of this drawing has replaced the last one
+}
+""")
 
 
 def render(net, x):
@@ -18,14 +34,21 @@ def render(net, x):
     c1, c2 = st.columns(2)
     strips = c1.toggle(_("Every unit, as a strip"), key="diagram_strips",
                        help=_("Beside each hidden layer's circles: all its units, in order, coloured alike."))
+    animate = c1.toggle(_("The signal travels, layer by layer"), value=True, key="diagram_animate",
+                        help=_("After each stroke, the layers light up from left to right, in about a "
+                               "second. ▶ at the bottom left plays it again."))
     c2.caption(_("Circles: the {k} most active units of each layer. Lines: the {e} strongest inputs "
                  "(activation × weight) into each; orange and solid raise the sum, blue and dashed lower "
                  "it. Click a circle for its arithmetic.").format(k=SHOWN, e=EDGES))
     titles, notes = _words(d["columns"], layer_tags(net.config()))
     fig = diagram_charts.figure(d, net.activation, titles, notes, presenting=layout.presenting(),
-                                strips=strips)
+                                strips=strips, animate=animate, play=_("▶ forward"))
     with st.container(key="network_box"):
         charts.plot(st, fig, key=CHART, scaled=True, on_select=_clicked, selection_mode="points")
+    if animate:  # played in the browser, once for each new drawing: the page never reruns for a frame
+        with st.container(key="network_play"):
+            _autoplay(key="network_autoplay", data={"drawing": hashlib.blake2b(
+                np.asarray(x).tobytes(), digest_size=8).hexdigest()}, height=0)
 
 
 def _words(columns, tags, norms=None):

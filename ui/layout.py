@@ -87,7 +87,7 @@ def style():
         # "Press Enter to apply" is Streamlit's English; the page's captions say when a box applies
         '[data-testid="InputInstructions"] {display: none;}',
         # the browser's keeper (ui.keeper) has no face: it only reads and writes what the browser keeps
-        ".st-key-keeper_box {display: none;}",
+        ".st-key-keeper_box, .st-key-network_play {display: none;}",
         # the network diagram keeps a width its circles and words can be read at: a phone scrolls it sideways
         ".st-key-network_box, .st-key-network_back_box {overflow-x: auto;}",
         '.st-key-network_box [data-testid="stElementContainer"], '
