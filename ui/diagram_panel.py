@@ -30,6 +30,8 @@ export default function ({ data }) {
 
 def render(net, x):
     """The diagram of drawing ``x`` through ``net``, with its toggle for every unit as a strip."""
+    if st.session_state.pop("diagram_opened", False):
+        st.rerun()  # a click chose a unit: the whole page (this is the drawing's fragment), in Inside
     d = forward(net, x)
     c1, c2 = st.columns(2)
     strips = c1.toggle(_("Every unit, as a strip"), key="diagram_strips",
@@ -90,3 +92,4 @@ def _clicked():
     st.session_state.view = "inside"
     st.session_state.inside_layer = int(layer)
     st.session_state[unit_key(int(layer))] = int(unit)
+    st.session_state.diagram_opened = True
