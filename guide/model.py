@@ -10,9 +10,10 @@ LANGUAGES = ("en", "zh")
 LEVELS = ("beginner", "advanced")
 ACTIONS = ("none", "start", "step", "draw", "open_tab", "open_view")
 TABS = ("train", "draw", "evaluate")
-VIEWS = ("prediction", "inside", "why")
+VIEWS = ("prediction", "inside", "why", "network")
 TARGETS = ("settings", "progress", "loss_chart", "accuracy_chart", "health_chart", "tiles", "results",
-           "step_figures", "gradcheck", "canvas", "probabilities", "inside", "why", "confusion")
+           "step_figures", "gradcheck", "canvas", "probabilities", "inside", "why", "confusion", "network",
+           "step_backward")
 MODELS = ("bundled", "trained")
 MAX_BYTES = 64 * 1024     # a lesson file
 MAX_STEPS = 30

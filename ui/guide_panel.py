@@ -25,7 +25,8 @@ TARGETS = {"settings": '[data-testid="stSidebarUserContent"]', "progress": ".st-
            "results": ".st-key-look_results", "step_figures": ".st-key-step_panel",
            "gradcheck": ".st-key-look_gradcheck", "canvas": ".st-key-canvas_box",
            "probabilities": ".st-key-proba_chart", "inside": ".st-key-look_view",
-           "why": ".st-key-look_view", "confusion": ".st-key-confusion_chart"}
+           "why": ".st-key-look_view", "confusion": ".st-key-confusion_chart",
+           "network": ".st-key-network_box", "step_backward": ".st-key-network_back_box"}
 
 
 def render():

@@ -153,3 +153,11 @@ def test_the_beginner_level_shows_the_few_controls_a_first_lesson_needs():
     at.selectbox(key="guide_pick").set_value("init")  # a beginner's lesson sets the level
     at.button(key="guide_begin").click().run()
     assert at.session_state["level"] == "beginner" and at.session_state["preset"] == "article"
+
+
+def test_a_lessons_tabs_views_and_targets_are_the_pages():
+    """guide/ can't import the page: its fixed lists are checked against the page's here."""
+    from guide import model
+    from ui import guide_panel, layout
+    assert set(model.TABS) <= set(layout.TAB_LABELS) and model.VIEWS == tuple(layout.VIEWS)
+    assert set(model.TARGETS) == set(guide_panel.TARGETS)
