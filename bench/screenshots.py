@@ -78,6 +78,10 @@ TRAIN_BOTH = (("start",), ("preset", ARTICLE[1]), ("start",))
 DEEP_BOTH = (("start",), ("preset", "Deep with batch norm"), ("start",))
 COMPARE_BOTH = (("start",), ("choose", "Activation", "Sigmoid"), ("start",))
 CONFUSION = (("wait", "The most confident mistakes"), ("cell", 2, 7))
+# the diagram's animation at its last frame: the outputs carry their words
+DIAGRAM_DONE = ("until", "() => [...document.querySelectorAll('.st-key-network_box text')]"
+                         ".some(t => t.textContent.includes('◀'))")
+BACKWARD_DRAWN = "() => document.querySelector('.st-key-network_back_box .main-svg') !== null"
 BOARD = (("until", "() => !location.search.includes('key=')"),
          ("until", "() => document.querySelector('.st-key-class_scatter .main-svg') !== null"
                    " && document.querySelector('.st-key-class_confusion .main-svg') !== null"))
@@ -124,6 +128,16 @@ SHOTS = {
     "guide-phone-chinese": Shot(GUIDE + "&lang=zh", "the same step on a phone, in Chinese",
                                 (ANSWER, ("start",), ("wait", "预测正确"), ("top", "预测正确")),
                                 window={**PHONE, "locale": "zh-CN"}),
+    "network": Shot("?present=1&tab=draw&view=network", "presenter mode at 1080p: the whole network "
+                    "reading a drawn 7", (PRESENTING, ("draw", "7"), DIAGRAM_DONE), ".st-key-network_box",
+                    window=PROJECTOR),
+    "network-chinese": Shot("?present=1&lang=zh&tab=draw&view=network", "the whole network in Chinese",
+                            (PRESENTING, ("draw", "7"), DIAGRAM_DONE), ".st-key-network_box",
+                            window=PROJECTOR),
+    "network-step": Shot("?present=1&preset=deep_stuck&tab=train", "one Step of Deep and stuck, backward: "
+                         "the gradient fades to nothing on the left", (PRESENTING, ("step", 1),
+                                                                      ("until", BACKWARD_DRAWN)),
+                         ".st-key-network_back_box", window=PROJECTOR),
     # class={class}: a class of twelve with runs, answers and drawings (bench.demo_class), its teacher's link
     "board": Shot("?present=1&tab=class&class={class}", "presenter mode at 1080p: the class board, its "
                   "runs and the scatter of learning rate against test accuracy", BOARD, window=PROJECTOR),
