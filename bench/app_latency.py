@@ -54,7 +54,9 @@ VIEW_SHOWN = {
                        .some(c => c.innerText.includes('z = '))
                    && ({IMAGES})(2)""",
     "why": f"""() => document.body.innerText.includes('second use') && ({DRAWN})(2)""",
-    "network": """() => document.querySelector('.st-key-network_box .main-svg') !== null""",
+    # the diagram waits, blank, while the canvas is empty: a drawing's has its winner marked
+    "network": """() => [...document.querySelectorAll('.st-key-network_box text')]
+                        .some(t => t.textContent.includes('◀'))""",
 }
 VIEW_LABELS = {"prediction": "Prediction", "inside": "Inside the network", "why": "Why this digit?",
                "network": "The whole network"}

@@ -64,6 +64,15 @@ def forward(net, x, shown=SHOWN, edges=EDGES):
     return {"input": x, "columns": columns, "edges": links, "digit": int(np.argmax(proba))}
 
 
+def waiting(net, shown=SHOWN):
+    """The diagram before a drawing: every column's first units, at 0, no connection, no digit."""
+    sizes = [net.params[f"W{i}"].shape[1] for i in range(1, net.n_affine + 1)]
+    columns = [{"values": np.zeros(n), "units": np.arange(min(n, shown) if i < len(sizes) else n),
+                "hidden": max(0, n - shown) if i < len(sizes) else 0} for i, n in enumerate(sizes, 1)]
+    return {"input": np.zeros(net.input_size), "columns": columns, "edges": [np.zeros((0, 3))] * len(sizes),
+            "digit": None}
+
+
 def backward(unit_grads, error, dW_norms, deltas, shown=SHOWN, edges=EDGES):
     """What the diagram draws for one training step's backward pass.
 

@@ -209,7 +209,7 @@ def _units(fig, layer, c, where, kind, size, digit):
     xs = [where[int(u)][0] for u in units]
     ys = [where[int(u)][1] for u in units]
     top = float(np.abs(c["values"]).max()) or 1.0
-    off = (values == 0) & (kind == "relu")
+    off = (values == 0) & (kind == "relu") & (digit is not None)  # waiting for a drawing: nothing is off
     symbols = ["circle-x" if o else "circle" for o in off]
     colours = values / top if kind != "tanh" else values / top
     scale = SIGNED if kind == "tanh" else BLUES
@@ -217,7 +217,8 @@ def _units(fig, layer, c, where, kind, size, digit):
     text, position = None, None
     if kind == "proba":
         sizes = [size["winner"] if int(u) == digit else size["circle"] for u in units]
-        text = [f"{int(u)}  {v:.0%}" + (" ◀" if int(u) == digit else "") for u, v in zip(units, values)]
+        text = [str(int(u)) if digit is None else f"{int(u)}  {v:.0%}" + (" ◀" if int(u) == digit else "")
+                for u, v in zip(units, values)]  # no drawing yet (digit None): the digits alone
         position = "middle right"
     hover = (_("digit %{customdata[1]}: probability %{customdata[2]:.1%}") if kind == "proba" else
              _("layer %{customdata[0]}, unit %{customdata[1]}: %{customdata[2]:.3f} (click: its arithmetic)"))

@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from ffn.diagram import EDGES, SHOWN, forward
+from ffn.diagram import EDGES, SHOWN, forward, waiting
 
 from . import charts, diagram_charts, layout
 from .health_charts import layer_tags
@@ -29,10 +29,11 @@ export default function ({ data }) {
 
 
 def render(net, x):
-    """The diagram of drawing ``x`` through ``net``, with its toggle for every unit as a strip."""
+    """The diagram of drawing ``x`` through ``net`` (None: the network waiting for a drawing), with
+    its toggles: every unit as a strip, and the forward animation."""
     if st.session_state.pop("diagram_opened", False):
         st.rerun()  # a click chose a unit: the whole page (this is the drawing's fragment), in Inside
-    d = forward(net, x)
+    d = forward(net, x) if x is not None else waiting(net)
     c1, c2 = st.columns(2)
     strips = c1.toggle(_("Every unit, as a strip"), key="diagram_strips",
                        help=_("Beside each hidden layer's circles: all its units, in order, coloured alike."))
@@ -44,10 +45,11 @@ def render(net, x):
                  "it. Click a circle for its arithmetic.").format(k=SHOWN, e=EDGES))
     titles, notes = _words(d["columns"], layer_tags(net.config()))
     fig = diagram_charts.figure(d, net.activation, titles, notes, presenting=layout.presenting(),
-                                strips=strips, animate=animate, play=_("▶ forward"))
+                                strips=strips and x is not None, animate=animate and x is not None,
+                                play=_("▶ forward"))
     with st.container(key="network_box"):
         charts.plot(st, fig, key=CHART, scaled=True, on_select=_clicked, selection_mode="points")
-    if animate:  # played in the browser, once for each new drawing: the page never reruns for a frame
+    if animate and x is not None:  # played in the browser, once for each new drawing: never a rerun a frame
         with st.container(key="network_play"):
             _autoplay(key="network_autoplay", data={"drawing": hashlib.blake2b(
                 np.asarray(x).tobytes(), digest_size=8).hexdigest()}, height=0)

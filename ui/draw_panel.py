@@ -95,6 +95,9 @@ def _drawing(net, view):
         if x is None:
             st.info(_("The canvas is empty. Draw a digit and the network's guess appears here, "
                       "with the probability it gives each of the ten digits."))
+            if view == "network":  # the network waits for the drawing: the next one updates it in place
+                with middle_wide:
+                    _explained(diagram_panel.render)(net, None)
             return
         proba = _probabilities(net, x)
         if proba is None:
