@@ -80,11 +80,13 @@ def backward(unit_grads, error, dW_norms, deltas, shown=SHOWN, edges=EDGES):
     ----------
     unit_grads : list of ndarray
         For each Affine layer, first to last, each unit's gradient: the norm of its column of
-        ``dW`` (the gradient of the weights into it), on the step's batch.
+        ``dW`` (the gradient of the weights into it) on the step's batch, as backpropagated
+        (without weight decay's own term, which does not flow back).
     error : ndarray of shape (output_size,)
-        The error at the outputs, ``y - t`` averaged over the batch (the last layer's ``db``).
+        The error at the outputs for the batch's first image: its softmax ``y`` minus its
+        one-hot label ``t`` (the article's Softmax-with-loss figure).
     dW_norms : list of float
-        Each layer's ``||dW||``.
+        Each layer's ``||dW||``, as backpropagated.
     deltas : list of ndarray
         Each layer's change ``W after - W before`` in the step.
 

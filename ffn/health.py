@@ -27,7 +27,6 @@ Step button's batch, loss before and after, and the change of the first layer.
 import numpy as np
 
 from . import diagram
-
 from .functions import to_label_indices
 from .layers import SoftmaxWithLoss
 
@@ -81,8 +80,9 @@ class Health:
         """Keep the whole of the next iteration in :attr:`step`: a dict with ``iteration``,
         ``lr``, ``images`` (up to ``STEP_IMAGES`` of the batch, uint8 (K, input_size)),
         ``labels``, ``batch_size``, ``loss_before`` and ``loss_after`` (the batch's mean
-        cross-entropy before and after the update) and ``dW1`` (the change of
-        :func:`first_layer`)."""
+        cross-entropy before and after the update), ``dW1`` (the change of
+        :func:`first_layer`) and ``backward`` (:func:`ffn.diagram.backward`: what the network
+        diagram draws of the iteration's backward pass)."""
         self._capture = True
 
     def before_update(self, x, t):
@@ -92,16 +92,19 @@ class Health:
         self._grad_norm = [float(np.linalg.norm(getattr(layers[name], attr))) for name, attr in self._dW_at]
         if self._capture:
             k = min(STEP_IMAGES, len(x))
-            dW = [getattr(layers[name], attr) for name, attr in self._dW_at]
-            last = layers[self._dW_at[-1][0]]
+            lam = self.net.weight_decay_lambda  # dW holds the L2 term too: the diagram draws what flowed back
+            back = [np.asarray(getattr(layers[name], attr), np.float64) - lam * np.asarray(W, np.float64)
+                    for (name, attr), W in zip(self._dW_at, self._weights)]
+            first = np.array(self.net.lastLayer.y[0], dtype=np.float64)  # the first image's softmax...
+            first[int(to_label_indices(t[:1], self.net.output_size)[0])] -= 1.0  # ...minus its one-hot label
             self._step = {"images": np.clip(np.rint(x[:k] * 255), 0, 255).astype(np.uint8),
                           "labels": to_label_indices(t[:k], self.net.output_size).astype(np.int64),
                           "batch_size": len(x), "loss_before": self._loss(x, t),
                           "x": np.array(x), "t": np.array(t),
                           # the backward pass as the diagram draws it: each unit's gradient (its
-                          # column of dW), and the error y - t at the outputs (the last db)
-                          "unit_grads": [np.linalg.norm(np.asarray(g, np.float64), axis=0) for g in dW],
-                          "error": np.array(last.db, dtype=np.float64)}
+                          # column of dW, backpropagated), each layer's, and the first image's y - t
+                          "unit_grads": [np.linalg.norm(g, axis=0) for g in back],
+                          "back_norms": [float(np.linalg.norm(g)) for g in back], "error": first}
 
     def _loss(self, x, t):
         """The batch's mean cross-entropy as the network predicts (without dropout, with batch
@@ -128,7 +131,7 @@ class Health:
             x, t = s.pop("x"), s.pop("t")
             s["loss_after"] = self._loss(x, t)
             s["dW1"] = first_layer(self.net) - self._before[0][:, :TILES].astype(np.float32)
-            s["backward"] = diagram.backward(s.pop("unit_grads"), s.pop("error"), self._grad_norm,
+            s["backward"] = diagram.backward(s.pop("unit_grads"), s.pop("error"), s.pop("back_norms"),
                                              [W - W0 for W, W0 in zip(self._weights, self._before)])
             s.update(iteration=iteration, lr=float(lr))
             self.step, self._capture = s, False

@@ -52,17 +52,22 @@ def test_the_forward_diagram_on_a_projector_is_read_from_the_back(browser, app_u
 
 
 def test_a_click_on_a_circle_opens_that_units_arithmetic(browser, app_url):
+    """Layer 2's sixth unit shown (not the Inside view's default, layer 1's most active)."""
     page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
     drawn_diagram(page, app_url, "?tab=draw&view=network")
-    first = page.locator(".st-key-network_box .scatterlayer .trace").filter(
-        has=page.locator("path.point")).first.locator("path.point").nth(0)  # layer 1's most active unit
-    box = first.bounding_box()
+    unit = page.evaluate("() => document.querySelector('.st-key-network_box .js-plotly-plot').data"
+                         ".find(t => t.customdata && t.customdata[0][0] === 2).customdata[5][1]")
+    point = page.locator(".st-key-network_box .scatterlayer .trace").filter(
+        has=page.locator("path.point")).nth(1).locator("path.point").nth(5)
+    box = point.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_test_id("stCode").filter(has_text="z = ").first.wait_for(timeout=20000)
     view = page.get_by_test_id("stRadio").filter(has_text="View")
     assert view.get_by_role("radio", name="Inside the network").is_checked()
     layer = page.locator(".st-key-inside_layer").get_by_role("combobox").input_value()
-    assert layer.startswith("Hidden layer 1")
+    assert layer.startswith("Hidden layer 2")
+    assert page.get_by_test_id("stSelectbox").filter(has_text="Unit").get_by_role(
+        "combobox").input_value().startswith(f"unit {unit}:")
 
 
 def test_on_a_phone_the_diagram_keeps_its_width_and_scrolls_sideways(browser, app_url):
@@ -89,3 +94,18 @@ def test_a_step_of_deep_and_stuck_draws_its_gradient_fading_on_the_left(browser,
     pale = [min(whiteness(f) for f in column) for column in columns[:5]]
     assert pale[0] > 0.97 and pale[4] < 0.9, pale  # layer 1 all but white; the last hidden layer coloured
     assert page.locator(".st-key-network_back_box").get_by_text("‖dW‖ =").count() == 6
+
+
+def test_on_a_phone_a_steps_backward_scrolls_sideways_in_chinese(browser, app_url):
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+             "locale": "zh-CN"}
+    page = browser.new_context(**phone).new_page()
+    page.goto(app_url + "?tab=train&preset=deep_stuck")
+    page.locator(".st-key-step").get_by_role("button", name="单步").click(timeout=60000)
+    page.locator(".st-key-network_back_box .main-svg").first.wait_for(timeout=60000)
+    box = page.locator(".st-key-network_back_box")
+    box.get_by_text("第 1 层：128").wait_for()
+    sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert sizes[0] >= 880 > sizes[1], sizes
+    got = page.evaluate(SIZES, ".st-key-network_back_box")
+    assert got["text"] >= 14 and got["circle"] >= 16, got

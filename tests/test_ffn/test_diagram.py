@@ -84,10 +84,11 @@ def test_the_rule_on_its_own():
 
 def test_every_network_the_sidebar_builds_is_drawn(rng):
     x = rng.random(784)
-    for kw in (dict(normalization="batch"), dict(residual=True), dict(dropout_ratio=0.2),
-               dict(normalization="layer", residual=True)):
-        net = MultiLayerNet(784, [24, 24, 24], 10, weight_init="he", seed=1, dtype=np.float64, **kw)
+    for hidden, kw in (([24, 24, 24], dict(normalization="batch")), ([24, 24, 24], dict(residual=True)),
+                       ([24, 24, 24], dict(dropout_ratio=0.2)), ([50], dict(activation="tanh")),
+                       ([24] * 6, dict(normalization="layer", residual=True))):
+        net = MultiLayerNet(784, hidden, 10, weight_init="he", seed=1, dtype=np.float64, **kw)
         d = forward(net, x, shown=8)
-        assert [len(c["units"]) for c in d["columns"]] == [8, 8, 8, 10]
-        assert len(d["edges"]) == 4 and all(len(e) for e in d["edges"])
+        assert [len(c["units"]) for c in d["columns"]] == [8] * len(hidden) + [10]
+        assert len(d["edges"]) == len(hidden) + 1 and all(len(e) for e in d["edges"])
         np.testing.assert_allclose(d["columns"][-1]["values"], net.predict_proba(x[None, :])[0], rtol=1e-12)

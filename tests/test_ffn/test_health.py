@@ -8,6 +8,7 @@ import pytest
 
 import ffn
 from ffn import checkpoint
+from ffn.diagram import shown_units
 from ffn.health import FIXED_BATCH, HEALTH_KEYS, RECORDS_PER_RUN, TILES, Health, first_layer
 
 
@@ -125,11 +126,13 @@ def test_a_captured_step_is_the_iteration_itself(mnist):
 
 
 @pytest.mark.parametrize("preset, changes", [("article_he", {}), ("deep_stuck", {}),
-                                             ("deep_stuck", dict(normalization="batch", residual=True))])
+                                             ("deep_stuck", dict(normalization="batch", residual=True)),
+                                             ("deep_stuck", dict(weight_decay=0.1))])
 def test_the_backward_a_step_draws_is_the_iterations_own_gradient(mnist, preset, changes):
-    """The diagram's backward for a Step: each unit's gradient and the error at the outputs are
-    gradient()'s on the step's batch, each layer's ||dW|| the recorded one, and the weights drawn
-    as changed most are the step's largest changes into each unit shown."""
+    """The diagram's backward for a Step: each unit's gradient is gradient()'s on the step's batch
+    less weight decay's own term (which flows nowhere), the units shown the largest, the error at
+    the outputs the first image's y - t, and the weights drawn as changed most are among the six
+    largest changes into each unit shown."""
     (x_all, t_all), _ = mnist
 
     def make():
@@ -143,20 +146,29 @@ def test_the_backward_a_step_draws_is_the_iterations_own_gradient(mnist, preset,
     x, t = twin._batch()
     twin.rng.bit_generator.state = rng_state
     grads = twin.net.gradient(x, t)
+    y_first = twin.net.lastLayer.y[0].astype(np.float64)
     before = {k: v.copy() for k, v in twin.net.params.items()}
+    lam = twin.net.weight_decay_lambda
     tr.health.capture_next()
     tr.step(max_iters=1)
     twin.step(max_iters=1)
     b = tr.health.step["backward"]
-    n = tr.net.n_affine
     for layer, column in enumerate(b["columns"], 1):
-        by_hand = np.linalg.norm(grads[f"W{layer}"], axis=0)
+        back = grads[f"W{layer}"].astype(np.float64) - lam * before[f"W{layer}"].astype(np.float64)
+        by_hand = np.linalg.norm(back, axis=0)
         np.testing.assert_allclose(column["grad"], by_hand, rtol=1e-4, atol=1e-9)
-    np.testing.assert_allclose(b["columns"][-1]["values"], grads[f"b{n}"], rtol=1e-4, atol=1e-9)  # mean y - t
-    np.testing.assert_allclose(b["norms"], tr.history["grad_norm"][-1])
+        assert b["norms"][layer - 1] == pytest.approx(np.linalg.norm(back), rel=1e-4)
+        if layer < len(b["columns"]):
+            assert column["units"].tolist() == shown_units(column["grad"], 20).tolist()
+            assert np.all(by_hand[column["units"]].min() >= np.delete(by_hand, column["units"]) * (1 - 1e-6))
+    expected = y_first.copy()
+    expected[int(tr.health.step["labels"][0])] -= 1.0
+    np.testing.assert_allclose(b["columns"][-1]["values"], expected, rtol=1e-4, atol=1e-7)
+    if lam:  # the L2 term would have lit the first layer: it is left out
+        assert b["norms"][0] < 1e-3 * tr.history["grad_norm"][-1][0]
     for layer, links in enumerate(b["edges"], 1):
         change = twin.net.params[f"W{layer}"] - before[f"W{layer}"]
-        for i, j, c in links[:12]:
+        for i, j, c in links:
             assert c == pytest.approx(change[int(i), int(j)], rel=1e-4, abs=1e-9)
             sources = np.arange(len(change)) if layer == 1 else b["columns"][layer - 2]["units"]
             sixth = np.sort(np.abs(change[sources, int(j)]))[::-1][min(5, len(sources) - 1)]

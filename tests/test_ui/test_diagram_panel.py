@@ -35,4 +35,4 @@ def test_an_uploaded_network_of_any_kind_is_drawn(drawn, kw):  # noqa: F811
     at = upload(drawn, buf.getvalue())
     at.radio(key="model_choice").set_value("uploaded").run()
     open_view(at, "network")
-    assert at.radio(key="model_choice").value == "uploaded" and charts(at)
+    assert at.radio(key="model_choice").value == "uploaded" and charts(at) and not at.error

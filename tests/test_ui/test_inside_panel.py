@@ -44,6 +44,7 @@ def test_the_prediction_view_is_todays(drawn):
         "Prediction",
         "Inside the network",
         "Why this digit?",
+        "The whole network",
     ]
 
 
