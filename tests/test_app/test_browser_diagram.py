@@ -70,10 +70,11 @@ def test_a_click_on_a_circle_opens_that_units_arithmetic(browser, app_url):
         "combobox").input_value().startswith(f"unit {unit}:")
 
 
-def test_on_a_phone_the_diagram_keeps_its_width_and_scrolls_sideways(browser, app_url):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_the_diagram_keeps_its_width_and_scrolls_sideways(browser, app_url, lang):
     phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
     page = browser.new_context(**phone).new_page()
-    drawn_diagram(page, app_url, "?tab=draw&view=network")
+    drawn_diagram(page, app_url, f"?tab=draw&view=network&lang={lang}")
     box = page.locator(".st-key-network_box")
     sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
     assert sizes[0] >= 880 > sizes[1], sizes
