@@ -1,4 +1,5 @@
-"""The network diagram (Plotly): the drawing on the left, a column of circles per layer, the
+"""The network diagram (Plotly), forward (a Step's backward: :mod:`ui.backward_charts`, on the
+same frame and pieces): the drawing on the left, a column of circles per layer, the
 strongest connections as lines, the ten outputs with their probabilities on the right.
 
 A circle is filled by its unit's output on one scale per layer (white to blue; Tanh: blue
@@ -22,7 +23,7 @@ SIZES = {False: dict(text=14, circle=16, winner=24, height=560), True: dict(text
                                                                              height=820)}
 
 
-class _Spec:
+class Spec:
     """A figure as plain data, built with go.Figure's verbs and made a Figure once (:meth:`figure`):
     Plotly checks a figure's every property as each trace is added, then once (bench/README.md)."""
 
@@ -87,25 +88,22 @@ def figure(d, activation, titles, notes, presenting=False, strips=False, animate
     size = SIZES[presenting]
     last = len(d["columns"])
     frame = Frame(last, ASPECT[presenting])
-    fig = _Spec()
-    ink = d["input"].reshape(28, 28)
-    fig.add_heatmap(z=ink, x0=frame.pixel(0)[0], dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28,
-                    colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, showscale=False,
-                    hoverinfo="skip")
+    fig = Spec()
+    input_image(fig, frame, d["input"])
     where = frame.positions(d)
     layers = []  # each column's lines, apart: the animation lights them one column at a time
     for layer, links in enumerate(d["edges"], 1):
         layers.append({})
         source = frame.pixel if layer == 1 else where[layer - 2].__getitem__
-        _edges(layers[-1], links, source, where[layer - 1])
-    _draw_lines(fig, _upto(layers, last))
+        edges(layers[-1], links, source, where[layer - 1])
+    draw_lines(fig, _upto(layers, last))
     for layer, c in enumerate(d["columns"], 1):
         _units(fig, layer, c, where[layer - 1], activation if layer < last else "proba", size, d["digit"])
     if strips:
         for layer, c in enumerate(d["columns"][:-1], 1):
             _strip(fig, frame.x(layer), c["values"], activation)
-    _words(fig, frame, titles, notes, size)
-    _finish(fig, frame, size)
+    words(fig, frame, titles, notes, size)
+    finish(fig, frame, size)
     fig.update_layout(clickmode="event+select")  # a click on a circle opens its arithmetic
     if animate:
         _animation(fig, layers, last, play, size)
@@ -152,7 +150,14 @@ def _animation(fig, layers, last, play, size):
             mode="immediate")])])])
 
 
-def _words(fig, frame, titles, notes, size):
+def input_image(fig, frame, x, ink=1.0):
+    """The drawing ``x`` (784 values in [0, 1]) in its box, black on white (``ink``: how dark)."""
+    fig.add_heatmap(z=np.asarray(x, np.float64).reshape(28, 28) * ink, x0=frame.pixel(0)[0],
+                    dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28, showscale=False,
+                    colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, hoverinfo="skip")
+
+
+def words(fig, frame, titles, notes, size):
     """Each column's title above it and its note (what is shown of it, its tricks) below."""
     for i, (title, note) in enumerate(zip(titles, notes)):
         x = frame.image_w / 2 if i == 0 else frame.x(i)
@@ -163,7 +168,7 @@ def _words(fig, frame, titles, notes, size):
                                font=dict(size=size["text"]))
 
 
-def _finish(fig, frame, size):
+def finish(fig, frame, size):
     fig.update_xaxes(visible=False, range=[-0.05, frame.right], fixedrange=True)
     fig.update_yaxes(visible=False, range=[frame.Y1, frame.Y0], fixedrange=True)
     fig.update_layout(height=size["height"], margin=dict(l=4, r=4, t=4, b=4), showlegend=False,
@@ -171,10 +176,9 @@ def _finish(fig, frame, size):
 
 
 THIRDS = ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0))      # the forward's widths: thirds of the largest
-DECADE_BINS = ((1e-3, 1e-2), (1e-2, 1e-1), (1e-1, 1.0))   # the backward's: powers of ten below it
 
 
-def _edges(lines, links, source, targets, top=None, bins=THIRDS):
+def edges(lines, links, source, targets, top=None, bins=THIRDS):
     """Add to ``lines`` ((sign, bin) -> [xs, ys]) the connections into a column (``source(i)``:
     where unit or pixel i stands), by sign and by ``bins`` of their size over ``top`` (default:
     the column's largest); smaller than the first bin, not drawn."""
@@ -193,7 +197,7 @@ def _edges(lines, links, source, targets, top=None, bins=THIRDS):
 KEYS = [(sign, k) for sign in (1, -1) for k in range(len(WIDTHS))]  # the six traces of lines, in order
 
 
-def _draw_lines(fig, lines):
+def draw_lines(fig, lines):
     """The connections of every column as six traces, one for each sign and size (lines split by
     None, a trace empty if none): hundreds of lines draw fast. The larger, the wider and darker."""
     for sign, k in KEYS:
@@ -240,54 +244,3 @@ def _strip(fig, x, values, activation):
     fig.add_heatmap(z=z, x0=x + 0.35, dx=0.15, y0=0.04, dy=0.92 / max(len(values) - 1, 1),
                     colorscale=SIGNED if signed else BLUES, zmin=-1 if signed else 0, zmax=1, showscale=False,
                     hoverinfo="skip")
-
-
-DECADES = 4  # the backward's log scale: from the largest unit gradient down this many powers of ten
-
-
-def backward_figure(b, image, titles, notes, presenting=False):
-    """One Step's backward pass (:func:`ffn.diagram.backward`'s ``b``) on the same diagram: the
-    error y - t at the outputs (blue below 0, orange above), each hidden unit's gradient on one
-    log scale shared by every layer (a layer whose gradient is 1,000 times smaller is nearly
-    white), and the weights the step changed most (orange and solid: up; blue and dashed: down).
-    ``image``: the batch's first drawing, under the first layer's lines."""
-    size = SIZES[presenting]
-    last = len(b["columns"])
-    frame = Frame(last, ASPECT[presenting])
-    fig = _Spec()
-    fig.add_heatmap(z=np.asarray(image, np.float64).reshape(28, 28) * 0.35, x0=frame.pixel(0)[0],
-                    dx=frame.image_w / 28, y0=frame.pixel(0)[1], dy=IMAGE_H / 28, showscale=False,
-                    colorscale=[[0, "#FFFFFF"], [1, "#000000"]], zmin=0, zmax=1, hoverinfo="skip")
-    where = frame.positions(b)
-    changed = max((float(np.abs(e[:, 2]).max()) for e in b["edges"] if len(e)), default=1.0)
-    lines = {}
-    for layer, links in enumerate(b["edges"], 1):  # one scale for every layer, as the circles'
-        _edges(lines, links, frame.pixel if layer == 1 else where[layer - 2].__getitem__, where[layer - 1],
-               top=changed, bins=DECADE_BINS)
-    _draw_lines(fig, lines)
-    top = max(float(np.max(c["grad"])) for c in b["columns"]) or 1.0
-    low = np.log10(top) - DECADES
-    for layer, c in enumerate(b["columns"], 1):
-        units = c["units"]
-        xs, ys = zip(*(where[layer - 1][int(u)] for u in units))
-        if layer == last:  # the error at the outputs
-            err = c["values"][units]
-            span = float(np.abs(err).max()) or 1.0
-            colour, scale, cmin, cmax = err / span, SIGNED, -1, 1
-            text = [f"{int(u)}  {v:+.2f}" for u, v in zip(units, err)]
-            hover = _("digit %{customdata[1]}: y − t = %{customdata[2]:+.3f}")
-            data = [[layer, int(u), float(v)] for u, v in zip(units, err)]
-        else:
-            g = c["grad"][units]
-            colour = np.log10(np.maximum(g, 10.0 ** low))
-            scale, cmin, cmax, text = BLUES, low, np.log10(top), None
-            hover = _("layer %{customdata[0]}, unit %{customdata[1]}: gradient %{customdata[2]:.2e}")
-            data = [[layer, int(u), float(v)] for u, v in zip(units, g)]
-        fig.add_scatter(x=xs, y=ys, mode="markers+text" if text else "markers", text=text,
-                        textposition="middle right", textfont=dict(size=size["text"]), customdata=data,
-                        hovertemplate=hover + "<extra></extra>",
-                        marker=dict(size=size["circle"], color=colour, colorscale=scale, cmin=cmin, cmax=cmax,
-                                    line=dict(width=1, color="#000000")))
-    _words(fig, frame, titles, notes, size)
-    _finish(fig, frame, size)
-    return fig.figure()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ffn.diagram import EDGES, SHOWN, forward, waiting
 
-from . import charts, diagram_charts, layout
+from . import backward_charts, charts, diagram_charts, layout
 from .health_charts import layer_tags
 from .i18n import _
 from .inside_panel import unit_key
@@ -83,7 +83,7 @@ def render_backward(step, cfg):
                   "shown at the left (y − t: its probabilities minus its label), each unit's gradient on "
                   "the whole batch flowing right to left (one log scale for every layer: pale is small), "
                   "and the weights this step changed most."))
-    fig = diagram_charts.backward_figure(b, step["images"][0] / 255.0, titles, notes,
+    fig = backward_charts.figure(b, step["images"][0] / 255.0, titles, notes,
                                          presenting=layout.presenting())
     with st.container(key="network_back_box"):
         charts.plot(st, fig, key="network_back_chart", scaled=True)
