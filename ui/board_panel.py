@@ -28,14 +28,15 @@ FEW = ("hidden_size", "depth", "activation", "optimizer", "learning_rate")  # a 
 
 
 def _read_board(code):
-    """The board of ``code`` as read at most :data:`SHARED` s ago: every page that shows it (the
-    teacher's, and 40 students' when it is shown to them) shares one read. Read only."""
+    """``(board, the lesson file offered)`` of class ``code`` as read at most :data:`SHARED` s ago:
+    every page that shows it (the teacher's, and 40 students' when shown to them) shares one
+    read. Read only."""
     now = time.monotonic()
     with _boards_lock:
         read_at, data = _boards.get(code, (-SHARED, None))
         if now - read_at < SHARED:
             return data
-    data = call("board", code)
+    data = call("board", code), call("info", code).get("lesson_file")  # the board, and the lesson offered
     with _boards_lock:
         for old in [c for c, (t, _d) in _boards.items() if now - t > 60]:  # a class no page shows
             del _boards[old]
@@ -50,7 +51,7 @@ def render(code, teacher):
 
 def _board(code, teacher):
     try:
-        data, offered = _read_board(code), call("info", code).get("lesson_file")
+        data, offered = _read_board(code)
     except (BoardError, Unavailable) as e:  # down, or the class expired or was deleted meanwhile: said
         st.warning(worded(e))
         return
@@ -128,7 +129,7 @@ def _answers(answers, offered=None):
         st.caption(_("No answer yet: a guided lesson's predictions arrive here as students give them."))
         return
     known, lang = dict(guide_state.lessons()[0]), language()
-    own = guide_state.read_upload(offered.encode("utf-8"), classroom.OFFERED) if offered else None
+    own = classroom.offered_lesson(offered) if offered else None
     if own is not None and not isinstance(own, Exception):
         known[own.id] = own
     # only the questions of lessons the board knows (a student's own lesson file is theirs: its

@@ -11,6 +11,7 @@ The database is the board's alone: when it cannot be reached, this says so and t
 the page (training, drawing) works as before. A session that found it down does not try
 again for :data:`RETRY` seconds, so that no page waits on it at every run.
 """
+import functools
 import logging
 import os
 import secrets
@@ -57,6 +58,14 @@ MESSAGES = {
 
 class Unavailable(RuntimeError):
     """The board's database did not answer (down, unreachable, or over the timeout)."""
+
+
+@functools.lru_cache(maxsize=16)
+def offered_lesson(text):
+    """The lesson a teacher offered (its file's text), read once for every page that shows it:
+    a :class:`guide.lesson.Lesson` (frozen), or the error that says why it can't be used."""
+    from . import guide_state
+    return guide_state.read_upload(text.encode("utf-8"), OFFERED)
 
 
 def caps():

@@ -132,12 +132,8 @@ def header(accuracy):
 
 def tabs():
     """The tab bar; returns the open tab's name and hides the other panels."""
-    ss = st.session_state
-    if ss.get("tab") not in TAB_LABELS:  # a click during the page's first reruns can arrive without it:
-        ss.tab = ss.get("tab_shown", next(iter(TAB_LABELS)))  # the tab shown before, not the first
     tab = st.segmented_control(_("Tab"), list(TAB_LABELS), format_func=labels(TAB_LABELS), key="tab",
                                required=True, label_visibility="collapsed", width="stretch")
-    ss.tab_shown = tab
     hidden = "".join(f".st-key-panel_{t} {{display: none;}}" for t in TAB_LABELS if t != tab)
     st.html(f"<style>{hidden}</style>")
     return tab
