@@ -13,7 +13,7 @@ import ffn
 from board import figures
 from board.export import csv_bytes
 
-from . import board_charts, charts, classroom, compare_charts, guide_state, layout, resources
+from . import board_charts, charts, compare_charts, guide_state, layout, resources
 from .classroom import BoardError, Unavailable, call, worded
 from .fields import CONTROL_LABELS, FIELD_NAMES
 from .i18n import _, language
@@ -129,7 +129,7 @@ def _answers(answers, offered=None):
         st.caption(_("No answer yet: a guided lesson's predictions arrive here as students give them."))
         return
     known, lang = dict(guide_state.lessons()[0]), language()
-    own = classroom.offered_lesson(offered) if offered else None
+    own = guide_state.offered_lesson(offered) if offered else None
     if own is not None and not isinstance(own, Exception):
         known[own.id] = own
     # only the questions of lessons the board knows (a student's own lesson file is theirs: its

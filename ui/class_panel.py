@@ -193,7 +193,7 @@ def _offered(info):
     text = info.get("lesson_file")
     if not text:
         return
-    read = classroom.offered_lesson(text)
+    read = guide_state.offered_lesson(text)
     if isinstance(read, Exception):
         return
     with st.container(border=True, key="class_offered"):
@@ -203,7 +203,7 @@ def _offered(info):
 
 
 def _begin(text):
-    read = classroom.offered_lesson(text)
+    read = guide_state.offered_lesson(text)
     if not isinstance(read, Exception):
         st.session_state.guide_uploaded = read
         guide_state.enter(read.id, 0, again=True)

@@ -11,7 +11,6 @@ The database is the board's alone: when it cannot be reached, this says so and t
 the page (training, drawing) works as before. A session that found it down does not try
 again for :data:`RETRY` seconds, so that no page waits on it at every run.
 """
-import functools
 import logging
 import os
 import secrets
@@ -29,7 +28,6 @@ from . import keeper
 from .i18n import N_, _
 
 RETRY = 10.0        # seconds a session leaves a database it found down alone
-OFFERED = "class_lesson.toml"  # the name a teacher's offered lesson is read under: its id, class_lesson
 log = logging.getLogger("ffn-digits")
 _store, _store_lock = None, threading.Lock()
 _down = [-RETRY]    # when the database last failed, for every page of this server
@@ -58,14 +56,6 @@ MESSAGES = {
 
 class Unavailable(RuntimeError):
     """The board's database did not answer (down, unreachable, or over the timeout)."""
-
-
-@functools.lru_cache(maxsize=16)
-def offered_lesson(text):
-    """The lesson a teacher offered (its file's text), read once for every page that shows it:
-    a :class:`guide.lesson.Lesson` (frozen), or the error that says why it can't be used."""
-    from . import guide_state
-    return guide_state.read_upload(text.encode("utf-8"), OFFERED)
 
 
 def caps():

@@ -5,6 +5,7 @@ and what the page has seen for the step's check (:mod:`guide.checks`).
 Lessons are the files in ``lessons/`` (read again each minute: a teacher drops one in) and
 the one a teacher uploaded in this session to try it.
 """
+import functools
 from pathlib import Path
 
 import streamlit as st
@@ -54,6 +55,16 @@ def read_upload(data, name):
         return loads(text, stem, name, read_settings=_read_settings)
     except LessonError as e:
         return e
+
+
+OFFERED = "class_lesson.toml"  # the name a class's offered lesson is read under: its id, class_lesson
+
+
+@functools.lru_cache(maxsize=16)
+def offered_lesson(text):
+    """The lesson a teacher offered a class (its file's text), read once for every page that
+    shows it: a frozen :class:`guide.model.Lesson`, or the error that says why it can't be used."""
+    return read_upload(text.encode("utf-8"), OFFERED)
 
 
 def current():
